@@ -1,0 +1,276 @@
+//! The command line (clap derive). `command()` feeds completions and the man page.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// Operate the Redis-backed logins of Tornado apps that use tornado-auth-sessions.
+///
+/// The cookie secret is read from SESSCTL_SECRET or --secret-file (SESSCTL_SECRET_FILE),
+/// never from the command line; on a terminal sessctl asks for it.
+#[derive(Debug, Parser)]
+#[command(name = "sessctl", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command shares.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock;
+    /// repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL]
+    /// [default: redis://127.0.0.1:6379/0]
+    #[arg(short = 'r', long = "redis-url", value_name = "URL", global = true)]
+    pub redis_url: Vec<String>,
+
+    /// The URLs are Redis Cluster seed nodes (detected automatically otherwise)
+    #[arg(long, global = true, env = "SESSCTL_CLUSTER", value_parser = clap::builder::FalseyValueParser::new())]
+    pub cluster: bool,
+
+    /// PEM file of CA certificates that signed the server's certificate (rediss://)
+    #[arg(long, value_name = "PATH", global = true, env = "SESSCTL_TLS_CA")]
+    pub tls_ca: Option<PathBuf>,
+
+    /// File holding the cookie secret (one trailing newline removed)
+    #[arg(long, value_name = "PATH", global = true, env = "SESSCTL_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Key version to sign with when the secret is a key ring [default: highest in the ring]
+    #[arg(long, value_name = "N", global = true, env = "SESSCTL_KEY_VERSION", allow_negative_numbers = true)]
+    pub key_version: Option<i64>,
+
+    /// Cookie name (it is part of the signature)
+    #[arg(long, value_name = "NAME", global = true, env = "SESSCTL_COOKIE_NAME", default_value = "session_id")]
+    pub cookie_name: String,
+
+    /// Redis key prefix
+    #[arg(long, value_name = "P", global = true, env = "SESSCTL_PREFIX", default_value = "session:")]
+    pub prefix: String,
+
+    /// Output format (prometheus: stats only)
+    #[arg(short = 'o', long, value_enum, global = true, env = "SESSCTL_OUTPUT", default_value = "table")]
+    pub output: OutputFormat,
+
+    /// The app's session lifetime: age of a session = this minus its remaining TTL
+    #[arg(long, value_name = "DURATION", global = true, env = "SESSCTL_TTL", default_value = "7d", value_parser = parse_duration)]
+    pub ttl: std::time::Duration,
+
+    /// Seconds to wait for a connection or a reply before giving up
+    #[arg(long, value_name = "DURATION", global = true, env = "SESSCTL_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+
+    /// SCAN COUNT hint (keys per SCAN call)
+    #[arg(long, value_name = "N", global = true, env = "SESSCTL_SCAN_COUNT", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub scan_count: u32,
+
+    /// Colour in tables: auto, always, never (NO_COLOR is honoured)
+    #[arg(long, value_enum, global = true, env = "SESSCTL_COLOR", default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// No progress bars or informational messages on stderr
+    #[arg(short, long, global = true, env = "SESSCTL_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+    Prometheus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create sessions as tornado-auth-sessions does and print their signed cookies
+    Mint(MintArgs),
+    /// Verify cookies as Tornado does, and check their sessions in Redis
+    Verify(VerifyArgs),
+    /// Show the fields of a signed value without any secret (unverified)
+    Decode(DecodeArgs),
+    /// Stream the sessions under the prefix (SCAN, never KEYS)
+    List(ListArgs),
+    /// Delete sessions: by id or cookie, every session of some users, or all
+    Revoke(RevokeArgs),
+    /// Delete old sessions and handle keys without expiry (for cron)
+    Cleanup(CleanupArgs),
+    /// Count sessions, users, keys without TTL and odd keys
+    Stats(StatsArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+    /// Print the roff man page
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MintFormat {
+    /// The bare signed value
+    Value,
+    /// `session_id="…"` as a browser sends it
+    Cookie,
+    /// A `Set-Cookie:` line as Tornado writes it
+    Header,
+    /// A JSON object per session
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MintArgs {
+    /// User id to store in the session
+    #[arg(long, value_name = "ID")]
+    pub user: String,
+
+    /// How many sessions to mint (one line each)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub count: u64,
+
+    /// Only sign; store nothing in Redis
+    #[arg(long)]
+    pub no_store: bool,
+
+    /// What to print [default: value, or json with -o json]
+    #[arg(long, value_enum)]
+    pub format: Option<MintFormat>,
+
+    /// Leave `; Secure` out of the header (tornado-auth-sessions' set_session(is_secure=False))
+    #[arg(long)]
+    pub insecure_cookie: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Cookies: bare, quoted, name=value, or a Cookie:/Set-Cookie: header line; none or `-`
+    /// reads one per line from stdin
+    #[arg(value_name = "COOKIE")]
+    pub cookies: Vec<String>,
+
+    /// Check signatures only; do not look sessions up in Redis
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Oldest signature accepted, in days (Tornado's max_age_days)
+    #[arg(long, value_name = "F", default_value_t = 31.0, allow_negative_numbers = true)]
+    pub max_age_days: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The signed value (bare, quoted, name=value or a header line); `-` reads stdin
+    #[arg(value_name = "COOKIE")]
+    pub cookie: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only sessions of this user (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub user: Vec<String>,
+
+    /// Stop after N sessions
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// Print only the number of sessions
+    #[arg(long)]
+    pub count: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// Session ids or cookies to revoke
+    #[arg(value_name = "SESSION_ID|COOKIE")]
+    pub targets: Vec<String>,
+
+    /// Revoke every session of this user (repeatable; one scan for all)
+    #[arg(long, value_name = "ID")]
+    pub user: Vec<String>,
+
+    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin)
+    #[arg(long, value_name = "FILE")]
+    pub users_file: Option<PathBuf>,
+
+    /// Revoke every session under the prefix
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only sessions issued before TIME: RFC 3339, or a duration meaning that long ago
+    #[arg(long, value_name = "TIME")]
+    pub issued_before: Option<String>,
+
+    /// Show what would be revoked; delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NoTtlAction {
+    /// Count keys without expiry
+    Report,
+    /// Give them the session TTL (--ttl)
+    Fix,
+    /// Delete them (compare-and-delete)
+    Delete,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Delete sessions older than this (age = --ttl minus remaining TTL)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_age: Option<std::time::Duration>,
+
+    /// What to do with session keys that have no expiry
+    #[arg(long, value_enum, default_value = "report")]
+    pub no_ttl: NoTtlAction,
+
+    /// Count only; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// How many top users (by session count) to show
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// A duration as humantime reads it (`7d`, `36h`, `90m`).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{e} (examples: 7d, 36h, 90m, 30s)"))
+}
+
+/// The clap command, for completions, the man page and tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_app() {
+        super::command().debug_assert();
+    }
+}

@@ -1,0 +1,1 @@
+//! Flags + environment → one `Settings` value.

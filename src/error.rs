@@ -1,0 +1,62 @@
+//! Errors that end a command, and the one mapping from error to exit status.
+
+use std::process::ExitCode;
+
+/// Exit statuses of the command-line contract.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const OPERATIONAL: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INVALID: u8 = 3;
+    pub const NOT_IN_REDIS: u8 = 4;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// An error that ends the command with a status other than 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad flags or values, a missing secret, a refusal without `--yes`: exit 2.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// `verify`: some cookie failed the signature checks.
+    Invalid,
+    /// `verify`: signatures fine, some session gone from Redis.
+    NotInRedis,
+    /// Ctrl-C: what was done so far has been reported.
+    Interrupted,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => exit::OK,
+            Outcome::Invalid => exit::INVALID,
+            Outcome::NotInRedis => exit::NOT_IN_REDIS,
+            Outcome::Interrupted => exit::INTERRUPTED,
+        }
+    }
+}
+
+/// The exit status for an error: usage errors 2, everything else (Redis, I/O) 1.
+pub fn code_for(error: &anyhow::Error) -> u8 {
+    if error.chain().any(|e| e.downcast_ref::<Failure>().is_some()) {
+        exit::USAGE
+    } else {
+        exit::OPERATIONAL
+    }
+}
+
+/// Shorthand for a usage error.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    Failure::Usage(message.into()).into()
+}
+
+pub fn exit_code(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}

@@ -1,0 +1,13 @@
+//! sessctl: operate the Redis-backed logins of Tornado apps that use `tornado-auth-sessions`.
+//!
+//! The library is usable without the binary: [`cookie`] signs and verifies Tornado signed
+//! values in-process, [`store`] talks to Redis.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod cookie;
+pub mod error;
+pub mod output;
+pub mod secret;
+pub mod store;

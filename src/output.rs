@@ -1,0 +1,1 @@
+//! Table / JSON Lines / CSV / Prometheus rendering. Knows nothing about Redis.
