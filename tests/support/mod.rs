@@ -1,0 +1,468 @@
+//! Real servers for the tests: `redis-server` processes started on free ports in temp dirs
+//! (standalone, Unix socket, TLS, ACL users, a 3-primary cluster), the sessctl binary, and
+//! the project's Python virtualenv (real Tornado, redis-py, tornado-auth-sessions).
+//!
+//! Every server is killed when its handle drops. Nothing here touches 127.0.0.1:6379.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A free TCP port on 127.0.0.1 (and `port + 10000` free too, for cluster bus ports).
+pub fn free_port() -> u16 {
+    static TAKEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if port > 55_000 || port < 1024 {
+            continue;
+        }
+        let mut taken = TAKEN.lock().unwrap();
+        if taken.contains(&port) {
+            continue;
+        }
+        if TcpListener::bind(("127.0.0.1", port + 10_000)).is_err() {
+            continue;
+        }
+        taken.push(port);
+        return port;
+    }
+}
+
+/// One `redis-server` process.
+pub struct RedisServer {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: Child,
+    /// Password of the `default` user, if any.
+    pub password: Option<String>,
+    /// Set when the server listens on a Unix socket too.
+    pub socket: Option<PathBuf>,
+    /// Set when the server speaks TLS on `port` (plain TCP is then off).
+    pub tls: Option<TlsFiles>,
+}
+
+/// Certificates made with openssl for a TLS server.
+#[derive(Clone)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Options for starting a server.
+#[derive(Default, Clone)]
+pub struct RedisOptions {
+    pub password: Option<String>,
+    pub unix_socket: bool,
+    pub tls: bool,
+    pub cluster: bool,
+    pub port: Option<u16>,
+    pub extra: Vec<String>,
+}
+
+impl RedisServer {
+    pub fn start() -> RedisServer {
+        RedisServer::start_with(RedisOptions::default())
+    }
+
+    pub fn start_with(options: RedisOptions) -> RedisServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = options.port.unwrap_or_else(free_port);
+        let mut args: Vec<String> = vec![
+            "--bind".into(),
+            "127.0.0.1".into(),
+            "--save".into(),
+            "".into(),
+            "--appendonly".into(),
+            "no".into(),
+            "--dir".into(),
+            dir.path().display().to_string(),
+            "--logfile".into(),
+            dir.path().join("redis.log").display().to_string(),
+        ];
+        let tls = options.tls.then(|| make_tls_files(dir.path()));
+        if let Some(files) = &tls {
+            args.extend([
+                "--port".into(),
+                "0".into(),
+                "--tls-port".into(),
+                port.to_string(),
+                "--tls-cert-file".into(),
+                files.cert.display().to_string(),
+                "--tls-key-file".into(),
+                files.key.display().to_string(),
+                "--tls-ca-cert-file".into(),
+                files.ca.display().to_string(),
+                "--tls-auth-clients".into(),
+                "no".into(),
+            ]);
+        } else {
+            args.extend(["--port".into(), port.to_string()]);
+        }
+        let socket = options.unix_socket.then(|| dir.path().join("redis.sock"));
+        if let Some(socket) = &socket {
+            args.extend([
+                "--unixsocket".into(),
+                socket.display().to_string(),
+                "--unixsocketperm".into(),
+                "700".into(),
+            ]);
+        }
+        if let Some(password) = &options.password {
+            args.extend(["--requirepass".into(), password.clone()]);
+        }
+        if options.cluster {
+            args.extend([
+                "--cluster-enabled".into(),
+                "yes".into(),
+                "--cluster-config-file".into(),
+                dir.path().join("nodes.conf").display().to_string(),
+                "--cluster-node-timeout".into(),
+                "5000".into(),
+            ]);
+        }
+        args.extend(options.extra.iter().cloned());
+        let child = Command::new("redis-server")
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("redis-server must be installed (scripts/setup-test-env installs it)");
+        let server = RedisServer {
+            port,
+            dir,
+            child,
+            password: options.password,
+            socket,
+            tls,
+        };
+        server.wait_ready();
+        server
+    }
+
+    /// `redis-cli` arguments that reach this server.
+    pub fn cli_args(&self) -> Vec<String> {
+        let mut args = vec![
+            "-h".into(),
+            "127.0.0.1".into(),
+            "-p".into(),
+            self.port.to_string(),
+        ];
+        if let Some(files) = &self.tls {
+            args.extend([
+                "--tls".into(),
+                "--cacert".into(),
+                files.ca.display().to_string(),
+            ]);
+        }
+        if let Some(password) = &self.password {
+            args.extend(["--no-auth-warning".into(), "-a".into(), password.clone()]);
+        }
+        args
+    }
+
+    /// Runs `redis-cli <args>` against this server and returns its stdout (raw bytes).
+    pub fn cli_raw(&self, args: &[&str]) -> Vec<u8> {
+        let output = Command::new("redis-cli")
+            .args(self.cli_args())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("redis-cli");
+        assert!(
+            output.status.success(),
+            "redis-cli {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    /// Runs `redis-cli <args>` and returns stdout as trimmed text.
+    pub fn cli(&self, args: &[&str]) -> String {
+        String::from_utf8_lossy(&self.cli_raw(args))
+            .trim()
+            .to_string()
+    }
+
+    /// Feeds a file of commands (one per line, redis-cli syntax) through `redis-cli --pipe`
+    /// when `raw_protocol` is true, or line by line otherwise.
+    pub fn pipe(&self, protocol: &[u8]) {
+        use std::io::Write;
+        let mut child = Command::new("redis-cli")
+            .args(self.cli_args())
+            .arg("--pipe")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-cli");
+        child.stdin.take().unwrap().write_all(protocol).unwrap();
+        assert!(child.wait().unwrap().success(), "redis-cli --pipe failed");
+    }
+
+    /// The URL sessctl should use for this server.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
+        match &self.password {
+            Some(password) => format!("{scheme}://:{password}@127.0.0.1:{}/0", self.port),
+            None => format!("{scheme}://127.0.0.1:{}/0", self.port),
+        }
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ok = Command::new("redis-cli")
+                .args(self.cli_args())
+                .arg("PING")
+                .stdin(Stdio::null())
+                .stderr(Stdio::null())
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).contains("PONG"))
+                .unwrap_or(false);
+            if ok {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "redis-server on port {} did not start; see {}",
+                self.port,
+                self.dir.path().join("redis.log").display()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Stops the server now (the handle stays, for "server went away" tests).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Makes a CA and a server certificate for 127.0.0.1/localhost with openssl.
+pub fn make_tls_files(dir: &Path) -> TlsFiles {
+    let ca_key = dir.join("ca.key");
+    let ca = dir.join("ca.crt");
+    let key = dir.join("server.key");
+    let csr = dir.join("server.csr");
+    let cert = dir.join("server.crt");
+    let ext = dir.join("server.ext");
+    std::fs::write(&ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let p = |p: &PathBuf| p.display().to_string();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &p(&ca_key),
+        "-out",
+        &p(&ca),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=sessctl test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &p(&key),
+        "-out",
+        &p(&csr),
+        "-subj",
+        "/CN=localhost",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        &p(&csr),
+        "-CA",
+        &p(&ca),
+        "-CAkey",
+        &p(&ca_key),
+        "-CAcreateserial",
+        "-out",
+        &p(&cert),
+        "-days",
+        "2",
+        "-extfile",
+        &p(&ext),
+    ]);
+    TlsFiles { ca, cert, key }
+}
+
+/// A real Redis Cluster of three primaries (no replicas), made with
+/// `redis-cli --cluster create`.
+pub struct RedisCluster {
+    pub nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    pub fn start() -> RedisCluster {
+        let nodes: Vec<RedisServer> = (0..3)
+            .map(|_| {
+                RedisServer::start_with(RedisOptions {
+                    cluster: true,
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let addresses: Vec<String> = nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect();
+        let out = Command::new("redis-cli")
+            .arg("--cluster")
+            .arg("create")
+            .args(&addresses)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("redis-cli --cluster create");
+        assert!(
+            out.status.success(),
+            "cluster create failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let cluster = RedisCluster { nodes };
+        cluster.wait_ok();
+        cluster
+    }
+
+    fn wait_ok(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let all_ok = self
+                .nodes
+                .iter()
+                .all(|n| n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok"));
+            if all_ok {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cluster did not reach cluster_state:ok"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Seed URLs for sessctl.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(|n| n.url()).collect()
+    }
+
+    /// Runs a redis-cli command in cluster mode (`-c`, follows redirects) via the first node.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args([
+                "-c",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.nodes[0].port.to_string(),
+            ])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Total keys over all primaries.
+    pub fn dbsize(&self) -> u64 {
+        self.nodes
+            .iter()
+            .map(|n| n.cli(&["DBSIZE"]).parse::<u64>().unwrap())
+            .sum()
+    }
+}
+
+/// The sessctl binary built for these tests, with no configuration leaking in from the
+/// environment of whoever runs the tests.
+pub fn sessctl() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessctl"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy().to_string();
+        if key.starts_with("SESSCTL_") || key == "REDIS_URL" || key == "NO_COLOR" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Runs sessctl with `stdin` fed in, returning its output.
+pub fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
+    use std::io::Write;
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn sessctl");
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let output = child.wait_with_output().expect("sessctl output");
+    writer.join().unwrap();
+    output
+}
+
+/// The virtualenv's Python (scripts/setup-test-env makes it); `SESSCTL_TEST_PYTHON` overrides.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("SESSCTL_TEST_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "{} is missing: run scripts/setup-test-env first",
+        venv.display()
+    );
+    venv
+}
+
+/// Parses JSON Lines output.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
+        .collect()
+}
