@@ -184,7 +184,12 @@ pub struct VerifyArgs {
     /// Cookies: bare, quoted, name=value, or a Cookie:/Set-Cookie: header line; none or `-`
     /// reads one per line from stdin
     #[arg(value_name = "COOKIE")]
-    pub cookies: Vec<String>,
+    pub cookies: Vec<std::ffi::OsString>,
+
+    /// Take each input as the exact signed value: no unquoting, no picking out of headers
+    /// (stdin lines lose only their line ending)
+    #[arg(long)]
+    pub raw: bool,
 
     /// Check signatures only; do not look sessions up in Redis
     #[arg(long)]
@@ -204,7 +209,11 @@ pub struct VerifyArgs {
 pub struct DecodeArgs {
     /// The signed value (bare, quoted, name=value or a header line); `-` reads stdin
     #[arg(value_name = "COOKIE")]
-    pub cookie: String,
+    pub cookie: std::ffi::OsString,
+
+    /// Take the input as the exact signed value (no unquoting or header parsing)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
