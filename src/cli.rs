@@ -40,44 +40,19 @@ pub struct Global {
     pub secret_file: Option<PathBuf>,
 
     /// Key version to sign with when the secret is a key ring [default: highest in the ring]
-    #[arg(
-        long,
-        value_name = "N",
-        global = true,
-        env = "SESSCTL_KEY_VERSION",
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "N", global = true, env = "SESSCTL_KEY_VERSION", allow_negative_numbers = true)]
     pub key_version: Option<i64>,
 
     /// Cookie name (it is part of the signature)
-    #[arg(
-        long,
-        value_name = "NAME",
-        global = true,
-        env = "SESSCTL_COOKIE_NAME",
-        default_value = "session_id"
-    )]
+    #[arg(long, value_name = "NAME", global = true, env = "SESSCTL_COOKIE_NAME", default_value = "session_id")]
     pub cookie_name: String,
 
     /// Redis key prefix
-    #[arg(
-        long,
-        value_name = "P",
-        global = true,
-        env = "SESSCTL_PREFIX",
-        default_value = "session:"
-    )]
+    #[arg(long, value_name = "P", global = true, env = "SESSCTL_PREFIX", default_value = "session:")]
     pub prefix: String,
 
     /// Output format (prometheus: stats only)
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        global = true,
-        env = "SESSCTL_OUTPUT",
-        default_value = "table"
-    )]
+    #[arg(short = 'o', long, value_enum, global = true, env = "SESSCTL_OUTPUT", default_value = "table")]
     pub output: OutputFormat,
 
     /// The app's session lifetime: age of a session = this minus its remaining TTL
@@ -93,13 +68,7 @@ pub struct Global {
     pub scan_count: u32,
 
     /// Colour in tables: auto, always, never (NO_COLOR is honoured)
-    #[arg(
-        long,
-        value_enum,
-        global = true,
-        env = "SESSCTL_COLOR",
-        default_value = "auto"
-    )]
+    #[arg(long, value_enum, global = true, env = "SESSCTL_COLOR", default_value = "auto")]
     pub color: ColorChoice,
 
     /// No progress bars or informational messages on stderr
@@ -196,12 +165,7 @@ pub struct VerifyArgs {
     pub offline: bool,
 
     /// Oldest signature accepted, in days (Tornado's max_age_days)
-    #[arg(
-        long,
-        value_name = "F",
-        default_value_t = 31.0,
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "F", default_value_t = 31.0, allow_negative_numbers = true)]
     pub max_age_days: f64,
 }
 

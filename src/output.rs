@@ -352,7 +352,8 @@ mod tests {
 
     #[test]
     fn tables_align_columns() {
-        let out = render(OutputFormat::Table, &[Row { a: "long value".into(), b: Some(1) }, Row { a: "s".into(), b: None }]);
+        let out =
+            render(OutputFormat::Table, &[Row { a: "long value".into(), b: Some(1) }, Row { a: "s".into(), b: None }]);
         assert_eq!(out, "A           B\nlong value  1\ns           \n");
     }
 

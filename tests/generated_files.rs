@@ -37,7 +37,10 @@ fn committed_completions_and_man_page_are_fresh() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "stale generated files {stale:?}: run `SESSCTL_REGENERATE=1 cargo test --test generated_files` and commit");
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}: run `SESSCTL_REGENERATE=1 cargo test --test generated_files` and commit"
+    );
 }
 
 #[test]

@@ -25,7 +25,8 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
 
     let mut deleter = Deleter::new(&store, args.dry_run);
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
-    let (mut sessions, mut too_old, mut no_ttl, mut non_string, mut malformed, mut fixed) = (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut sessions, mut too_old, mut no_ttl, mut non_string, mut malformed, mut fixed) =
+        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
     let mut failure: Option<anyhow::Error> = None;
     let summary = super::scan(settings, &store, &request, "cleaning", &mut |found| {
         let step = (|| -> anyhow::Result<()> {
@@ -33,7 +34,10 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                 Found::NotString { key, redis_type } => {
                     non_string += 1;
                     if !settings.quiet {
-                        eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", String::from_utf8_lossy(&key));
+                        eprintln!(
+                            "sessctl: note: {} is a {redis_type}, not a session; left alone",
+                            String::from_utf8_lossy(&key)
+                        );
                     }
                 }
                 Found::Session(s) => {

@@ -24,8 +24,12 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     let value = if args.raw {
         input
     } else {
-        cookie::input::extract(&input, &settings.cookie_name)
-            .ok_or_else(|| usage(format!("no {} cookie in the input; pass the signed value itself, or set --cookie-name", settings.cookie_name)))?
+        cookie::input::extract(&input, &settings.cookie_name).ok_or_else(|| {
+            usage(format!(
+                "no {} cookie in the input; pass the signed value itself, or set --cookie-name",
+                settings.cookie_name
+            ))
+        })?
     };
     let decoded = cookie::decode(&value).map_err(|e| usage(format!("cannot decode: {e}")))?;
 

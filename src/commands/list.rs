@@ -48,7 +48,11 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let limit = args.limit.unwrap_or(u64::MAX);
     let mut shown = 0u64;
     let mut not_string = 0u64;
-    let mut writer = RecordWriter::new::<Listed>(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()), settings.output, settings.color);
+    let mut writer = RecordWriter::new::<Listed>(
+        io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        settings.output,
+        settings.color,
+    );
     let mut write_error: Option<io::Error> = None;
     let summary = super::scan(settings, &store, &request, "listing", &mut |found| {
         match found {

@@ -39,7 +39,8 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     if args.user.is_empty() {
         return Err(usage("--user is empty; give the user id to log in"));
     }
-    let format = args.format.unwrap_or(if settings.output == OutputFormat::Json { MintFormat::Json } else { MintFormat::Value });
+    let format =
+        args.format.unwrap_or(if settings.output == OutputFormat::Json { MintFormat::Json } else { MintFormat::Value });
     let ring = settings.secret()?;
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
     let store = if args.no_store { None } else { Some(super::connect(settings)?) };
@@ -80,7 +81,11 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
             match format {
                 MintFormat::Value => writeln!(out, "{value}")?,
                 MintFormat::Cookie => writeln!(out, "{}={}", settings.cookie_name, quote_cookie_value(&value))?,
-                MintFormat::Header => writeln!(out, "{}", set_cookie_header(&settings.cookie_name, &value, expires, !args.insecure_cookie))?,
+                MintFormat::Header => writeln!(
+                    out,
+                    "{}",
+                    set_cookie_header(&settings.cookie_name, &value, expires, !args.insecure_cookie)
+                )?,
                 MintFormat::Json => {
                     let record = Minted {
                         session_id: id.clone(),
@@ -132,7 +137,9 @@ pub fn quote_cookie_value(value: &str) -> String {
         match c {
             '"' => quoted.push_str("\\\""),
             '\\' => quoted.push_str("\\\\"),
-            c if (c as u32) < 0x20 || (0x7f..=0xff).contains(&(c as u32)) => quoted.push_str(&format!("\\{:03o}", c as u32)),
+            c if (c as u32) < 0x20 || (0x7f..=0xff).contains(&(c as u32)) => {
+                quoted.push_str(&format!("\\{:03o}", c as u32))
+            }
             c => quoted.push(c),
         }
     }
@@ -163,6 +170,9 @@ mod tests {
     #[test]
     fn the_header_has_tornados_attribute_order() {
         let line = set_cookie_header("session_id", "2|x==", 1_796_553_889, true);
-        assert_eq!(line, "Set-Cookie: session_id=\"2|x==\"; expires=Sun, 06 Dec 2026 10:44:49 GMT; HttpOnly; Path=/; Secure");
+        assert_eq!(
+            line,
+            "Set-Cookie: session_id=\"2|x==\"; expires=Sun, 06 Dec 2026 10:44:49 GMT; HttpOnly; Path=/; Secure"
+        );
     }
 }

@@ -94,7 +94,10 @@ pub(crate) fn scan(
     bar.finish_and_clear();
     let summary = result?;
     if summary.reconnects > 0 && !settings.quiet {
-        eprintln!("sessctl: note: the connection to Redis dropped {} time(s); the scan resumed where it stopped", summary.reconnects);
+        eprintln!(
+            "sessctl: note: the connection to Redis dropped {} time(s); the scan resumed where it stopped",
+            summary.reconnects
+        );
     }
     Ok(summary)
 }
@@ -130,9 +133,7 @@ fn one_line(error: &anyhow::Error) -> String {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
 /// Reads stdin as lines of bytes (a trailing "\r" is part of the line terminator).

@@ -74,13 +74,17 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
                 }
             }
             Lookup::NotString { redis_type } => {
-                eprintln!("sessctl: warning: {} holds a {redis_type}, not a session; left alone", String::from_utf8_lossy(&key));
+                eprintln!(
+                    "sessctl: warning: {} holds a {redis_type}, not a session; left alone",
+                    String::from_utf8_lossy(&key)
+                );
             }
         }
     }
 
     if args.all || !users.is_empty() {
-        let request = ScanRequest { with_ttl: cutoff.is_some(), users: users.clone(), count: settings.scan_count as usize };
+        let request =
+            ScanRequest { with_ttl: cutoff.is_some(), users: users.clone(), count: settings.scan_count as usize };
         let mut failure: Option<anyhow::Error> = None;
         let summary = super::scan(settings, &store, &request, "revoking", &mut |found| {
             if let Found::Session(s) = found {
@@ -131,7 +135,8 @@ fn session_id_of(target: &str, settings: &Settings) -> anyhow::Result<Vec<u8>> {
     }
     let value = cookie::input::extract(target.as_bytes(), &settings.cookie_name)
         .ok_or_else(|| usage(format!("no {} cookie in {target:?}", settings.cookie_name)))?;
-    let decoded = cookie::decode(&value).map_err(|e| usage(format!("cannot read the session id from {target:?}: {e}")))?;
+    let decoded =
+        cookie::decode(&value).map_err(|e| usage(format!("cannot read the session id from {target:?}: {e}")))?;
     decoded.value.ok_or_else(|| usage(format!("the cookie {target:?} carries no readable session id")))
 }
 
@@ -140,7 +145,8 @@ fn read_users(path: &std::path::Path) -> anyhow::Result<Vec<Vec<u8>>> {
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(io::BufReader::new(io::stdin().lock()))
     } else {
-        let file = std::fs::File::open(path).map_err(|e| usage(format!("cannot read --users-file {}: {e}", path.display())))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| usage(format!("cannot read --users-file {}: {e}", path.display())))?;
         Box::new(io::BufReader::new(file))
     };
     let mut users = Vec::new();

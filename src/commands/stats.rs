@@ -13,8 +13,15 @@ use crate::output::{self, Summary};
 use crate::store::{Found, ScanRequest};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
-const TTL_BUCKETS: [(i64, &str); 7] =
-    [(3_600, "1h"), (21_600, "6h"), (86_400, "1d"), (172_800, "2d"), (345_600, "4d"), (604_800, "7d"), (i64::MAX, "+Inf")];
+const TTL_BUCKETS: [(i64, &str); 7] = [
+    (3_600, "1h"),
+    (21_600, "6h"),
+    (86_400, "1d"),
+    (172_800, "2d"),
+    (345_600, "4d"),
+    (604_800, "7d"),
+    (i64::MAX, "+Inf"),
+];
 
 /// True when a session id has the shape `secrets.token_urlsafe(32)` gives.
 pub fn looks_like_token(id: &[u8]) -> bool {
@@ -50,7 +57,8 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                     Some(ms) => {
                         let secs = ms.div_euclid(1000);
                         t.ttl_sum += secs as f64;
-                        let i = TTL_BUCKETS.iter().position(|(bound, _)| secs <= *bound).unwrap_or(TTL_BUCKETS.len() - 1);
+                        let i =
+                            TTL_BUCKETS.iter().position(|(bound, _)| secs <= *bound).unwrap_or(TTL_BUCKETS.len() - 1);
                         t.buckets[i] += 1;
                     }
                 }
@@ -75,28 +83,57 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 ("sessctl_users", "Distinct user ids with at least one session.", t.per_user.len() as u64),
                 ("sessctl_keys_without_ttl", "Session keys that never expire.", t.no_ttl),
                 ("sessctl_non_string_keys", "Keys under the prefix that are not strings.", t.not_string),
-                ("sessctl_malformed_sessions", "Session keys whose id is not a token_urlsafe(32) or whose user is empty.", t.malformed),
+                (
+                    "sessctl_malformed_sessions",
+                    "Session keys whose id is not a token_urlsafe(32) or whose user is empty.",
+                    t.malformed,
+                ),
                 ("sessctl_scanned_keys", "Keys the scan visited under the prefix.", summary.scanned),
             ] {
                 output::prom_header(&mut s, name, "gauge", help);
                 output::prom_sample(&mut s, name, &labels, value as f64);
             }
-            output::prom_header(&mut s, "sessctl_session_ttl_seconds", "histogram", "Remaining TTL of sessions that expire.");
+            output::prom_header(
+                &mut s,
+                "sessctl_session_ttl_seconds",
+                "histogram",
+                "Remaining TTL of sessions that expire.",
+            );
             let mut cumulative = 0;
             for ((bound, _), n) in TTL_BUCKETS.iter().zip(t.buckets) {
                 cumulative += n;
                 let le = if *bound == i64::MAX { "+Inf".to_string() } else { bound.to_string() };
-                output::prom_sample(&mut s, "sessctl_session_ttl_seconds_bucket", &[("prefix", prefix), ("le", &le)], cumulative as f64);
+                output::prom_sample(
+                    &mut s,
+                    "sessctl_session_ttl_seconds_bucket",
+                    &[("prefix", prefix), ("le", &le)],
+                    cumulative as f64,
+                );
             }
             output::prom_sample(&mut s, "sessctl_session_ttl_seconds_sum", &labels, t.ttl_sum);
             output::prom_sample(&mut s, "sessctl_session_ttl_seconds_count", &labels, cumulative as f64);
-            output::prom_header(&mut s, "sessctl_top_user_sessions", "gauge", "Sessions of the users with the most sessions.");
+            output::prom_header(
+                &mut s,
+                "sessctl_top_user_sessions",
+                "gauge",
+                "Sessions of the users with the most sessions.",
+            );
             for (user, n) in &top {
-                output::prom_sample(&mut s, "sessctl_top_user_sessions", &[("prefix", prefix), ("user", &output::text(user))], **n as f64);
+                output::prom_sample(
+                    &mut s,
+                    "sessctl_top_user_sessions",
+                    &[("prefix", prefix), ("user", &output::text(user))],
+                    **n as f64,
+                );
             }
             output::prom_header(&mut s, "sessctl_scan_duration_seconds", "gauge", "How long the scan took.");
             output::prom_sample(&mut s, "sessctl_scan_duration_seconds", &labels, elapsed);
-            output::prom_header(&mut s, "sessctl_last_run_timestamp_seconds", "gauge", "When these figures were taken.");
+            output::prom_header(
+                &mut s,
+                "sessctl_last_run_timestamp_seconds",
+                "gauge",
+                "When these figures were taken.",
+            );
             output::prom_sample(&mut s, "sessctl_last_run_timestamp_seconds", &labels, config::now()?.floor());
             out.write_all(s.as_bytes())?;
         }

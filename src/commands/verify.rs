@@ -87,7 +87,11 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     }
 
     let mut store: Option<Store> = None;
-    let mut writer = RecordWriter::new::<Checked>(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()), settings.output, settings.color);
+    let mut writer = RecordWriter::new::<Checked>(
+        io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        settings.output,
+        settings.color,
+    );
     let (mut any_invalid, mut any_missing, mut seen) = (false, false, 0u64);
     let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
     loop {
@@ -137,11 +141,7 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
 /// Signature checks for a batch, split over the available cores; order is kept.
 fn check_signatures(ring: &KeyRing, settings: &Settings, args: &VerifyArgs, batch: &[Vec<u8>], now: f64) -> Vec<Stage> {
     let check = |input: &Vec<u8>| -> Stage {
-        let value = if args.raw {
-            Some(input.clone())
-        } else {
-            cookie::input::extract(input, &settings.cookie_name)
-        };
+        let value = if args.raw { Some(input.clone()) } else { cookie::input::extract(input, &settings.cookie_name) };
         let Some(value) = value else {
             return Stage::Failed(failed("wrong_name", format!("no {} cookie in the input", settings.cookie_name)));
         };
@@ -156,7 +156,8 @@ fn check_signatures(ring: &KeyRing, settings: &Settings, args: &VerifyArgs, batc
     }
     let chunk = batch.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = batch.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>())).collect();
+        let handles: Vec<_> =
+            batch.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().expect("signature check thread")).collect()
     })
 }
@@ -201,7 +202,12 @@ fn offline(stages: Vec<Stage>) -> Vec<Checked> {
         .collect()
 }
 
-fn online(stages: Vec<Stage>, settings: &Settings, store: &mut Option<Store>, now: f64) -> anyhow::Result<Vec<Checked>> {
+fn online(
+    stages: Vec<Stage>,
+    settings: &Settings,
+    store: &mut Option<Store>,
+    now: f64,
+) -> anyhow::Result<Vec<Checked>> {
     let mut records = Vec::with_capacity(stages.len());
     for stage in stages {
         let v = match stage {
