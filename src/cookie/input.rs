@@ -105,8 +105,9 @@ pub fn unquote_cookie(s: &[u8]) -> Vec<u8> {
                 && (b'0'..=b'7').contains(&next[1])
                 && (b'0'..=b'7').contains(&next[2]);
             if octal {
-                let code =
-                    u32::from(next[0] - b'0') * 64 + u32::from(next[1] - b'0') * 8 + u32::from(next[2] - b'0');
+                let code = u32::from(next[0] - b'0') * 64
+                    + u32::from(next[1] - b'0') * 8
+                    + u32::from(next[2] - b'0');
                 let ch = char::from_u32(code).expect("octal escapes stay below 0x100");
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
@@ -142,7 +143,10 @@ mod tests {
         assert_eq!(ex(&format!("  {V2}\n")).as_deref(), Some(V2));
         assert_eq!(ex(V1).as_deref(), Some(V1));
         assert_eq!(ex(&format!("\t{V1}\r\n")).as_deref(), Some(V1));
-        assert_eq!(ex("QUJD|1700000000|abc").as_deref(), Some("QUJD|1700000000|abc"));
+        assert_eq!(
+            ex("QUJD|1700000000|abc").as_deref(),
+            Some("QUJD|1700000000|abc")
+        );
         assert_eq!(ex("garbage").as_deref(), Some("garbage"));
     }
 
@@ -158,16 +162,28 @@ mod tests {
         assert_eq!(ex(&format!("session_id={V2}")).as_deref(), Some(V2));
         assert_eq!(ex(&format!("session_id=\"{V2}\"")).as_deref(), Some(V2));
         assert_eq!(ex(&format!(" session_id = \"{V1}\" ")).as_deref(), Some(V1));
-        assert_eq!(ex(&format!("a=b; session_id=\"{V2}\"; c=d")).as_deref(), Some(V2));
-        assert_eq!(ex(&format!("session_id=old; session_id={V2}")).as_deref(), Some(V2));
+        assert_eq!(
+            ex(&format!("a=b; session_id=\"{V2}\"; c=d")).as_deref(),
+            Some(V2)
+        );
+        assert_eq!(
+            ex(&format!("session_id=old; session_id={V2}")).as_deref(),
+            Some(V2)
+        );
         assert_eq!(ex("other=1; more=\"2|x\""), None);
         assert_eq!(ex(&format!("sid={V1}")), None);
     }
 
     #[test]
     fn cookie_headers_pick_the_name() {
-        assert_eq!(ex(&format!("Cookie: _xsrf=2|abc; session_id=\"{V2}\"")).as_deref(), Some(V2));
-        assert_eq!(ex(&format!("cookie:session_id={V1};theme=dark")).as_deref(), Some(V1));
+        assert_eq!(
+            ex(&format!("Cookie: _xsrf=2|abc; session_id=\"{V2}\"")).as_deref(),
+            Some(V2)
+        );
+        assert_eq!(
+            ex(&format!("cookie:session_id={V1};theme=dark")).as_deref(),
+            Some(V1)
+        );
         assert_eq!(ex("Cookie: _xsrf=2|abc|def; theme=dark"), None);
         assert_eq!(ex("Cookie: "), None);
     }
@@ -178,7 +194,10 @@ mod tests {
             "Set-Cookie: session_id=\"{V2}\"; expires=Tue, 05 Dec 2023 22:13:20 GMT; HttpOnly; Path=/; Secure"
         );
         assert_eq!(ex(&line).as_deref(), Some(V2));
-        assert_eq!(ex(&format!("set-cookie: session_id={V1}; Path=/")).as_deref(), Some(V1));
+        assert_eq!(
+            ex(&format!("set-cookie: session_id={V1}; Path=/")).as_deref(),
+            Some(V1)
+        );
         assert_eq!(ex("Set-Cookie: other=\"x\"; Path=/; session_id=y"), None);
     }
 
@@ -192,7 +211,11 @@ mod tests {
         assert_eq!(u(b"\"\\377\""), "\u{ff}".as_bytes());
         assert_eq!(u(b"\"\\400\""), b"400", "first octal digit is 0-3");
         assert_eq!(u(b"\"\\08\""), b"08");
-        assert_eq!(u(b"\"a\\\nb\""), b"a\\\nb", "a backslash before a newline stays");
+        assert_eq!(
+            u(b"\"a\\\nb\""),
+            b"a\\\nb",
+            "a backslash before a newline stays"
+        );
         assert_eq!(u(b"\"a\\\""), b"a\\", "a lone trailing backslash stays");
     }
 }

@@ -332,8 +332,7 @@ pub fn decode(cookie: &[u8]) -> Result<Decoded, VerifyError> {
         FormatVersion::V1 => {
             let (value, timestamp, signature) = v1::split(cookie).ok_or_else(|| {
                 VerifyError::Malformed(
-                    "not a v2 value, and not a v1 value (<base64>|<timestamp>|<signature>)"
-                        .into(),
+                    "not a v2 value, and not a v1 value (<base64>|<timestamp>|<signature>)".into(),
                 )
             })?;
             Ok(Decoded {

@@ -178,7 +178,12 @@ impl std::fmt::Display for PyInt {
             PyInt::Big(b) => {
                 let s = b.to_string();
                 if s.len() > 40 {
-                    write!(f, "{}…({} digits)", &s[..20], s.trim_start_matches('-').len())
+                    write!(
+                        f,
+                        "{}…({} digits)",
+                        &s[..20],
+                        s.trim_start_matches('-').len()
+                    )
                 } else {
                     f.write_str(&s)
                 }
@@ -337,9 +342,17 @@ mod tests {
             (b"-9223372036854775808", "-9223372036854775808"),
             (b"9223372036854775808", "9223372036854775808"),
             (b"-9223372036854775809", "-9223372036854775809"),
-            (b"123456789012345678901234567890", "123456789012345678901234567890"),
+            (
+                b"123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
         ] {
-            assert_eq!(int(text).as_deref(), Some(want), "{:?}", text.escape_ascii());
+            assert_eq!(
+                int(text).as_deref(),
+                Some(want),
+                "{:?}",
+                text.escape_ascii()
+            );
         }
     }
 
@@ -382,7 +395,10 @@ mod tests {
         let ones = |n| vec![b'1'; n];
         assert!(parse_int(&ones(4300)).is_some());
         assert!(parse_int(&ones(4301)).is_none());
-        assert!(parse_int(&vec![b'0'; 4301]).is_none(), "leading zeros count");
+        assert!(
+            parse_int(&vec![b'0'; 4301]).is_none(),
+            "leading zeros count"
+        );
         let mut signed = b"-".to_vec();
         signed.extend(ones(4300));
         assert!(parse_int(&signed).is_some(), "the sign does not count");
@@ -391,7 +407,10 @@ mod tests {
         spaced.push(b' ');
         assert!(parse_int(&spaced).is_some(), "whitespace does not count");
         let underscored: Vec<u8> = b"1_".repeat(4299).into_iter().chain([b'1']).collect();
-        assert!(parse_int(&underscored).is_some(), "underscores do not count");
+        assert!(
+            parse_int(&underscored).is_some(),
+            "underscores do not count"
+        );
         let underscored: Vec<u8> = b"1_".repeat(4300).into_iter().chain([b'1']).collect();
         assert!(parse_int(&underscored).is_none());
     }

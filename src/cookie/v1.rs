@@ -23,8 +23,7 @@ pub(crate) fn split(value: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 /// An HMAC-SHA1 state keyed with `secret` that has already absorbed `name` (the first part of
 /// every v1 signature).
 pub(crate) fn keyed_with_name(secret: &[u8], name: &[u8]) -> HmacSha1 {
-    let mut mac =
-        <HmacSha1 as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    let mut mac = <HmacSha1 as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(name);
     mac
 }
