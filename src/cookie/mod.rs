@@ -368,3 +368,241 @@ pub fn sign_v2(
 pub fn sign_v1(secret: &[u8], name: &str, value: &[u8], timestamp: i64) -> String {
     v1::sign(secret, name, value, timestamp)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    const NOW: f64 = 1_700_000_000.25;
+    const TS: i64 = 1_700_000_000;
+
+    fn single(s: &str) -> KeyRing {
+        KeyRing::Single(Secret::new(s))
+    }
+
+    fn ring() -> KeyRing {
+        KeyRing::parse(br#"{"0": "old", "1": "new"}"#).unwrap()
+    }
+
+    /// A v2 value from a hand-written body, with the right signature appended.
+    fn hand_signed(secret: &str, body: &str) -> Vec<u8> {
+        let mut out = body.as_bytes().to_vec();
+        out.extend_from_slice(&v2::signature_hex(
+            &v2::keyed(secret.as_bytes()),
+            body.as_bytes(),
+        ));
+        out
+    }
+
+    fn ok(secret: &KeyRing, cookie: &[u8]) -> Vec<u8> {
+        verify(secret, "session_id", cookie, 31.0, NOW)
+            .unwrap_or_else(|e| panic!("{e} for {}", String::from_utf8_lossy(cookie)))
+            .value
+    }
+
+    fn status(secret: &KeyRing, cookie: &[u8]) -> &'static str {
+        match verify(secret, "session_id", cookie, 31.0, NOW) {
+            Ok(_) => "valid",
+            Err(e) => e.status(),
+        }
+    }
+
+    #[test]
+    fn signs_exactly_as_tornado() {
+        // create_signed_value("k", "s\u00ebss", b"v", clock=lambda: 1700000000) in Tornado 6.6
+        assert_eq!(
+            sign_v2(b"k", 0, "s\u{eb}ss", b"v", TS),
+            "2|1:0|10:1700000000|4:s\u{eb}ss|4:dg==|b6bf6bc7ba585d1bd14a34df7bb5a98a6258e516cb2f649e3ddc68f5a0ec5864"
+        );
+        assert_eq!(
+            sign_v2(b"k", 3, "s", b"v", TS),
+            "2|1:3|10:1700000000|1:s|4:dg==|a31025301a024c41f8040e1bbdb2e51d8304dad420d61797aeb8c3c6bf3ce633"
+        );
+        assert_eq!(
+            sign_v1(b"k", "s", b"v", -5),
+            "dg==|-5|7216c2445a2c5896cee69a140fe83caa0aa76d65"
+        );
+    }
+
+    #[test]
+    fn what_is_signed_verifies() {
+        let s = single("secret");
+        let v2 = sign_v2(b"secret", 0, "session_id", b"abc", TS);
+        let got = verify(&s, "session_id", v2.as_bytes(), 31.0, NOW).unwrap();
+        assert_eq!(
+            got,
+            Verified {
+                value: b"abc".to_vec(),
+                format_version: 2,
+                key_version: Some(0),
+                timestamp: Some(TS)
+            }
+        );
+        let v1 = sign_v1(b"secret", "session_id", b"abc", TS);
+        let got = verify(&s, "session_id", v1.as_bytes(), 31.0, NOW).unwrap();
+        assert_eq!((got.format_version, got.key_version), (1, None));
+        let r = sign_v2(b"old", 0, "session_id", b"", TS);
+        assert_eq!(
+            ok(&ring(), r.as_bytes()),
+            b"",
+            "an empty payload is a value"
+        );
+    }
+
+    #[test]
+    fn every_error_kind_is_produced() {
+        let s = single("secret");
+        let good = sign_v2(b"secret", 0, "session_id", b"abc", TS);
+        assert_eq!(status(&s, b""), "malformed");
+        assert_eq!(status(&s, b"2|junk"), "malformed");
+        assert_eq!(status(&s, b"3|1:0|whatever"), "malformed");
+        let by_old = sign_v2(b"old", 0, "session_id", b"abc", TS);
+        assert_eq!(status(&ring(), by_old.as_bytes()), "valid");
+        let v1 = sign_v1(b"old", "session_id", b"abc", TS);
+        let e = verify(&ring(), "session_id", v1.as_bytes(), 31.0, NOW).unwrap_err();
+        assert!(
+            matches!(&e, VerifyError::Malformed(m) if m.contains("key ring")),
+            "{e}"
+        );
+        let kv9 = sign_v2(b"secret", 9, "session_id", b"abc", TS);
+        assert_eq!(
+            verify(&ring(), "session_id", kv9.as_bytes(), 31.0, NOW),
+            Err(VerifyError::UnknownKeyVersion("9".into()))
+        );
+        assert_eq!(status(&single("other"), good.as_bytes()), "bad_signature");
+        assert_eq!(
+            verify(&s, "sid", good.as_bytes(), 31.0, NOW),
+            Err(VerifyError::WrongName {
+                expected: "sid".into(),
+                found: "session_id".into()
+            })
+        );
+        let old = sign_v2(b"secret", 0, "session_id", b"abc", TS - 1000);
+        assert!(matches!(
+            verify(&s, "session_id", old.as_bytes(), 0.001, NOW),
+            Err(VerifyError::Expired { .. })
+        ));
+        let body = "2|1:0|3:abc|10:session_id|4:QUJD|";
+        assert_eq!(
+            status(&s, &hand_signed("secret", body)),
+            "malformed",
+            "timestamp"
+        );
+        let body = "2|1:0|10:1700000000|10:session_id|2:QQ|";
+        assert_eq!(
+            status(&s, &hand_signed("secret", body)),
+            "malformed",
+            "base64"
+        );
+        let future = sign_v1(b"secret", "session_id", b"abc", TS + 32 * 86400);
+        assert_eq!(status(&s, future.as_bytes()), "malformed");
+        let mac = v1::signature_hex(
+            &v1::keyed_with_name(b"secret", b"session_id"),
+            b"QUJD",
+            b"01700000000",
+        );
+        let leading_zero = [&b"QUJD|01700000000|"[..], &mac].concat();
+        assert_eq!(status(&s, &leading_zero), "malformed");
+    }
+
+    #[test]
+    fn errors_follow_tornados_check_order() {
+        // unknown key version is reported before the (also bad) signature
+        let kv9 = sign_v2(b"nope", 9, "other", b"abc", 0);
+        assert_eq!(status(&ring(), kv9.as_bytes()), "unknown_key_version");
+        // the signature before the name, the name before the age
+        assert_eq!(status(&single("x"), kv9.as_bytes()), "bad_signature");
+        assert_eq!(status(&single("nope"), kv9.as_bytes()), "wrong_name");
+        let body = "2|1:0|1:x|10:session_id|2:QQ|";
+        assert_eq!(status(&single("s"), &hand_signed("s", body)), "malformed");
+        let body = "2|1:0|1:5|10:session_id|2:QQ|";
+        assert_eq!(status(&single("s"), &hand_signed("s", body)), "expired");
+    }
+
+    #[test]
+    fn version_detection_follows_the_regex() {
+        use FormatVersion::*;
+        assert_eq!(format_version(b"2|x"), V2);
+        assert_eq!(
+            format_version(b"2|x\n"),
+            V2,
+            "$ matches before a final newline"
+        );
+        assert_eq!(format_version(b"2|x\n\n"), V1);
+        assert_eq!(format_version(b"2|x\ny"), V1, ". does not match a newline");
+        assert_eq!(format_version(b"2|"), V2);
+        assert_eq!(format_version(b"02|x"), V1);
+        assert_eq!(format_version(b"1|x"), V1);
+        assert_eq!(format_version(b"3|x"), Unsupported(3));
+        assert_eq!(format_version(b"999|x"), Unsupported(999));
+        assert_eq!(format_version(b"1000|x"), V1);
+        assert_eq!(format_version(b"2"), V1);
+        assert_eq!(format_version(b"2x|"), V1);
+    }
+
+    #[test]
+    fn odd_but_valid_fields_verify_as_in_tornado() {
+        let s = single("s");
+        // +, leading zeros, whitespace and underscores in numbers
+        let body = "2|+2: 0|0013:1_700_000_000|10:session_id|\t4 :QUJD|";
+        assert_eq!(ok(&s, &hand_signed("s", body)), b"ABC");
+        // a negative length counts from the end of the rest: -65 selects "QUJD" here
+        let body = "2|1:0|10:1700000000|10:session_id|-65:QUJD|";
+        assert_eq!(ok(&s, &hand_signed("s", body)), b"ABC");
+        // a key version beyond i64 is parsed and ignored with a single secret
+        let body = "2|30:123456789012345678901234567890|10:1700000000|10:session_id|4:QUJD|";
+        let got = verify(&s, "session_id", &hand_signed("s", body), 31.0, NOW).unwrap();
+        assert_eq!(got.key_version, None);
+        // a timestamp beyond i64 never expires (v2 has no future check)
+        let body = "2|1:0|30:999999999999999999999999999999|10:session_id|4:QUJD|";
+        let got = verify(&s, "session_id", &hand_signed("s", body), 31.0, NOW).unwrap();
+        assert_eq!(got.timestamp, None);
+        // a length without a colon is read whole
+        let body = "2|1:0|10:1700000000|10:session_id|4|";
+        assert_eq!(status(&s, &hand_signed("s", body)), "malformed");
+        // NaN max age never expires; -inf expires everything
+        let old = sign_v2(b"s", 0, "session_id", b"", 0);
+        assert!(verify(&s, "session_id", old.as_bytes(), f64::NAN, NOW).is_ok());
+        assert!(verify(&s, "session_id", old.as_bytes(), f64::INFINITY, NOW).is_ok());
+        assert!(verify(&s, "session_id", old.as_bytes(), f64::NEG_INFINITY, NOW).is_err());
+        // uppercase hex is not Tornado's hexdigest
+        let upper = sign_v2(b"s", 0, "session_id", b"", TS).to_uppercase();
+        assert_eq!(status(&s, upper.as_bytes()), "bad_signature");
+        let mut upper_sig = sign_v2(b"s", 0, "session_id", b"", TS).into_bytes();
+        let n = upper_sig.len();
+        upper_sig[n - 64..].make_ascii_uppercase();
+        assert_eq!(status(&s, &upper_sig), "bad_signature");
+        // v1: " 0..." passes the leading-zero check (raw text), as in Tornado
+        let mac = v1::signature_hex(
+            &v1::keyed_with_name(b"s", b"session_id"),
+            b"QUJD",
+            b" 01700000000",
+        );
+        let spaced = [&b"QUJD| 01700000000|"[..], &mac].concat();
+        assert_eq!(ok(&s, &spaced), b"ABC");
+    }
+
+    #[test]
+    fn decode_reads_fields_without_a_secret() {
+        let v2 = sign_v2(b"s", 4, "session_id", b"abc", TS);
+        let d = decode(v2.as_bytes()).unwrap();
+        assert_eq!(d.format_version, 2);
+        assert_eq!(d.key_version, Some(4));
+        assert_eq!(d.timestamp, Some(TS));
+        assert_eq!(d.name.as_deref(), Some(&b"session_id"[..]));
+        assert_eq!(d.value.as_deref(), Some(&b"abc"[..]));
+        assert_eq!(d.signature.len(), 64);
+        let v1 = sign_v1(b"s", "session_id", b"abc", TS);
+        let d = decode(v1.as_bytes()).unwrap();
+        assert_eq!((d.format_version, d.key_version, d.name), (1, None, None));
+        assert_eq!(d.timestamp, Some(TS));
+        assert_eq!(d.signature.len(), 40);
+        assert!(decode(b"").is_err());
+        assert!(decode(b"2|nonsense").is_err());
+        assert!(decode(b"7|x").is_err());
+        assert!(decode(b"a|b").is_err());
+        let d = decode(b"Q|x|sig").unwrap();
+        assert_eq!((d.timestamp, d.value), (None, None));
+    }
+}
