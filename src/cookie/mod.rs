@@ -5,11 +5,14 @@
 //! returns a value (not `None`, no exception) for it.
 
 pub mod input;
-mod pyparse;
+#[doc(hidden)]
+pub mod pyparse;
 mod v1;
 mod v2;
 
 use crate::secret::KeyRing;
+use pyparse::{b64decode, parse_int, PyInt};
+use subtle::ConstantTimeEq;
 
 /// Why Tornado would refuse a signed value. The variants are the `status` values of
 /// `sessctl verify`; the text says what was wrong.
@@ -66,8 +69,201 @@ pub struct Decoded {
     pub signature: Vec<u8>,
 }
 
+/// The format version Tornado's `_get_version` reads from a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatVersion {
+    V1,
+    V2,
+    /// 3..=999: a version Tornado does not know (it returns `None`).
+    Unsupported(u16),
+}
+
+/// Tornado's `_get_version`: `re.match(rb"^([1-9][0-9]*)\|(.*)$", value)`, without DOTALL, so
+/// the match fails (and the value is v1) when a newline appears anywhere but as the very last
+/// byte; numbers above 999 are v1 too.
+pub fn format_version(value: &[u8]) -> FormatVersion {
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || value[0] == b'0' || value.get(digits) != Some(&b'|') {
+        return FormatVersion::V1;
+    }
+    let tail = &value[digits + 1..];
+    let tail = tail.strip_suffix(b"\n").unwrap_or(tail);
+    if tail.contains(&b'\n') {
+        return FormatVersion::V1;
+    }
+    if digits > 3 {
+        return FormatVersion::V1;
+    }
+    let n = value[..digits].iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
+    match n {
+        1 => FormatVersion::V1,
+        2 => FormatVersion::V2,
+        n => FormatVersion::Unsupported(n),
+    }
+}
+
+/// Lowercase hex, as Python's `hexdigest()`.
+#[inline]
+pub(crate) fn hex_lower(bytes: &[u8], out: &mut [u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, &b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 15)];
+    }
+}
+
+/// `hmac.compare_digest`: constant time for equal lengths.
+#[inline]
+fn digest_eq(passed: &[u8], expected: &[u8]) -> bool {
+    passed.len() == expected.len() && bool::from(passed.ct_eq(expected))
+}
+
+/// Shortens attacker-controlled text before it goes into an error message.
+fn shown(bytes: &[u8]) -> String {
+    const MAX: usize = 64;
+    if bytes.len() <= MAX {
+        String::from_utf8_lossy(bytes).into_owned()
+    } else {
+        format!("{}… ({} bytes)", String::from_utf8_lossy(&bytes[..MAX]), bytes.len())
+    }
+}
+
+enum Keys {
+    Single {
+        /// HMAC-SHA1 keyed with the secret, the cookie name already absorbed.
+        v1: v1::HmacSha1,
+        v2: v2::HmacSha256,
+    },
+    Ring(Vec<(i64, v2::HmacSha256)>),
+}
+
+/// Verifies many cookies against one secret (or key ring), cookie name and max age. The HMAC
+/// key schedules are computed once here, so each [`Verifier::verify`] costs one HMAC over the
+/// cookie and no heap allocation besides the decoded payload.
+pub struct Verifier {
+    name: Vec<u8>,
+    max_age_days: f64,
+    keys: Keys,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("name", &String::from_utf8_lossy(&self.name))
+            .field("max_age_days", &self.max_age_days)
+            .field("secret", &"(redacted)")
+            .finish()
+    }
+}
+
+impl Verifier {
+    pub fn new(secret: &KeyRing, name: &str, max_age_days: f64) -> Verifier {
+        let keys = match secret {
+            KeyRing::Single(s) => {
+                Keys::Single { v1: v1::keyed_with_name(s.expose(), name.as_bytes()), v2: v2::keyed(s.expose()) }
+            }
+            KeyRing::Versions(map) => Keys::Ring(map.iter().map(|(v, s)| (*v, v2::keyed(s.expose()))).collect()),
+        };
+        Verifier { name: name.as_bytes().to_vec(), max_age_days, keys }
+    }
+
+    /// `decode_signed_value(secret, name, cookie, max_age_days, clock=lambda: now)`.
+    pub fn verify(&self, cookie: &[u8], now: f64) -> Result<Verified, VerifyError> {
+        if cookie.is_empty() {
+            return Err(VerifyError::Malformed("the value is empty".into()));
+        }
+        match format_version(cookie) {
+            FormatVersion::V1 => self.verify_v1(cookie, now),
+            FormatVersion::V2 => self.verify_v2(cookie, now),
+            FormatVersion::Unsupported(n) => Err(VerifyError::Malformed(format!(
+                "format version {n} is not supported (Tornado reads versions 1 and 2)"
+            ))),
+        }
+    }
+
+    fn expired(&self, timestamp: &PyInt, now: f64) -> Result<(), VerifyError> {
+        if timestamp.lt_f64(now - self.max_age_days * 86400.0) {
+            return Err(VerifyError::Expired { timestamp: timestamp.to_string(), max_age_days: self.max_age_days });
+        }
+        Ok(())
+    }
+
+    fn verify_v2(&self, cookie: &[u8], now: f64) -> Result<Verified, VerifyError> {
+        let fields = v2::parse(cookie).map_err(|why| VerifyError::Malformed(format!("not a valid v2 value: {why}")))?;
+        let keyed = match &self.keys {
+            Keys::Single { v2, .. } => v2,
+            Keys::Ring(ring) => {
+                let wanted = fields.key_version.to_i64();
+                ring.iter()
+                    .find(|(v, _)| Some(*v) == wanted)
+                    .map(|(_, k)| k)
+                    .ok_or_else(|| VerifyError::UnknownKeyVersion(fields.key_version.to_string()))?
+            }
+        };
+        let expected = v2::signature_hex(keyed, fields.signed);
+        if !digest_eq(fields.signature, &expected) {
+            return Err(VerifyError::BadSignature);
+        }
+        if fields.name != self.name.as_slice() {
+            return Err(VerifyError::WrongName {
+                expected: String::from_utf8_lossy(&self.name).into_owned(),
+                found: shown(fields.name),
+            });
+        }
+        let timestamp = parse_int(fields.timestamp).ok_or_else(|| {
+            VerifyError::Malformed(format!("the timestamp {:?} is not an integer", shown(fields.timestamp)))
+        })?;
+        self.expired(&timestamp, now)?;
+        let value = b64decode(fields.value).map_err(|e| VerifyError::Malformed(format!("the payload is {e}")))?;
+        Ok(Verified {
+            value,
+            format_version: 2,
+            key_version: fields.key_version.to_i64(),
+            timestamp: timestamp.to_i64(),
+        })
+    }
+
+    fn verify_v1(&self, cookie: &[u8], now: f64) -> Result<Verified, VerifyError> {
+        let keyed = match &self.keys {
+            Keys::Single { v1, .. } => v1,
+            Keys::Ring(_) => {
+                return Err(VerifyError::Malformed(
+                    "v1 values cannot be checked against a key ring (Tornado raises \
+                     AssertionError); this is not a v2 value"
+                        .into(),
+                ))
+            }
+        };
+        let (value_part, timestamp_part, signature) = v1::split(cookie).ok_or_else(|| {
+            VerifyError::Malformed("not a v2 value, and not a v1 value (<base64>|<timestamp>|<signature>)".into())
+        })?;
+        let expected = v1::signature_hex(keyed, value_part, timestamp_part);
+        if !digest_eq(signature, &expected) {
+            return Err(VerifyError::BadSignature);
+        }
+        let timestamp = parse_int(timestamp_part).ok_or_else(|| {
+            VerifyError::Malformed(format!("the timestamp {:?} is not an integer", shown(timestamp_part)))
+        })?;
+        self.expired(&timestamp, now)?;
+        if timestamp.gt_f64(now + 31.0 * 86400.0) {
+            return Err(VerifyError::Malformed(format!(
+                "the v1 timestamp {timestamp} is more than 31 days in the future (Tornado \
+                 treats this as tampering)"
+            )));
+        }
+        if timestamp_part.starts_with(b"0") {
+            return Err(VerifyError::Malformed(
+                "the v1 timestamp has a leading zero (Tornado treats this as tampering)".into(),
+            ));
+        }
+        let value = b64decode(value_part).map_err(|e| VerifyError::Malformed(format!("the payload is {e}")))?;
+        Ok(Verified { value, format_version: 1, key_version: None, timestamp: timestamp.to_i64() })
+    }
+}
+
 /// Verifies `cookie` as Tornado's `decode_signed_value(secret, name, cookie, max_age_days)`
-/// would at time `now` (seconds since the epoch, fractional).
+/// would at time `now` (seconds since the epoch, fractional). For many cookies, build one
+/// [`Verifier`] instead.
 pub fn verify(
     secret: &KeyRing,
     name: &str,
@@ -75,24 +271,249 @@ pub fn verify(
     max_age_days: f64,
     now: f64,
 ) -> Result<Verified, VerifyError> {
-    let _ = (secret, name, cookie, max_age_days, now);
-    todo!("cookie core")
+    Verifier::new(secret, name, max_age_days).verify(cookie, now)
 }
 
 /// Reads the fields of a signed value without checking anything.
 pub fn decode(cookie: &[u8]) -> Result<Decoded, VerifyError> {
-    let _ = cookie;
-    todo!("cookie core")
+    if cookie.is_empty() {
+        return Err(VerifyError::Malformed("the value is empty".into()));
+    }
+    match format_version(cookie) {
+        FormatVersion::V2 => {
+            let fields =
+                v2::parse(cookie).map_err(|why| VerifyError::Malformed(format!("not a valid v2 value: {why}")))?;
+            Ok(Decoded {
+                format_version: 2,
+                key_version: fields.key_version.to_i64(),
+                timestamp: parse_int(fields.timestamp).and_then(|t| t.to_i64()),
+                name: Some(fields.name.to_vec()),
+                value: b64decode(fields.value).ok(),
+                signature: fields.signature.to_vec(),
+            })
+        }
+        FormatVersion::V1 => {
+            let (value, timestamp, signature) = v1::split(cookie).ok_or_else(|| {
+                VerifyError::Malformed("not a v2 value, and not a v1 value (<base64>|<timestamp>|<signature>)".into())
+            })?;
+            Ok(Decoded {
+                format_version: 1,
+                key_version: None,
+                timestamp: parse_int(timestamp).and_then(|t| t.to_i64()),
+                name: None,
+                value: b64decode(value).ok(),
+                signature: signature.to_vec(),
+            })
+        }
+        FormatVersion::Unsupported(n) => {
+            Err(VerifyError::Malformed(format!("format version {n} is not supported (Tornado reads versions 1 and 2)")))
+        }
+    }
 }
 
 /// `create_signed_value(secret, name, value, version=2, key_version=key_version)` at `timestamp`.
+///
+/// As in Tornado, the name's length prefix counts characters, so a non-ASCII name makes a
+/// value that cannot be verified (by Tornado or by sessctl).
 pub fn sign_v2(secret: &[u8], key_version: i64, name: &str, value: &[u8], timestamp: i64) -> String {
-    let _ = (secret, key_version, name, value, timestamp);
-    todo!("cookie core")
+    v2::sign(secret, key_version, name, value, timestamp)
 }
 
 /// `create_signed_value(secret, name, value, version=1)` at `timestamp`.
 pub fn sign_v1(secret: &[u8], name: &str, value: &[u8], timestamp: i64) -> String {
-    let _ = (secret, name, value, timestamp);
-    todo!("cookie core")
+    v1::sign(secret, name, value, timestamp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    const NOW: f64 = 1_700_000_000.25;
+    const TS: i64 = 1_700_000_000;
+
+    fn single(s: &str) -> KeyRing {
+        KeyRing::Single(Secret::new(s))
+    }
+
+    fn ring() -> KeyRing {
+        KeyRing::parse(br#"{"0": "old", "1": "new"}"#).unwrap()
+    }
+
+    /// A v2 value from a hand-written body, with the right signature appended.
+    fn hand_signed(secret: &str, body: &str) -> Vec<u8> {
+        let mut out = body.as_bytes().to_vec();
+        out.extend_from_slice(&v2::signature_hex(&v2::keyed(secret.as_bytes()), body.as_bytes()));
+        out
+    }
+
+    fn ok(secret: &KeyRing, cookie: &[u8]) -> Vec<u8> {
+        verify(secret, "session_id", cookie, 31.0, NOW)
+            .unwrap_or_else(|e| panic!("{e} for {}", String::from_utf8_lossy(cookie)))
+            .value
+    }
+
+    fn status(secret: &KeyRing, cookie: &[u8]) -> &'static str {
+        match verify(secret, "session_id", cookie, 31.0, NOW) {
+            Ok(_) => "valid",
+            Err(e) => e.status(),
+        }
+    }
+
+    #[test]
+    fn signs_exactly_as_tornado() {
+        // create_signed_value("k", "s\u00ebss", b"v", clock=lambda: 1700000000) in Tornado 6.6
+        assert_eq!(
+            sign_v2(b"k", 0, "s\u{eb}ss", b"v", TS),
+            "2|1:0|10:1700000000|4:s\u{eb}ss|4:dg==|b6bf6bc7ba585d1bd14a34df7bb5a98a6258e516cb2f649e3ddc68f5a0ec5864"
+        );
+        assert_eq!(
+            sign_v2(b"k", 3, "s", b"v", TS),
+            "2|1:3|10:1700000000|1:s|4:dg==|a31025301a024c41f8040e1bbdb2e51d8304dad420d61797aeb8c3c6bf3ce633"
+        );
+        assert_eq!(sign_v1(b"k", "s", b"v", -5), "dg==|-5|7216c2445a2c5896cee69a140fe83caa0aa76d65");
+    }
+
+    #[test]
+    fn what_is_signed_verifies() {
+        let s = single("secret");
+        let v2 = sign_v2(b"secret", 0, "session_id", b"abc", TS);
+        let got = verify(&s, "session_id", v2.as_bytes(), 31.0, NOW).unwrap();
+        assert_eq!(
+            got,
+            Verified { value: b"abc".to_vec(), format_version: 2, key_version: Some(0), timestamp: Some(TS) }
+        );
+        let v1 = sign_v1(b"secret", "session_id", b"abc", TS);
+        let got = verify(&s, "session_id", v1.as_bytes(), 31.0, NOW).unwrap();
+        assert_eq!((got.format_version, got.key_version), (1, None));
+        let r = sign_v2(b"old", 0, "session_id", b"", TS);
+        assert_eq!(ok(&ring(), r.as_bytes()), b"", "an empty payload is a value");
+    }
+
+    #[test]
+    fn every_error_kind_is_produced() {
+        let s = single("secret");
+        let good = sign_v2(b"secret", 0, "session_id", b"abc", TS);
+        assert_eq!(status(&s, b""), "malformed");
+        assert_eq!(status(&s, b"2|junk"), "malformed");
+        assert_eq!(status(&s, b"3|1:0|whatever"), "malformed");
+        let by_old = sign_v2(b"old", 0, "session_id", b"abc", TS);
+        assert_eq!(status(&ring(), by_old.as_bytes()), "valid");
+        let v1 = sign_v1(b"old", "session_id", b"abc", TS);
+        let e = verify(&ring(), "session_id", v1.as_bytes(), 31.0, NOW).unwrap_err();
+        assert!(matches!(&e, VerifyError::Malformed(m) if m.contains("key ring")), "{e}");
+        let kv9 = sign_v2(b"secret", 9, "session_id", b"abc", TS);
+        assert_eq!(
+            verify(&ring(), "session_id", kv9.as_bytes(), 31.0, NOW),
+            Err(VerifyError::UnknownKeyVersion("9".into()))
+        );
+        assert_eq!(status(&single("other"), good.as_bytes()), "bad_signature");
+        assert_eq!(
+            verify(&s, "sid", good.as_bytes(), 31.0, NOW),
+            Err(VerifyError::WrongName { expected: "sid".into(), found: "session_id".into() })
+        );
+        let old = sign_v2(b"secret", 0, "session_id", b"abc", TS - 1000);
+        assert!(matches!(verify(&s, "session_id", old.as_bytes(), 0.001, NOW), Err(VerifyError::Expired { .. })));
+        let body = "2|1:0|3:abc|10:session_id|4:QUJD|";
+        assert_eq!(status(&s, &hand_signed("secret", body)), "malformed", "timestamp");
+        let body = "2|1:0|10:1700000000|10:session_id|2:QQ|";
+        assert_eq!(status(&s, &hand_signed("secret", body)), "malformed", "base64");
+        let future = sign_v1(b"secret", "session_id", b"abc", TS + 32 * 86400);
+        assert_eq!(status(&s, future.as_bytes()), "malformed");
+        let mac = v1::signature_hex(&v1::keyed_with_name(b"secret", b"session_id"), b"QUJD", b"01700000000");
+        let leading_zero = [&b"QUJD|01700000000|"[..], &mac].concat();
+        assert_eq!(status(&s, &leading_zero), "malformed");
+    }
+
+    #[test]
+    fn errors_follow_tornados_check_order() {
+        // unknown key version is reported before the (also bad) signature
+        let kv9 = sign_v2(b"nope", 9, "other", b"abc", 0);
+        assert_eq!(status(&ring(), kv9.as_bytes()), "unknown_key_version");
+        // the signature before the name, the name before the age
+        assert_eq!(status(&single("x"), kv9.as_bytes()), "bad_signature");
+        assert_eq!(status(&single("nope"), kv9.as_bytes()), "wrong_name");
+        let body = "2|1:0|1:x|10:session_id|2:QQ|";
+        assert_eq!(status(&single("s"), &hand_signed("s", body)), "malformed");
+        let body = "2|1:0|1:5|10:session_id|2:QQ|";
+        assert_eq!(status(&single("s"), &hand_signed("s", body)), "expired");
+    }
+
+    #[test]
+    fn version_detection_follows_the_regex() {
+        use FormatVersion::*;
+        assert_eq!(format_version(b"2|x"), V2);
+        assert_eq!(format_version(b"2|x\n"), V2, "$ matches before a final newline");
+        assert_eq!(format_version(b"2|x\n\n"), V1);
+        assert_eq!(format_version(b"2|x\ny"), V1, ". does not match a newline");
+        assert_eq!(format_version(b"2|"), V2);
+        assert_eq!(format_version(b"02|x"), V1);
+        assert_eq!(format_version(b"1|x"), V1);
+        assert_eq!(format_version(b"3|x"), Unsupported(3));
+        assert_eq!(format_version(b"999|x"), Unsupported(999));
+        assert_eq!(format_version(b"1000|x"), V1);
+        assert_eq!(format_version(b"2"), V1);
+        assert_eq!(format_version(b"2x|"), V1);
+    }
+
+    #[test]
+    fn odd_but_valid_fields_verify_as_in_tornado() {
+        let s = single("s");
+        // +, leading zeros, whitespace and underscores in numbers
+        let body = "2|+2: 0|0013:1_700_000_000|10:session_id|\t4 :QUJD|";
+        assert_eq!(ok(&s, &hand_signed("s", body)), b"ABC");
+        // a negative length counts from the end of the rest: -65 selects "QUJD" here
+        let body = "2|1:0|10:1700000000|10:session_id|-65:QUJD|";
+        assert_eq!(ok(&s, &hand_signed("s", body)), b"ABC");
+        // a key version beyond i64 is parsed and ignored with a single secret
+        let body = "2|30:123456789012345678901234567890|10:1700000000|10:session_id|4:QUJD|";
+        let got = verify(&s, "session_id", &hand_signed("s", body), 31.0, NOW).unwrap();
+        assert_eq!(got.key_version, None);
+        // a timestamp beyond i64 never expires (v2 has no future check)
+        let body = "2|1:0|30:999999999999999999999999999999|10:session_id|4:QUJD|";
+        let got = verify(&s, "session_id", &hand_signed("s", body), 31.0, NOW).unwrap();
+        assert_eq!(got.timestamp, None);
+        // a length without a colon is read whole
+        let body = "2|1:0|10:1700000000|10:session_id|4|";
+        assert_eq!(status(&s, &hand_signed("s", body)), "malformed");
+        // NaN max age never expires; -inf expires everything
+        let old = sign_v2(b"s", 0, "session_id", b"", 0);
+        assert!(verify(&s, "session_id", old.as_bytes(), f64::NAN, NOW).is_ok());
+        assert!(verify(&s, "session_id", old.as_bytes(), f64::INFINITY, NOW).is_ok());
+        assert!(verify(&s, "session_id", old.as_bytes(), f64::NEG_INFINITY, NOW).is_err());
+        // uppercase hex is not Tornado's hexdigest
+        let upper = sign_v2(b"s", 0, "session_id", b"", TS).to_uppercase();
+        assert_eq!(status(&s, upper.as_bytes()), "bad_signature");
+        let mut upper_sig = sign_v2(b"s", 0, "session_id", b"", TS).into_bytes();
+        let n = upper_sig.len();
+        upper_sig[n - 64..].make_ascii_uppercase();
+        assert_eq!(status(&s, &upper_sig), "bad_signature");
+        // v1: " 0..." passes the leading-zero check (raw text), as in Tornado
+        let mac = v1::signature_hex(&v1::keyed_with_name(b"s", b"session_id"), b"QUJD", b" 01700000000");
+        let spaced = [&b"QUJD| 01700000000|"[..], &mac].concat();
+        assert_eq!(ok(&s, &spaced), b"ABC");
+    }
+
+    #[test]
+    fn decode_reads_fields_without_a_secret() {
+        let v2 = sign_v2(b"s", 4, "session_id", b"abc", TS);
+        let d = decode(v2.as_bytes()).unwrap();
+        assert_eq!(d.format_version, 2);
+        assert_eq!(d.key_version, Some(4));
+        assert_eq!(d.timestamp, Some(TS));
+        assert_eq!(d.name.as_deref(), Some(&b"session_id"[..]));
+        assert_eq!(d.value.as_deref(), Some(&b"abc"[..]));
+        assert_eq!(d.signature.len(), 64);
+        let v1 = sign_v1(b"s", "session_id", b"abc", TS);
+        let d = decode(v1.as_bytes()).unwrap();
+        assert_eq!((d.format_version, d.key_version, d.name), (1, None, None));
+        assert_eq!(d.timestamp, Some(TS));
+        assert_eq!(d.signature.len(), 40);
+        assert!(decode(b"").is_err());
+        assert!(decode(b"2|nonsense").is_err());
+        assert!(decode(b"7|x").is_err());
+        assert!(decode(b"a|b").is_err());
+        let d = decode(b"Q|x|sig").unwrap();
+        assert_eq!((d.timestamp, d.value), (None, None));
+    }
 }
