@@ -69,6 +69,11 @@ impl<W: Write> RecordWriter<W> {
         self.rows
     }
 
+    /// Bytes already rendered in this writer's format (JSON Lines rendered in parallel).
+    pub fn write_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
     pub fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
         self.rows += 1;
         match self.format {
