@@ -53,7 +53,7 @@ pub struct Verified {
     pub value: Vec<u8>,
     /// 1 or 2.
     pub format_version: u8,
-    /// The key version field of a v2 value (`None` for v1).
+    /// The key version field of a v2 value (`None` for v1, and when it does not fit an `i64`).
     pub key_version: Option<i64>,
     /// Seconds since the epoch; `None` when the number does not fit an `i64`.
     pub timestamp: Option<i64>,
@@ -151,6 +151,8 @@ fn shown(bytes: &[u8]) -> String {
     }
 }
 
+// One Keys lives in a Verifier; boxing the bigger variant would only add a pointer chase.
+#[allow(clippy::large_enum_variant)]
 enum Keys {
     Single {
         /// HMAC-SHA1 keyed with the secret, the cookie name already absorbed.
