@@ -323,11 +323,7 @@ fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
                 v.insert(at, *pick(rng, b"-_ \xff\x00!*\t"));
             }
             2 => v.extend_from_slice(b"QQ=x="),
-            3 => {
-                if v.ends_with(b"=") {
-                    v.extend_from_slice(b"garbage after padding");
-                }
-            }
+            3 if v.ends_with(b"=") => v.extend_from_slice(b"garbage after padding"),
             4 => {
                 while v.last() == Some(&b'=') {
                     v.pop();
@@ -463,7 +459,7 @@ fn mutate(rng: &mut StdRng, mut v: Vec<u8>) -> Vec<u8> {
                 v.splice(at..at, piece);
             }
             6 => v.make_ascii_uppercase(),
-            7 => v.push(*pick(rng, &[b'\n', b'\r', b' ', b'|'])),
+            7 => v.push(*pick(rng, b"\n\r |")),
             8 => v.insert(0, *pick(rng, b"0 2|\n")),
             9 => {
                 // rewrite one run of digits (a length, key version or timestamp)
@@ -485,7 +481,7 @@ fn mutate(rng: &mut StdRng, mut v: Vec<u8>) -> Vec<u8> {
             }
             10 => {
                 const PREFIXES: [&[u8]; 8] = [b"02|", b"3|", b"1|", b"999|", b"1000|", b"12|", b"2|", b""];
-                let prefix: &[u8] = *pick(rng, &PREFIXES);
+                let prefix: &[u8] = PREFIXES[rng.gen_range(0..PREFIXES.len())];
                 if v.starts_with(b"2|") {
                     v.splice(0..2, prefix.iter().copied());
                 }
@@ -802,7 +798,7 @@ fn cookies_signed_by_tornado_verify_in_sessctl_and_vice_versa() {
         let kv = cfg.is_ring().then(|| pick(&mut rng, &cfg.keys).0);
         cases.push(Case {
             cfg: cfg_i,
-            name: if rng.gen_bool(0.5) { cfg.name } else { *pick(&mut rng, &names) },
+            name: if rng.gen_bool(0.5) { cfg.name } else { names[rng.gen_range(0..names.len())] },
             version,
             kv,
             value: random_payload(&mut rng),

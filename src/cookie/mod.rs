@@ -50,7 +50,7 @@ pub struct Verified {
     pub value: Vec<u8>,
     /// 1 or 2.
     pub format_version: u8,
-    /// The key version field of a v2 value (`None` for v1).
+    /// The key version field of a v2 value (`None` for v1, and when it does not fit an `i64`).
     pub key_version: Option<i64>,
     /// Seconds since the epoch; `None` when the number does not fit an `i64`.
     pub timestamp: Option<i64>,
@@ -112,10 +112,24 @@ pub(crate) fn hex_lower(bytes: &[u8], out: &mut [u8]) {
     }
 }
 
-/// `hmac.compare_digest`: constant time for equal lengths.
+/// `hmac.compare_digest`: constant time for equal lengths (every byte is looked at, no early
+/// exit; the accumulated difference goes through `subtle` once).
 #[inline]
 fn digest_eq(passed: &[u8], expected: &[u8]) -> bool {
-    passed.len() == expected.len() && bool::from(passed.ct_eq(expected))
+    if passed.len() != expected.len() {
+        return false;
+    }
+    let mut diff = 0u64;
+    let (p_words, e_words) = (passed.chunks_exact(8), expected.chunks_exact(8));
+    let (p_tail, e_tail) = (p_words.remainder(), e_words.remainder());
+    for (p, e) in p_words.zip(e_words) {
+        let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().expect("8 bytes"));
+        diff |= word(p) ^ word(e);
+    }
+    for (p, e) in p_tail.iter().zip(e_tail) {
+        diff |= u64::from(p ^ e);
+    }
+    bool::from(diff.ct_eq(&0))
 }
 
 /// Shortens attacker-controlled text before it goes into an error message.
@@ -128,6 +142,8 @@ fn shown(bytes: &[u8]) -> String {
     }
 }
 
+// One Keys lives in a Verifier; boxing the bigger variant would only add a pointer chase.
+#[allow(clippy::large_enum_variant)]
 enum Keys {
     Single {
         /// HMAC-SHA1 keyed with the secret, the cookie name already absorbed.
