@@ -63,7 +63,7 @@ struct Config {
     now: f64,
     /// What `--secret-file` holds for the binary run (the file gets one more "\n").
     secret_file: Vec<u8>,
-    /// Whether the binary run includes this config (its flags take finite, non-negative ages).
+    /// Whether the binary run includes this config (`--max-age-days` refuses NaN).
     binary: bool,
 }
 
@@ -76,7 +76,7 @@ impl Config {
             max_age_days,
             now,
             secret_file: secret.to_vec(),
-            binary: max_age_days.is_finite() && max_age_days >= 0.0,
+            binary: !max_age_days.is_nan(),
         }
     }
 
@@ -93,7 +93,7 @@ impl Config {
             max_age_days,
             now,
             secret_file: text,
-            binary: max_age_days.is_finite() && max_age_days >= 0.0,
+            binary: !max_age_days.is_nan(),
         }
     }
 
