@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn parses_nested_replies_split_anywhere() {
-        let data = b"*2\r\n$1\r\n0\r\n*3\r\n$3\r\na\r\nb\r\n$-1\r\n:-42\r\n+OK\r\n-ERR x\r\n*0\r\n";
+        let data = b"*2\r\n$1\r\n0\r\n*3\r\n$4\r\na\r\nb\r\n$-1\r\n:-42\r\n+OK\r\n-ERR x\r\n*0\r\n";
         for chunk in [1, 2, 3, 7, 100] {
             let mut reader = ReplyReader::new();
             let mut src = Trickle(data, chunk);
