@@ -96,7 +96,7 @@ fn describe_io(error: &io::Error) -> String {
         io::ErrorKind::ConnectionReset => "connection reset by the server".into(),
         io::ErrorKind::BrokenPipe => "connection closed by the server".into(),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "timed out".into(),
-        io::ErrorKind::NotFound => "no such socket file".into(),
+        io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => {
             let text = error.to_string();
