@@ -35,7 +35,10 @@ fn load(server: &RedisServer, n: u64, users: u64) {
     let mut out = Vec::with_capacity(1 << 20);
     for i in 0..n {
         // Random-looking ids spread users over the keyspace like real sessions.
-        let key = format!("session:{}", session_id(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 4));
+        let key = format!(
+            "session:{}",
+            session_id(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 4)
+        );
         let user = format!("{}", 1_000_000 + (i % users));
         out.extend_from_slice(&resp(&[
             b"SETEX",
@@ -78,7 +81,12 @@ fn server_cpu_usec(server: &RedisServer) -> u64 {
         .find_map(|l| l.strip_prefix("process_id:").map(|p| p.trim().to_string()))
         .unwrap();
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     ticks * 1_000_000 / 100 // USER_HZ
 }
@@ -86,7 +94,12 @@ fn server_cpu_usec(server: &RedisServer) -> u64 {
 /// utime + stime of this process, in microseconds.
 fn own_cpu_usec() -> u64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     ticks * 1_000_000 / 100
 }
@@ -134,7 +147,11 @@ fn redis_py_baseline(server: &RedisServer, user: &str) {
         .args(["-c", REDIS_PY, &server.port.to_string(), user])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let wall: f64 = text.split_whitespace().next().unwrap().parse().unwrap();
     let cpu = server_cpu_usec(server) - cpu_before;

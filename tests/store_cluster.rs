@@ -141,3 +141,58 @@ fn cluster_mode_can_be_forced_and_all_seeds_given() {
     let pairs = vec![(b"session:x".to_vec(), b"u".to_vec())];
     assert_eq!(store.create(&pairs, 60).unwrap(), vec![true]);
 }
+
+#[test]
+fn a_slot_moved_after_connecting_is_followed() {
+    let cluster = RedisCluster::start();
+    let store = Store::connect(store_options(&cluster.urls()[..1])).unwrap();
+    let key = "session:moving";
+    let slot: u64 = cluster.nodes[0]
+        .cli(&["CLUSTER", "KEYSLOT", key])
+        .parse()
+        .unwrap();
+    let ids: Vec<String> = cluster
+        .nodes
+        .iter()
+        .map(|n| n.cli(&["CLUSTER", "MYID"]))
+        .collect();
+    let serves = |line: &str| {
+        line.split(' ').skip(8).any(|r| match r.split_once('-') {
+            Some((a, b)) => (a.parse::<u64>().unwrap()..=b.parse().unwrap()).contains(&slot),
+            None => r.parse::<u64>().ok() == Some(slot),
+        })
+    };
+    let nodes = cluster.nodes[0].cli(&["CLUSTER", "NODES"]);
+    let owner_id = nodes
+        .lines()
+        .find(|l| serves(l))
+        .and_then(|l| l.split(' ').next())
+        .unwrap()
+        .to_string();
+    let owner = ids.iter().position(|id| *id == owner_id).unwrap();
+    let new_owner = (owner + 1) % 3;
+    // The slot is empty, so it can simply be reassigned; the store still has the old map.
+    for node in &cluster.nodes {
+        node.cli(&[
+            "CLUSTER",
+            "SETSLOT",
+            &slot.to_string(),
+            "NODE",
+            &ids[new_owner],
+        ]);
+    }
+    let pairs = vec![(key.as_bytes().to_vec(), b"u".to_vec())];
+    assert_eq!(store.create(&pairs, 60).unwrap(), vec![true]);
+    assert_eq!(cluster.nodes[new_owner].cli(&["EXISTS", key]), "1");
+    assert!(matches!(
+        store.lookup(key.as_bytes()).unwrap(),
+        Lookup::Session { user, ttl_ms: Some(_) } if user == b"u"
+    ));
+    let gone = store
+        .delete_if_holds(&[Expected {
+            key: key.as_bytes().to_vec(),
+            user: b"u".to_vec(),
+        }])
+        .unwrap();
+    assert_eq!(gone, vec![true]);
+}

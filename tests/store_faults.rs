@@ -59,7 +59,10 @@ fn scan_is_exact_while_clients_are_killed_in_a_loop() {
         let result = store.scan(&request, &AtomicBool::new(false), &mut |f| {
             if let Found::Session(s) = f {
                 sessions += 1;
-                assert_eq!(s.user, format!("user{}", parse_index(&s.id) % 1000).into_bytes());
+                assert_eq!(
+                    s.user,
+                    format!("user{}", parse_index(&s.id) % 1000).into_bytes()
+                );
                 ids.insert(s.id);
             }
             true

@@ -237,10 +237,8 @@ fn parse_one(data: &[u8]) -> io::Result<Option<(Tok, usize)>> {
 fn find_crlf(data: &[u8]) -> Option<usize> {
     let mut i = 0;
     while i + 1 < data.len() {
-        if data[i] == b'\r' {
-            if data[i + 1] == b'\n' {
-                return Some(i);
-            }
+        if data[i] == b'\r' && data[i + 1] == b'\n' {
+            return Some(i);
         }
         i += 1;
     }
