@@ -1,5 +1,10 @@
 //! Redis URLs (redis://, rediss://, unix://), TLS, timeouts, cluster detection, reconnects.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::conn::{self, Addr, Conn, Endpoint, Fail};
 use super::{StoreError, Timeouts};
 
 /// How to reach Redis.
@@ -16,22 +21,328 @@ pub struct ConnectOptions {
     pub timeouts: Timeouts,
 }
 
+/// The primaries and which of them serves each hash slot.
+#[derive(Debug, Clone)]
+pub(crate) struct Topology {
+    pub nodes: Vec<Endpoint>,
+    /// Slot → index in `nodes` (`u16::MAX`: unassigned). Empty for standalone Redis.
+    pub slots: Vec<u16>,
+}
+
 /// A connected session store.
 pub struct Store {
     pub(crate) options: ConnectOptions,
+    pub(crate) cluster: bool,
+    /// The seed endpoint that answered (template for cluster node connections).
+    pub(crate) seed: Endpoint,
+    pub(crate) topology: Mutex<Arc<Topology>>,
+    /// One connection per node (by address) for the single-key operations.
+    pub(crate) conns: Mutex<HashMap<String, Conn>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("cluster", &self.cluster).field("nodes", &self.nodes()).finish()
+    }
 }
 
 impl Store {
     pub fn connect(options: ConnectOptions) -> Result<Store, StoreError> {
-        let _ = options;
-        todo!("store connect")
+        if options.urls.is_empty() {
+            return Err(StoreError::Url {
+                url: String::new(),
+                why: "no Redis URL given; set SESSCTL_REDIS_URL or --redis-url".into(),
+            });
+        }
+        let mut tls_configs: [Option<Arc<rustls::ClientConfig>>; 2] = [None, None];
+        let mut seeds = Vec::new();
+        for url in &options.urls {
+            seeds.push(parse_url(url, &options.timeouts, options.tls_ca.as_deref(), &mut tls_configs)?);
+        }
+        // Try the seeds in order; credentials or TLS problems are not worth another seed.
+        let mut failures = Vec::new();
+        let mut opened = None;
+        for seed in &seeds {
+            match Conn::open(seed) {
+                Ok(conn) => {
+                    opened = Some((seed.clone(), conn));
+                    break;
+                }
+                Err(fail @ Fail::Fatal(_)) => return Err(fail.into_connect_error()),
+                Err(fail) => failures.push(fail.into_connect_error().to_string()),
+            }
+        }
+        let Some((seed, mut conn)) = opened else {
+            return Err(StoreError::Connect(if failures.len() == 1 {
+                failures.remove(0)
+            } else {
+                format!("cannot reach any of the {} Redis seed nodes; first: {}", failures.len(), failures[0])
+            }));
+        };
+        let cluster = match options.cluster {
+            Some(false) => false,
+            forced => {
+                let enabled = cluster_enabled(&mut conn)?;
+                if forced == Some(true) && !enabled {
+                    return Err(StoreError::Connect(format!(
+                        "Redis at {} is not a cluster node (cluster_enabled:0); drop --cluster (SESSCTL_CLUSTER)",
+                        seed.addr
+                    )));
+                }
+                enabled
+            }
+        };
+        let topology = if cluster {
+            if seed.db != 0 {
+                return Err(StoreError::Connect(format!(
+                    "Redis at {} is a cluster node and a cluster has only database 0; remove /{} from the Redis URL",
+                    seed.addr, seed.db
+                )));
+            }
+            read_topology(&mut conn, &seed)?
+        } else {
+            Topology { nodes: vec![seed.clone()], slots: Vec::new() }
+        };
+        // Keep the seed's connection for the operations.
+        let mut conns = HashMap::new();
+        conns.insert(seed.addr.to_string(), conn);
+        Ok(Store { options, cluster, seed, topology: Mutex::new(Arc::new(topology)), conns: Mutex::new(conns) })
     }
 
     pub fn is_cluster(&self) -> bool {
-        todo!("store")
+        self.cluster
     }
 
     pub fn prefix(&self) -> &[u8] {
         &self.options.prefix
+    }
+
+    /// The addresses of the nodes holding data (the primaries of a cluster), for messages.
+    pub fn nodes(&self) -> Vec<String> {
+        self.topology().nodes.iter().map(|n| n.addr.to_string()).collect()
+    }
+
+    pub(crate) fn topology(&self) -> Arc<Topology> {
+        self.topology.lock().unwrap().clone()
+    }
+
+    /// Re-reads the cluster's slot map (after a MOVED reply).
+    pub(crate) fn refresh_topology(&self) -> Result<(), StoreError> {
+        if !self.cluster {
+            return Ok(());
+        }
+        let old = self.topology();
+        let mut last = None;
+        let candidates = old.nodes.iter().chain(std::iter::once(&self.seed));
+        for endpoint in candidates {
+            let mut conn = match Conn::open(endpoint) {
+                Ok(conn) => conn,
+                Err(fail) => {
+                    last = Some(fail.into_connect_error());
+                    continue;
+                }
+            };
+            let topology = read_topology(&mut conn, &self.seed)?;
+            *self.topology.lock().unwrap() = Arc::new(topology);
+            return Ok(());
+        }
+        Err(last.unwrap_or_else(|| StoreError::Connect("no cluster node answered".into())))
+    }
+
+    /// The backoff before reconnect attempt `attempt` (1-based): none for the first.
+    pub(crate) fn backoff(attempt: u32) -> Duration {
+        if attempt <= 1 {
+            Duration::ZERO
+        } else {
+            Duration::from_millis((10u64 << (attempt - 2).min(7)).min(1000))
+        }
+    }
+}
+
+/// Parses one URL the way redis-rs does.
+fn parse_url(
+    url: &str,
+    timeouts: &Timeouts,
+    tls_ca: Option<&std::path::Path>,
+    tls_configs: &mut [Option<Arc<rustls::ClientConfig>>; 2],
+) -> Result<Endpoint, StoreError> {
+    use redis::IntoConnectionInfo;
+    let bad = |why: String| StoreError::Url { url: redact_url(url), why };
+    let info = url.into_connection_info().map_err(|e| {
+        let why = e.to_string();
+        let why = if why.contains("did not parse") || why.contains("not a redis URL") {
+            "expected redis://[user:password@]host:port/db, rediss://… (TLS) or unix:///path/to/redis.sock".to_string()
+        } else {
+            why
+        };
+        bad(why)
+    })?;
+    let redis = info.redis_settings();
+    let (addr, tls) = match info.addr() {
+        redis::ConnectionAddr::Tcp(host, port) => (Addr::Tcp { host: host.clone(), port: *port }, None),
+        redis::ConnectionAddr::TcpTls { host, port, insecure, .. } => {
+            let slot = &mut tls_configs[usize::from(*insecure)];
+            if slot.is_none() {
+                *slot = Some(conn::tls_config(tls_ca, *insecure)?);
+            }
+            (Addr::Tcp { host: host.clone(), port: *port }, slot.clone())
+        }
+        redis::ConnectionAddr::Unix(path) => (Addr::Unix(path.clone()), None),
+        _ => return Err(bad("unsupported kind of address".into())),
+    };
+    Ok(Endpoint {
+        addr,
+        tls,
+        username: redis.username().map(str::to_string),
+        password: redis.password().map(str::to_string),
+        db: redis.db(),
+        timeouts: timeouts.clone(),
+    })
+}
+
+/// The URL with any password replaced by `***`, safe to show.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    // user:password@ in the authority
+    if let Some(scheme_end) = out.find("://") {
+        let rest = scheme_end + 3;
+        let authority_end = out[rest..].find(['/', '?', '#']).map(|i| rest + i).unwrap_or(out.len());
+        if let Some(at) = out[rest..authority_end].rfind('@') {
+            let at = rest + at;
+            if let Some(colon) = out[rest..at].find(':') {
+                out.replace_range(rest + colon + 1..at, "***");
+            }
+        }
+    }
+    // ?pass=… / &password=… in the query (unix:// URLs)
+    if let Some(q) = out.find('?') {
+        let (head, query) = out.split_at(q + 1);
+        let query: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("pass") || k.eq_ignore_ascii_case("password") => {
+                    format!("{k}=***")
+                }
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", query.join("&"));
+    }
+    out
+}
+
+/// `INFO cluster` → cluster_enabled. A server that refuses INFO (ACL) is taken as standalone.
+fn cluster_enabled(conn: &mut Conn) -> Result<bool, StoreError> {
+    match conn.query(&[b"INFO", b"cluster"]) {
+        Ok(reply) => Ok(reply.text().unwrap_or_default().lines().any(|l| l.trim() == "cluster_enabled:1")),
+        Err(Fail::Fatal(_)) => Ok(false),
+        Err(fail) => Err(fail.into_store_error()),
+    }
+}
+
+/// `CLUSTER NODES` → the primaries that serve slots.
+fn read_topology(conn: &mut Conn, seed: &Endpoint) -> Result<Topology, StoreError> {
+    let addr = conn.addr.clone();
+    let text = conn.query(&[b"CLUSTER", b"NODES"]).map_err(Fail::into_store_error)?.text().unwrap_or_default();
+    let seed_host = match &seed.addr {
+        Addr::Tcp { host, .. } => host.clone(),
+        Addr::Unix(_) => "127.0.0.1".to_string(),
+    };
+    let mut nodes = Vec::new();
+    let mut slots = vec![u16::MAX; 16384];
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        if fields.len() < 8 {
+            continue;
+        }
+        let flags: Vec<&str> = fields[2].split(',').collect();
+        if !flags.contains(&"master") || flags.iter().any(|f| matches!(*f, "fail" | "noaddr" | "handshake")) {
+            continue;
+        }
+        let ranges: Vec<(usize, usize)> = fields[8..]
+            .iter()
+            .filter(|s| !s.starts_with('['))
+            .filter_map(|s| match s.split_once('-') {
+                Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
+                None => s.parse().ok().map(|a| (a, a)),
+            })
+            .filter(|&(a, b)| a <= b && b < 16384)
+            .collect();
+        if ranges.is_empty() {
+            continue;
+        }
+        // ip:port@cport[,hostname]
+        let (address, hostname) = match fields[1].split_once(',') {
+            Some((a, h)) => (a, Some(h).filter(|h| !h.is_empty())),
+            None => (fields[1], None),
+        };
+        let address = address.split('@').next().unwrap_or(address);
+        let Some((ip, port)) = address.rsplit_once(':') else {
+            continue;
+        };
+        let Ok(port) = port.parse::<u16>() else {
+            continue;
+        };
+        let host = match hostname {
+            Some(h) => h.to_string(),
+            None if ip.is_empty() => seed_host.clone(),
+            None => ip.to_string(),
+        };
+        let index = nodes.len() as u16;
+        let mut endpoint = seed.clone();
+        endpoint.addr = Addr::Tcp { host, port };
+        endpoint.db = 0;
+        nodes.push(endpoint);
+        for (a, b) in ranges {
+            slots[a..=b].fill(index);
+        }
+    }
+    if nodes.is_empty() {
+        return Err(StoreError::Connect(format!(
+            "Redis at {addr} is a cluster node but CLUSTER NODES lists no primary serving slots; check the cluster (redis-cli --cluster check)"
+        )));
+    }
+    Ok(Topology { nodes, slots })
+}
+
+/// The cluster hash slot of a key (CRC16/XMODEM of the key or its `{hash tag}`).
+pub(crate) fn key_slot(key: &[u8]) -> u16 {
+    let mut tagged = key;
+    if let Some(open) = key.iter().position(|&b| b == b'{') {
+        if let Some(close) = key[open + 1..].iter().position(|&b| b == b'}') {
+            if close > 0 {
+                tagged = &key[open + 1..open + 1 + close];
+            }
+        }
+    }
+    let mut crc: u16 = 0;
+    for &byte in tagged {
+        crc ^= (byte as u16) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+        }
+    }
+    crc % 16384
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_match_redis() {
+        // Values from CLUSTER KEYSLOT.
+        assert_eq!(key_slot(b"123456789"), 12739);
+        assert_eq!(key_slot(b"foo"), 12182);
+        assert_eq!(key_slot(b"{user1000}.following"), key_slot(b"user1000"));
+        assert_eq!(key_slot(b"foo{}{bar}"), key_slot(b"foo{}{bar}"));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("redis://:s3cret@host:6379/0"), "redis://:***@host:6379/0");
+        assert_eq!(redact_url("rediss://user:p@ss@host:1/2#insecure"), "rediss://user:***@host:1/2#insecure");
+        assert_eq!(redact_url("redis://host:6379"), "redis://host:6379");
+        assert_eq!(redact_url("unix:///tmp/r.sock?db=2&pass=hunter2"), "unix:///tmp/r.sock?db=2&pass=***");
     }
 }

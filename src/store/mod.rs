@@ -2,13 +2,19 @@
 //! command line. Standalone Redis and Redis Cluster look the same from here: a `Store` holds
 //! one connection per primary for scanning, and routes single-key commands by slot.
 
+mod conn;
 pub mod connect;
+mod ops;
+mod resp;
 pub mod scan;
 
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-pub use connect::{ConnectOptions, Store};
+pub use connect::{redact_url, ConnectOptions, Store};
+
+use ops::{int_bool, ok_or_nil, push_evalsha, Script};
+use resp::Tok;
 
 /// What went wrong talking to Redis. Every message names the address and says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -99,31 +105,111 @@ impl Default for Timeouts {
     }
 }
 
+/// The compiled scripts, hashed once.
+fn scripts() -> &'static (Script, Script) {
+    static SCRIPTS: std::sync::OnceLock<(Script, Script)> = std::sync::OnceLock::new();
+    SCRIPTS.get_or_init(|| (Script::new(ops::DELETE_IF_HOLDS), Script::new(ops::EXPIRE_IF_PERSISTENT)))
+}
+
 impl Store {
     /// `SET <key> <user> EX <ttl> NX` for each pair, pipelined. `true` where the key was set,
     /// `false` where it already existed.
     pub fn create(&self, sessions: &[(Vec<u8>, Vec<u8>)], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
-        let _ = (sessions, ttl_secs);
-        todo!("store")
+        let ttl = ttl_secs.to_string();
+        self.run_batch(
+            sessions.len(),
+            &|i| &sessions[i].0,
+            &|out, i| {
+                let (key, user) = &sessions[i];
+                resp::push_cmd(out, &[b"SET", key, user, b"EX", ttl.as_bytes(), b"NX"]);
+            },
+            &ok_or_nil,
+            None,
+            "SET",
+        )
     }
 
-    /// `GET` + `PTTL` of one key.
+    /// `GET` + `PTTL` of one key (`TYPE` when it is not a string).
     pub fn lookup(&self, key: &[u8]) -> Result<Lookup, StoreError> {
-        let _ = key;
-        todo!("store")
+        for _ in 0..4 {
+            let node = self.node_for(key)?;
+            let mut moved = false;
+            let found = self.on_node(&node, |conn| {
+                resp::push_cmd(&mut conn.out, &[b"GET", key]);
+                resp::push_cmd(&mut conn.out, &[b"PTTL", key]);
+                conn.send()?;
+                let addr = conn.addr.clone();
+                let get = conn.read()?;
+                let value = match get.top() {
+                    Tok::Bulk(..) => Ok(Some(get.bytes(get.top()).to_vec())),
+                    Tok::Nil => Ok(None),
+                    _ => Err(get.error().unwrap_or_default()),
+                };
+                let pttl = conn.read()?;
+                let ttl = pttl.int();
+                match value {
+                    Ok(None) => Ok(Some(Lookup::Missing)),
+                    Ok(Some(user)) => Ok(Some(match ttl {
+                        Some(-2) => Lookup::Missing,
+                        Some(-1) => Lookup::Session { user, ttl_ms: None },
+                        ms => Lookup::Session { user, ttl_ms: ms },
+                    })),
+                    Err(e) if e.starts_with("WRONGTYPE") => {
+                        let redis_type = conn.query(&[b"TYPE", key])?.text().unwrap_or_default();
+                        Ok(match redis_type.as_str() {
+                            "none" => Some(Lookup::Missing),
+                            "string" => None, // replaced meanwhile: look again
+                            _ => Some(Lookup::NotString { redis_type }),
+                        })
+                    }
+                    Err(e) if e.starts_with("MOVED") || e.starts_with("ASK") => {
+                        moved = true;
+                        Ok(None)
+                    }
+                    Err(e) => Err(conn::Fail::Fatal(conn::command_error(&addr, "GET", &e))),
+                }
+            })?;
+            if let Some(found) = found {
+                return Ok(found);
+            }
+            if moved {
+                self.refresh_topology()?;
+            }
+        }
+        Err(StoreError::Command(format!(
+            "cannot look up {:?}: Redis kept redirecting or replacing it; try again",
+            String::from_utf8_lossy(key)
+        )))
     }
 
     /// Compare-and-delete (a Lua script run with EVALSHA), pipelined: `true` where the key
-    /// still held the expected user and was deleted.
+    /// still held the expected user and was deleted. Keys that are not strings are never
+    /// deleted.
     pub fn delete_if_holds(&self, items: &[Expected]) -> Result<Vec<bool>, StoreError> {
-        let _ = items;
-        todo!("store")
+        let script = &scripts().0;
+        self.run_batch(
+            items.len(),
+            &|i| &items[i].key,
+            &|out, i| push_evalsha(out, script, &items[i].key, &items[i].user),
+            &int_bool,
+            Some(script),
+            "the compare-and-delete script (EVALSHA)",
+        )
     }
 
-    /// Sets the TTL of keys that have none (`EXPIRE key ttl NX`), pipelined: `true` where set.
+    /// Gives keys that have no TTL one of `ttl_secs`, only while they are still strings
+    /// without a TTL (a Lua script), pipelined: `true` where set.
     pub fn expire_if_persistent(&self, keys: &[Vec<u8>], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
-        let _ = (keys, ttl_secs);
-        todo!("store")
+        let script = &scripts().1;
+        let ttl = ttl_secs.to_string();
+        self.run_batch(
+            keys.len(),
+            &|i| &keys[i],
+            &|out, i| push_evalsha(out, script, &keys[i], ttl.as_bytes()),
+            &int_bool,
+            Some(script),
+            "the set-expiry script (EVALSHA)",
+        )
     }
 
     /// Streams every key under the prefix on every primary to `visit`, in constant memory.
@@ -134,7 +220,6 @@ impl Store {
         stop: &AtomicBool,
         visit: &mut dyn FnMut(Found) -> bool,
     ) -> Result<ScanSummary, StoreError> {
-        let _ = (request, stop, visit);
-        todo!("store")
+        scan::scan(self, request, stop, visit)
     }
 }

@@ -378,3 +378,42 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
         .collect()
 }
+
+/// One command in RESP, for `RedisServer::pipe` (`redis-cli --pipe`); any bytes allowed.
+pub fn resp(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for arg in args {
+        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
+        out.extend_from_slice(arg);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// A deterministic 43-character session id (the length `secrets.token_urlsafe(32)` makes).
+pub fn session_id(i: u64) -> String {
+    format!("t{i:042}")
+}
+
+/// `SETEX <prefix><session_id(i)> 604800 user<i % users>` for i in 0..n, as RESP for
+/// `RedisServer::pipe`.
+pub fn sessions_protocol(prefix: &str, n: u64, users: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n as usize * 100);
+    for i in 0..n {
+        let key = format!("{prefix}{}", session_id(i));
+        let user = format!("user{}", i % users);
+        out.extend_from_slice(&resp(&[b"SETEX", key.as_bytes(), b"604800", user.as_bytes()]));
+    }
+    out
+}
+
+/// Store options for one or more URLs with the default prefix and timeouts.
+pub fn store_options(urls: &[String]) -> sessctl::store::ConnectOptions {
+    sessctl::store::ConnectOptions {
+        urls: urls.to_vec(),
+        cluster: None,
+        prefix: b"session:".to_vec(),
+        tls_ca: None,
+        timeouts: sessctl::store::Timeouts::default(),
+    }
+}

@@ -1,0 +1,270 @@
+//! Single-key operations, pipelined and routed by hash slot: the machinery behind
+//! `create`, `lookup`, `delete_if_holds` and `expire_if_persistent`.
+
+use std::collections::BTreeMap;
+use std::thread::sleep;
+
+use super::conn::{command_error, Conn, Endpoint, Fail};
+use super::connect::{key_slot, Store};
+use super::resp::{self, Reply, Tok};
+use super::StoreError;
+
+/// Commands per pipeline round trip.
+pub(crate) const BATCH: usize = 1000;
+
+/// A Lua script run with EVALSHA (loaded on NOSCRIPT).
+pub(crate) struct Script {
+    pub code: &'static str,
+    pub sha: String,
+}
+
+impl Script {
+    pub fn new(code: &'static str) -> Script {
+        use sha1::{Digest, Sha1};
+        Script { code, sha: hex::encode(Sha1::digest(code.as_bytes())) }
+    }
+}
+
+/// Deletes KEYS[1] only when it is a string holding ARGV[1]. `pcall` turns WRONGTYPE into a
+/// table, so hashes, lists and the like are never touched.
+pub(crate) const DELETE_IF_HOLDS: &str = r#"local v = redis.pcall('GET', KEYS[1])
+if type(v) == 'string' and v == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0"#;
+
+/// Gives KEYS[1] a TTL of ARGV[1] seconds only when it is still a string without one.
+pub(crate) const EXPIRE_IF_PERSISTENT: &str = r#"if redis.call('TYPE', KEYS[1])['ok'] == 'string' and redis.call('PTTL', KEYS[1]) == -1 then
+  return redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return 0"#;
+
+/// How one command of a pipeline ended.
+enum Answer {
+    Done(bool),
+    /// MOVED: the slot lives elsewhere now; refresh the map and try again.
+    Moved,
+    /// ASK: run it once on that node after ASKING.
+    Ask(String),
+    NoScript,
+}
+
+impl Store {
+    /// The node serving `key`.
+    pub(crate) fn node_for(&self, key: &[u8]) -> Result<Endpoint, StoreError> {
+        let topology = self.topology();
+        if !self.cluster {
+            return Ok(topology.nodes[0].clone());
+        }
+        let slot = key_slot(key);
+        match topology.slots[slot as usize] {
+            u16::MAX => Err(StoreError::Command(format!(
+                "no Redis Cluster node serves hash slot {slot}; check the cluster (redis-cli --cluster check)"
+            ))),
+            i => Ok(topology.nodes[i as usize].clone()),
+        }
+    }
+
+    /// Runs `f` on the pooled connection to `node`, reconnecting (with backoff) when the
+    /// connection breaks. `f` must be safe to run again: keep its progress outside.
+    pub(crate) fn on_node<R>(
+        &self,
+        node: &Endpoint,
+        mut f: impl FnMut(&mut Conn) -> Result<R, Fail>,
+    ) -> Result<R, StoreError> {
+        let key = node.addr.to_string();
+        let mut conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
+        let retries = self.options.timeouts.retries;
+        let mut failures = 0;
+        loop {
+            if !conns.contains_key(&key) {
+                match Conn::open(node) {
+                    Ok(conn) => {
+                        conns.insert(key.clone(), conn);
+                    }
+                    Err(fail) if fail.is_transport() && failures < retries => {
+                        failures += 1;
+                        sleep(Store::backoff(failures + 1));
+                        continue;
+                    }
+                    Err(fail) => return Err(fail.into_connect_error()),
+                }
+            }
+            let conn = conns.get_mut(&key).expect("just inserted");
+            match f(conn) {
+                Ok(r) => return Ok(r),
+                Err(fail) => {
+                    if fail.is_transport() {
+                        conns.remove(&key);
+                        if failures < retries {
+                            failures += 1;
+                            sleep(Store::backoff(failures));
+                            continue;
+                        }
+                    }
+                    return Err(fail.into_store_error());
+                }
+            }
+        }
+    }
+
+    /// Runs one command per item (each with one reply), pipelined in batches per node, and
+    /// follows MOVED/ASK redirections and NOSCRIPT. An item whose reply was lost with a
+    /// broken connection is sent again after reconnecting; for the conditional writes used
+    /// here that can only turn a `true` into a `false`, never do anything twice.
+    pub(crate) fn run_batch<'k>(
+        &self,
+        items: usize,
+        key_of: &dyn Fn(usize) -> &'k [u8],
+        encode: &dyn Fn(&mut Vec<u8>, usize),
+        decode: &dyn Fn(&Reply) -> Option<bool>,
+        script: Option<&Script>,
+        command: &str,
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut results: Vec<Option<bool>> = vec![None; items];
+        let mut pending: Vec<usize> = (0..items).collect();
+        let mut round = 0;
+        while !pending.is_empty() {
+            round += 1;
+            if round > 6 {
+                return Err(StoreError::Command(format!(
+                    "Redis Cluster kept redirecting {command} (MOVED/ASK); try again when resharding is done"
+                )));
+            }
+            // Group by node, keeping each node's items in order.
+            let mut groups: BTreeMap<String, (Endpoint, Vec<usize>)> = BTreeMap::new();
+            for &i in &pending {
+                let node = self.node_for(key_of(i))?;
+                groups.entry(node.addr.to_string()).or_insert_with(|| (node, Vec::new())).1.push(i);
+            }
+            let mut retry = Vec::new();
+            let mut asks: Vec<(usize, String)> = Vec::new();
+            for (_, (node, indexes)) in groups {
+                for chunk in indexes.chunks(BATCH) {
+                    let mut todo: Vec<usize> = chunk.to_vec();
+                    let mut loads = 0;
+                    while !todo.is_empty() {
+                        let mut noscript = Vec::new();
+                        // `next` advances as replies arrive, so a reconnect resends only the
+                        // commands whose replies were lost.
+                        let mut next = 0;
+                        self.on_node(&node, |conn| {
+                            for &i in &todo[next..] {
+                                encode(&mut conn.out, i);
+                            }
+                            conn.send()?;
+                            while next < todo.len() {
+                                let i = todo[next];
+                                let reply = conn.read()?;
+                                let answered = answer(&reply, decode);
+                                next += 1;
+                                match answered {
+                                    Ok(Answer::Done(ok)) => results[i] = Some(ok),
+                                    Ok(Answer::Moved) => retry.push(i),
+                                    Ok(Answer::Ask(to)) => asks.push((i, to)),
+                                    Ok(Answer::NoScript) => noscript.push(i),
+                                    Err(e) => {
+                                        let addr = conn.addr.clone();
+                                        // Drain the rest so the connection stays in step.
+                                        while next < todo.len() {
+                                            conn.read()?;
+                                            next += 1;
+                                        }
+                                        return Err(Fail::Fatal(command_error(&addr, command, &e)));
+                                    }
+                                }
+                            }
+                            Ok(())
+                        })?;
+                        todo.clear();
+                        if !noscript.is_empty() {
+                            let script = script.expect("NOSCRIPT without a script");
+                            loads += 1;
+                            if loads > 3 {
+                                return Err(StoreError::Command(format!(
+                                    "Redis at {} keeps forgetting the {command} script (NOSCRIPT)",
+                                    node.addr
+                                )));
+                            }
+                            self.on_node(&node, |conn| {
+                                conn.query(&[b"SCRIPT", b"LOAD", script.code.as_bytes()]).map(|_| ())
+                            })?;
+                            todo = noscript;
+                        }
+                    }
+                }
+            }
+            for (i, to) in asks {
+                let topology = self.topology();
+                match topology.nodes.iter().find(|n| n.addr.to_string() == to) {
+                    Some(node) => {
+                        let mut answered = None;
+                        self.on_node(node, |conn| {
+                            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+                            encode(&mut conn.out, i);
+                            conn.send()?;
+                            conn.read()?;
+                            let reply = conn.read()?;
+                            answered = Some(answer(&reply, decode));
+                            Ok(())
+                        })?;
+                        match answered.expect("set") {
+                            Ok(Answer::Done(ok)) => results[i] = Some(ok),
+                            Ok(_) => retry.push(i),
+                            Err(e) => {
+                                return Err(command_error(&to, command, &e));
+                            }
+                        }
+                    }
+                    None => retry.push(i),
+                }
+            }
+            if !retry.is_empty() {
+                self.refresh_topology()?;
+            }
+            pending = retry;
+        }
+        Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
+    }
+}
+
+fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<bool>) -> Result<Answer, String> {
+    if let Some(error) = reply.error() {
+        if error.starts_with("MOVED ") {
+            return Ok(Answer::Moved);
+        }
+        if let Some(rest) = error.strip_prefix("ASK ") {
+            let to = rest.split(' ').nth(1).unwrap_or_default().to_string();
+            return Ok(Answer::Ask(to));
+        }
+        if error.starts_with("NOSCRIPT") {
+            return Ok(Answer::NoScript);
+        }
+        return Err(error);
+    }
+    decode(reply)
+        .map(Answer::Done)
+        .ok_or_else(|| format!("unexpected reply {:?}", String::from_utf8_lossy(reply.bytes(reply.top()))))
+}
+
+/// `1` → true, `0` → false.
+pub(crate) fn int_bool(reply: &Reply) -> Option<bool> {
+    match reply.top() {
+        Tok::Int(n) => Some(n != 0),
+        _ => None,
+    }
+}
+
+/// `+OK` → true, nil (NX refused) → false.
+pub(crate) fn ok_or_nil(reply: &Reply) -> Option<bool> {
+    match reply.top() {
+        Tok::Simple(..) => Some(true),
+        Tok::Nil => Some(false),
+        _ => None,
+    }
+}
+
+/// `EVALSHA <sha> 1 <key> <arg>`.
+pub(crate) fn push_evalsha(out: &mut Vec<u8>, script: &Script, key: &[u8], arg: &[u8]) {
+    resp::push_cmd(out, &[b"EVALSHA", script.sha.as_bytes(), b"1", key, arg]);
+}
