@@ -449,13 +449,15 @@ def report(results, info, args):
         s = per.get("sessctl")
         for base in ("naive", "tuned"):
             m = per.get(base)
-            if s and m and s["wall"]:
-                print(f"\nAt {n:,}: sessctl is {m['wall'] / s['wall']:.1f}x faster than {base}.",
-                      end="")
+            if s and m and s["wall"] and m["wall"]:
+                ratio = m["wall"] / s["wall"]
+                how = f"{ratio:.1f}x faster" if ratio >= 1 else f"{1 / ratio:.1f}x slower"
+                print(f"\nAt {n:,} sessions, sessctl is {how} than the {base} redis-py "
+                      f"script (wall time).", end="")
     print("\n\nRedis command time is the sum of `usec` in `INFO commandstats` (command "
           "execution only; network I/O and parsing show in Redis CPU). Peak RSS is the "
           "client process's `ru_maxrss`. Rerun: `scripts/bench-revoke` "
-          "(`--skip-naive` skips the slow loop at 1M).")
+          "(`--skip-naive` skips the slow loop at 1M).\n")
 
 
 if __name__ == "__main__":
