@@ -40,44 +40,19 @@ pub struct Global {
     pub secret_file: Option<PathBuf>,
 
     /// Key version to sign with when the secret is a key ring [default: highest in the ring]
-    #[arg(
-        long,
-        value_name = "N",
-        global = true,
-        env = "SESSCTL_KEY_VERSION",
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "N", global = true, env = "SESSCTL_KEY_VERSION", allow_negative_numbers = true)]
     pub key_version: Option<i64>,
 
     /// Cookie name (it is part of the signature)
-    #[arg(
-        long,
-        value_name = "NAME",
-        global = true,
-        env = "SESSCTL_COOKIE_NAME",
-        default_value = "session_id"
-    )]
+    #[arg(long, value_name = "NAME", global = true, env = "SESSCTL_COOKIE_NAME", default_value = "session_id")]
     pub cookie_name: String,
 
     /// Redis key prefix
-    #[arg(
-        long,
-        value_name = "P",
-        global = true,
-        env = "SESSCTL_PREFIX",
-        default_value = "session:"
-    )]
+    #[arg(long, value_name = "P", global = true, env = "SESSCTL_PREFIX", default_value = "session:")]
     pub prefix: String,
 
     /// Output format (prometheus: stats only)
-    #[arg(
-        short = 'o',
-        long,
-        value_enum,
-        global = true,
-        env = "SESSCTL_OUTPUT",
-        default_value = "table"
-    )]
+    #[arg(short = 'o', long, value_enum, global = true, env = "SESSCTL_OUTPUT", default_value = "table")]
     pub output: OutputFormat,
 
     /// The app's session lifetime: age of a session = this minus its remaining TTL
@@ -93,13 +68,7 @@ pub struct Global {
     pub scan_count: u32,
 
     /// Colour in tables: auto, always, never (NO_COLOR is honoured)
-    #[arg(
-        long,
-        value_enum,
-        global = true,
-        env = "SESSCTL_COLOR",
-        default_value = "auto"
-    )]
+    #[arg(long, value_enum, global = true, env = "SESSCTL_COLOR", default_value = "auto")]
     pub color: ColorChoice,
 
     /// No progress bars or informational messages on stderr
@@ -184,19 +153,19 @@ pub struct VerifyArgs {
     /// Cookies: bare, quoted, name=value, or a Cookie:/Set-Cookie: header line; none or `-`
     /// reads one per line from stdin
     #[arg(value_name = "COOKIE")]
-    pub cookies: Vec<String>,
+    pub cookies: Vec<std::ffi::OsString>,
+
+    /// Take each input as the exact signed value: no unquoting, no picking out of headers
+    /// (stdin lines lose only their line ending)
+    #[arg(long)]
+    pub raw: bool,
 
     /// Check signatures only; do not look sessions up in Redis
     #[arg(long)]
     pub offline: bool,
 
     /// Oldest signature accepted, in days (Tornado's max_age_days)
-    #[arg(
-        long,
-        value_name = "F",
-        default_value_t = 31.0,
-        allow_negative_numbers = true
-    )]
+    #[arg(long, value_name = "F", default_value_t = 31.0, allow_negative_numbers = true)]
     pub max_age_days: f64,
 }
 
@@ -204,7 +173,11 @@ pub struct VerifyArgs {
 pub struct DecodeArgs {
     /// The signed value (bare, quoted, name=value or a header line); `-` reads stdin
     #[arg(value_name = "COOKIE")]
-    pub cookie: String,
+    pub cookie: std::ffi::OsString,
+
+    /// Take the input as the exact signed value (no unquoting or header parsing)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,1 +1,374 @@
-//! Table / JSON Lines / CSV / Prometheus rendering. Knows nothing about Redis.
+//! Table / JSON Lines / CSV / Prometheus rendering, colour policy and progress. Knows
+//! nothing about Redis or cookies: commands hand it records that implement [`Record`].
+//!
+//! Records stream: JSON Lines and CSV write each record as it comes, and the table lays out
+//! its columns from the first rows and then streams too, so `list` over a million sessions
+//! runs in constant memory in every format.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::cli::OutputFormat;
+
+/// One row of output: a JSON object, a CSV record, a table row.
+pub trait Record: Serialize {
+    /// Column titles for tables and CSV headers.
+    fn columns() -> &'static [&'static str];
+    /// The cells of this row, as text, in `columns()` order.
+    fn cells(&self) -> Vec<String>;
+    /// Optional colour for the row's first cell in tables (e.g. status words).
+    fn accent(&self) -> Option<Accent> {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accent {
+    Good,
+    Bad,
+    Warn,
+}
+
+/// Rows laid out before the table streams: widths come from these.
+const TABLE_LAYOUT_ROWS: usize = 500;
+
+/// Writes a stream of records in the chosen format.
+pub struct RecordWriter<W: Write> {
+    out: W,
+    format: OutputFormat,
+    color: bool,
+    /// CSV goes through the csv crate's writer, which owns its own buffer.
+    csv: Option<csv::Writer<Vec<u8>>>,
+    pending: Vec<Vec<String>>,
+    pending_accents: Vec<Option<Accent>>,
+    widths: Option<Vec<usize>>,
+    columns: &'static [&'static str],
+    rows: u64,
+}
+
+impl<W: Write> RecordWriter<W> {
+    pub fn new<R: Record>(out: W, format: OutputFormat, color: bool) -> Self {
+        RecordWriter {
+            out,
+            format,
+            color,
+            csv: None,
+            pending: Vec::new(),
+            pending_accents: Vec::new(),
+            widths: None,
+            columns: R::columns(),
+            rows: 0,
+        }
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    pub fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
+        self.rows += 1;
+        match self.format {
+            OutputFormat::Json | OutputFormat::Prometheus => {
+                serde_json::to_writer(&mut self.out, record)?;
+                self.out.write_all(b"\n")
+            }
+            OutputFormat::Csv => {
+                let csv = self.csv.get_or_insert_with(|| {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    let _ = w.write_record(R::columns());
+                    w
+                });
+                csv.write_record(record.cells()).map_err(io::Error::other)?;
+                // Hand the encoded rows on every 256 records: the csv writer only appends.
+                if self.rows % 256 == 0 {
+                    self.drain_csv()?;
+                }
+                Ok(())
+            }
+            OutputFormat::Table => {
+                let cells = record.cells();
+                if self.widths.is_some() {
+                    self.write_row(&cells, record.accent())
+                } else {
+                    self.pending.push(cells);
+                    self.pending_accents.push(record.accent());
+                    if self.pending.len() >= TABLE_LAYOUT_ROWS {
+                        self.lay_out()?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    fn drain_csv(&mut self) -> io::Result<()> {
+        if let Some(csv) = self.csv.take() {
+            let buf = csv.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+            self.out.write_all(&buf)?;
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(buf.capacity()));
+            w.flush()?;
+            self.csv = Some(w);
+        }
+        Ok(())
+    }
+
+    fn lay_out(&mut self) -> io::Result<()> {
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for row in &self.pending {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let header: Vec<String> = self.columns.iter().map(|c| c.to_uppercase()).collect();
+        self.widths = Some(widths);
+        self.write_row(&header, None)?;
+        let rows = std::mem::take(&mut self.pending);
+        let accents = std::mem::take(&mut self.pending_accents);
+        for (row, accent) in rows.iter().zip(accents) {
+            self.write_row(row, accent)?;
+        }
+        Ok(())
+    }
+
+    fn write_row(&mut self, cells: &[String], accent: Option<Accent>) -> io::Result<()> {
+        let widths = self.widths.as_ref().expect("laid out");
+        let mut line = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let last = i + 1 == cells.len();
+            let text = if i == 0 && self.color { paint(cell, accent) } else { cell.clone() };
+            line.push_str(&text);
+            if !last {
+                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.chars().count());
+                line.extend(std::iter::repeat_n(' ', pad + 2));
+            }
+        }
+        line.push('\n');
+        self.out.write_all(line.as_bytes())
+    }
+
+    /// Ends the stream: lays out a short table, writes a CSV header when there were no rows.
+    pub fn finish(mut self) -> io::Result<W> {
+        match self.format {
+            OutputFormat::Table if self.widths.is_none() && !self.pending.is_empty() => self.lay_out()?,
+            OutputFormat::Csv if self.csv.is_none() => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(self.columns).map_err(io::Error::other)?;
+                self.out.write_all(&w.into_inner().map_err(|e| io::Error::other(e.to_string()))?)?;
+            }
+            OutputFormat::Csv => self.drain_csv()?,
+            _ => {}
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn paint(text: &str, accent: Option<Accent>) -> String {
+    let code = match accent {
+        Some(Accent::Good) => "32",
+        Some(Accent::Bad) => "31",
+        Some(Accent::Warn) => "33",
+        None => return text.to_string(),
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// A command's one-object summary (revoke, cleanup): ordered name → value pairs.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub fields: Vec<(&'static str, serde_json::Value)>,
+}
+
+impl Summary {
+    pub fn add(&mut self, name: &'static str, value: impl Into<serde_json::Value>) -> &mut Self {
+        self.fields.push((name, value.into()));
+        self
+    }
+
+    /// JSON: one object on one line. CSV: a header and one row. Table: `name: value` lines.
+    pub fn write(&self, out: &mut impl Write, format: OutputFormat) -> io::Result<()> {
+        match format {
+            OutputFormat::Json | OutputFormat::Prometheus => {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    self.fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                serde_json::to_writer(&mut *out, &map)?;
+                out.write_all(b"\n")
+            }
+            OutputFormat::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(self.fields.iter().map(|(k, _)| *k)).map_err(io::Error::other)?;
+                w.write_record(self.fields.iter().map(|(_, v)| plain(v))).map_err(io::Error::other)?;
+                out.write_all(&w.into_inner().map_err(|e| io::Error::other(e.to_string()))?)
+            }
+            OutputFormat::Table => {
+                let width = self.fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+                for (k, v) in &self.fields {
+                    writeln!(out, "{k:<width$}  {}", plain(v))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A JSON value as a table/CSV cell: strings bare, null empty.
+pub fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// RFC 3339 (UTC, seconds) for a Unix timestamp; `None` outside the representable range.
+pub fn rfc3339(unix_seconds: i64) -> Option<String> {
+    OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?.format(&Rfc3339).ok()
+}
+
+/// The HTTP date Tornado writes in `expires=` (`Sun, 06 Dec 2026 10:44:49 GMT`).
+pub fn http_date(unix_seconds: i64) -> Option<String> {
+    let t = OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?;
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(&format).ok()
+}
+
+/// A TTL for people: `6d 23h`, `59m 12s`, `no expiry`.
+pub fn human_ttl(ttl_seconds: Option<i64>) -> String {
+    match ttl_seconds {
+        None => "no expiry".to_string(),
+        Some(s) if s <= 0 => "0s".to_string(),
+        Some(s) => {
+            let d = Duration::from_secs(s as u64);
+            let text = humantime::format_duration(d).to_string();
+            // Keep the two largest units: "6days 23h 59m 58s" → "6days 23h".
+            text.split(' ').take(2).collect::<Vec<_>>().join(" ")
+        }
+    }
+}
+
+/// Bytes from Redis or a cookie as text: UTF-8 as is, anything else lossily.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One Prometheus text-format sample line.
+pub fn prom_sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: f64) {
+    out.push_str(name);
+    if !labels.is_empty() {
+        out.push('{');
+        for (i, (k, v)) in labels.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(k);
+            out.push_str("=\"");
+            for c in v.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
+                    '\n' => out.push_str("\\n"),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        out.push('}');
+    }
+    out.push(' ');
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        out.push_str(&(value as i64).to_string());
+    } else if value == f64::INFINITY {
+        out.push_str("+Inf");
+    } else {
+        out.push_str(&value.to_string());
+    }
+    out.push('\n');
+}
+
+/// `# HELP` and `# TYPE` lines.
+pub fn prom_header(out: &mut String, name: &str, kind: &str, help: &str) {
+    out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+}
+
+/// A progress spinner on stderr (hidden unless `show`).
+pub fn spinner(show: bool, message: &str) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} keys ({per_sec}, {elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        a: String,
+        b: Option<i64>,
+    }
+    impl Record for Row {
+        fn columns() -> &'static [&'static str] {
+            &["a", "b"]
+        }
+        fn cells(&self) -> Vec<String> {
+            vec![self.a.clone(), self.b.map(|b| b.to_string()).unwrap_or_default()]
+        }
+    }
+
+    fn render(format: OutputFormat, rows: &[Row]) -> String {
+        let mut w = RecordWriter::new::<Row>(Vec::new(), format, false);
+        for r in rows {
+            w.write(r).unwrap();
+        }
+        String::from_utf8(w.finish().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn json_lines_have_one_object_per_record() {
+        let out = render(OutputFormat::Json, &[Row { a: "x".into(), b: None }, Row { a: "y\"".into(), b: Some(3) }]);
+        assert_eq!(out, "{\"a\":\"x\",\"b\":null}\n{\"a\":\"y\\\"\",\"b\":3}\n");
+    }
+
+    #[test]
+    fn csv_quotes_and_always_has_a_header() {
+        let out = render(OutputFormat::Csv, &[Row { a: "x,y".into(), b: Some(1) }]);
+        assert_eq!(out, "a,b\n\"x,y\",1\n");
+        assert_eq!(render(OutputFormat::Csv, &[]), "a,b\n");
+    }
+
+    #[test]
+    fn tables_align_columns() {
+        let out =
+            render(OutputFormat::Table, &[Row { a: "long value".into(), b: Some(1) }, Row { a: "s".into(), b: None }]);
+        assert_eq!(out, "A           B\nlong value  1\ns           \n");
+    }
+
+    #[test]
+    fn dates_are_formatted_like_tornado_and_rfc3339() {
+        assert_eq!(http_date(1_796_553_889).unwrap(), "Sun, 06 Dec 2026 10:44:49 GMT");
+        assert_eq!(rfc3339(0).unwrap(), "1970-01-01T00:00:00Z");
+        assert_eq!(human_ttl(Some(604_799)), "6days 23h");
+        assert_eq!(human_ttl(None), "no expiry");
+    }
+
+    #[test]
+    fn prometheus_labels_are_escaped() {
+        let mut s = String::new();
+        prom_sample(&mut s, "m", &[("user", "a\"b\\c\nd")], 2.0);
+        assert_eq!(s, "m{user=\"a\\\"b\\\\c\\nd\"} 2\n");
+    }
+}

@@ -43,11 +43,11 @@ pub enum KeyRing {
 pub enum SecretError {
     #[error("the cookie secret is empty; put the app's cookie_secret in SESSCTL_SECRET or --secret-file")]
     Empty,
-    #[error(
-        "the key ring has no versions; give at least one {{\"<version>\": \"<secret>\"}} pair"
-    )]
+    #[error("the key ring has no versions; give at least one {{\"<version>\": \"<secret>\"}} pair")]
     EmptyRing,
-    #[error("key version {0} is not in the key ring (it has {1}); set --key-version or SESSCTL_KEY_VERSION to one of them")]
+    #[error(
+        "key version {0} is not in the key ring (it has {1}); set --key-version or SESSCTL_KEY_VERSION to one of them"
+    )]
     MissingVersion(i64, String),
 }
 
@@ -94,11 +94,7 @@ impl KeyRing {
                     let have: Vec<String> = map.keys().map(|k| k.to_string()).collect();
                     SecretError::MissingVersion(v, have.join(", "))
                 }),
-                None => map
-                    .iter()
-                    .next_back()
-                    .map(|(v, s)| (*v, s))
-                    .ok_or(SecretError::EmptyRing),
+                None => map.iter().next_back().map(|(v, s)| (*v, s)).ok_or(SecretError::EmptyRing),
             },
         }
     }
@@ -132,21 +128,12 @@ mod tests {
         assert!(ring.get(2).is_none());
         assert_eq!(ring.signing_key(None).unwrap().0, 1);
         assert_eq!(ring.signing_key(Some(0)).unwrap().1.expose(), b"old");
-        assert!(matches!(
-            ring.signing_key(Some(7)),
-            Err(SecretError::MissingVersion(7, _))
-        ));
+        assert!(matches!(ring.signing_key(Some(7)), Err(SecretError::MissingVersion(7, _))));
     }
 
     #[test]
     fn other_text_is_one_secret_byte_for_byte() {
-        for text in [
-            &b"plain"[..],
-            b"{\"a\": \"b\"}",
-            b"[1]",
-            b"\xff\xfe",
-            b" spaced ",
-        ] {
+        for text in [&b"plain"[..], b"{\"a\": \"b\"}", b"[1]", b"\xff\xfe", b" spaced "] {
             let ring = KeyRing::parse(text).unwrap();
             assert_eq!(ring, KeyRing::Single(Secret::new(text)));
             assert_eq!(ring.get(42).unwrap().expose(), text);

@@ -24,10 +24,7 @@ pub enum VerifyError {
     #[error("key version {0} is not in the key ring")]
     UnknownKeyVersion(String),
     #[error("signed at {timestamp}, older than max age {max_age_days} days")]
-    Expired {
-        timestamp: String,
-        max_age_days: f64,
-    },
+    Expired { timestamp: String, max_age_days: f64 },
 }
 
 impl VerifyError {
@@ -89,13 +86,7 @@ pub fn decode(cookie: &[u8]) -> Result<Decoded, VerifyError> {
 }
 
 /// `create_signed_value(secret, name, value, version=2, key_version=key_version)` at `timestamp`.
-pub fn sign_v2(
-    secret: &[u8],
-    key_version: i64,
-    name: &str,
-    value: &[u8],
-    timestamp: i64,
-) -> String {
+pub fn sign_v2(secret: &[u8], key_version: i64, name: &str, value: &[u8], timestamp: i64) -> String {
     let _ = (secret, key_version, name, value, timestamp);
     todo!("cookie core")
 }

@@ -95,22 +95,14 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(5),
-            response: Duration::from_secs(30),
-            retries: 5,
-        }
+        Timeouts { connect: Duration::from_secs(5), response: Duration::from_secs(30), retries: 5 }
     }
 }
 
 impl Store {
     /// `SET <key> <user> EX <ttl> NX` for each pair, pipelined. `true` where the key was set,
     /// `false` where it already existed.
-    pub fn create(
-        &self,
-        sessions: &[(Vec<u8>, Vec<u8>)],
-        ttl_secs: u64,
-    ) -> Result<Vec<bool>, StoreError> {
+    pub fn create(&self, sessions: &[(Vec<u8>, Vec<u8>)], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
         let _ = (sessions, ttl_secs);
         todo!("store")
     }
@@ -129,11 +121,7 @@ impl Store {
     }
 
     /// Sets the TTL of keys that have none (`EXPIRE key ttl NX`), pipelined: `true` where set.
-    pub fn expire_if_persistent(
-        &self,
-        keys: &[Vec<u8>],
-        ttl_secs: u64,
-    ) -> Result<Vec<bool>, StoreError> {
+    pub fn expire_if_persistent(&self, keys: &[Vec<u8>], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
         let _ = (keys, ttl_secs);
         todo!("store")
     }

@@ -15,11 +15,7 @@ use std::time::{Duration, Instant};
 pub fn free_port() -> u16 {
     static TAKEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
     loop {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         if port > 55_000 || port < 1024 {
             continue;
         }
@@ -108,12 +104,7 @@ impl RedisServer {
         }
         let socket = options.unix_socket.then(|| dir.path().join("redis.sock"));
         if let Some(socket) = &socket {
-            args.extend([
-                "--unixsocket".into(),
-                socket.display().to_string(),
-                "--unixsocketperm".into(),
-                "700".into(),
-            ]);
+            args.extend(["--unixsocket".into(), socket.display().to_string(), "--unixsocketperm".into(), "700".into()]);
         }
         if let Some(password) = &options.password {
             args.extend(["--requirepass".into(), password.clone()]);
@@ -136,32 +127,16 @@ impl RedisServer {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("redis-server must be installed (scripts/setup-test-env installs it)");
-        let server = RedisServer {
-            port,
-            dir,
-            child,
-            password: options.password,
-            socket,
-            tls,
-        };
+        let server = RedisServer { port, dir, child, password: options.password, socket, tls };
         server.wait_ready();
         server
     }
 
     /// `redis-cli` arguments that reach this server.
     pub fn cli_args(&self) -> Vec<String> {
-        let mut args = vec![
-            "-h".into(),
-            "127.0.0.1".into(),
-            "-p".into(),
-            self.port.to_string(),
-        ];
+        let mut args = vec!["-h".into(), "127.0.0.1".into(), "-p".into(), self.port.to_string()];
         if let Some(files) = &self.tls {
-            args.extend([
-                "--tls".into(),
-                "--cacert".into(),
-                files.ca.display().to_string(),
-            ]);
+            args.extend(["--tls".into(), "--cacert".into(), files.ca.display().to_string()]);
         }
         if let Some(password) = &self.password {
             args.extend(["--no-auth-warning".into(), "-a".into(), password.clone()]);
@@ -177,19 +152,13 @@ impl RedisServer {
             .stdin(Stdio::null())
             .output()
             .expect("redis-cli");
-        assert!(
-            output.status.success(),
-            "redis-cli {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "redis-cli {args:?}: {}", String::from_utf8_lossy(&output.stderr));
         output.stdout
     }
 
     /// Runs `redis-cli <args>` and returns stdout as trimmed text.
     pub fn cli(&self, args: &[&str]) -> String {
-        String::from_utf8_lossy(&self.cli_raw(args))
-            .trim()
-            .to_string()
+        String::from_utf8_lossy(&self.cli_raw(args)).trim().to_string()
     }
 
     /// Feeds a file of commands (one per line, redis-cli syntax) through `redis-cli --pipe`
@@ -209,11 +178,7 @@ impl RedisServer {
 
     /// The URL sessctl should use for this server.
     pub fn url(&self) -> String {
-        let scheme = if self.tls.is_some() {
-            "rediss"
-        } else {
-            "redis"
-        };
+        let scheme = if self.tls.is_some() { "rediss" } else { "redis" };
         match &self.password {
             Some(password) => format!("{scheme}://:{password}@127.0.0.1:{}/0", self.port),
             None => format!("{scheme}://127.0.0.1:{}/0", self.port),
@@ -267,16 +232,8 @@ pub fn make_tls_files(dir: &Path) -> TlsFiles {
     let ext = dir.join("server.ext");
     std::fs::write(&ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n").unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("openssl");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new("openssl").args(args).stdin(Stdio::null()).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     };
     let p = |p: &PathBuf| p.display().to_string();
     run(&[
@@ -294,18 +251,7 @@ pub fn make_tls_files(dir: &Path) -> TlsFiles {
         "-subj",
         "/CN=sessctl test CA",
     ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        &p(&key),
-        "-out",
-        &p(&csr),
-        "-subj",
-        "/CN=localhost",
-    ]);
+    run(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", &p(&key), "-out", &p(&csr), "-subj", "/CN=localhost"]);
     run(&[
         "x509",
         "-req",
@@ -334,18 +280,9 @@ pub struct RedisCluster {
 
 impl RedisCluster {
     pub fn start() -> RedisCluster {
-        let nodes: Vec<RedisServer> = (0..3)
-            .map(|_| {
-                RedisServer::start_with(RedisOptions {
-                    cluster: true,
-                    ..Default::default()
-                })
-            })
-            .collect();
-        let addresses: Vec<String> = nodes
-            .iter()
-            .map(|n| format!("127.0.0.1:{}", n.port))
-            .collect();
+        let nodes: Vec<RedisServer> =
+            (0..3).map(|_| RedisServer::start_with(RedisOptions { cluster: true, ..Default::default() })).collect();
+        let addresses: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
         let out = Command::new("redis-cli")
             .arg("--cluster")
             .arg("create")
@@ -354,11 +291,7 @@ impl RedisCluster {
             .stdin(Stdio::null())
             .output()
             .expect("redis-cli --cluster create");
-        assert!(
-            out.status.success(),
-            "cluster create failed: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        assert!(out.status.success(), "cluster create failed: {}", String::from_utf8_lossy(&out.stdout));
         let cluster = RedisCluster { nodes };
         cluster.wait_ok();
         cluster
@@ -367,17 +300,11 @@ impl RedisCluster {
     fn wait_ok(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let all_ok = self
-                .nodes
-                .iter()
-                .all(|n| n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok"));
+            let all_ok = self.nodes.iter().all(|n| n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok"));
             if all_ok {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "cluster did not reach cluster_state:ok"
-            );
+            assert!(Instant::now() < deadline, "cluster did not reach cluster_state:ok");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -390,13 +317,7 @@ impl RedisCluster {
     /// Runs a redis-cli command in cluster mode (`-c`, follows redirects) via the first node.
     pub fn cli(&self, args: &[&str]) -> String {
         let out = Command::new("redis-cli")
-            .args([
-                "-c",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.nodes[0].port.to_string(),
-            ])
+            .args(["-c", "-h", "127.0.0.1", "-p", &self.nodes[0].port.to_string()])
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -406,10 +327,7 @@ impl RedisCluster {
 
     /// Total keys over all primaries.
     pub fn dbsize(&self) -> u64 {
-        self.nodes
-            .iter()
-            .map(|n| n.cli(&["DBSIZE"]).parse::<u64>().unwrap())
-            .sum()
+        self.nodes.iter().map(|n| n.cli(&["DBSIZE"]).parse::<u64>().unwrap()).sum()
     }
 }
 
@@ -430,9 +348,7 @@ pub fn sessctl() -> Command {
 /// Runs sessctl with `stdin` fed in, returning its output.
 pub fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
     use std::io::Write;
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn sessctl");
     let mut pipe = child.stdin.take().unwrap();
     let data = stdin.to_vec();
@@ -450,11 +366,7 @@ pub fn python() -> PathBuf {
         return PathBuf::from(p);
     }
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "{} is missing: run scripts/setup-test-env first",
-        venv.display()
-    );
+    assert!(venv.exists(), "{} is missing: run scripts/setup-test-env first", venv.display());
     venv
 }
 

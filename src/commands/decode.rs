@@ -1,0 +1,53 @@
+//! `sessctl decode`: the fields of a signed value, read without a secret.
+
+use std::io::{self, Read, Write};
+use std::os::unix::ffi::OsStrExt;
+
+use crate::cli::{DecodeArgs, OutputFormat};
+use crate::config::Settings;
+use crate::cookie;
+use crate::error::{usage, Outcome};
+use crate::output::{self, Summary};
+
+pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
+    let input: Vec<u8> = if args.cookie == "-" {
+        let mut buf = Vec::new();
+        io::stdin().lock().take(16 << 20).read_to_end(&mut buf)?;
+        let trimmed = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        trimmed.strip_suffix(b"\r").unwrap_or(trimmed).to_vec()
+    } else {
+        args.cookie.as_bytes().to_vec()
+    };
+    if settings.output == OutputFormat::Prometheus {
+        return Err(usage("-o prometheus is for stats; use table, json or csv"));
+    }
+    let value = if args.raw {
+        input
+    } else {
+        cookie::input::extract(&input, &settings.cookie_name).ok_or_else(|| {
+            usage(format!(
+                "no {} cookie in the input; pass the signed value itself, or set --cookie-name",
+                settings.cookie_name
+            ))
+        })?
+    };
+    let decoded = cookie::decode(&value).map_err(|e| usage(format!("cannot decode: {e}")))?;
+
+    let mut summary = Summary::default();
+    summary
+        .add("verified", false)
+        .add("format_version", decoded.format_version)
+        .add("key_version", decoded.key_version)
+        .add("timestamp", decoded.timestamp)
+        .add("signed_at", decoded.timestamp.and_then(output::rfc3339))
+        .add("name", decoded.name.as_deref().map(output::text))
+        .add("session_id", decoded.value.as_deref().map(output::text))
+        .add("signature", output::text(&decoded.signature));
+    let mut out = io::stdout().lock();
+    if settings.output == OutputFormat::Table {
+        writeln!(out, "UNVERIFIED: decoded without the secret; anyone can forge these fields (use `sessctl verify`)")?;
+    }
+    summary.write(&mut out, settings.output)?;
+    out.flush()?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,172 @@
+//! `sessctl stats`: counts for people and for Prometheus.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::cli::{OutputFormat, StatsArgs};
+use crate::config::{self, Settings};
+use crate::error::Outcome;
+use crate::output::{self, Summary};
+use crate::store::{Found, ScanRequest};
+
+/// Upper bounds (seconds) of the remaining-TTL histogram buckets.
+const TTL_BUCKETS: [(i64, &str); 7] = [
+    (3_600, "1h"),
+    (21_600, "6h"),
+    (86_400, "1d"),
+    (172_800, "2d"),
+    (345_600, "4d"),
+    (604_800, "7d"),
+    (i64::MAX, "+Inf"),
+];
+
+/// True when a session id has the shape `secrets.token_urlsafe(32)` gives.
+pub fn looks_like_token(id: &[u8]) -> bool {
+    id.len() == 43 && id.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+}
+
+#[derive(Default)]
+struct Tally {
+    sessions: u64,
+    no_ttl: u64,
+    not_string: u64,
+    malformed: u64,
+    ttl_sum: f64,
+    buckets: [u64; TTL_BUCKETS.len()],
+    per_user: HashMap<Vec<u8>, u64>,
+}
+
+pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
+    let store = super::connect(settings)?;
+    let started = Instant::now();
+    let request = ScanRequest { with_ttl: true, users: Default::default(), count: settings.scan_count as usize };
+    let mut t = Tally::default();
+    let summary = super::scan(settings, &store, &request, "counting", &mut |found| {
+        match found {
+            Found::NotString { .. } => t.not_string += 1,
+            Found::Session(s) => {
+                t.sessions += 1;
+                if !looks_like_token(&s.id) || s.user.is_empty() {
+                    t.malformed += 1;
+                }
+                match s.ttl_ms {
+                    None => t.no_ttl += 1,
+                    Some(ms) => {
+                        let secs = ms.div_euclid(1000);
+                        t.ttl_sum += secs as f64;
+                        let i =
+                            TTL_BUCKETS.iter().position(|(bound, _)| secs <= *bound).unwrap_or(TTL_BUCKETS.len() - 1);
+                        t.buckets[i] += 1;
+                    }
+                }
+                *t.per_user.entry(s.user).or_insert(0) += 1;
+            }
+        }
+        true
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut top: Vec<(&Vec<u8>, &u64)> = t.per_user.iter().collect();
+    top.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    top.truncate(args.top);
+
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match settings.output {
+        OutputFormat::Prometheus => {
+            let mut s = String::new();
+            let prefix = settings.prefix.as_str();
+            let labels = [("prefix", prefix)];
+            for (name, help, value) in [
+                ("sessctl_sessions", "Session keys (strings) under the prefix.", t.sessions),
+                ("sessctl_users", "Distinct user ids with at least one session.", t.per_user.len() as u64),
+                ("sessctl_keys_without_ttl", "Session keys that never expire.", t.no_ttl),
+                ("sessctl_non_string_keys", "Keys under the prefix that are not strings.", t.not_string),
+                (
+                    "sessctl_malformed_sessions",
+                    "Session keys whose id is not a token_urlsafe(32) or whose user is empty.",
+                    t.malformed,
+                ),
+                ("sessctl_scanned_keys", "Keys the scan visited under the prefix.", summary.scanned),
+            ] {
+                output::prom_header(&mut s, name, "gauge", help);
+                output::prom_sample(&mut s, name, &labels, value as f64);
+            }
+            output::prom_header(
+                &mut s,
+                "sessctl_session_ttl_seconds",
+                "histogram",
+                "Remaining TTL of sessions that expire.",
+            );
+            let mut cumulative = 0;
+            for ((bound, _), n) in TTL_BUCKETS.iter().zip(t.buckets) {
+                cumulative += n;
+                let le = if *bound == i64::MAX { "+Inf".to_string() } else { bound.to_string() };
+                output::prom_sample(
+                    &mut s,
+                    "sessctl_session_ttl_seconds_bucket",
+                    &[("prefix", prefix), ("le", &le)],
+                    cumulative as f64,
+                );
+            }
+            output::prom_sample(&mut s, "sessctl_session_ttl_seconds_sum", &labels, t.ttl_sum);
+            output::prom_sample(&mut s, "sessctl_session_ttl_seconds_count", &labels, cumulative as f64);
+            output::prom_header(
+                &mut s,
+                "sessctl_top_user_sessions",
+                "gauge",
+                "Sessions of the users with the most sessions.",
+            );
+            for (user, n) in &top {
+                output::prom_sample(
+                    &mut s,
+                    "sessctl_top_user_sessions",
+                    &[("prefix", prefix), ("user", &output::text(user))],
+                    **n as f64,
+                );
+            }
+            output::prom_header(&mut s, "sessctl_scan_duration_seconds", "gauge", "How long the scan took.");
+            output::prom_sample(&mut s, "sessctl_scan_duration_seconds", &labels, elapsed);
+            output::prom_header(
+                &mut s,
+                "sessctl_last_run_timestamp_seconds",
+                "gauge",
+                "When these figures were taken.",
+            );
+            output::prom_sample(&mut s, "sessctl_last_run_timestamp_seconds", &labels, config::now()?.floor());
+            out.write_all(s.as_bytes())?;
+        }
+        format => {
+            let top_json: Vec<_> = top.iter().map(|(u, n)| json!({ "user": output::text(u), "sessions": n })).collect();
+            let ttl_json: serde_json::Map<String, serde_json::Value> =
+                TTL_BUCKETS.iter().zip(t.buckets).map(|((_, label), n)| (format!("le_{label}"), json!(n))).collect();
+            let mut summary_out = Summary::default();
+            summary_out
+                .add("sessions", t.sessions)
+                .add("users", t.per_user.len() as u64)
+                .add("no_ttl", t.no_ttl)
+                .add("non_string", t.not_string)
+                .add("malformed", t.malformed)
+                .add("scanned", summary.scanned);
+            if format == OutputFormat::Table {
+                summary_out.write(&mut out, format)?;
+                writeln!(out, "\nremaining TTL (sessions that expire)")?;
+                for ((_, label), n) in TTL_BUCKETS.iter().zip(t.buckets) {
+                    writeln!(out, "  <= {label:<5} {n}")?;
+                }
+                if !top.is_empty() {
+                    writeln!(out, "\ntop users by sessions")?;
+                    for (user, n) in &top {
+                        writeln!(out, "  {n:>8}  {}", output::text(user))?;
+                    }
+                }
+            } else {
+                summary_out.add("ttl_distribution", serde_json::Value::Object(ttl_json)).add("top_users", top_json);
+                summary_out.write(&mut out, format)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if summary.interrupted && super::stopped() { Outcome::Interrupted } else { Outcome::Success })
+}
