@@ -92,19 +92,9 @@ impl App {
         }
     }
 
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        cookie: Option<&str>,
-        form: Option<&str>,
-    ) -> Response {
-        try_http(self.port, method, path, cookie, form).unwrap_or_else(|e| {
-            panic!(
-                "{method} {path} failed: {e}\napp stderr:\n{}",
-                self.log("stderr")
-            )
-        })
+    fn request(&self, method: &str, path: &str, cookie: Option<&str>, form: Option<&str>) -> Response {
+        try_http(self.port, method, path, cookie, form)
+            .unwrap_or_else(|e| panic!("{method} {path} failed: {e}\napp stderr:\n{}", self.log("stderr")))
     }
 
     /// POST /login as `user`; returns what the browser got.
@@ -119,12 +109,7 @@ impl App {
             .to_string();
         let pair = set_cookie.split(';').next().unwrap().trim().to_string();
         let session_id = session_id_of(&pair);
-        Login {
-            user: user.to_string(),
-            set_cookie_line: format!("Set-Cookie: {set_cookie}"),
-            pair,
-            session_id,
-        }
+        Login { user: user.to_string(), set_cookie_line: format!("Set-Cookie: {set_cookie}"), pair, session_id }
     }
 
     /// GET /whoami with `cookie` (a `name=value` pair as a browser sends it).
@@ -143,10 +128,7 @@ impl App {
 
     fn assert_sent_to_login(&self, cookie: &str) {
         let response = self.whoami(cookie);
-        assert_eq!(
-            response.status, 302,
-            "GET /whoami with {cookie}: {response:?}"
-        );
+        assert_eq!(response.status, 302, "GET /whoami with {cookie}: {response:?}");
         let location = response.header_values("location");
         assert!(
             location.first().is_some_and(|l| l.starts_with("/login")),
@@ -181,9 +163,7 @@ fn session_id_of(pair: &str) -> String {
     let fields: Vec<&str> = value.split('|').collect();
     assert_eq!(fields.len(), 6, "not a v2 signed value: {value}");
     let payload = fields[4].split_once(':').unwrap().1;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(payload)
-        .unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(payload).unwrap();
     let id = String::from_utf8(bytes).unwrap();
     assert_eq!(id.len(), 43, "token_urlsafe(32) is 43 chars: {id}");
     id
@@ -201,11 +181,7 @@ struct Response {
 
 impl Response {
     fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
     }
 }
 
@@ -220,8 +196,7 @@ fn try_http(
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     stream.set_write_timeout(Some(Duration::from_secs(20)))?;
-    let mut request =
-        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     if let Some(cookie) = cookie {
         request.push_str(&format!("Cookie: {cookie}\r\n"));
     }
@@ -238,9 +213,8 @@ fn try_http(
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other(format!("no end of headers in {text:?}")))?;
+    let (head, body) =
+        text.split_once("\r\n\r\n").ok_or_else(|| std::io::Error::other(format!("no end of headers in {text:?}")))?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let status = status_line
@@ -248,15 +222,9 @@ fn try_http(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other(format!("bad status line {status_line:?}")))?;
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Ok(Response {
-        status,
-        headers,
-        body: body.to_string(),
-    })
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+    Ok(Response { status, headers, body: body.to_string() })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -289,21 +257,13 @@ impl Ran {
         let text = String::from_utf8_lossy(&self.stdout);
         text.lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                serde_json::from_str(l)
-                    .unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}\n{}", self.context()))
-            })
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}\n{}", self.context())))
             .collect()
     }
 
     fn one_json(&self) -> Value {
         let mut records = self.json();
-        assert_eq!(
-            records.len(),
-            1,
-            "one JSON line expected\n{}",
-            self.context()
-        );
+        assert_eq!(records.len(), 1, "one JSON line expected\n{}", self.context());
         records.remove(0)
     }
 
@@ -368,9 +328,7 @@ fn sessions_in_redis(redis: &RedisServer) -> BTreeMap<String, String> {
 }
 
 fn str_field<'a>(record: &'a Value, field: &str) -> &'a str {
-    record[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} is not a string in {record}"))
+    record[field].as_str().unwrap_or_else(|| panic!("{field} is not a string in {record}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -380,43 +338,25 @@ fn str_field<'a>(record: &'a Value, field: &str) -> &'a str {
 fn list_shows_exactly_the_sessions_the_app_made_with_their_users() {
     let redis = RedisServer::start();
     let app = App::start(&redis, SECRET, None);
-    let logins: Vec<Login> = ["alice", "alice", "bob", "1001"]
-        .iter()
-        .map(|u| app.login(u))
-        .collect();
+    let logins: Vec<Login> = ["alice", "alice", "bob", "1001"].iter().map(|u| app.login(u)).collect();
     // Not sessions: another prefix, and a key merely containing "session".
     redis.cli(&["SET", "cache:session:x", "alice"]);
     redis.cli(&["SET", "sessions", "bob"]);
 
     let oracle = sessions_in_redis(&redis);
-    let expected: BTreeMap<String, String> = logins
-        .iter()
-        .map(|l| (l.session_id.clone(), l.user.clone()))
-        .collect();
+    let expected: BTreeMap<String, String> = logins.iter().map(|l| (l.session_id.clone(), l.user.clone())).collect();
     assert_eq!(oracle, expected, "the app stored what its cookies name");
 
     let ran = run(&redis, SECRET, &["list", "-o", "json"]);
     ran.expect_code(0);
     let records = ran.json();
-    let listed: BTreeMap<String, String> = records
-        .iter()
-        .map(|r| {
-            (
-                str_field(r, "session_id").to_string(),
-                str_field(r, "user").to_string(),
-            )
-        })
-        .collect();
+    let listed: BTreeMap<String, String> =
+        records.iter().map(|r| (str_field(r, "session_id").to_string(), str_field(r, "user").to_string())).collect();
     assert_eq!(records.len(), logins.len(), "{}", ran.context());
     assert_eq!(listed, expected, "{}", ran.context());
     for record in &records {
-        let ttl = record["ttl_seconds"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("ttl_seconds in {record}"));
-        assert!(
-            (SESSION_TTL - 120..=SESSION_TTL).contains(&ttl),
-            "ttl {ttl} in {record}"
-        );
+        let ttl = record["ttl_seconds"].as_i64().unwrap_or_else(|| panic!("ttl_seconds in {record}"));
+        assert!((SESSION_TTL - 120..=SESSION_TTL).contains(&ttl), "ttl {ttl} in {record}");
         assert!(record["expires_at"].is_string(), "expires_at in {record}");
     }
 
@@ -430,11 +370,8 @@ fn list_shows_exactly_the_sessions_the_app_made_with_their_users() {
             str_field(r, "session_id").to_string()
         })
         .collect();
-    let expected_alice: BTreeSet<String> = logins
-        .iter()
-        .filter(|l| l.user == "alice")
-        .map(|l| l.session_id.clone())
-        .collect();
+    let expected_alice: BTreeSet<String> =
+        logins.iter().filter(|l| l.user == "alice").map(|l| l.session_id.clone()).collect();
     assert_eq!(alice, expected_alice, "{}", ran.context());
 }
 
@@ -452,59 +389,28 @@ fn verify_accepts_the_set_cookie_headers_the_app_sent() {
             assert_eq!(record["valid"], Value::Bool(true), "{}", ran.context());
             assert_eq!(str_field(&record, "status"), "valid", "{}", ran.context());
             assert_eq!(str_field(&record, "user"), login.user, "{}", ran.context());
-            assert_eq!(
-                str_field(&record, "session_id"),
-                login.session_id,
-                "{}",
-                ran.context()
-            );
+            assert_eq!(str_field(&record, "session_id"), login.session_id, "{}", ran.context());
             assert_eq!(record["format_version"], 2, "{}", ran.context());
             let ttl = record["ttl_seconds"].as_i64().unwrap_or(-1);
-            assert!(
-                (SESSION_TTL - 120..=SESSION_TTL).contains(&ttl),
-                "{}",
-                ran.context()
-            );
+            assert!((SESSION_TTL - 120..=SESSION_TTL).contains(&ttl), "{}", ran.context());
         }
     }
 
     // Several at once on stdin, one per line: one record each, in order.
-    let stdin = logins
-        .iter()
-        .map(|l| format!("{}\n", l.set_cookie_line))
-        .collect::<String>();
+    let stdin = logins.iter().map(|l| format!("{}\n", l.set_cookie_line)).collect::<String>();
     let mut cmd = sessctl();
-    cmd.env("SESSCTL_SECRET", SECRET)
-        .env("SESSCTL_REDIS_URL", redis.url())
-        .args(["verify", "-o", "json"]);
+    cmd.env("SESSCTL_SECRET", SECRET).env("SESSCTL_REDIS_URL", redis.url()).args(["verify", "-o", "json"]);
     let output = run_with_stdin(cmd, stdin.as_bytes());
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "verify on stdin: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let users: Vec<String> = json_lines(&output.stdout)
-        .iter()
-        .map(|r| str_field(r, "user").to_string())
-        .collect();
+    assert_eq!(output.status.code(), Some(0), "verify on stdin: {}", String::from_utf8_lossy(&output.stderr));
+    let users: Vec<String> = json_lines(&output.stdout).iter().map(|r| str_field(r, "user").to_string()).collect();
     assert_eq!(users, ["alice", "bob"]);
 
     // The same cookie under another secret is a bad signature (exit 3), not a crash.
-    let ran = run(
-        &redis,
-        "not the app's secret",
-        &["verify", "-o", "json", &logins[0].pair],
-    );
+    let ran = run(&redis, "not the app's secret", &["verify", "-o", "json", &logins[0].pair]);
     ran.expect_code(3);
     let record = ran.one_json();
     assert_eq!(record["valid"], Value::Bool(false), "{}", ran.context());
-    assert_eq!(
-        str_field(&record, "status"),
-        "bad_signature",
-        "{}",
-        ran.context()
-    );
+    assert_eq!(str_field(&record, "status"), "bad_signature", "{}", ran.context());
 }
 
 #[test]
@@ -512,37 +418,21 @@ fn the_app_accepts_cookies_minted_by_sessctl() {
     let redis = RedisServer::start();
     let app = App::start(&redis, SECRET, None);
 
-    let ran = run(
-        &redis,
-        SECRET,
-        &["mint", "--user", "mallory", "--format", "cookie"],
-    );
+    let ran = run(&redis, SECRET, &["mint", "--user", "mallory", "--format", "cookie"]);
     ran.expect_code(0);
     let cookie = ran.text().trim().to_string();
     assert!(cookie.starts_with("session_id=\""), "{}", ran.context());
     app.assert_logged_in_as(&cookie, "mallory");
     assert_eq!(
-        sessions_in_redis(&redis)
-            .get(&session_id_of(&cookie))
-            .map(String::as_str),
+        sessions_in_redis(&redis).get(&session_id_of(&cookie)).map(String::as_str),
         Some("mallory"),
         "mint stored session:<id> -> user"
     );
-    let ttl: i64 = redis
-        .cli(&["TTL", &format!("session:{}", session_id_of(&cookie))])
-        .parse()
-        .unwrap();
-    assert!(
-        (SESSION_TTL - 120..=SESSION_TTL).contains(&ttl),
-        "TTL {ttl}"
-    );
+    let ttl: i64 = redis.cli(&["TTL", &format!("session:{}", session_id_of(&cookie))]).parse().unwrap();
+    assert!((SESSION_TTL - 120..=SESSION_TTL).contains(&ttl), "TTL {ttl}");
 
     // --count: one cookie per line, each its own session.
-    let ran = run(
-        &redis,
-        SECRET,
-        &["mint", "--user", "42", "--count", "3", "--format", "cookie"],
-    );
+    let ran = run(&redis, SECRET, &["mint", "--user", "42", "--count", "3", "--format", "cookie"]);
     ran.expect_code(0);
     let cookies: Vec<String> = ran.text().lines().map(str::to_string).collect();
     assert_eq!(cookies.len(), 3, "{}", ran.context());
@@ -553,21 +443,12 @@ fn the_app_accepts_cookies_minted_by_sessctl() {
     }
 
     // --format header: the pair in the Set-Cookie line works in the browser too.
-    let ran = run(
-        &redis,
-        SECRET,
-        &["mint", "--user", "trent", "--format", "header"],
-    );
+    let ran = run(&redis, SECRET, &["mint", "--user", "trent", "--format", "header"]);
     ran.expect_code(0);
     let header = ran.text().trim().to_string();
-    let rest = header
-        .strip_prefix("Set-Cookie: ")
-        .unwrap_or_else(|| panic!("not a Set-Cookie line: {}", ran.context()));
-    assert!(
-        rest.contains("HttpOnly") && rest.contains("Path=/"),
-        "{}",
-        ran.context()
-    );
+    let rest =
+        header.strip_prefix("Set-Cookie: ").unwrap_or_else(|| panic!("not a Set-Cookie line: {}", ran.context()));
+    assert!(rest.contains("HttpOnly") && rest.contains("Path=/"), "{}", ran.context());
     app.assert_logged_in_as(rest.split(';').next().unwrap(), "trent");
 }
 
@@ -578,50 +459,22 @@ fn the_app_accepts_cookies_minted_with_a_key_ring() {
     let app = App::start(&redis, KEY_RING, Some(1));
 
     // Default: the highest version in the ring, the one the app signs with.
-    let ran = run(
-        &redis,
-        KEY_RING,
-        &["mint", "--user", "ring-user", "--format", "cookie"],
-    );
+    let ran = run(&redis, KEY_RING, &["mint", "--user", "ring-user", "--format", "cookie"]);
     ran.expect_code(0);
     let cookie = ran.text().trim().to_string();
-    assert!(
-        cookie.contains("2|1:1|"),
-        "signed with key 1: {}",
-        ran.context()
-    );
+    assert!(cookie.contains("2|1:1|"), "signed with key 1: {}", ran.context());
     app.assert_logged_in_as(&cookie, "ring-user");
 
     // An older key still in the ring is accepted by Tornado as well.
-    let ran = run(
-        &redis,
-        KEY_RING,
-        &[
-            "mint",
-            "--user",
-            "old-key-user",
-            "--key-version",
-            "0",
-            "--format",
-            "cookie",
-        ],
-    );
+    let ran = run(&redis, KEY_RING, &["mint", "--user", "old-key-user", "--key-version", "0", "--format", "cookie"]);
     ran.expect_code(0);
     let cookie = ran.text().trim().to_string();
-    assert!(
-        cookie.contains("2|1:0|"),
-        "signed with key 0: {}",
-        ran.context()
-    );
+    assert!(cookie.contains("2|1:0|"), "signed with key 0: {}", ran.context());
     app.assert_logged_in_as(&cookie, "old-key-user");
 
     // And the other way round: the app's cookie (key 1) verifies with the ring.
     let login = app.login("carol");
-    let ran = run(
-        &redis,
-        KEY_RING,
-        &["verify", "-o", "json", &login.set_cookie_line],
-    );
+    let ran = run(&redis, KEY_RING, &["verify", "-o", "json", &login.set_cookie_line]);
     ran.expect_code(0);
     let record = ran.one_json();
     assert_eq!(record["valid"], Value::Bool(true), "{}", ran.context());
@@ -641,45 +494,21 @@ fn revoke_by_user_logs_out_only_that_users_sessions() {
     }
 
     // A dry run finds them and deletes nothing.
-    let ran = run(
-        &redis,
-        SECRET,
-        &[
-            "revoke",
-            "--user",
-            "alice",
-            "--dry-run",
-            "--yes",
-            "-o",
-            "json",
-        ],
-    );
+    let ran = run(&redis, SECRET, &["revoke", "--user", "alice", "--dry-run", "--yes", "-o", "json"]);
     ran.expect_code(0);
     let summary = ran.one_json();
     assert_eq!(summary["matched"], 3, "{}", ran.context());
     assert_eq!(summary["dry_run"], Value::Bool(true), "{}", ran.context());
-    assert_eq!(
-        sessions_in_redis(&redis).len(),
-        5,
-        "dry run deleted nothing"
-    );
+    assert_eq!(sessions_in_redis(&redis).len(), 5, "dry run deleted nothing");
     app.assert_logged_in_as(&alice[0].pair, "alice");
 
-    let ran = run(
-        &redis,
-        SECRET,
-        &["revoke", "--user", "alice", "--yes", "-o", "json"],
-    );
+    let ran = run(&redis, SECRET, &["revoke", "--user", "alice", "--yes", "-o", "json"]);
     ran.expect_code(0);
     let summary = ran.one_json();
     assert_eq!(summary["matched"], 3, "{}", ran.context());
     assert_eq!(summary["revoked"], 3, "{}", ran.context());
     assert_eq!(summary["dry_run"], Value::Bool(false), "{}", ran.context());
-    assert!(
-        summary["scanned"].as_u64().is_some_and(|n| n >= 5),
-        "scanned at least the 5 sessions: {}",
-        ran.context()
-    );
+    assert!(summary["scanned"].as_u64().is_some_and(|n| n >= 5), "scanned at least the 5 sessions: {}", ran.context());
 
     for login in &alice {
         app.assert_sent_to_login(&login.pair);
@@ -687,20 +516,12 @@ fn revoke_by_user_logs_out_only_that_users_sessions() {
     app.assert_logged_in_as(&bob.pair, "bob");
     app.assert_logged_in_as(&carol.pair, "carol");
     let left: BTreeMap<String, String> = sessions_in_redis(&redis);
-    let expected: BTreeMap<String, String> = [&bob, &carol]
-        .iter()
-        .map(|l| (l.session_id.clone(), l.user.clone()))
-        .collect();
+    let expected: BTreeMap<String, String> =
+        [&bob, &carol].iter().map(|l| (l.session_id.clone(), l.user.clone())).collect();
     assert_eq!(left, expected);
 
     // Several users in one go.
-    let ran = run(
-        &redis,
-        SECRET,
-        &[
-            "revoke", "--user", "bob", "--user", "carol", "--yes", "-o", "json",
-        ],
-    );
+    let ran = run(&redis, SECRET, &["revoke", "--user", "bob", "--user", "carol", "--yes", "-o", "json"]);
     ran.expect_code(0);
     assert_eq!(ran.one_json()["revoked"], 2, "{}", ran.context());
     app.assert_sent_to_login(&bob.pair);
