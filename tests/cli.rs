@@ -1,0 +1,217 @@
+//! The command-line contract that needs no Redis: secrets, mint --no-store, decode,
+//! verify --offline, exit statuses, errors as one line, broken pipes.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use support::*;
+
+const SECRET: &str = "test-secret-Δ";
+
+fn with_secret(args: &[&str]) -> Command {
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", SECRET).args(args);
+    cmd
+}
+
+fn stdout_of(mut cmd: Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn mint_value() -> String {
+    stdout_of(with_secret(&["mint", "--user", "42", "--no-store"])).trim().to_string()
+}
+
+#[test]
+fn without_a_secret_sessctl_names_both_ways_to_give_one_and_exits_2() {
+    let out = sessctl().args(["mint", "--user", "1", "--no-store"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SESSCTL_SECRET") && err.contains("--secret-file"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn the_secret_is_never_a_command_line_value() {
+    for flag in ["--secret", "--cookie-secret"] {
+        let out = sessctl().args([flag, "x", "mint", "--user", "1", "--no-store"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} must not exist");
+    }
+}
+
+#[test]
+fn minted_values_verify_offline_and_tampering_is_caught() {
+    let value = mint_value();
+    assert!(value.starts_with("2|1:0|10:"), "{value}");
+    let out = with_secret(&["verify", "--offline", "-o", "json", &value]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rec = &json_lines(&out.stdout)[0];
+    assert_eq!(rec["valid"], true);
+    assert_eq!(rec["status"], "valid");
+    assert_eq!(rec["format_version"], 2);
+    assert_eq!(rec["key_version"], 0);
+    assert_eq!(rec["session_id"].as_str().unwrap().len(), 43);
+    assert!(rec["signed_at"].as_str().unwrap().ends_with('Z'));
+
+    let mut tampered = value.clone().into_bytes();
+    let last = tampered.len() - 1;
+    tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let out = with_secret(&["verify", "--offline", "-o", "json", &value, &tampered]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1]["valid"], false);
+    assert_eq!(recs[1]["status"], "bad_signature");
+}
+
+#[test]
+fn verify_reads_stdin_and_every_input_form() {
+    let value = mint_value();
+    let lines = format!(
+        "{value}\n\"{value}\"\nsession_id=\"{value}\"\nCookie: theme=dark; session_id=\"{value}\"; x=1\nSet-Cookie: session_id=\"{value}\"; expires=Sun, 06 Dec 2026 10:44:49 GMT; HttpOnly; Path=/\r\n"
+    );
+    let out = run_with_stdin(with_secret(&["verify", "--offline", "-o", "json"]), lines.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 5);
+    assert!(recs.iter().all(|r| r["valid"] == true && r["session_id"] == recs[0]["session_id"]));
+
+    let out = run_with_stdin(with_secret(&["verify", "--offline", "-o", "json", "-"]), b"Cookie: other=1\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(json_lines(&out.stdout)[0]["status"], "wrong_name");
+}
+
+#[test]
+fn a_secret_file_loses_one_trailing_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, format!("{SECRET}\n")).unwrap();
+    let mut cmd = sessctl();
+    cmd.args(["--secret-file", file.to_str().unwrap(), "mint", "--user", "7", "--no-store"]);
+    let value = stdout_of(cmd).trim().to_string();
+    let out = with_secret(&["verify", "--offline", &value]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET_FILE", dir.path().join("missing")).args(["mint", "--user", "7", "--no-store"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the secret file"));
+}
+
+#[test]
+fn key_rings_sign_with_the_highest_version_unless_told() {
+    let ring = r#"{"0": "old secret", "1": "new secret"}"#;
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", ring).args(["mint", "--user", "1", "--no-store", "--format", "json"]);
+    let rec: serde_json::Value = serde_json::from_str(stdout_of(cmd).trim()).unwrap();
+    assert_eq!(rec["key_version"], 1);
+    assert!(rec["cookie"].as_str().unwrap().starts_with("2|1:1|"));
+
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", ring).env("SESSCTL_KEY_VERSION", "0").args(["mint", "--user", "1", "--no-store"]);
+    let old = stdout_of(cmd).trim().to_string();
+    assert!(old.starts_with("2|1:0|"));
+    // Verifiable with the ring, and with the old secret alone.
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", ring).args(["verify", "--offline", &old]);
+    assert_eq!(cmd.output().unwrap().status.code(), Some(0));
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", "old secret").args(["verify", "--offline", &old]);
+    assert_eq!(cmd.output().unwrap().status.code(), Some(0));
+
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", r#"{"5": "x"}"#).args(["verify", "--offline", "-o", "json", &old]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(json_lines(&out.stdout)[0]["status"], "unknown_key_version");
+}
+
+#[test]
+fn mint_formats_match_what_tornado_sends() {
+    let cookie = stdout_of(with_secret(&["mint", "--user", "1", "--no-store", "--format", "cookie"]));
+    assert!(cookie.starts_with("session_id=\"2|1:0|") && cookie.trim_end().ends_with('"'), "{cookie}");
+    let header = stdout_of(with_secret(&["mint", "--user", "1", "--no-store", "--format", "header"]));
+    let header = header.trim_end();
+    let re_ok = header.starts_with("Set-Cookie: session_id=\"2|1:0|10:")
+        && header.contains("\"; expires=")
+        && header.ends_with(" GMT; HttpOnly; Path=/; Secure");
+    assert!(re_ok, "{header}");
+    let many = stdout_of(with_secret(&["mint", "--user", "1", "--no-store", "--count", "50"]));
+    let lines: std::collections::HashSet<&str> = many.lines().collect();
+    assert_eq!(lines.len(), 50, "50 distinct cookies");
+    let json = stdout_of(with_secret(&["mint", "--user", "u", "--no-store", "-o", "json"]));
+    let rec: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    for field in ["session_id", "user", "cookie", "expires_at"] {
+        assert!(!rec[field].is_null(), "{field} missing in {rec}");
+    }
+}
+
+#[test]
+fn decode_needs_no_secret_and_says_it_is_unverified() {
+    let value = mint_value();
+    let out = sessctl().args(["decode", &value]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("UNVERIFIED"), "{text}");
+    let out = sessctl().args(["decode", "-o", "json", &value]).output().unwrap();
+    let rec = &json_lines(&out.stdout)[0];
+    assert_eq!(rec["verified"], false);
+    assert_eq!(rec["name"], "session_id");
+    assert_eq!(rec["session_id"].as_str().unwrap().len(), 43);
+    let out = sessctl().args(["decode", "not a cookie"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_unreachable_redis_is_one_line_naming_the_address_and_exit_1() {
+    let port = free_port();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let out = sessctl().args(["list", "-r", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    for args in [&["list", "--limit", "x"][..], &["mint"], &["cleanup", "--max-age", "soon"], &["nonsense"]] {
+        let out = sessctl().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let out = with_secret(&["verify", "--offline", "--max-age-days", "NaN", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let mut child = with_secret(&["mint", "--user", "1", "--no-store", "--count", "200000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "status {:?}", out.status);
+    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn no_input_panics_the_binary() {
+    let junk: Vec<u8> = (0u8..=255).chain(b"2|1:0|".iter().copied()).collect();
+    let mut cmd = with_secret(&["verify", "--offline", "-o", "json"]);
+    cmd.stdin(Stdio::piped());
+    let out = run_with_stdin(cmd, &junk);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    let _ = std::io::stdout().flush();
+}
