@@ -538,8 +538,11 @@ fn the_packages_logout_leaves_the_session_alive_and_sessctl_revoke_ends_it() {
 
     // tornado-auth-sessions 0.0.3: remove_session deletes `session:b'<id>'` (it formats the
     // bytes from get_secure_cookie), so the real key survives and the cookie still works.
+    redis.cli(&["CONFIG", "RESETSTAT"]);
     let response = app.request("POST", "/logout", Some(&dave.pair), None);
     assert_eq!(response.status, 200, "{response:?}");
+    let stats = redis.cli(&["INFO", "commandstats"]);
+    assert!(stats.contains("cmdstat_del:calls=1,"), "the logout sent one DEL: {stats}");
     assert_eq!(
         redis.cli(&["EXISTS", &format!("session:{}", dave.session_id)]),
         "1",
