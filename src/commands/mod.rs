@@ -136,28 +136,6 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
-/// Reads stdin as lines of bytes (a trailing "\r" is part of the line terminator).
-pub(crate) fn stdin_lines() -> impl Iterator<Item = io::Result<Vec<u8>>> {
-    use std::io::BufRead;
-    let mut reader = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
-    std::iter::from_fn(move || {
-        let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => None,
-            Ok(_) => {
-                if line.last() == Some(&b'\n') {
-                    line.pop();
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                }
-                Some(Ok(line))
-            }
-            Err(e) => Some(Err(e)),
-        }
-    })
-}
-
 /// Asks yes/no on the terminal; refuses (usage error) when stdin is not a terminal.
 pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
     use std::io::IsTerminal;

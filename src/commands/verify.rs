@@ -74,18 +74,18 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     if args.max_age_days.is_nan() {
         return Err(usage("--max-age-days is not a number"));
     }
+    if settings.output == OutputFormat::Prometheus {
+        return Err(usage("-o prometheus is for stats; use table, json or csv"));
+    }
     let ring = settings.secret()?;
     let verifier = Verifier::new(&ring, &settings.cookie_name, args.max_age_days);
     let now = config::now()?;
     let from_stdin = args.cookies.is_empty() || (args.cookies.len() == 1 && args.cookies[0] == "-");
-    let mut inputs: Box<dyn Iterator<Item = io::Result<Vec<u8>>>> = if from_stdin {
-        Box::new(super::stdin_lines())
+    let mut source = if from_stdin {
+        Source::Stdin(io::BufReader::with_capacity(1 << 20, io::stdin()))
     } else {
-        Box::new(args.cookies.clone().into_iter().map(|a: OsString| Ok(a.into_vec())))
+        Source::Args(args.cookies.iter().rev().map(|a: &OsString| a.clone().into_vec()).collect())
     };
-    if settings.output == OutputFormat::Prometheus {
-        return Err(usage("-o prometheus is for stats; use table, json or csv"));
-    }
 
     let mut store: Option<Store> = None;
     let mut writer = RecordWriter::new::<Checked>(
@@ -93,58 +93,53 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
         settings.output,
         settings.color,
     );
+    let json = settings.output == OutputFormat::Json;
     let (mut any_invalid, mut any_missing, mut seen) = (false, false, 0u64);
-    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        for line in inputs.by_ref() {
-            let line = line?;
-            if !args.raw && line.trim_ascii().is_empty() {
-                continue;
+    let (mut current, mut next) = (Batch::default(), Batch::default());
+    source.fill(&mut current, args.raw)?;
+    while !current.is_empty() {
+        seen += current.len() as u64;
+        // Check (and, offline, render) this batch on every core while the next one is read.
+        let (checked, read) = rayon::join(
+            || {
+                let stages = check_signatures(&verifier, settings, args, &current, now);
+                if args.offline {
+                    Pass::Ready(offline(stages, json))
+                } else {
+                    Pass::Pending(stages)
+                }
+            },
+            || source.fill(&mut next, args.raw),
+        );
+        read?;
+        let rendered = match checked {
+            Pass::Ready(rendered) => rendered,
+            Pass::Pending(stages) => Rendered::Records(online(stages, settings, &mut store, now)?),
+        };
+        match rendered {
+            Rendered::Json { chunks, invalid, missing } => {
+                any_invalid |= invalid;
+                any_missing |= missing;
+                for chunk in &chunks {
+                    writer.write_raw(chunk)?;
+                }
             }
-            batch.push(line);
-            if batch.len() == BATCH {
-                break;
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        seen += batch.len() as u64;
-        let stages = check_signatures(&verifier, settings, args, &batch, now);
-        let records = if args.offline { offline(stages) } else { online(stages, settings, &mut store, now)? };
-        for record in &records {
-            match record.verdict {
-                Verdict::Valid => {}
-                Verdict::NotInRedis => any_missing = true,
-                Verdict::Invalid => any_invalid = true,
-            }
-        }
-        if settings.output == OutputFormat::Json {
-            // JSON Lines need no layout: render on every core, write in order.
-            let chunks: Vec<Vec<u8>> = records
-                .par_chunks(512)
-                .map(|chunk| {
-                    let mut buf = Vec::with_capacity(chunk.len() * 256);
-                    for record in chunk {
-                        serde_json::to_writer(&mut buf, record).expect("JSON of plain data");
-                        buf.push(b'\n');
+            Rendered::Records(records) => {
+                for record in &records {
+                    match record.verdict {
+                        Verdict::Valid => {}
+                        Verdict::NotInRedis => any_missing = true,
+                        Verdict::Invalid => any_invalid = true,
                     }
-                    buf
-                })
-                .collect();
-            for chunk in &chunks {
-                writer.write_raw(chunk)?;
-            }
-        } else {
-            for record in &records {
-                writer.write(record)?;
+                    writer.write(record)?;
+                }
             }
         }
         if super::stopped() {
             writer.finish()?;
             return Ok(Outcome::Interrupted);
         }
+        std::mem::swap(&mut current, &mut next);
     }
     writer.finish()?;
     if seen == 0 {
@@ -159,15 +154,86 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Up to `BATCH` inputs in one buffer (no allocation per cookie).
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    ends: Vec<(usize, usize)>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    fn get(&self, i: usize) -> &[u8] {
+        let (start, end) = self.ends[i];
+        &self.bytes[start..end]
+    }
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+    /// Adds one input; blank ones are skipped unless `raw` (where every line is an input).
+    fn push(&mut self, input: &[u8], raw: bool) {
+        if !raw && input.trim_ascii().is_empty() {
+            return;
+        }
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(input);
+        self.ends.push((start, self.bytes.len()));
+    }
+}
+
+/// Where cookies come from: stdin lines, or the arguments (kept reversed, popped in order).
+enum Source {
+    Stdin(io::BufReader<io::Stdin>),
+    Args(Vec<Vec<u8>>),
+}
+
+impl Source {
+    /// Refills `batch` with the next inputs. Stdin lines lose their "\n" or "\r\n".
+    fn fill(&mut self, batch: &mut Batch, raw: bool) -> io::Result<()> {
+        use std::io::BufRead;
+        batch.clear();
+        match self {
+            Source::Args(args) => {
+                while batch.len() < BATCH {
+                    let Some(arg) = args.pop() else { break };
+                    batch.push(&arg, raw);
+                }
+            }
+            Source::Stdin(reader) => {
+                let mut line = Vec::new();
+                while batch.len() < BATCH {
+                    line.clear();
+                    if reader.read_until(b'\n', &mut line)? == 0 {
+                        break;
+                    }
+                    let mut text = &line[..];
+                    if let Some(t) = text.strip_suffix(b"\n") {
+                        text = t.strip_suffix(b"\r").unwrap_or(t);
+                    }
+                    batch.push(text, raw);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Signature checks for a batch, spread over the cores; order is kept.
 fn check_signatures(
     verifier: &Verifier,
     settings: &Settings,
     args: &VerifyArgs,
-    batch: &[Vec<u8>],
+    batch: &Batch,
     now: f64,
 ) -> Vec<Stage> {
-    let check = |input: &Vec<u8>| -> Stage {
+    let check = |i: usize| -> Stage {
+        let input = batch.get(i);
         let extracted;
         let value: &[u8] = if args.raw {
             input
@@ -190,7 +256,7 @@ fn check_signatures(
             Err(e) => Stage::Failed(failed(e.status(), e.to_string())),
         }
     };
-    batch.par_iter().with_min_len(512).map(check).collect()
+    (0..batch.len()).into_par_iter().with_min_len(512).map(check).collect()
 }
 
 fn failed(status: &'static str, reason: String) -> Checked {
@@ -223,14 +289,45 @@ fn signed(v: &Verified) -> Checked {
     }
 }
 
-fn offline(stages: Vec<Stage>) -> Vec<Checked> {
-    stages
-        .into_iter()
-        .map(|s| match s {
-            Stage::Failed(c) => c,
-            Stage::Signed(v) => signed(&v),
+/// A batch after the parallel pass: final when offline, waiting for Redis otherwise.
+enum Pass {
+    Ready(Rendered),
+    Pending(Vec<Stage>),
+}
+
+/// Records to write: JSON Lines already rendered (with what they ask of the exit status),
+/// or records for the table/CSV writer.
+enum Rendered {
+    Json { chunks: Vec<Vec<u8>>, invalid: bool, missing: bool },
+    Records(Vec<Checked>),
+}
+
+/// Offline verdicts are final: build (and for JSON render) them on every core.
+fn offline(stages: Vec<Stage>, json: bool) -> Rendered {
+    let record = |s: Stage| match s {
+        Stage::Failed(c) => c,
+        Stage::Signed(v) => signed(&v),
+    };
+    if !json {
+        return Rendered::Records(stages.into_par_iter().map(record).collect());
+    }
+    let parts: Vec<(Vec<u8>, bool)> = stages
+        .into_par_iter()
+        .chunks(512)
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(chunk.len() * 256);
+            let mut invalid = false;
+            for stage in chunk {
+                let r = record(stage);
+                invalid |= r.verdict == Verdict::Invalid;
+                serde_json::to_writer(&mut buf, &r).expect("JSON of plain data");
+                buf.push(b'\n');
+            }
+            (buf, invalid)
         })
-        .collect()
+        .collect();
+    let invalid = parts.iter().any(|(_, i)| *i);
+    Rendered::Json { chunks: parts.into_iter().map(|(b, _)| b).collect(), invalid, missing: false }
 }
 
 fn online(
