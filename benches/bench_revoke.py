@@ -16,7 +16,7 @@ N/U sessions), then times, on the same data:
 Between runs the user's sessions are written back, so every run sees the same N keys.
 Measured per run: wall time; Redis command time (sum of `usec` in INFO commandstats after
 CONFIG RESETSTAT) and its share of the wall time; Redis process CPU (used_cpu_user+sys
-delta); peak RSS of the client process (ru_maxrss from wait4); correctness (deleted ==
+delta); peak RSS of the client process (GNU time %M); correctness (deleted ==
 the user's session count, DBSIZE == N - count afterwards, none of the user's keys left).
 
 Prints a markdown report (machine, table, scaling) on stdout; progress goes to stderr.
@@ -169,28 +169,49 @@ def redis_command_usec(server):
                if k not in ("cmdstat_config", "cmdstat_info"))
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
-    """Runs argv as a child; returns wall, Redis times, peak RSS and its output."""
+    """Runs argv as a child; returns wall, Redis times, peak RSS and its output.
+
+    Peak RSS comes from GNU time's %M (the child's ru_maxrss). Without /usr/bin/time it is
+    our own wait4() ru_maxrss, which Linux inflates to at least this Python process's size
+    (the forked copy is counted before exec), so small clients then read ~35 MiB.
+    """
+    rss_file = None
+    if GNU_TIME:
+        fd, rss_file = tempfile.mkstemp(prefix="rss-")
+        os.close(fd)
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
     server.r.config_resetstat()
     cpu0 = redis_cpu(server)
     err = tempfile.TemporaryFile()
     out = tempfile.TemporaryFile() if stdout == subprocess.PIPE else stdout
     started = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                            start_new_session=True)
     deadline = started + timeout
     while True:
         pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() > deadline:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             os.wait4(proc.pid, 0)
-            raise TimeoutError(f"{argv[0]} still running after {timeout} s; killed")
+            raise TimeoutError(f"{argv} still running after {timeout} s; killed")
         time.sleep(0.005)
     wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     usec = redis_command_usec(server)
     cpu = redis_cpu(server) - cpu0
+    rss_kib = rusage.ru_maxrss  # KiB on Linux
+    if rss_file:
+        with open(rss_file) as f:
+            lines = [l for l in f.read().splitlines() if l.strip()]
+        os.unlink(rss_file)
+        if lines and lines[-1].strip().isdigit():
+            rss_kib = int(lines[-1])
     err.seek(0)
     stderr = err.read().decode(errors="replace")
     text = ""
@@ -202,7 +223,7 @@ def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
         "wall": wall,
         "redis_s": usec / 1e6,
         "redis_cpu_s": cpu,
-        "rss_kib": rusage.ru_maxrss,  # KiB on Linux
+        "rss_kib": rss_kib,
         "stdout": text,
         "stderr": stderr,
     }
@@ -456,8 +477,8 @@ def report(results, info, args):
                       f"script (wall time).", end="")
     print("\n\nRedis command time is the sum of `usec` in `INFO commandstats` (command "
           "execution only; network I/O and parsing show in Redis CPU). Peak RSS is the "
-          "client process's `ru_maxrss`. Rerun: `scripts/bench-revoke` "
-          "(`--skip-naive` skips the slow loop at 1M).\n")
+          "client process's `ru_maxrss` as GNU time reports it (`%M`; ~1 MiB floor). "
+          "Rerun: `scripts/bench-revoke` (`--skip-naive` skips the slow loop at 1M).\n")
 
 
 if __name__ == "__main__":
