@@ -162,11 +162,11 @@ def redis_cpu(server):
     return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
-def redis_command_usec(server):
+def redis_commands(server):
+    """{command: (calls, usec)} since CONFIG RESETSTAT, without the benchmark's own calls."""
     stats = server.r.info("commandstats")
-    # The benchmark's own CONFIG RESETSTAT / INFO calls are not part of the work.
-    return sum(v["usec"] for k, v in stats.items()
-               if k not in ("cmdstat_config", "cmdstat_info"))
+    return {k.removeprefix("cmdstat_"): (v["calls"], v["usec"]) for k, v in stats.items()
+            if k not in ("cmdstat_config", "cmdstat_info")}
 
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
@@ -203,7 +203,8 @@ def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
         time.sleep(0.005)
     wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    usec = redis_command_usec(server)
+    commands = redis_commands(server)
+    usec = sum(u for _, u in commands.values())
     cpu = redis_cpu(server) - cpu0
     rss_kib = rusage.ru_maxrss  # KiB on Linux
     if rss_file:
@@ -224,6 +225,8 @@ def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
         "redis_s": usec / 1e6,
         "redis_cpu_s": cpu,
         "rss_kib": rss_kib,
+        "commands": ", ".join(f"{c} {n:,} calls {u / 1e6:.3f} s" for c, (n, u) in
+                              sorted(commands.items(), key=lambda kv: -kv[1][1])),
         "stdout": text,
         "stderr": stderr,
     }
@@ -370,7 +373,7 @@ def main():
                             deleted = None
                         check_revoke(server, run, n, user_keys, deleted)
                     log(f"  wall {run['wall']:.3f} s, redis {run['redis_s']:.3f} s, "
-                        f"rss {run['rss_kib'] / 1024:.1f} MiB, ok={run['ok']}")
+                        f"rss {run['rss_kib'] / 1024:.1f} MiB, ok={run['ok']}\n  Redis: {run['commands']}")
                     runs.append(run)
                     restore(server, user_keys, args.user)
                     assert server.r.dbsize() == n
@@ -388,7 +391,8 @@ def main():
                     run["ok"] = run["code"] == 0
                     if not run["ok"]:
                         log(f"  list exited {run['code']}: {run['stderr'][:2000]}")
-                    log(f"  wall {run['wall']:.3f} s, rss {run['rss_kib'] / 1024:.1f} MiB")
+                    log(f"  wall {run['wall']:.3f} s, rss {run['rss_kib'] / 1024:.1f} MiB"
+                        f"\n  Redis: {run['commands']}")
                     runs.append(run)
                 # Correctness of list, untimed: one JSON line per session.
                 lines = 0
@@ -415,6 +419,7 @@ def main():
             server.stop()
         subprocess.run(["rm", "-rf", tmp])
 
+    info["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report(results, info, args)
 
 
@@ -422,7 +427,8 @@ def report(results, info, args):
     print("### Revoking one user's sessions\n")
     print(f"Machine: {info['nproc']} CPUs ({info['cpu']}), Linux {info['kernel']}, "
           f"{info['redis']}; Python {info['python']}, redis-py {info['redis_py']}; "
-          f"load average at start {info['load']}. Redis and the client share the machine "
+          f"load average {info['load']} at start, {info.get('load_end', '?')} at the end "
+          f"(the machine is shared; wall times vary with it). Redis and the client share the machine "
           f"(loopback TCP). {args.users:,} users, sessions spread evenly; medians of "
           f"{args.repeat} runs (naive: 1 run). Wall times include process start-up "
           f"(Python + `import redis` alone: {info['py_startup']:.2f} s).\n")
