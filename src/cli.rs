@@ -64,7 +64,7 @@ pub struct Global {
     pub timeout: std::time::Duration,
 
     /// SCAN COUNT hint (keys per SCAN call)
-    #[arg(long, value_name = "N", global = true, env = "SESSCTL_SCAN_COUNT", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", global = true, env = "SESSCTL_SCAN_COUNT", default_value_t = crate::store::scan::DEFAULT_COUNT as u32, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub scan_count: u32,
 
     /// Colour in tables: auto, always, never (NO_COLOR is honoured)
