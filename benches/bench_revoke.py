@@ -16,7 +16,7 @@ N/U sessions), then times, on the same data:
 Between runs the user's sessions are written back, so every run sees the same N keys.
 Measured per run: wall time; Redis command time (sum of `usec` in INFO commandstats after
 CONFIG RESETSTAT) and its share of the wall time; Redis process CPU (used_cpu_user+sys
-delta); peak RSS of the client process (ru_maxrss from wait4); correctness (deleted ==
+delta); peak RSS of the client process (GNU time %M); correctness (deleted ==
 the user's session count, DBSIZE == N - count afterwards, none of the user's keys left).
 
 Prints a markdown report (machine, table, scaling) on stdout; progress goes to stderr.
@@ -162,35 +162,57 @@ def redis_cpu(server):
     return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
-def redis_command_usec(server):
+def redis_commands(server):
+    """{command: (calls, usec)} since CONFIG RESETSTAT, without the benchmark's own calls."""
     stats = server.r.info("commandstats")
-    # The benchmark's own CONFIG RESETSTAT / INFO calls are not part of the work.
-    return sum(v["usec"] for k, v in stats.items()
-               if k not in ("cmdstat_config", "cmdstat_info"))
+    return {k.removeprefix("cmdstat_"): (v["calls"], v["usec"]) for k, v in stats.items()
+            if k not in ("cmdstat_config", "cmdstat_info")}
+
+
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
-    """Runs argv as a child; returns wall, Redis times, peak RSS and its output."""
+    """Runs argv as a child; returns wall, Redis times, peak RSS and its output.
+
+    Peak RSS comes from GNU time's %M (the child's ru_maxrss). Without /usr/bin/time it is
+    our own wait4() ru_maxrss, which Linux inflates to at least this Python process's size
+    (the forked copy is counted before exec), so small clients then read ~35 MiB.
+    """
+    rss_file = None
+    if GNU_TIME:
+        fd, rss_file = tempfile.mkstemp(prefix="rss-")
+        os.close(fd)
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
     server.r.config_resetstat()
     cpu0 = redis_cpu(server)
     err = tempfile.TemporaryFile()
     out = tempfile.TemporaryFile() if stdout == subprocess.PIPE else stdout
     started = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                            start_new_session=True)
     deadline = started + timeout
     while True:
         pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() > deadline:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             os.wait4(proc.pid, 0)
-            raise TimeoutError(f"{argv[0]} still running after {timeout} s; killed")
+            raise TimeoutError(f"{argv} still running after {timeout} s; killed")
         time.sleep(0.005)
     wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    usec = redis_command_usec(server)
+    commands = redis_commands(server)
+    usec = sum(u for _, u in commands.values())
     cpu = redis_cpu(server) - cpu0
+    rss_kib = rusage.ru_maxrss  # KiB on Linux
+    if rss_file:
+        with open(rss_file) as f:
+            lines = [l for l in f.read().splitlines() if l.strip()]
+        os.unlink(rss_file)
+        if lines and lines[-1].strip().isdigit():
+            rss_kib = int(lines[-1])
     err.seek(0)
     stderr = err.read().decode(errors="replace")
     text = ""
@@ -202,7 +224,9 @@ def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
         "wall": wall,
         "redis_s": usec / 1e6,
         "redis_cpu_s": cpu,
-        "rss_kib": rusage.ru_maxrss,  # KiB on Linux
+        "rss_kib": rss_kib,
+        "commands": ", ".join(f"{c} {n:,} calls {u / 1e6:.3f} s" for c, (n, u) in
+                              sorted(commands.items(), key=lambda kv: -kv[1][1])),
         "stdout": text,
         "stderr": stderr,
     }
@@ -349,7 +373,7 @@ def main():
                             deleted = None
                         check_revoke(server, run, n, user_keys, deleted)
                     log(f"  wall {run['wall']:.3f} s, redis {run['redis_s']:.3f} s, "
-                        f"rss {run['rss_kib'] / 1024:.1f} MiB, ok={run['ok']}")
+                        f"rss {run['rss_kib'] / 1024:.1f} MiB, ok={run['ok']}\n  Redis: {run['commands']}")
                     runs.append(run)
                     restore(server, user_keys, args.user)
                     assert server.r.dbsize() == n
@@ -367,7 +391,8 @@ def main():
                     run["ok"] = run["code"] == 0
                     if not run["ok"]:
                         log(f"  list exited {run['code']}: {run['stderr'][:2000]}")
-                    log(f"  wall {run['wall']:.3f} s, rss {run['rss_kib'] / 1024:.1f} MiB")
+                    log(f"  wall {run['wall']:.3f} s, rss {run['rss_kib'] / 1024:.1f} MiB"
+                        f"\n  Redis: {run['commands']}")
                     runs.append(run)
                 # Correctness of list, untimed: one JSON line per session.
                 lines = 0
@@ -394,6 +419,7 @@ def main():
             server.stop()
         subprocess.run(["rm", "-rf", tmp])
 
+    info["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report(results, info, args)
 
 
@@ -401,7 +427,8 @@ def report(results, info, args):
     print("### Revoking one user's sessions\n")
     print(f"Machine: {info['nproc']} CPUs ({info['cpu']}), Linux {info['kernel']}, "
           f"{info['redis']}; Python {info['python']}, redis-py {info['redis_py']}; "
-          f"load average at start {info['load']}. Redis and the client share the machine "
+          f"load average {info['load']} at start, {info.get('load_end', '?')} at the end "
+          f"(the machine is shared; wall times vary with it). Redis and the client share the machine "
           f"(loopback TCP). {args.users:,} users, sessions spread evenly; medians of "
           f"{args.repeat} runs (naive: 1 run). Wall times include process start-up "
           f"(Python + `import redis` alone: {info['py_startup']:.2f} s).\n")
@@ -456,8 +483,8 @@ def report(results, info, args):
                       f"script (wall time).", end="")
     print("\n\nRedis command time is the sum of `usec` in `INFO commandstats` (command "
           "execution only; network I/O and parsing show in Redis CPU). Peak RSS is the "
-          "client process's `ru_maxrss`. Rerun: `scripts/bench-revoke` "
-          "(`--skip-naive` skips the slow loop at 1M).\n")
+          "client process's `ru_maxrss` as GNU time reports it (`%M`; ~1 MiB floor). "
+          "Rerun: `scripts/bench-revoke` (`--skip-naive` skips the slow loop at 1M).\n")
 
 
 if __name__ == "__main__":
