@@ -1,0 +1,108 @@
+//! The binary over every kind of connection (TLS, ACL user, Unix socket), and a `list` that
+//! stays exact while its connections are killed under it.
+
+mod support;
+
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use support::*;
+
+fn run(urls: &[String], extra_env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", "connections-secret");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    for url in urls {
+        cmd.args(["-r", url]);
+    }
+    cmd.args(args).output().unwrap()
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// mint → list → verify → revoke through one connection setting.
+fn round_trip(url: &str, env: &[(&str, &str)]) {
+    let urls = vec![url.to_string()];
+    let cookie = ok(run(&urls, env, &["mint", "--user", "tls-user"])).trim().to_string();
+    assert_eq!(ok(run(&urls, env, &["list", "--count"])).trim(), "1");
+    ok(run(&urls, env, &["verify", &cookie]));
+    let summary = ok(run(&urls, env, &["revoke", "--user", "tls-user", "-o", "json"]));
+    assert!(summary.contains("\"revoked\":1"), "{summary}");
+    let out = run(&urls, env, &["verify", &cookie]);
+    assert_eq!(out.status.code(), Some(4));
+}
+
+#[test]
+fn tls_with_the_servers_ca() {
+    let server = RedisServer::start_with(RedisOptions { tls: true, ..Default::default() });
+    let ca = server.tls.as_ref().unwrap().ca.display().to_string();
+    round_trip(&server.url(), &[("SESSCTL_TLS_CA", &ca)]);
+    // Without the CA the certificate is not trusted: one line, exit 1, naming --tls-ca.
+    let out = run(&[server.url()], &[], &["list", "--count"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--tls-ca"), "{err}");
+}
+
+#[test]
+fn acl_user_with_a_password() {
+    let server = RedisServer::start();
+    server.cli(&["ACL", "SETUSER", "sessctl", "on", ">s3cret-pw", "~session:*", "+@all"]);
+    round_trip(&format!("redis://sessctl:s3cret-pw@127.0.0.1:{}/0", server.port), &[]);
+    let out = run(&[format!("redis://sessctl:wrong@127.0.0.1:{}/0", server.port)], &[], &["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("wrong") && !err.contains("s3cret"), "no password in errors: {err}");
+}
+
+#[test]
+fn unix_socket() {
+    let server = RedisServer::start_with(RedisOptions { unix_socket: true, ..Default::default() });
+    round_trip(&format!("unix://{}", server.socket.as_ref().unwrap().display()), &[]);
+}
+
+#[test]
+fn list_count_is_exact_while_connections_are_killed() {
+    const N: u64 = 300_000;
+    let server = RedisServer::start();
+    server.pipe(&sessions_protocol("session:", N, 1000));
+    let done = AtomicBool::new(false);
+    let (out, kills) = std::thread::scope(|s| {
+        let killer = s.spawn(|| {
+            let (mut kills, deadline) = (0u32, Instant::now() + Duration::from_secs(120));
+            while !done.load(Ordering::SeqCst) && Instant::now() < deadline && kills < 2000 {
+                let killed = Command::new("redis-cli")
+                    .args(server.cli_args())
+                    .args(["CLIENT", "KILL", "TYPE", "normal"])
+                    .stdin(Stdio::null())
+                    .output()
+                    .expect("redis-cli");
+                if String::from_utf8_lossy(&killed.stdout).trim().parse::<u32>().unwrap_or(0) > 0 {
+                    kills += 1;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            kills
+        });
+        let out = run(&[server.url()], &[], &["list", "-o", "json", "--scan-count", "100"]);
+        done.store(true, Ordering::SeqCst);
+        (out, killer.join().unwrap())
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(kills > 0, "the fault really happened");
+    let ids: std::collections::HashSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["session_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len() as u64, N, "every session exactly once ({kills} kills; {stderr})");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count() as u64, N, "no duplicates");
+    assert!(stderr.contains("resumed"), "the reconnects are reported: {stderr}");
+}
