@@ -34,8 +34,8 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -s o -l output -d 'Output 
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -70,8 +70,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s o -l output -d 
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -92,8 +92,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s o -l output -
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -113,8 +113,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s o -l output -
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -135,8 +135,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s o -l output -d 
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -158,14 +158,14 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s o -l output -
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l all -d 'Revoke every session under the prefix'
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l dry-run -d 'Show what would be revoked; delete nothing'
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l dry-run -d 'Count what would be revoked; delete nothing'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s q -l quiet -d 'No progress bars or informational messages on stderr'
@@ -184,8 +184,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s o -l output 
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -205,8 +205,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s o -l output -d
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -224,8 +224,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s o -l out
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -243,8 +243,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s o -l output -d '
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: age of a session = this minus its remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'Seconds to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''

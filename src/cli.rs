@@ -55,11 +55,11 @@ pub struct Global {
     #[arg(short = 'o', long, value_enum, global = true, env = "SESSCTL_OUTPUT", default_value = "table")]
     pub output: OutputFormat,
 
-    /// The app's session lifetime: age of a session = this minus its remaining TTL
+    /// The app's session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL
     #[arg(long, value_name = "DURATION", global = true, env = "SESSCTL_TTL", default_value = "7d", value_parser = parse_duration)]
     pub ttl: std::time::Duration,
 
-    /// Seconds to wait for a connection or a reply before giving up
+    /// How long to wait for a connection or a reply before giving up
     #[arg(long, value_name = "DURATION", global = true, env = "SESSCTL_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub timeout: std::time::Duration,
 
@@ -217,7 +217,7 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "TIME")]
     pub issued_before: Option<String>,
 
-    /// Show what would be revoked; delete nothing
+    /// Count what would be revoked; delete nothing
     #[arg(long)]
     pub dry_run: bool,
 
