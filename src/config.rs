@@ -40,6 +40,10 @@ impl Settings {
         if global.cookie_name.is_empty() {
             return Err(usage("--cookie-name is empty; give the app's cookie name (default session_id)"));
         }
+        if global.prefix.is_empty() {
+            // An empty prefix would make every key in the database a "session".
+            return Err(usage("--prefix is empty; give the app's key prefix (default session:)"));
+        }
         if global.session_ttl_is_zero() {
             return Err(usage("--ttl must be longer than zero (the app's session lifetime, e.g. 7d)"));
         }
