@@ -55,7 +55,8 @@ impl Record for Checked {
             self.session_id.clone().unwrap_or_default(),
             self.user.clone().unwrap_or_default(),
             self.signed_at.clone().unwrap_or_default(),
-            if self.valid { output::human_ttl(self.ttl_seconds) } else { String::new() },
+            // Only a session read from Redis has a TTL to show (offline checks have none).
+            if self.valid && self.user.is_some() { output::human_ttl(self.ttl_seconds) } else { String::new() },
             self.reason.clone().unwrap_or_default(),
         ]
     }
