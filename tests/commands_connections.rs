@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use support::*;
 
@@ -75,22 +74,7 @@ fn list_count_is_exact_while_connections_are_killed() {
     server.pipe(&sessions_protocol("session:", N, 1000));
     let done = AtomicBool::new(false);
     let (out, kills) = std::thread::scope(|s| {
-        let killer = s.spawn(|| {
-            let (mut kills, deadline) = (0u32, Instant::now() + Duration::from_secs(120));
-            while !done.load(Ordering::SeqCst) && Instant::now() < deadline && kills < 2000 {
-                let killed = Command::new("redis-cli")
-                    .args(server.cli_args())
-                    .args(["CLIENT", "KILL", "TYPE", "normal"])
-                    .stdin(Stdio::null())
-                    .output()
-                    .expect("redis-cli");
-                if String::from_utf8_lossy(&killed.stdout).trim().parse::<u32>().unwrap_or(0) > 0 {
-                    kills += 1;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            kills
-        });
+        let killer = s.spawn(|| kill_clients_until(&server, &done).1);
         let out = run(&[server.url()], &[], &["list", "-o", "json", "--scan-count", "100"]);
         done.store(true, Ordering::SeqCst);
         (out, killer.join().unwrap())

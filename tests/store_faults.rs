@@ -3,9 +3,7 @@
 mod support;
 
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sessctl::store::{Found, ScanRequest, Store};
 use support::*;
@@ -23,28 +21,8 @@ fn scan_is_exact_while_clients_are_killed_in_a_loop() {
     let store = Store::connect(options).unwrap();
 
     let done = AtomicBool::new(false);
-    let kills = AtomicU64::new(0);
-    let killed_clients = AtomicU64::new(0);
-    let (summary, ids, sessions) = std::thread::scope(|s| {
-        s.spawn(|| {
-            // Bounded: at most 2000 kills or 120 s, whichever comes first.
-            let deadline = Instant::now() + Duration::from_secs(120);
-            while !done.load(Ordering::SeqCst) && Instant::now() < deadline {
-                if kills.load(Ordering::SeqCst) >= 2000 {
-                    break;
-                }
-                let out = Command::new("redis-cli")
-                    .args(server.cli_args())
-                    .args(["CLIENT", "KILL", "TYPE", "normal"])
-                    .stdin(Stdio::null())
-                    .output()
-                    .expect("redis-cli");
-                let n: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0);
-                killed_clients.fetch_add(n, Ordering::SeqCst);
-                kills.fetch_add(1, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(15));
-            }
-        });
+    let (summary, ids, sessions, (kills, killed_clients)) = std::thread::scope(|s| {
+        let killer = s.spawn(|| kill_clients_until(&server, &done));
         // Small batches: many round trips, so the kills land mid-scan.
         let request = ScanRequest { with_ttl: true, users: Default::default(), count: 200 };
         let mut ids: HashSet<Vec<u8>> = HashSet::with_capacity(SESSIONS as usize);
@@ -58,14 +36,11 @@ fn scan_is_exact_while_clients_are_killed_in_a_loop() {
             true
         });
         done.store(true, Ordering::SeqCst);
-        (result.expect("scan survives the kills"), ids, sessions)
+        (result.expect("scan survives the kills"), ids, sessions, killer.join().unwrap())
     });
     eprintln!(
         "scanned {} keys, {} reconnects, {} kill commands killed {} connections",
-        summary.scanned,
-        summary.reconnects,
-        kills.load(Ordering::SeqCst),
-        killed_clients.load(Ordering::SeqCst)
+        summary.scanned, summary.reconnects, kills, killed_clients
     );
     assert!(!summary.interrupted);
     assert_eq!(summary.scanned, SESSIONS, "no key lost or counted twice");

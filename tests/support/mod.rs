@@ -417,3 +417,24 @@ pub fn store_options(urls: &[String]) -> sessctl::store::ConnectOptions {
         timeouts: sessctl::store::Timeouts::default(),
     }
 }
+
+/// Runs `CLIENT KILL TYPE normal` against `server` every 10 ms until `done` is set (at most
+/// 2,000 times or 120 s). Returns how many kill commands ran and how many connections they
+/// killed (redis-cli's own connection is skipped by Redis).
+pub fn kill_clients_until(server: &RedisServer, done: &std::sync::atomic::AtomicBool) -> (u64, u64) {
+    use std::sync::atomic::Ordering;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let (mut commands, mut killed) = (0u64, 0u64);
+    while !done.load(Ordering::SeqCst) && Instant::now() < deadline && commands < 2000 {
+        let out = Command::new("redis-cli")
+            .args(server.cli_args())
+            .args(["CLIENT", "KILL", "TYPE", "normal"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("redis-cli");
+        killed += String::from_utf8_lossy(&out.stdout).trim().parse::<u64>().unwrap_or(0);
+        commands += 1;
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (commands, killed)
+}
