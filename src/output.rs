@@ -308,7 +308,7 @@ pub fn spinner(show: bool, message: &str) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} keys ({per_sec}, {elapsed})")
+        indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar.set_message(message.to_string());

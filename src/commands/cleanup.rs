@@ -28,7 +28,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let (mut sessions, mut too_old, mut no_ttl, mut non_string, mut malformed, mut fixed) =
         (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
     let mut failure: Option<anyhow::Error> = None;
-    let summary = super::scan(settings, &store, &request, "cleaning", &mut |found| {
+    let summary = super::scan(settings, &store, &request, "keys checked", &mut |found| {
         let step = (|| -> anyhow::Result<()> {
             match found {
                 Found::NotString { key, redis_type } => {

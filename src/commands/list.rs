@@ -54,7 +54,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         settings.color,
     );
     let mut write_error: Option<io::Error> = None;
-    let summary = super::scan(settings, &store, &request, "listing", &mut |found| {
+    let summary = super::scan(settings, &store, &request, "sessions listed", &mut |found| {
         match found {
             Found::NotString { .. } => not_string += 1,
             Found::Session(s) => {

@@ -86,7 +86,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         let request =
             ScanRequest { with_ttl: cutoff.is_some(), users: users.clone(), count: settings.scan_count as usize };
         let mut failure: Option<anyhow::Error> = None;
-        let summary = super::scan(settings, &store, &request, "revoking", &mut |found| {
+        let summary = super::scan(settings, &store, &request, "sessions matched", &mut |found| {
             if let Found::Session(s) = found {
                 if old_enough(s.ttl_ms) {
                     matched += 1;

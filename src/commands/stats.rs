@@ -44,7 +44,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let request = ScanRequest { with_ttl: true, users: Default::default(), count: settings.scan_count as usize };
     let mut t = Tally::default();
-    let summary = super::scan(settings, &store, &request, "counting", &mut |found| {
+    let summary = super::scan(settings, &store, &request, "keys counted", &mut |found| {
         match found {
             Found::NotString { .. } => t.not_string += 1,
             Found::Session(s) => {
