@@ -10,6 +10,9 @@ use crate::store::{Found, ScanRequest};
 
 use super::{issued_at, Deleter};
 
+/// Odd keys named on stderr before the rest are only counted.
+const NAMED_ODD_KEYS: u64 = 10;
+
 /// Keys given an expiry per pipeline.
 const FIX_BATCH: usize = 1000;
 
@@ -33,7 +36,8 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
             match found {
                 Found::NotString { key, redis_type } => {
                     non_string += 1;
-                    if !settings.quiet {
+                    // Name the first few; the summary counts them all.
+                    if !settings.quiet && non_string <= NAMED_ODD_KEYS {
                         eprintln!(
                             "sessctl: note: {} is a {redis_type}, not a session; left alone",
                             String::from_utf8_lossy(&key)
