@@ -187,6 +187,8 @@ fn bad_flags_are_usage_errors() {
     }
     let out = with_secret(&["verify", "--offline", "--max-age-days", "NaN", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let out = sessctl().args(["list", "-r", "http://example"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a malformed URL is a usage error");
     // An empty prefix would make every key a session: refused before Redis is touched.
     let out =
         sessctl().args(["revoke", "--all", "--yes", "--prefix", "", "-r", "redis://127.0.0.1:1/0"]).output().unwrap();

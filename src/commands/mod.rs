@@ -75,7 +75,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// Connects to Redis as the settings say.
 pub(crate) fn connect(settings: &Settings) -> anyhow::Result<Store> {
-    Ok(Store::connect(settings.redis.clone())?)
+    Store::connect(settings.redis.clone()).map_err(|e| match e {
+        // A URL that cannot be parsed is a bad value (exit 2), not an unreachable server.
+        e @ crate::store::StoreError::Url { .. } => error::usage(e.to_string()),
+        e => e.into(),
+    })
 }
 
 /// Scans under the prefix with a progress spinner on stderr, stopping at Ctrl-C.
