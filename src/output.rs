@@ -243,17 +243,26 @@ pub fn http_date(unix_seconds: i64) -> Option<String> {
     t.format(&format).ok()
 }
 
-/// A TTL for people: `6d 23h`, `59m 12s`, `no expiry`.
+/// A TTL for people, its two largest units: `6d 23h`, `59m 12s`, `no expiry`.
 pub fn human_ttl(ttl_seconds: Option<i64>) -> String {
-    match ttl_seconds {
-        None => "no expiry".to_string(),
-        Some(s) if s <= 0 => "0s".to_string(),
-        Some(s) => {
-            let d = Duration::from_secs(s as u64);
-            let text = humantime::format_duration(d).to_string();
-            // Keep the two largest units: "6days 23h 59m 58s" → "6days 23h".
-            text.split(' ').take(2).collect::<Vec<_>>().join(" ")
-        }
+    let Some(secs) = ttl_seconds else { return "no expiry".to_string() };
+    let secs = secs.max(0);
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let parts: Vec<String> = units
+        .iter()
+        .scan(secs, |left, (size, name)| {
+            let n = *left / size;
+            *left %= size;
+            Some((n, *name))
+        })
+        .skip_while(|(n, _)| *n == 0)
+        .take(2)
+        .map(|(n, name)| format!("{n}{name}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".to_string()
+    } else {
+        parts.join(" ")
     }
 }
 
@@ -366,7 +375,10 @@ mod tests {
     fn dates_are_formatted_like_tornado_and_rfc3339() {
         assert_eq!(http_date(1_796_553_889).unwrap(), "Sun, 06 Dec 2026 10:44:49 GMT");
         assert_eq!(rfc3339(0).unwrap(), "1970-01-01T00:00:00Z");
-        assert_eq!(human_ttl(Some(604_799)), "6days 23h");
+        assert_eq!(human_ttl(Some(604_799)), "6d 23h");
+        assert_eq!(human_ttl(Some(3_605)), "1h 0m");
+        assert_eq!(human_ttl(Some(59)), "59s");
+        assert_eq!(human_ttl(Some(0)), "0s");
         assert_eq!(human_ttl(None), "no expiry");
     }
 
