@@ -14,13 +14,15 @@ use crate::error::{usage, Outcome};
 use crate::output::{self, Accent, Record, RecordWriter};
 use crate::store::{Lookup, Store};
 
-/// Cookies checked per batch (signatures in parallel, then one round of Redis lookups).
+/// Cookies read and checked per batch (signatures on every core while the next batch is read).
 const BATCH: usize = 16_384;
 
 /// One cookie's verdict: the `verify` JSON record.
 #[derive(Debug, Serialize)]
 pub struct Checked {
-    pub valid: bool,
+    /// Written as `valid` (true only for `Verdict::Valid`): which exit status it asks for.
+    #[serde(rename = "valid", serialize_with = "valid")]
+    pub verdict: Verdict,
     pub status: &'static str,
     pub session_id: Option<String>,
     pub user: Option<String>,
@@ -31,9 +33,10 @@ pub struct Checked {
     /// Why the cookie is not valid, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Which exit status this cookie asks for.
-    #[serde(skip)]
-    pub verdict: Verdict,
+}
+
+fn valid<S: serde::Serializer>(verdict: &Verdict, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(*verdict == Verdict::Valid)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,12 +59,16 @@ impl Record for Checked {
             self.user.clone().unwrap_or_default(),
             self.signed_at.clone().unwrap_or_default(),
             // Only a session read from Redis has a TTL to show (offline checks have none).
-            if self.valid && self.user.is_some() { output::human_ttl(self.ttl_seconds) } else { String::new() },
+            if self.verdict == Verdict::Valid && self.user.is_some() {
+                output::human_ttl(self.ttl_seconds)
+            } else {
+                String::new()
+            },
             self.reason.clone().unwrap_or_default(),
         ]
     }
     fn accent(&self) -> Option<Accent> {
-        Some(if self.valid { Accent::Good } else { Accent::Bad })
+        Some(if self.verdict == Verdict::Valid { Accent::Good } else { Accent::Bad })
     }
 }
 
@@ -262,7 +269,6 @@ fn check_signatures(
 
 fn failed(status: &'static str, reason: String) -> Checked {
     Checked {
-        valid: false,
         status,
         session_id: None,
         user: None,
@@ -277,7 +283,6 @@ fn failed(status: &'static str, reason: String) -> Checked {
 
 fn signed(v: &Verified) -> Checked {
     Checked {
-        valid: true,
         status: "valid",
         session_id: Some(output::text(&v.value)),
         user: None,
@@ -358,7 +363,6 @@ fn online(
                 record.ttl_seconds = ttl_ms.map(|ms| ms.div_euclid(1000));
             }
             Lookup::Missing => {
-                record.valid = false;
                 record.verdict = Verdict::NotInRedis;
                 // A session older than the app's lifetime ran out; a younger one was deleted.
                 let lifetime = settings.session_ttl.as_secs() as i64;
@@ -366,7 +370,6 @@ fn online(
                 record.status = if ran_out { "expired" } else { "revoked" };
             }
             Lookup::NotString { redis_type } => {
-                record.valid = false;
                 record.verdict = Verdict::NotInRedis;
                 record.status = "revoked";
                 record.reason = Some(format!("the session key holds a {redis_type}, not a user id"));
