@@ -113,6 +113,36 @@ fn verify_online_tells_valid_revoked_and_expired_apart() {
 }
 
 #[test]
+fn verify_checks_thousands_of_cookies_against_redis() {
+    let redis = RedisServer::start();
+    let urls = vec![redis.url()];
+    let minted = mint(&urls, "bulk", 3000);
+    for rec in minted.iter().take(10) {
+        redis.cli(&["DEL", &format!("session:{}", rec["session_id"].as_str().unwrap())]);
+    }
+    let odd = format!("session:{}", minted[10]["session_id"].as_str().unwrap());
+    redis.cli(&["DEL", &odd]);
+    redis.cli(&["HSET", &odd, "user", "bulk"]);
+    let stdin: String = minted.iter().map(|r| format!("{}\n", r["cookie"].as_str().unwrap())).collect();
+    let out = run_with_stdin(at(&urls, &["verify", "-o", "json"]), stdin.as_bytes());
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 3000);
+    for (i, (rec, minted)) in recs.iter().zip(&minted).enumerate() {
+        assert_eq!(rec["session_id"], minted["session_id"], "order is kept");
+        match i {
+            0..=9 => assert_eq!((rec["valid"].as_bool(), rec["status"].as_str()), (Some(false), Some("revoked"))),
+            10 => {
+                assert_eq!(rec["status"], "revoked");
+                assert!(rec["reason"].as_str().unwrap().contains("hash"), "{rec}");
+            }
+            _ => assert_eq!((rec["valid"].as_bool(), rec["user"].as_str()), (Some(true), Some("bulk"))),
+        }
+    }
+    assert_eq!(redis.cli(&["TYPE", &odd]), "hash", "verify changes nothing");
+}
+
+#[test]
 fn list_streams_sessions_with_filters_limits_and_counts() {
     let redis = RedisServer::start();
     let urls = vec![redis.url()];
@@ -317,8 +347,12 @@ fn cluster_commands_cover_every_primary() {
     assert_eq!(all.len(), 90);
     let ids: HashSet<&str> = all.iter().map(|s| s["session_id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 90, "each session exactly once");
-    let out = at(&urls, &["verify", "-o", "json", minted[5]["cookie"].as_str().unwrap()]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let cookies: String = minted.iter().map(|r| format!("{}\n", r["cookie"].as_str().unwrap())).collect();
+    let out = run_with_stdin(at(&urls, &["verify", "-o", "json"]), cookies.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 60);
+    assert!(recs.iter().all(|r| r["valid"] == true && r["user"] == "c1"), "every node answered");
     let out = ok(at(&urls, &["revoke", "--user", "c1", "-o", "json"]));
     assert_eq!(summary(&out)["revoked"], 60);
     assert_eq!(cluster.dbsize(), 30);

@@ -336,12 +336,32 @@ fn offline(stages: Vec<Stage>, json: bool) -> Rendered {
     Rendered::Json { chunks: parts.into_iter().map(|(b, _)| b).collect(), invalid, missing: false }
 }
 
+/// Looks the sessions of the correctly signed cookies up in Redis, one pipeline per batch.
 fn online(
     stages: Vec<Stage>,
     settings: &Settings,
     store: &mut Option<Store>,
     now: f64,
 ) -> anyhow::Result<Vec<Checked>> {
+    let keys: Vec<Vec<u8>> = stages
+        .iter()
+        .filter_map(|s| match s {
+            Stage::Signed(v) => Some(settings.key_for(&v.value)),
+            Stage::Failed(_) => None,
+        })
+        .collect();
+    let mut lookups = if keys.is_empty() {
+        Vec::new()
+    } else {
+        // Connect only once a cookie passed: a batch of bad cookies needs no Redis.
+        let store = match store {
+            Some(store) => store,
+            None => store.insert(super::connect(settings)?),
+        };
+        store.lookup_many(&keys)?
+    }
+    .into_iter();
+    let lifetime = settings.session_ttl.as_secs() as i64;
     let mut records = Vec::with_capacity(stages.len());
     for stage in stages {
         let v = match stage {
@@ -351,13 +371,8 @@ fn online(
             }
             Stage::Signed(v) => v,
         };
-        // Connect only once a cookie passed: a batch of bad cookies needs no Redis.
-        if store.is_none() {
-            *store = Some(super::connect(settings)?);
-        }
-        let store = store.as_ref().expect("connected");
         let mut record = signed(&v);
-        match store.lookup(&settings.key_for(&v.value))? {
+        match lookups.next().expect("one lookup per signed cookie") {
             Lookup::Session { user, ttl_ms } => {
                 record.user = Some(output::text(&user));
                 record.ttl_seconds = ttl_ms.map(|ms| ms.div_euclid(1000));
@@ -365,7 +380,6 @@ fn online(
             Lookup::Missing => {
                 record.verdict = Verdict::NotInRedis;
                 // A session older than the app's lifetime ran out; a younger one was deleted.
-                let lifetime = settings.session_ttl.as_secs() as i64;
                 let ran_out = v.timestamp.is_some_and(|t| (t.saturating_add(lifetime) as f64) <= now);
                 record.status = if ran_out { "expired" } else { "revoked" };
             }

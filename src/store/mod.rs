@@ -182,6 +182,48 @@ impl Store {
         )))
     }
 
+    /// `lookup` for many keys: `GET` + `PTTL` pipelined per node (one round trip per node for
+    /// the whole list). Keys whose answer is unusual (another type, a redirection, a value
+    /// replaced between the two reads) are looked up again one by one with [`Store::lookup`].
+    pub fn lookup_many(&self, keys: &[Vec<u8>]) -> Result<Vec<Lookup>, StoreError> {
+        let mut by_node: std::collections::BTreeMap<String, (conn::Endpoint, Vec<usize>)> = Default::default();
+        for (i, key) in keys.iter().enumerate() {
+            let node = self.node_for(key)?;
+            by_node.entry(node.addr.to_string()).or_insert_with(|| (node, Vec::new())).1.push(i);
+        }
+        let mut found: Vec<Option<Lookup>> = vec![None; keys.len()];
+        for (node, indexes) in by_node.into_values() {
+            let answers = self.on_node(&node, |conn| {
+                for &i in &indexes {
+                    resp::push_cmd(&mut conn.out, &[b"GET", &keys[i]]);
+                    resp::push_cmd(&mut conn.out, &[b"PTTL", &keys[i]]);
+                }
+                conn.send()?;
+                let mut answers = Vec::with_capacity(indexes.len());
+                for _ in &indexes {
+                    let get = conn.read()?;
+                    let value = match get.top() {
+                        Tok::Bulk(..) => Some(Some(get.bytes(get.top()).to_vec())),
+                        Tok::Nil => Some(None),
+                        _ => None, // WRONGTYPE, MOVED, ASK, …: asked again alone below
+                    };
+                    let ttl = conn.read()?.int();
+                    answers.push(match (value, ttl) {
+                        (Some(None), _) | (Some(Some(_)), Some(-2)) => Some(Lookup::Missing),
+                        (Some(Some(user)), Some(-1)) => Some(Lookup::Session { user, ttl_ms: None }),
+                        (Some(Some(user)), Some(ms)) => Some(Lookup::Session { user, ttl_ms: Some(ms) }),
+                        _ => None,
+                    });
+                }
+                Ok(answers)
+            })?;
+            for (&i, answer) in indexes.iter().zip(answers) {
+                found[i] = answer;
+            }
+        }
+        keys.iter().zip(found).map(|(key, answer)| answer.map_or_else(|| self.lookup(key), Ok)).collect()
+    }
+
     /// Compare-and-delete (a Lua script run with EVALSHA), pipelined: `true` where the key
     /// still held the expected user and was deleted. Keys that are not strings are never
     /// deleted.
