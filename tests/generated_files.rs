@@ -22,6 +22,15 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     let mut man = Vec::new();
     clap_mangen::Man::new(sessctl::cli::command()).render(&mut man).unwrap();
     files.push((root.join("man").join("sessctl.1"), man));
+    // One page per subcommand (`man sessctl-revoke`), as git and cargo ship them.
+    let root_cmd = sessctl::cli::command();
+    for sub in root_cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("sessctl-{}", sub.get_name());
+        let mut page = Vec::new();
+        let sub = sub.clone().bin_name(format!("sessctl {}", sub.get_name()));
+        clap_mangen::Man::new(sub).title(name.clone()).render(&mut page).unwrap();
+        files.push((root.join("man").join(format!("{name}.1")), page));
+    }
     files
 }
 
