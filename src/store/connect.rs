@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::conn::{self, Addr, Conn, Endpoint, Fail};
 use super::{StoreError, Timeouts};
 
-/// How to reach Redis.
-#[derive(Debug, Clone)]
+/// How to reach Redis. `Debug` shows the URLs with their passwords redacted.
+#[derive(Clone)]
 pub struct ConnectOptions {
     /// One URL for standalone; one or more seed URLs for a cluster.
     pub urls: Vec<String>,
@@ -19,6 +19,18 @@ pub struct ConnectOptions {
     /// A PEM file of CA certificates for `rediss://` (system roots otherwise).
     pub tls_ca: Option<std::path::PathBuf>,
     pub timeouts: Timeouts,
+}
+
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("urls", &self.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>())
+            .field("cluster", &self.cluster)
+            .field("prefix", &String::from_utf8_lossy(&self.prefix))
+            .field("tls_ca", &self.tls_ca)
+            .field("timeouts", &self.timeouts)
+            .finish()
+    }
 }
 
 /// The primaries and which of them serves each hash slot.
@@ -336,6 +348,18 @@ mod tests {
         assert_eq!(key_slot(b"foo"), 12182);
         assert_eq!(key_slot(b"{user1000}.following"), key_slot(b"user1000"));
         assert_eq!(key_slot(b"foo{}{bar}"), key_slot(b"foo{}{bar}"));
+    }
+
+    #[test]
+    fn options_never_print_passwords() {
+        let options = ConnectOptions {
+            urls: vec!["redis://user:hunter2@host:6379/0".into()],
+            cluster: None,
+            prefix: b"session:".to_vec(),
+            tls_ca: None,
+            timeouts: Timeouts::default(),
+        };
+        assert!(!format!("{options:?}").contains("hunter2"));
     }
 
     #[test]
