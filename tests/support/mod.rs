@@ -16,7 +16,7 @@ pub fn free_port() -> u16 {
     static TAKEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
     loop {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if port > 55_000 || port < 1024 {
+        if !(1024..=55_000).contains(&port) {
             continue;
         }
         let mut taken = TAKEN.lock().unwrap();
