@@ -184,6 +184,9 @@ fn bad_flags_are_usage_errors() {
     for args in [&["list", "--limit", "x"][..], &["mint"], &["cleanup", "--max-age", "soon"], &["nonsense"]] {
         let out = sessctl().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(err.contains("--help"), "says where to read more: {err}");
     }
     let out = with_secret(&["verify", "--offline", "--max-age-days", "NaN", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -187,11 +187,22 @@ fn revoke_deletes_exactly_what_was_asked() {
 
     // One session by id, one by cookie.
     let id = a[0]["session_id"].as_str().unwrap();
-    let out =
-        ok(at(&urls, &["revoke", "-o", "json", id, &format!("session_id=\"{}\"", a[1]["cookie"].as_str().unwrap())]));
+    let out = ok(at(
+        &urls,
+        &["revoke", "-o", "json", "--", id, &format!("session_id=\"{}\"", a[1]["cookie"].as_str().unwrap())],
+    ));
     let s = summary(&out);
     assert_eq!((s["matched"].as_u64(), s["revoked"].as_u64(), s["dry_run"].as_bool()), (Some(2), Some(2), Some(false)));
     assert_eq!(users_of(&listed(&urls, &["--user", "a"])).get("a"), Some(&1));
+
+    // token_urlsafe ids may start with "-": after `--`, or as the whole key.
+    redis.cli(&["SETEX", "session:-dash1", "600", "a"]);
+    redis.cli(&["SETEX", "session:-dash2", "600", "a"]);
+    let out = ok(at(&urls, &["revoke", "-o", "json", "session:-dash1", "--", "-dash2"]));
+    assert_eq!(summary(&out)["revoked"], 2);
+    let out = at(&urls, &["revoke", "-dash3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "without `--` a leading dash is a flag");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--"), "clap's tip names `--`");
 
     // A dry run deletes nothing.
     let out = ok(at(&urls, &["revoke", "-o", "json", "--user", "b", "--user", "c", "--dry-run"]));

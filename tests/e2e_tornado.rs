@@ -552,7 +552,7 @@ fn the_packages_logout_leaves_the_session_alive_and_sessctl_revoke_ends_it() {
     run(&redis, SECRET, &["verify", "-o", "json", &dave.pair]).expect_code(0);
 
     // sessctl revoke with the cookie really logs out.
-    let ran = run(&redis, SECRET, &["revoke", "-o", "json", &dave.pair]);
+    let ran = run(&redis, SECRET, &["revoke", "-o", "json", "--", &dave.pair]);
     ran.expect_code(0);
     assert_eq!(ran.one_json()["revoked"], 1, "{}", ran.context());
     app.assert_sent_to_login(&dave.pair);
@@ -564,7 +564,7 @@ fn the_packages_logout_leaves_the_session_alive_and_sessctl_revoke_ends_it() {
 
     // And by bare session id.
     app.assert_logged_in_as(&erin.pair, "erin");
-    let ran = run(&redis, SECRET, &["revoke", "-o", "json", &erin.session_id]);
+    let ran = run(&redis, SECRET, &["revoke", "-o", "json", "--", &erin.session_id]);
     ran.expect_code(0);
     assert_eq!(ran.one_json()["revoked"], 1, "{}", ran.context());
     app.assert_sent_to_login(&erin.pair);

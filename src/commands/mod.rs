@@ -28,10 +28,22 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            use clap::error::ErrorKind;
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
-                _ => ExitCode::from(error::exit::USAGE),
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        ExitCode::from(error::exit::USAGE)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                _ => {
+                    eprintln!("sessctl: {}", usage_line(&e.render().to_string()));
+                    ExitCode::from(error::exit::USAGE)
+                }
             };
         }
     };
@@ -43,6 +55,28 @@ pub fn main() -> ExitCode {
             eprintln!("sessctl: {}", one_line(&e));
             ExitCode::from(error::code_for(&e))
         }
+    }
+}
+
+/// clap's usage error as one line: the error and its tip, then where to read more.
+fn usage_line(rendered: &str) -> String {
+    let mut line = String::new();
+    for part in rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(|l| l.trim_start_matches("error: ").trim_start_matches("tip: "))
+    {
+        if !line.is_empty() {
+            line.push_str(if line.ends_with(':') { " " } else { "; " });
+        }
+        line.push_str(part);
+    }
+    let command = crate::cli::command();
+    let sub = std::env::args().skip(1).find(|a| command.get_subcommands().any(|s| s.get_name() == a));
+    match sub {
+        Some(sub) => format!("{line}; see `sessctl {sub} --help`"),
+        None => format!("{line}; see `sessctl --help`"),
     }
 }
 

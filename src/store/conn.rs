@@ -70,6 +70,14 @@ impl Fail {
         matches!(self, Fail::Transport { .. })
     }
 
+    /// True when the server accepted the connection and then closed or reset it.
+    pub fn dropped_after_connect(&self) -> bool {
+        matches!(self, Fail::Transport { error, .. } if matches!(
+            error.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe | io::ErrorKind::UnexpectedEof
+        ))
+    }
+
     /// The user-facing error for a connection that broke while in use.
     pub fn into_store_error(self) -> StoreError {
         match self {

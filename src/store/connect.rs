@@ -74,14 +74,27 @@ impl Store {
         // Try the seeds in order; credentials or TLS problems are not worth another seed.
         let mut failures = Vec::new();
         let mut opened = None;
-        for seed in &seeds {
-            match Conn::open(seed) {
-                Ok(conn) => {
-                    opened = Some((seed.clone(), conn));
-                    break;
+        'seeds: for seed in &seeds {
+            let mut attempt = 0;
+            loop {
+                match Conn::open(seed) {
+                    Ok(conn) => {
+                        opened = Some((seed.clone(), conn));
+                        break 'seeds;
+                    }
+                    Err(fail @ Fail::Fatal(_)) => return Err(fail.into_connect_error()),
+                    // Closed while saying hello (a restart, a killed client, maxclients): the
+                    // server is there, so try it again before moving on. Refusals and
+                    // timeouts go straight to the next seed.
+                    Err(fail) if fail.dropped_after_connect() && attempt < options.timeouts.retries => {
+                        attempt += 1;
+                        std::thread::sleep(Store::backoff(attempt + 1));
+                    }
+                    Err(fail) => {
+                        failures.push(fail.into_connect_error().to_string());
+                        break;
+                    }
                 }
-                Err(fail @ Fail::Fatal(_)) => return Err(fail.into_connect_error()),
-                Err(fail) => failures.push(fail.into_connect_error().to_string()),
             }
         }
         let Some((seed, mut conn)) = opened else {
