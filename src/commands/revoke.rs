@@ -59,9 +59,10 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     let mut deleter = Deleter::new(&store, args.dry_run);
     let (mut matched, mut not_found, mut scanned, mut interrupted) = (0u64, 0u64, 0u64, false);
 
-    for id in &ids {
-        let key = settings.key_for(id);
-        match store.lookup(&key)? {
+    let keys: Vec<Vec<u8>> = ids.iter().map(|id| settings.key_for(id)).collect();
+    let lookups = if keys.is_empty() { Vec::new() } else { store.lookup_many(&keys)? };
+    for (key, lookup) in keys.into_iter().zip(lookups) {
+        match lookup {
             Lookup::Session { user, ttl_ms } if old_enough(ttl_ms) => {
                 matched += 1;
                 deleter.push(key, user)?;
