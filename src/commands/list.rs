@@ -90,6 +90,9 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         }
     }
     out.flush()?;
+    if shown == 0 && !args.count && settings.output == OutputFormat::Table && !settings.quiet {
+        eprintln!("sessctl: no sessions under {:?}", settings.prefix);
+    }
     if not_string > 0 && !settings.quiet {
         eprintln!("sessctl: note: {not_string} key(s) under the prefix are not strings and were left out; `sessctl stats` counts them");
     }
