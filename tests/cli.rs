@@ -190,6 +190,10 @@ fn bad_flags_are_usage_errors() {
     }
     let out = with_secret(&["verify", "--offline", "--max-age-days", "NaN", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // A zero max age would be `revoke --all` by another name: refused before Redis.
+    let out = sessctl().args(["cleanup", "--max-age", "0s", "-r", "redis://127.0.0.1:1/0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("revoke --all"));
     let out = sessctl().args(["list", "-r", "http://example"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "a malformed URL is a usage error");
     // An empty prefix would make every key a session: refused before Redis is touched.

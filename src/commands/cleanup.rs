@@ -20,6 +20,9 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     if settings.output == OutputFormat::Prometheus {
         return Err(usage("-o prometheus is for stats; use table, json or csv"));
     }
+    if args.max_age.is_some_and(|age| age.is_zero()) {
+        return Err(usage("--max-age 0 would delete every session; give an age (30d), or use `sessctl revoke --all`"));
+    }
     let store = super::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.map(|age| now - age.as_secs_f64());
