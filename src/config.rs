@@ -44,7 +44,7 @@ impl Settings {
             // An empty prefix would make every key in the database a "session".
             return Err(usage("--prefix is empty; give the app's key prefix (default session:)"));
         }
-        if global.session_ttl_is_zero() {
+        if global.ttl.is_zero() {
             return Err(usage("--ttl must be longer than zero (the app's session lifetime, e.g. 7d)"));
         }
         let color = match global.color {
@@ -106,12 +106,6 @@ impl Settings {
         let mut key = self.prefix.as_bytes().to_vec();
         key.extend_from_slice(session_id);
         key
-    }
-}
-
-impl Global {
-    fn session_ttl_is_zero(&self) -> bool {
-        self.ttl.is_zero()
     }
 }
 
