@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::cli::{CleanupArgs, NoTtlAction, OutputFormat};
+use crate::cli::{CleanupArgs, NoTtlAction};
 use crate::config::{self, Settings};
 use crate::error::{usage, Outcome};
 use crate::output::Summary;
@@ -17,9 +17,6 @@ const NAMED_ODD_KEYS: u64 = 10;
 const FIX_BATCH: usize = 1000;
 
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
-    if settings.output == OutputFormat::Prometheus {
-        return Err(usage("-o prometheus is for stats; use table, json or csv"));
-    }
     if args.max_age.is_some_and(|age| age.is_zero()) {
         return Err(usage("--max-age 0 would delete every session; give an age (30d), or use `sessctl revoke --all`"));
     }

@@ -18,9 +18,6 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     } else {
         args.cookie.as_bytes().to_vec()
     };
-    if settings.output == OutputFormat::Prometheus {
-        return Err(usage("-o prometheus is for stats; use table, json or csv"));
-    }
     let value = if args.raw {
         input
     } else {

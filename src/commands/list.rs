@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings};
-use crate::error::{usage, Outcome};
+use crate::error::Outcome;
 use crate::output::{self, Record, RecordWriter};
 use crate::store::{Found, ScanRequest};
 
@@ -35,9 +35,6 @@ impl Record for Listed {
 }
 
 pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
-    if settings.output == OutputFormat::Prometheus {
-        return Err(usage("-o prometheus is for stats; use table, json or csv"));
-    }
     let store = super::connect(settings)?;
     let now = config::now()?.floor() as i64;
     let request = ScanRequest {

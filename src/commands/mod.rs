@@ -83,6 +83,13 @@ fn usage_line(rendered: &str) -> String {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let settings = Settings::from_global(&cli.global)?;
+    let renders_records = matches!(
+        cli.command,
+        Command::Verify(_) | Command::Decode(_) | Command::List(_) | Command::Revoke(_) | Command::Cleanup(_)
+    );
+    if renders_records && settings.output == crate::cli::OutputFormat::Prometheus {
+        return Err(error::usage("-o prometheus is for stats; use table, json or csv"));
+    }
     match cli.command {
         Command::Mint(args) => mint::run(&settings, &args),
         Command::Verify(args) => verify::run(&settings, &args),

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Write};
 use anyhow::Context;
 use time::format_description::well_known::Rfc3339;
 
-use crate::cli::{OutputFormat, RevokeArgs};
+use crate::cli::RevokeArgs;
 use crate::config::{self, Settings};
 use crate::cookie;
 use crate::error::{usage, Outcome};
@@ -16,9 +16,6 @@ use crate::store::{Found, Lookup, ScanRequest};
 use super::{issued_at, Deleter};
 
 pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
-    if settings.output == OutputFormat::Prometheus {
-        return Err(usage("-o prometheus is for stats; use table, json or csv"));
-    }
     let mut users: HashSet<Vec<u8>> = args.user.iter().map(|u| u.as_bytes().to_vec()).collect();
     if let Some(path) = &args.users_file {
         users.extend(read_users(path)?);

@@ -82,9 +82,6 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     if args.max_age_days.is_nan() {
         return Err(usage("--max-age-days is not a number"));
     }
-    if settings.output == OutputFormat::Prometheus {
-        return Err(usage("-o prometheus is for stats; use table, json or csv"));
-    }
     let ring = settings.secret()?;
     let verifier = Verifier::new(&ring, &settings.cookie_name, args.max_age_days);
     let now = config::now()?;
