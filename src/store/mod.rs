@@ -106,6 +106,23 @@ impl Default for Timeouts {
     }
 }
 
+/// Reads the replies to `GET key` + `PTTL key`: the lookup, or the GET error text (WRONGTYPE,
+/// MOVED, …) for the caller to handle.
+fn read_get_pttl(conn: &mut conn::Conn) -> Result<Result<Lookup, String>, conn::Fail> {
+    let get = conn.read()?;
+    let value = match get.top() {
+        Tok::Bulk(..) => Ok(Some(get.bytes(get.top()).to_vec())),
+        Tok::Nil => Ok(None),
+        _ => Err(get.error().unwrap_or_default()),
+    };
+    let ttl = conn.read()?.int();
+    Ok(value.map(|value| match (value, ttl) {
+        (None, _) | (Some(_), Some(-2)) => Lookup::Missing,
+        (Some(user), Some(-1)) => Lookup::Session { user, ttl_ms: None },
+        (Some(user), ms) => Lookup::Session { user, ttl_ms: ms },
+    }))
+}
+
 /// The compiled scripts, hashed once.
 fn scripts() -> &'static (Script, Script) {
     static SCRIPTS: std::sync::OnceLock<(Script, Script)> = std::sync::OnceLock::new();
@@ -140,21 +157,8 @@ impl Store {
                 resp::push_cmd(&mut conn.out, &[b"PTTL", key]);
                 conn.send()?;
                 let addr = conn.addr.clone();
-                let get = conn.read()?;
-                let value = match get.top() {
-                    Tok::Bulk(..) => Ok(Some(get.bytes(get.top()).to_vec())),
-                    Tok::Nil => Ok(None),
-                    _ => Err(get.error().unwrap_or_default()),
-                };
-                let pttl = conn.read()?;
-                let ttl = pttl.int();
-                match value {
-                    Ok(None) => Ok(Some(Lookup::Missing)),
-                    Ok(Some(user)) => Ok(Some(match ttl {
-                        Some(-2) => Lookup::Missing,
-                        Some(-1) => Lookup::Session { user, ttl_ms: None },
-                        ms => Lookup::Session { user, ttl_ms: ms },
-                    })),
+                match read_get_pttl(conn)? {
+                    Ok(found) => Ok(Some(found)),
                     Err(e) if e.starts_with("WRONGTYPE") => {
                         let redis_type = conn.query(&[b"TYPE", key])?.text().unwrap_or_default();
                         Ok(match redis_type.as_str() {
@@ -202,19 +206,8 @@ impl Store {
                 conn.send()?;
                 let mut answers = Vec::with_capacity(indexes.len());
                 for _ in &indexes {
-                    let get = conn.read()?;
-                    let value = match get.top() {
-                        Tok::Bulk(..) => Some(Some(get.bytes(get.top()).to_vec())),
-                        Tok::Nil => Some(None),
-                        _ => None, // WRONGTYPE, MOVED, ASK, …: asked again alone below
-                    };
-                    let ttl = conn.read()?.int();
-                    answers.push(match (value, ttl) {
-                        (Some(None), _) | (Some(Some(_)), Some(-2)) => Some(Lookup::Missing),
-                        (Some(Some(user)), Some(-1)) => Some(Lookup::Session { user, ttl_ms: None }),
-                        (Some(Some(user)), Some(ms)) => Some(Lookup::Session { user, ttl_ms: Some(ms) }),
-                        _ => None,
-                    });
+                    // WRONGTYPE, MOVED, ASK, …: asked again alone below.
+                    answers.push(read_get_pttl(conn)?.ok());
                 }
                 Ok(answers)
             })?;
