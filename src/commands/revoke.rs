@@ -81,8 +81,11 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     }
 
     if args.all || !users.is_empty() {
-        let request =
-            ScanRequest { with_ttl: cutoff.is_some(), users: users.clone(), count: settings.scan_count as usize };
+        let request = ScanRequest {
+            with_ttl: cutoff.is_some(),
+            users: std::mem::take(&mut users),
+            count: settings.scan_count as usize,
+        };
         let mut failure: Option<anyhow::Error> = None;
         let summary = super::scan(settings, &store, &request, "sessions matched", &mut |found| {
             if let Found::Session(s) = found {
