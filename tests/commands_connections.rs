@@ -90,3 +90,31 @@ fn list_count_is_exact_while_connections_are_killed() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count() as u64, N, "no duplicates");
     assert!(stderr.contains("resumed"), "the reconnects are reported: {stderr}");
 }
+
+/// Kills that land during the handshake or the cluster check (not only mid-scan) are retried
+/// too: every run succeeds and is exact.
+#[test]
+fn connecting_survives_kills_at_any_step() {
+    let server = RedisServer::start();
+    server.pipe(&sessions_protocol("session:", 2000, 10));
+    let done = AtomicBool::new(false);
+    let (failures, kills) = std::thread::scope(|s| {
+        let killer = s.spawn(|| kill_clients_often_until(&server, &done, std::time::Duration::from_millis(2)));
+        let mut failures = Vec::new();
+        for _ in 0..40 {
+            let out = run(&[server.url()], &[], &["list", "--count", "--scan-count", "500"]);
+            let stdout = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if !out.status.success() || stdout != "2000" {
+                failures.push(format!(
+                    "exit {:?}, {stdout:?}: {}",
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+        done.store(true, Ordering::SeqCst);
+        (failures, killer.join().unwrap())
+    });
+    assert!(kills > 0, "the fault really happened");
+    assert!(failures.is_empty(), "{} of 40 runs failed ({kills} kills): {:?}", failures.len(), failures);
+}

@@ -77,15 +77,15 @@ impl Store {
         'seeds: for seed in &seeds {
             let mut attempt = 0;
             loop {
-                match Conn::open(seed) {
-                    Ok(conn) => {
-                        opened = Some((seed.clone(), conn));
+                match open_seed(seed, options.cluster) {
+                    Ok(found) => {
+                        opened = Some((seed.clone(), found));
                         break 'seeds;
                     }
                     Err(fail @ Fail::Fatal(_)) => return Err(fail.into_connect_error()),
-                    // Closed while saying hello (a restart, a killed client, maxclients): the
-                    // server is there, so try it again before moving on. Refusals and
-                    // timeouts go straight to the next seed.
+                    // Closed while saying hello or asking about the cluster (a restart, a killed
+                    // client, maxclients): the server is there, so try it again before moving
+                    // on. Refusals and timeouts go straight to the next seed.
                     Err(fail) if fail.dropped_after_connect() && attempt < options.timeouts.retries => {
                         attempt += 1;
                         std::thread::sleep(Store::backoff(attempt + 1));
@@ -97,36 +97,12 @@ impl Store {
                 }
             }
         }
-        let Some((seed, mut conn)) = opened else {
+        let Some((seed, (conn, cluster, topology))) = opened else {
             return Err(StoreError::Connect(if failures.len() == 1 {
                 failures.remove(0)
             } else {
                 format!("cannot reach any of the {} Redis seed nodes; first: {}", failures.len(), failures[0])
             }));
-        };
-        let cluster = match options.cluster {
-            Some(false) => false,
-            forced => {
-                let enabled = cluster_enabled(&mut conn)?;
-                if forced == Some(true) && !enabled {
-                    return Err(StoreError::Connect(format!(
-                        "Redis at {} is not a cluster node (cluster_enabled:0); drop --cluster (SESSCTL_CLUSTER)",
-                        seed.addr
-                    )));
-                }
-                enabled
-            }
-        };
-        let topology = if cluster {
-            if seed.db != 0 {
-                return Err(StoreError::Connect(format!(
-                    "Redis at {} is a cluster node and a cluster has only database 0; remove /{} from the Redis URL",
-                    seed.addr, seed.db
-                )));
-            }
-            read_topology(&mut conn, &seed)?
-        } else {
-            Topology { nodes: vec![seed.clone()], slots: Vec::new() }
         };
         // Keep the seed's connection for the operations.
         let mut conns = HashMap::new();
@@ -167,9 +143,15 @@ impl Store {
                     continue;
                 }
             };
-            let topology = read_topology(&mut conn, &self.seed)?;
-            *self.topology.lock().unwrap() = Arc::new(topology);
-            return Ok(());
+            match read_topology(&mut conn, &self.seed) {
+                Ok(topology) => {
+                    *self.topology.lock().unwrap() = Arc::new(topology);
+                    return Ok(());
+                }
+                // That node went away while answering: ask the next one.
+                Err(fail) if fail.is_transport() => last = Some(fail.into_store_error()),
+                Err(fail) => return Err(fail.into_store_error()),
+            }
         }
         Err(last.unwrap_or_else(|| StoreError::Connect("no cluster node answered".into())))
     }
@@ -256,19 +238,50 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
+/// Opens `seed` and learns what it is: standalone, or a cluster and its primaries. A connection
+/// that breaks at any step is a `Fail::Transport`, so the caller can try the seed again.
+fn open_seed(seed: &Endpoint, forced: Option<bool>) -> Result<(Conn, bool, Topology), Fail> {
+    let mut conn = Conn::open(seed)?;
+    let cluster = match forced {
+        Some(false) => false,
+        forced => {
+            let enabled = cluster_enabled(&mut conn)?;
+            if forced == Some(true) && !enabled {
+                return Err(Fail::Fatal(StoreError::Connect(format!(
+                    "Redis at {} is not a cluster node (cluster_enabled:0); drop --cluster (SESSCTL_CLUSTER)",
+                    seed.addr
+                ))));
+            }
+            enabled
+        }
+    };
+    let topology = if cluster {
+        if seed.db != 0 {
+            return Err(Fail::Fatal(StoreError::Connect(format!(
+                "Redis at {} is a cluster node and a cluster has only database 0; remove /{} from the Redis URL",
+                seed.addr, seed.db
+            ))));
+        }
+        read_topology(&mut conn, seed)?
+    } else {
+        Topology { nodes: vec![seed.clone()], slots: Vec::new() }
+    };
+    Ok((conn, cluster, topology))
+}
+
 /// `INFO cluster` → cluster_enabled. A server that refuses INFO (ACL) is taken as standalone.
-fn cluster_enabled(conn: &mut Conn) -> Result<bool, StoreError> {
+fn cluster_enabled(conn: &mut Conn) -> Result<bool, Fail> {
     match conn.query(&[b"INFO", b"cluster"]) {
         Ok(reply) => Ok(reply.text().unwrap_or_default().lines().any(|l| l.trim() == "cluster_enabled:1")),
         Err(Fail::Fatal(_)) => Ok(false),
-        Err(fail) => Err(fail.into_store_error()),
+        Err(fail) => Err(fail),
     }
 }
 
 /// `CLUSTER NODES` → the primaries that serve slots.
-fn read_topology(conn: &mut Conn, seed: &Endpoint) -> Result<Topology, StoreError> {
+fn read_topology(conn: &mut Conn, seed: &Endpoint) -> Result<Topology, Fail> {
     let addr = conn.addr.clone();
-    let text = conn.query(&[b"CLUSTER", b"NODES"]).map_err(Fail::into_store_error)?.text().unwrap_or_default();
+    let text = conn.query(&[b"CLUSTER", b"NODES"])?.text().unwrap_or_default();
     let seed_host = match &seed.addr {
         Addr::Tcp { host, .. } => host.clone(),
         Addr::Unix(_) => "127.0.0.1".to_string(),
@@ -323,9 +336,9 @@ fn read_topology(conn: &mut Conn, seed: &Endpoint) -> Result<Topology, StoreErro
         }
     }
     if nodes.is_empty() {
-        return Err(StoreError::Connect(format!(
+        return Err(Fail::Fatal(StoreError::Connect(format!(
             "Redis at {addr} is a cluster node but CLUSTER NODES lists no primary serving slots; check the cluster (redis-cli --cluster check)"
-        )));
+        ))));
     }
     Ok(Topology { nodes, slots })
 }

@@ -438,3 +438,24 @@ pub fn kill_clients_until(server: &RedisServer, done: &std::sync::atomic::Atomic
     }
     (commands, killed)
 }
+
+/// Like [`kill_clients_until`], but from one open connection and every `every`, so the kills
+/// land at every step of a client's life, its handshake included. Returns the clients killed.
+pub fn kill_clients_often_until(server: &RedisServer, done: &std::sync::atomic::AtomicBool, every: Duration) -> u64 {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::Ordering;
+    let stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("killer connects");
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut killed = 0;
+    let mut line = String::new();
+    while !done.load(Ordering::SeqCst) && Instant::now() < deadline {
+        writer.write_all(b"CLIENT KILL TYPE normal SKIPME yes\r\n").unwrap();
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        killed += line.trim().trim_start_matches(':').parse::<u64>().unwrap_or(0);
+        std::thread::sleep(every);
+    }
+    killed
+}
