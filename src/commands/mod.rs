@@ -144,6 +144,16 @@ pub(crate) fn scan(
             summary.reconnects
         );
     }
+    if summary.resharding && !summary.interrupted {
+        // Not silenced by --quiet: the answer may be incomplete.
+        let moved = match summary.moved {
+            0 => String::new(),
+            n => format!(", {n} key(s) moved between their scan and their read"),
+        };
+        eprintln!(
+            "sessctl: warning: the cluster was resharding while the scan ran (slots migrating{moved}), so sessions in moving slots may have been missed or seen twice; run the command again when the resharding is done"
+        );
+    }
     Ok(summary)
 }
 

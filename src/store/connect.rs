@@ -127,6 +127,20 @@ impl Store {
         self.topology.lock().unwrap().clone()
     }
 
+    /// The node at `addr` (`host:port`, as a MOVED or ASK reply names it): one from the slot
+    /// map, else one made like the seed (same credentials and TLS).
+    pub(crate) fn endpoint_at(&self, addr: &str) -> Option<Endpoint> {
+        if let Some(node) = self.topology().nodes.iter().find(|n| n.addr.to_string() == addr) {
+            return Some(node.clone());
+        }
+        let (host, port) = addr.rsplit_once(':')?;
+        let port = port.parse().ok()?;
+        let mut endpoint = self.seed.clone();
+        endpoint.addr = Addr::Tcp { host: host.trim_start_matches('[').trim_end_matches(']').to_string(), port };
+        endpoint.db = 0;
+        Some(endpoint)
+    }
+
     /// Re-reads the cluster's slot map (after a MOVED reply).
     pub(crate) fn refresh_topology(&self) -> Result<(), StoreError> {
         if !self.cluster {

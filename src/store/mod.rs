@@ -73,6 +73,12 @@ pub struct ScanSummary {
     pub interrupted: bool,
     /// Connections re-established during the scan.
     pub reconnects: u64,
+    /// Keys that moved to another cluster node between SCAN and their read (a resharding
+    /// while the scan ran): the scan may have missed them, or seen them twice.
+    pub moved: u64,
+    /// The cluster was resharding while the scan ran (slots migrating or changing owner, or
+    /// keys moved): keys may have been missed or seen twice.
+    pub resharding: bool,
 }
 
 /// A compare-and-delete request: delete `key` only if it still holds `user`.
@@ -106,21 +112,45 @@ impl Default for Timeouts {
     }
 }
 
-/// Reads the replies to `GET key` + `PTTL key`: the lookup, or the GET error text (WRONGTYPE,
-/// MOVED, …) for the caller to handle.
-fn read_get_pttl(conn: &mut conn::Conn) -> Result<Result<Lookup, String>, conn::Fail> {
+/// Queues `GET key` + `PTTL key`, each after `ASKING` when `asking` (following an ASK
+/// redirection to a node importing the key's slot).
+fn push_get_pttl(out: &mut Vec<u8>, key: &[u8], asking: bool) {
+    for command in [&b"GET"[..], b"PTTL"] {
+        if asking {
+            resp::push_cmd(out, &[b"ASKING"]);
+        }
+        resp::push_cmd(out, &[command, key]);
+    }
+}
+
+/// Reads the replies to [`push_get_pttl`]: the lookup, or the error text (WRONGTYPE, MOVED,
+/// ASK, …) for the caller to handle.
+fn read_get_pttl(conn: &mut conn::Conn, asking: bool) -> Result<Result<Lookup, String>, conn::Fail> {
+    if asking {
+        conn.read()?;
+    }
     let get = conn.read()?;
     let value = match get.top() {
         Tok::Bulk(..) => Ok(Some(get.bytes(get.top()).to_vec())),
         Tok::Nil => Ok(None),
         _ => Err(get.error().unwrap_or_default()),
     };
-    let ttl = conn.read()?.int();
-    Ok(value.map(|value| match (value, ttl) {
-        (None, _) | (Some(_), Some(-2)) => Lookup::Missing,
-        (Some(user), Some(-1)) => Lookup::Session { user, ttl_ms: None },
-        (Some(user), ms) => Lookup::Session { user, ttl_ms: ms },
-    }))
+    if asking {
+        conn.read()?;
+    }
+    let pttl = conn.read()?;
+    let ttl = match pttl.top() {
+        Tok::Int(ms) => Ok(ms),
+        _ => Err(pttl.error().unwrap_or_else(|| "unexpected PTTL reply".into())),
+    };
+    Ok(match (value, ttl) {
+        (Err(e), _) => Err(e),
+        (Ok(None), _) | (Ok(Some(_)), Ok(-2)) => Ok(Lookup::Missing),
+        (Ok(Some(user)), Ok(-1)) => Ok(Lookup::Session { user, ttl_ms: None }),
+        (Ok(Some(user)), Ok(ms)) => Ok(Lookup::Session { user, ttl_ms: Some(ms) }),
+        // The key moved between the two reads: the caller looks again.
+        (Ok(Some(_)), Err(e)) => Err(e),
+    })
 }
 
 /// The compiled scripts, hashed once.
@@ -147,28 +177,42 @@ impl Store {
         )
     }
 
-    /// `GET` + `PTTL` of one key (`TYPE` when it is not a string).
+    /// `GET` + `PTTL` of one key (`TYPE` when it is not a string). Follows MOVED (after
+    /// refreshing the slot map) and ASK (once, with ASKING) redirections.
     pub fn lookup(&self, key: &[u8]) -> Result<Lookup, StoreError> {
-        for _ in 0..4 {
-            let node = self.node_for(key)?;
-            let mut moved = false;
+        let mut ask: Option<conn::Endpoint> = None;
+        for _ in 0..6 {
+            let asking = ask.is_some();
+            let node = match ask.take() {
+                Some(node) => node,
+                None => self.node_for(key)?,
+            };
+            let mut redirect = None;
             let found = self.on_node(&node, |conn| {
-                resp::push_cmd(&mut conn.out, &[b"GET", key]);
-                resp::push_cmd(&mut conn.out, &[b"PTTL", key]);
+                push_get_pttl(&mut conn.out, key, asking);
                 conn.send()?;
                 let addr = conn.addr.clone();
-                match read_get_pttl(conn)? {
+                match read_get_pttl(conn, asking)? {
                     Ok(found) => Ok(Some(found)),
                     Err(e) if e.starts_with("WRONGTYPE") => {
-                        let redis_type = conn.query(&[b"TYPE", key])?.text().unwrap_or_default();
+                        if asking {
+                            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+                            conn.send()?;
+                            conn.read()?;
+                        }
+                        let reply = conn.query(&[b"TYPE", key])?;
+                        let Some(redis_type) = reply.text() else {
+                            redirect = reply.error();
+                            return Ok(None);
+                        };
                         Ok(match redis_type.as_str() {
                             "none" => Some(Lookup::Missing),
                             "string" => None, // replaced meanwhile: look again
                             _ => Some(Lookup::NotString { redis_type }),
                         })
                     }
-                    Err(e) if e.starts_with("MOVED") || e.starts_with("ASK") => {
-                        moved = true;
+                    Err(e) if scan::is_redirect(&e) => {
+                        redirect = Some(e);
                         Ok(None)
                     }
                     Err(e) => Err(conn::Fail::Fatal(conn::command_error(&addr, "GET", &e))),
@@ -177,8 +221,17 @@ impl Store {
             if let Some(found) = found {
                 return Ok(found);
             }
-            if moved {
-                self.refresh_topology()?;
+            match redirect {
+                Some(e) if e.starts_with("ASK ") => {
+                    let to = e.split(' ').nth(2).unwrap_or_default();
+                    match self.endpoint_at(to) {
+                        Some(node) => ask = Some(node),
+                        None => self.refresh_topology()?,
+                    }
+                }
+                Some(e) if e.starts_with("MOVED ") => self.refresh_topology()?,
+                Some(e) => return Err(conn::command_error(&node.addr.to_string(), "TYPE", &e)),
+                None => {}
             }
         }
         Err(StoreError::Command(format!(
@@ -200,14 +253,13 @@ impl Store {
         for (node, indexes) in by_node.into_values() {
             let answers = self.on_node(&node, |conn| {
                 for &i in &indexes {
-                    resp::push_cmd(&mut conn.out, &[b"GET", &keys[i]]);
-                    resp::push_cmd(&mut conn.out, &[b"PTTL", &keys[i]]);
+                    push_get_pttl(&mut conn.out, &keys[i], false);
                 }
                 conn.send()?;
                 let mut answers = Vec::with_capacity(indexes.len());
                 for _ in &indexes {
                     // WRONGTYPE, MOVED, ASK, …: asked again alone below.
-                    answers.push(read_get_pttl(conn)?.ok());
+                    answers.push(read_get_pttl(conn, false)?.ok());
                 }
                 Ok(answers)
             })?;

@@ -195,28 +195,35 @@ impl Store {
                 }
             }
             for (i, to) in asks {
-                let topology = self.topology();
-                match topology.nodes.iter().find(|n| n.addr.to_string() == to) {
-                    Some(node) => {
-                        let mut answered = None;
-                        self.on_node(node, |conn| {
-                            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
-                            encode(&mut conn.out, i);
-                            conn.send()?;
-                            conn.read()?;
-                            let reply = conn.read()?;
-                            answered = Some(answer(&reply, decode));
-                            Ok(())
-                        })?;
-                        match answered.expect("set") {
-                            Ok(Answer::Done(ok)) => results[i] = Some(ok),
-                            Ok(_) => retry.push(i),
-                            Err(e) => {
-                                return Err(command_error(&to, command, &e));
-                            }
+                let Some(node) = self.endpoint_at(&to) else {
+                    retry.push(i);
+                    continue;
+                };
+                // Once after ASKING, and again after loading the script if that node lacks it.
+                for attempt in 0..2 {
+                    let mut answered = None;
+                    self.on_node(&node, |conn| {
+                        resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+                        encode(&mut conn.out, i);
+                        conn.send()?;
+                        conn.read()?;
+                        let reply = conn.read()?;
+                        answered = Some(answer(&reply, decode));
+                        Ok(())
+                    })?;
+                    match answered.expect("set") {
+                        Ok(Answer::Done(ok)) => results[i] = Some(ok),
+                        Ok(Answer::NoScript) if attempt == 0 => {
+                            let script = script.expect("NOSCRIPT without a script");
+                            self.on_node(&node, |conn| {
+                                conn.query(&[b"SCRIPT", b"LOAD", script.code.as_bytes()]).map(|_| ())
+                            })?;
+                            continue;
                         }
+                        Ok(_) => retry.push(i),
+                        Err(e) => return Err(command_error(&to, command, &e)),
                     }
-                    None => retry.push(i),
+                    break;
                 }
             }
             if !retry.is_empty() {

@@ -51,13 +51,6 @@ impl<'a> Reply<'a> {
             _ => None,
         }
     }
-
-    pub fn int(&self) -> Option<i64> {
-        match self.top() {
-            Tok::Int(n) => Some(n),
-            _ => None,
-        }
-    }
 }
 
 const INITIAL_BUFFER: usize = 256 * 1024;

@@ -64,6 +64,10 @@ struct Shared<'a> {
     retries: u32,
     abort: AtomicBool,
     reconnects: AtomicU64,
+    /// Keys that left their node between SCAN and the read (resharding).
+    moved: AtomicU64,
+    /// A node had slots migrating, or its slots changed, while it was scanned.
+    resharding: AtomicBool,
 }
 
 /// Escapes the glob characters of a prefix for SCAN MATCH and appends `*`.
@@ -110,6 +114,8 @@ pub(crate) fn scan(
         retries: store.options.timeouts.retries,
         abort: AtomicBool::new(false),
         reconnects: AtomicU64::new(0),
+        moved: AtomicU64::new(0),
+        resharding: AtomicBool::new(false),
     };
     let shared = &shared;
     let readers = readers_per_node(topology.nodes.len(), request.with_ttl);
@@ -167,6 +173,8 @@ pub(crate) fn scan(
         drop(rx);
     });
     summary.reconnects = shared.reconnects.load(Ordering::SeqCst);
+    summary.moved = shared.moved.load(Ordering::SeqCst);
+    summary.resharding = shared.resharding.load(Ordering::SeqCst) || summary.moved > 0;
     match failure {
         Some(e) => Err(e),
         None => Ok(summary),
@@ -220,6 +228,13 @@ fn scanner(shared: &Shared, endpoint: &Endpoint, keys: SyncSender<KeyBatch>) -> 
     let mut conn = None;
     let mut cursor: u64 = 0;
     let mut cursor_text = Vec::with_capacity(20);
+    // On a cluster, what this node says of its own slots before and after the scan: a slot
+    // migrating or importing, or a change between the two, means keys may have moved under
+    // the scan.
+    let slots_before = match shared.per_key_reads {
+        true => Some(with_retries(shared, endpoint, &mut conn, own_slots)?),
+        false => None,
+    };
     loop {
         if shared.abort.load(Ordering::Relaxed) {
             return Ok(());
@@ -238,9 +253,28 @@ fn scanner(shared: &Shared, endpoint: &Endpoint, keys: SyncSender<KeyBatch>) -> 
             return Ok(());
         }
         if cursor == 0 {
+            if let Some(before) = slots_before {
+                let after = with_retries(shared, endpoint, &mut conn, own_slots)?;
+                if before != after || before.contains('[') || after.contains('[') {
+                    shared.resharding.store(true, Ordering::SeqCst);
+                }
+            }
             return Ok(());
         }
     }
+}
+
+/// The slots a cluster node serves, with its migrating/importing marks (`[slot->-id]`,
+/// `[slot-<-id]`), from the `myself` line of its `CLUSTER NODES`.
+fn own_slots(conn: &mut Conn) -> Result<String, Fail> {
+    let addr = conn.addr.clone();
+    let reply = conn.query(&[b"CLUSTER", b"NODES"])?;
+    let Some(text) = reply.text() else {
+        let e = reply.error().unwrap_or_else(|| "unexpected reply".into());
+        return Err(Fail::Fatal(command_error(&addr, "CLUSTER NODES", &e)));
+    };
+    let myself = text.lines().find(|l| l.split(' ').nth(2).is_some_and(|flags| flags.contains("myself")));
+    Ok(myself.map(|l| l.split(' ').skip(8).collect::<Vec<_>>().join(" ")).unwrap_or_default())
 }
 
 /// `[cursor, [key, …]]` → the next cursor and the keys that really start with the prefix (a
@@ -286,7 +320,8 @@ fn reader(
         if shared.abort.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let found = with_retries(shared, endpoint, &mut conn, |conn| read_batch(shared, conn, &batch))?;
+        let (found, moved) = with_retries(shared, endpoint, &mut conn, |conn| read_batch(shared, conn, &batch))?;
+        shared.moved.fetch_add(moved, Ordering::SeqCst);
         let scanned = batch.len() as u64;
         if out.send(Msg::Batch { found, scanned }).is_err() {
             return Ok(());
@@ -297,8 +332,9 @@ fn reader(
 /// Keys per MGET.
 const MGET_CHUNK: usize = 250;
 
-/// Reads the values (and TTLs) of a batch and returns what the request wants of it.
-fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<Vec<Found>, Fail> {
+/// Reads the values (and TTLs) of a batch and returns what the request wants of it, and how
+/// many of its keys had moved to another cluster node by the time they were read.
+fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<(Vec<Found>, u64), Fail> {
     let n = batch.len();
     if shared.per_key_reads {
         for i in 0..n {
@@ -325,9 +361,11 @@ fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<Vec<
     let addr = conn.addr.clone();
     let fatal = |command: &str, e: String| Fail::Fatal(command_error(&addr, command, &e));
 
-    // Sessions wanted (index, user) and keys that were not strings (or had vanished).
+    // Sessions wanted (index, user), keys that were not strings (or had vanished), and keys
+    // a cluster node redirected (a slot migrating while we scan).
     let mut wanted: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut odd: Vec<usize> = Vec::new();
+    let mut redirected: Vec<usize> = Vec::new();
     let filter = |value: &[u8]| shared.users.is_empty() || shared.users.contains(value);
     if shared.per_key_reads {
         for i in 0..n {
@@ -344,11 +382,8 @@ fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<Vec<
                     let e = reply.error().unwrap_or_default();
                     if e.starts_with("WRONGTYPE") {
                         odd.push(i);
-                    } else if e.starts_with("MOVED") || e.starts_with("ASK") {
-                        return Err(fatal(
-                            "GET",
-                            format!("{e} (the cluster's slots moved during the scan; run it again)"),
-                        ));
+                    } else if is_redirect(&e) {
+                        redirected.push(i);
                     } else {
                         return Err(fatal("GET", e));
                     }
@@ -383,24 +418,97 @@ fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<Vec<
     let mut ttls: Vec<i64> = Vec::new();
     if shared.with_ttl {
         ttls.reserve(n);
-        for _ in 0..n {
+        for i in 0..n {
             let reply = conn.read()?;
             match reply.top() {
                 Tok::Int(ms) => ttls.push(ms),
-                _ => return Err(fatal("PTTL", reply.error().unwrap_or_else(|| "unexpected reply".into()))),
+                _ => match reply.error() {
+                    Some(e) if shared.per_key_reads && is_redirect(&e) => {
+                        ttls.push(-2);
+                        redirected.push(i);
+                    }
+                    e => return Err(fatal("PTTL", e.unwrap_or_else(|| "unexpected reply".into()))),
+                },
+            }
+        }
+    }
+    let mut moved = 0;
+    if !redirected.is_empty() {
+        // A node that is importing a slot answers MOVED for keys it already holds unless the
+        // command follows ASKING; a node migrating a slot away answers ASK for keys that have
+        // left it. Read each such key again after ASKING: what this node still holds is read
+        // here; what has left it was moved while the scan ran and is counted as such.
+        redirected.sort_unstable();
+        redirected.dedup();
+        let is_redirected = |i: &usize| redirected.binary_search(i).is_ok();
+        wanted.retain(|(i, _)| !is_redirected(i));
+        odd.retain(|i| !is_redirected(i));
+        for &i in &redirected {
+            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+            resp::push_cmd(&mut conn.out, &[b"GET", batch.key(i)]);
+            if shared.with_ttl {
+                resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+                resp::push_cmd(&mut conn.out, &[b"PTTL", batch.key(i)]);
+            }
+        }
+        conn.send()?;
+        for &i in &redirected {
+            conn.read()?;
+            let reply = conn.read()?;
+            let value = match reply.top() {
+                Tok::Bulk(..) => Ok(Some(reply.bytes(reply.top()).to_vec())),
+                Tok::Nil => Ok(None),
+                _ => Err(reply.error().unwrap_or_else(|| "unexpected reply".into())),
+            };
+            let ttl = if shared.with_ttl {
+                conn.read()?;
+                let reply = conn.read()?;
+                match reply.top() {
+                    Tok::Int(ms) => Ok(ms),
+                    _ => Err(reply.error().unwrap_or_else(|| "unexpected reply".into())),
+                }
+            } else {
+                Ok(-1)
+            };
+            match (value, ttl) {
+                (Err(e), _) | (Ok(Some(_)), Err(e)) if is_redirect(&e) => moved += 1,
+                (Err(e), _) if e.starts_with("WRONGTYPE") => odd.push(i),
+                (Err(e), _) => return Err(fatal("GET", e)),
+                (Ok(None), _) => {}
+                (Ok(Some(value)), Ok(ms)) => {
+                    if shared.with_ttl {
+                        ttls[i] = ms;
+                    }
+                    if filter(&value) {
+                        wanted.push((i, value));
+                    }
+                }
+                (Ok(Some(_)), Err(e)) => return Err(fatal("PTTL", e)),
             }
         }
     }
     let mut found = Vec::with_capacity(wanted.len() + odd.len());
     if !odd.is_empty() {
         for &i in &odd {
+            if shared.per_key_reads {
+                resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+            }
             resp::push_cmd(&mut conn.out, &[b"TYPE", batch.key(i)]);
         }
         conn.send()?;
         for &i in &odd {
+            if shared.per_key_reads {
+                conn.read()?;
+            }
             let reply = conn.read()?;
             let Some(redis_type) = reply.text() else {
-                return Err(fatal("TYPE", reply.error().unwrap_or_else(|| "unexpected reply".into())));
+                match reply.error() {
+                    Some(e) if shared.per_key_reads && is_redirect(&e) => {
+                        moved += 1;
+                        continue;
+                    }
+                    e => return Err(fatal("TYPE", e.unwrap_or_else(|| "unexpected reply".into()))),
+                }
             };
             // "none": expired or deleted since SCAN. "string": recreated since the read.
             if redis_type != "none" && redis_type != "string" {
@@ -426,7 +534,12 @@ fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<Vec<
             ttl_ms,
         }));
     }
-    Ok(found)
+    Ok((found, moved))
+}
+
+/// A cluster redirection (`MOVED slot addr`, `ASK slot addr`).
+pub(crate) fn is_redirect(error: &str) -> bool {
+    error.starts_with("MOVED ") || error.starts_with("ASK ")
 }
 
 #[cfg(test)]
