@@ -22,8 +22,10 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     let mut man = Vec::new();
     clap_mangen::Man::new(sessctl::cli::command()).render(&mut man).unwrap();
     files.push((root.join("man").join("sessctl.1"), man));
-    // One page per subcommand (`man sessctl-revoke`), as git and cargo ship them.
-    let root_cmd = sessctl::cli::command();
+    // One page per subcommand (`man sessctl-revoke`), as git and cargo ship them. `build`
+    // copies the global flags into each subcommand, so every page lists all it accepts.
+    let mut root_cmd = sessctl::cli::command();
+    root_cmd.build();
     for sub in root_cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("sessctl-{}", sub.get_name());
         let mut page = Vec::new();
@@ -61,4 +63,14 @@ fn the_binary_prints_the_same_completions_and_man_page() {
     let out = std::process::Command::new(bin).arg("man").output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with(".ie"), "not roff");
+}
+
+#[test]
+fn every_subcommand_page_lists_the_global_flags() {
+    for (path, page) in generated().into_iter().filter(|(p, _)| p.to_string_lossy().contains("sessctl-")) {
+        let page = String::from_utf8(page).unwrap();
+        for flag in [r"\-\-redis\-url", r"\-\-secret\-file", r"\-\-output", r"\-\-quiet"] {
+            assert!(page.contains(flag), "{} lacks {flag}", path.display());
+        }
+    }
 }
