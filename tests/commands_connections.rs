@@ -118,3 +118,19 @@ fn connecting_survives_kills_at_any_step() {
     assert!(kills > 0, "the fault really happened");
     assert!(failures.is_empty(), "{} of 40 runs failed ({kills} kills): {:?}", failures.len(), failures);
 }
+
+/// A Redis user that may run the compare-and-delete script but not load it: one clear line
+/// naming SCRIPT LOAD and the ACL, exit 1, and nothing deleted.
+#[test]
+fn a_user_who_cannot_load_scripts_gets_one_clear_line() {
+    let server = RedisServer::start();
+    server.pipe(&sessions_protocol("session:", 10, 2));
+    server.cli(&["ACL", "SETUSER", "noload", "on", ">pw", "~*", "+@all", "-script|load"]);
+    let url = format!("redis://noload:pw@127.0.0.1:{}/0", server.port);
+    let out = run(&[url], &[], &["revoke", "--user", "user1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("SCRIPT LOAD") && err.contains("ACL"), "{err}");
+    assert_eq!(server.cli(&["DBSIZE"]), "10");
+}

@@ -311,7 +311,13 @@ impl Conn {
         let addr = self.addr.clone();
         let reply = self.read()?;
         if let Some(e) = reply.error() {
-            let name = String::from_utf8_lossy(args[0]).to_uppercase();
+            // The command's name, with its subcommand for container commands (SCRIPT LOAD).
+            let words = match args {
+                [first, _, ..] if matches!(&first.to_ascii_uppercase()[..], b"SCRIPT" | b"CLUSTER") => 2,
+                _ => args.len().min(1),
+            };
+            let name =
+                args[..words].iter().map(|a| String::from_utf8_lossy(a).to_uppercase()).collect::<Vec<_>>().join(" ");
             return Err(Fail::Fatal(command_error(&addr, &name, &e)));
         }
         Ok(reply)

@@ -124,7 +124,7 @@ impl Store {
     }
 
     pub(crate) fn topology(&self) -> Arc<Topology> {
-        self.topology.lock().unwrap().clone()
+        self.topology.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The node at `addr` (`host:port`, as a MOVED or ASK reply names it): one from the slot
@@ -159,7 +159,7 @@ impl Store {
             };
             match read_topology(&mut conn, &self.seed) {
                 Ok(topology) => {
-                    *self.topology.lock().unwrap() = Arc::new(topology);
+                    *self.topology.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(topology);
                     return Ok(());
                 }
                 // That node went away while answering: ask the next one.

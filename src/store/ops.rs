@@ -156,7 +156,10 @@ impl Store {
                             while next < todo.len() {
                                 let i = todo[next];
                                 let reply = conn.read()?;
-                                let answered = answer(&reply, decode);
+                                let answered = match answer(&reply, decode) {
+                                    Ok(Answer::NoScript) if script.is_none() => Err("NOSCRIPT".to_string()),
+                                    answered => answered,
+                                };
                                 next += 1;
                                 match answered {
                                     Ok(Answer::Done(ok)) => results[i] = Some(ok),
@@ -177,8 +180,7 @@ impl Store {
                             Ok(())
                         })?;
                         todo.clear();
-                        if !noscript.is_empty() {
-                            let script = script.expect("NOSCRIPT without a script");
+                        if let Some(script) = script.filter(|_| !noscript.is_empty()) {
                             loads += 1;
                             if loads > 3 {
                                 return Err(StoreError::Command(format!(
@@ -186,9 +188,7 @@ impl Store {
                                     node.addr
                                 )));
                             }
-                            self.on_node(&node, |conn| {
-                                conn.query(&[b"SCRIPT", b"LOAD", script.code.as_bytes()]).map(|_| ())
-                            })?;
+                            self.load_script(&node, script)?;
                             todo = noscript;
                         }
                     }
@@ -214,11 +214,11 @@ impl Store {
                     match answered.expect("set") {
                         Ok(Answer::Done(ok)) => results[i] = Some(ok),
                         Ok(Answer::NoScript) if attempt == 0 => {
-                            let script = script.expect("NOSCRIPT without a script");
-                            self.on_node(&node, |conn| {
-                                conn.query(&[b"SCRIPT", b"LOAD", script.code.as_bytes()]).map(|_| ())
-                            })?;
-                            continue;
+                            if let Some(script) = script {
+                                self.load_script(&node, script)?;
+                                continue;
+                            }
+                            retry.push(i);
                         }
                         Ok(_) => retry.push(i),
                         Err(e) => return Err(command_error(&to, command, &e)),
@@ -232,6 +232,13 @@ impl Store {
             pending = retry;
         }
         Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
+    }
+}
+
+impl Store {
+    /// `SCRIPT LOAD` on `node` (after a NOSCRIPT reply there).
+    fn load_script(&self, node: &Endpoint, script: &Script) -> Result<(), StoreError> {
+        self.on_node(node, |conn| conn.query(&[b"SCRIPT", b"LOAD", script.code.as_bytes()]).map(|_| ()))
     }
 }
 
