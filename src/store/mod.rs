@@ -197,10 +197,13 @@ impl Store {
                     Err(e) if e.starts_with("WRONGTYPE") => {
                         if asking {
                             resp::push_cmd(&mut conn.out, &[b"ASKING"]);
-                            conn.send()?;
+                        }
+                        resp::push_cmd(&mut conn.out, &[b"TYPE", key]);
+                        conn.send()?;
+                        if asking {
                             conn.read()?;
                         }
-                        let reply = conn.query(&[b"TYPE", key])?;
+                        let reply = conn.read()?;
                         let Some(redis_type) = reply.text() else {
                             redirect = reply.error();
                             return Ok(None);
