@@ -176,6 +176,8 @@ pub(crate) struct Conn {
     /// Commands to send (see [`resp::push_cmd`]); [`Conn::send`] writes and clears it.
     pub out: Vec<u8>,
     pub addr: String,
+    /// Replies read so far: a retry loop tells progress from a connection that keeps failing.
+    pub replies: u64,
 }
 
 impl Conn {
@@ -224,8 +226,13 @@ impl Conn {
                 }
             }
         };
-        let mut conn =
-            Conn { stream, reader: ReplyReader::new(), out: Vec::with_capacity(64 * 1024), addr: addr.clone() };
+        let mut conn = Conn {
+            stream,
+            reader: ReplyReader::new(),
+            out: Vec::with_capacity(64 * 1024),
+            addr: addr.clone(),
+            replies: 0,
+        };
         conn.handshake(endpoint)?;
         conn.set_timeout(timeouts.response).map_err(transport)?;
         Ok(conn)
@@ -288,9 +295,12 @@ impl Conn {
 
     /// Reads the next reply.
     pub fn read(&mut self) -> Result<Reply<'_>, Fail> {
-        let Conn { stream, reader, addr, .. } = self;
+        let Conn { stream, reader, addr, replies, .. } = self;
         match reader.read(stream) {
-            Ok(reply) => Ok(reply),
+            Ok(reply) => {
+                *replies += 1;
+                Ok(reply)
+            }
             Err(error) => {
                 if error.kind() == io::ErrorKind::InvalidData
                     && error.get_ref().is_some_and(|e| e.is::<rustls::Error>())

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 pub use connect::{redact_url, ConnectOptions, Store};
 
-use ops::{int_bool, ok_or_nil, push_evalsha, Script};
+use ops::{push_evalsha, script_outcome, set_nx_outcome, Script};
 use resp::Tok;
 
 /// What went wrong talking to Redis. Every message names the address and says what to do.
@@ -171,7 +171,7 @@ impl Store {
                 let (key, user) = &sessions[i];
                 resp::push_cmd(out, &[b"SET", key, user, b"EX", ttl.as_bytes(), b"NX"]);
             },
-            &ok_or_nil,
+            &set_nx_outcome,
             None,
             "SET",
         )
@@ -282,7 +282,7 @@ impl Store {
             items.len(),
             &|i| &items[i].key,
             &|out, i| push_evalsha(out, script, &items[i].key, &items[i].user),
-            &int_bool,
+            &script_outcome,
             Some(script),
             "the compare-and-delete script (EVALSHA)",
         )
@@ -297,7 +297,7 @@ impl Store {
             keys.len(),
             &|i| &keys[i],
             &|out, i| push_evalsha(out, script, &keys[i], ttl.as_bytes()),
-            &int_bool,
+            &script_outcome,
             Some(script),
             "the set-expiry script (EVALSHA)",
         )

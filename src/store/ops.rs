@@ -25,23 +25,45 @@ impl Script {
     }
 }
 
-/// Deletes KEYS[1] only when it is a string holding ARGV[1]. `pcall` turns WRONGTYPE into a
-/// table, so hashes, lists and the like are never touched.
+/// Deletes KEYS[1] only when it is a string holding ARGV[1]: 1 when deleted, -1 when the key
+/// does not exist, 0 otherwise. `pcall` turns WRONGTYPE into a table, so hashes, lists and the
+/// like are never touched.
 pub(crate) const DELETE_IF_HOLDS: &str = r#"local v = redis.pcall('GET', KEYS[1])
 if type(v) == 'string' and v == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
-return 0"#;
-
-/// Gives KEYS[1] a TTL of ARGV[1] seconds only when it is still a string without one.
-pub(crate) const EXPIRE_IF_PERSISTENT: &str = r#"if redis.call('TYPE', KEYS[1])['ok'] == 'string' and redis.call('PTTL', KEYS[1]) == -1 then
-  return redis.call('EXPIRE', KEYS[1], ARGV[1])
+if v == false then
+  return -1
 end
 return 0"#;
 
+/// Gives KEYS[1] a TTL of ARGV[1] seconds only when it is still a string without one: 1 when
+/// set, -1 when it is a string that already has a TTL, 0 otherwise.
+pub(crate) const EXPIRE_IF_PERSISTENT: &str = r#"if redis.call('TYPE', KEYS[1])['ok'] == 'string' then
+  if redis.call('PTTL', KEYS[1]) == -1 then
+    return redis.call('EXPIRE', KEYS[1], ARGV[1])
+  end
+  return -1
+end
+return 0"#;
+
+/// What one conditional write answered.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Outcome {
+    /// It made the change.
+    Done,
+    /// It did not, and the key is not in the state the change leaves (another user's value,
+    /// another type).
+    NotDone,
+    /// It did not, but the key is already in the state the change leaves (gone, set, given
+    /// a TTL). When the command had been sent before and its reply was lost with the
+    /// connection, that earlier attempt made the change: it counts as done.
+    AlreadySo,
+}
+
 /// How one command of a pipeline ended.
 enum Answer {
-    Done(bool),
+    Done(Outcome),
     /// MOVED: the slot lives elsewhere now; refresh the map and try again.
     Moved,
     /// ASK: run it once on that node after ASKING.
@@ -75,7 +97,9 @@ impl Store {
         let key = node.addr.to_string();
         let mut conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
         let retries = self.options.timeouts.retries;
-        let mut failures = 0;
+        // Failures in a row without a reply read in between; `total` bounds a connection that
+        // always breaks part-way.
+        let (mut failures, mut total) = (0, 0);
         loop {
             if !conns.contains_key(&key) {
                 match Conn::open(node) {
@@ -91,12 +115,17 @@ impl Store {
                 }
             }
             let conn = conns.get_mut(&key).expect("just inserted");
+            let replies = conn.replies;
             match f(conn) {
                 Ok(r) => return Ok(r),
                 Err(fail) => {
                     if fail.is_transport() {
-                        conns.remove(&key);
-                        if failures < retries {
+                        let progressed = conns.remove(&key).is_some_and(|c| c.replies > replies);
+                        if progressed {
+                            failures = 0;
+                        }
+                        total += 1;
+                        if failures < retries && total < retries * 10 {
                             failures += 1;
                             sleep(Store::backoff(failures));
                             continue;
@@ -110,18 +139,26 @@ impl Store {
 
     /// Runs one command per item (each with one reply), pipelined in batches per node, and
     /// follows MOVED/ASK redirections and NOSCRIPT. An item whose reply was lost with a
-    /// broken connection is sent again after reconnecting; for the conditional writes used
-    /// here that can only turn a `true` into a `false`, never do anything twice.
+    /// broken connection is sent again after reconnecting; the conditional writes used here
+    /// never do anything twice, and an item sent again that finds its key already in the
+    /// state its change leaves ([`Outcome::AlreadySo`]) counts as done by the lost attempt.
     pub(crate) fn run_batch<'k>(
         &self,
         items: usize,
         key_of: &dyn Fn(usize) -> &'k [u8],
         encode: &dyn Fn(&mut Vec<u8>, usize),
-        decode: &dyn Fn(&Reply) -> Option<bool>,
+        decode: &dyn Fn(&Reply) -> Option<Outcome>,
         script: Option<&Script>,
         command: &str,
     ) -> Result<Vec<bool>, StoreError> {
         let mut results: Vec<Option<bool>> = vec![None; items];
+        // Items sent on a connection that broke before their reply came.
+        let mut lost = vec![false; items];
+        let settle = |outcome: Outcome, lost: bool| match outcome {
+            Outcome::Done => true,
+            Outcome::NotDone => false,
+            Outcome::AlreadySo => lost,
+        };
         let mut pending: Vec<usize> = (0..items).collect();
         let mut round = 0;
         while !pending.is_empty() {
@@ -148,8 +185,11 @@ impl Store {
                         // `next` advances as replies arrive, so a reconnect resends only the
                         // commands whose replies were lost.
                         let mut next = 0;
+                        let mut tries = 0;
                         self.on_node(&node, |conn| {
+                            tries += 1;
                             for &i in &todo[next..] {
+                                lost[i] |= tries > 1;
                                 encode(&mut conn.out, i);
                             }
                             conn.send()?;
@@ -162,7 +202,7 @@ impl Store {
                                 };
                                 next += 1;
                                 match answered {
-                                    Ok(Answer::Done(ok)) => results[i] = Some(ok),
+                                    Ok(Answer::Done(outcome)) => results[i] = Some(settle(outcome, lost[i])),
                                     Ok(Answer::Moved) => retry.push(i),
                                     Ok(Answer::Ask(to)) => asks.push((i, to)),
                                     Ok(Answer::NoScript) => noscript.push(i),
@@ -202,7 +242,10 @@ impl Store {
                 // Once after ASKING, and again after loading the script if that node lacks it.
                 for attempt in 0..2 {
                     let mut answered = None;
+                    let mut tries = 0;
                     self.on_node(&node, |conn| {
+                        tries += 1;
+                        lost[i] |= tries > 1;
                         resp::push_cmd(&mut conn.out, &[b"ASKING"]);
                         encode(&mut conn.out, i);
                         conn.send()?;
@@ -212,7 +255,7 @@ impl Store {
                         Ok(())
                     })?;
                     match answered.expect("set") {
-                        Ok(Answer::Done(ok)) => results[i] = Some(ok),
+                        Ok(Answer::Done(outcome)) => results[i] = Some(settle(outcome, lost[i])),
                         Ok(Answer::NoScript) if attempt == 0 => {
                             if let Some(script) = script {
                                 self.load_script(&node, script)?;
@@ -242,7 +285,7 @@ impl Store {
     }
 }
 
-fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<bool>) -> Result<Answer, String> {
+fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<Outcome>) -> Result<Answer, String> {
     if let Some(error) = reply.error() {
         if error.starts_with("MOVED ") {
             return Ok(Answer::Moved);
@@ -261,19 +304,22 @@ fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<bool>) -> Result<Answ
         .ok_or_else(|| format!("unexpected reply {:?}", String::from_utf8_lossy(reply.bytes(reply.top()))))
 }
 
-/// `1` → true, `0` → false.
-pub(crate) fn int_bool(reply: &Reply) -> Option<bool> {
+/// The scripts' answers: `1` done, `-1` already so, `0` not done.
+pub(crate) fn script_outcome(reply: &Reply) -> Option<Outcome> {
     match reply.top() {
-        Tok::Int(n) => Some(n != 0),
+        Tok::Int(1) => Some(Outcome::Done),
+        Tok::Int(0) => Some(Outcome::NotDone),
+        Tok::Int(-1) => Some(Outcome::AlreadySo),
         _ => None,
     }
 }
 
-/// `+OK` → true, nil (NX refused) → false.
-pub(crate) fn ok_or_nil(reply: &Reply) -> Option<bool> {
+/// `SET … NX`: `+OK` done; nil, the key exists: already so (the ids are 256-bit random, so
+/// after a lost reply it is the session that attempt stored).
+pub(crate) fn set_nx_outcome(reply: &Reply) -> Option<Outcome> {
     match reply.top() {
-        Tok::Simple(..) => Some(true),
-        Tok::Nil => Some(false),
+        Tok::Simple(..) => Some(Outcome::Done),
+        Tok::Nil => Some(Outcome::AlreadySo),
         _ => None,
     }
 }
