@@ -20,6 +20,28 @@ fn run(urls: &[String], extra_env: &[(&str, &str)], args: &[&str]) -> Output {
     cmd.args(args).output().unwrap()
 }
 
+/// How the clients are killed while a command runs.
+enum Killer {
+    /// `redis-cli CLIENT KILL TYPE normal` every ~10 ms.
+    Cli,
+    /// From one open connection, this often.
+    Every(std::time::Duration),
+}
+
+/// Runs `f` while `server`'s clients are killed; returns what `f` returned and the kills.
+fn while_killing<T: Send>(server: &RedisServer, killer: Killer, f: impl FnOnce() -> T) -> (T, u64) {
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let kills = s.spawn(|| match killer {
+            Killer::Cli => kill_clients_until(server, &done).1,
+            Killer::Every(every) => kill_clients_often_until(server, &done, every),
+        });
+        let out = f();
+        done.store(true, Ordering::SeqCst);
+        (out, kills.join().unwrap())
+    })
+}
+
 fn ok(out: Output) -> String {
     assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
@@ -72,12 +94,8 @@ fn list_count_is_exact_while_connections_are_killed() {
     const N: u64 = 300_000;
     let server = RedisServer::start();
     server.pipe(&sessions_protocol("session:", N, 1000));
-    let done = AtomicBool::new(false);
-    let (out, kills) = std::thread::scope(|s| {
-        let killer = s.spawn(|| kill_clients_until(&server, &done).1);
-        let out = run(&[server.url()], &[], &["list", "-o", "json", "--scan-count", "100"]);
-        done.store(true, Ordering::SeqCst);
-        (out, killer.join().unwrap())
+    let (out, kills) = while_killing(&server, Killer::Cli, || {
+        run(&[server.url()], &[], &["list", "-o", "json", "--scan-count", "100"])
     });
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -97,9 +115,7 @@ fn list_count_is_exact_while_connections_are_killed() {
 fn connecting_survives_kills_at_any_step() {
     let server = RedisServer::start();
     server.pipe(&sessions_protocol("session:", 2000, 10));
-    let done = AtomicBool::new(false);
-    let (failures, kills) = std::thread::scope(|s| {
-        let killer = s.spawn(|| kill_clients_often_until(&server, &done, std::time::Duration::from_millis(2)));
+    let (failures, kills) = while_killing(&server, Killer::Every(std::time::Duration::from_millis(2)), || {
         let mut failures = Vec::new();
         for _ in 0..40 {
             let out = run(&[server.url()], &[], &["list", "--count", "--scan-count", "500"]);
@@ -112,8 +128,7 @@ fn connecting_survives_kills_at_any_step() {
                 ));
             }
         }
-        done.store(true, Ordering::SeqCst);
-        (failures, killer.join().unwrap())
+        failures
     });
     assert!(kills > 0, "the fault really happened");
     assert!(failures.is_empty(), "{} of 40 runs failed ({kills} kills): {:?}", failures.len(), failures);
@@ -142,12 +157,8 @@ fn revoke_is_exact_while_connections_are_killed() {
     const N: u64 = 200_000;
     let server = RedisServer::start();
     server.pipe(&sessions_protocol("session:", N, 4));
-    let done = AtomicBool::new(false);
-    let (out, kills) = std::thread::scope(|s| {
-        let killer = s.spawn(|| kill_clients_until(&server, &done).1);
-        let out = run(&[server.url()], &[], &["revoke", "--user", "user1", "-o", "json", "--scan-count", "100"]);
-        done.store(true, Ordering::SeqCst);
-        (out, killer.join().unwrap())
+    let (out, kills) = while_killing(&server, Killer::Cli, || {
+        run(&[server.url()], &[], &["revoke", "--user", "user1", "-o", "json", "--scan-count", "100"])
     });
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -163,12 +174,8 @@ fn revoke_is_exact_while_connections_are_killed() {
 fn mint_stores_exactly_what_it_prints_while_connections_are_killed() {
     const N: u64 = 30_000;
     let server = RedisServer::start();
-    let done = AtomicBool::new(false);
-    let (out, kills) = std::thread::scope(|s| {
-        let killer = s.spawn(|| kill_clients_often_until(&server, &done, std::time::Duration::from_millis(3)));
-        let out = run(&[server.url()], &[], &["mint", "--user", "minted", "--count", &N.to_string()]);
-        done.store(true, Ordering::SeqCst);
-        (out, killer.join().unwrap())
+    let (out, kills) = while_killing(&server, Killer::Every(std::time::Duration::from_millis(3)), || {
+        run(&[server.url()], &[], &["mint", "--user", "minted", "--count", &N.to_string()])
     });
     let stdout = ok(out);
     assert!(kills > 0, "the fault really happened");
