@@ -230,6 +230,8 @@ fn a_slot_half_way_through_a_migration_is_served_from_both_sides() {
     assert!(summary.contains("\"revoked\":150"), "149 left of the first 300 and the new one: {summary}");
     assert_eq!(cluster.dbsize(), total - 150);
     assert_eq!(scan_ok(run(&["list", "--count", "--user", "stayer"])).trim(), "150");
+    let metrics = scan_ok(run(&["stats", "-o", "prometheus"]));
+    assert!(metrics.contains("sessctl_scan_resharding{prefix=\"session:\"} 1\n"), "{metrics}");
 
     // Once the migration is done (the rest of the slot moved, then the slot assigned), scans
     // are quiet again.
@@ -243,6 +245,8 @@ fn a_slot_half_way_through_a_migration_is_served_from_both_sides() {
     let out = run(&["list", "--count"]);
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(ok(out).trim(), (total - 150).to_string());
+    let metrics = ok(run(&["stats", "-o", "prometheus"]));
+    assert!(metrics.contains("sessctl_scan_resharding{prefix=\"session:\"} 0\n"), "{metrics}");
 }
 
 /// A slot migrated from start to end while a scan runs: the scan completes and says the

@@ -144,6 +144,11 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                     t.malformed,
                 ),
                 ("sessctl_scanned_keys", "Keys the scan visited under the prefix.", summary.scanned),
+                (
+                    "sessctl_scan_resharding",
+                    "1 when the cluster was resharding during the scan (figures may be off; run again).",
+                    summary.resharding as u64,
+                ),
             ] {
                 output::prom_header(&mut s, name, "gauge", help);
                 output::prom_sample(&mut s, name, &labels, value as f64);
@@ -203,7 +208,8 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 .add("no_ttl", t.no_ttl)
                 .add("non_string", t.not_string)
                 .add("malformed", t.malformed)
-                .add("scanned", summary.scanned);
+                .add("scanned", summary.scanned)
+                .add("resharding", summary.resharding);
             if format == OutputFormat::Table {
                 summary_out.write(&mut out, format)?;
                 writeln!(out, "\nremaining TTL (sessions that expire)")?;
