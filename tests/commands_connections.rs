@@ -174,7 +174,7 @@ fn revoke_is_exact_while_connections_are_killed() {
 fn mint_stores_exactly_what_it_prints_while_connections_are_killed() {
     const N: u64 = 30_000;
     let server = RedisServer::start();
-    let (out, kills) = while_killing(&server, Killer::Every(std::time::Duration::from_millis(3)), || {
+    let (out, kills) = while_killing(&server, Killer::Cli, || {
         run(&[server.url()], &[], &["mint", "--user", "minted", "--count", &N.to_string()])
     });
     let stdout = ok(out);
