@@ -114,7 +114,7 @@ impl Default for Timeouts {
 
 /// Queues `GET key` + `PTTL key`, each after `ASKING` when `asking` (following an ASK
 /// redirection to a node importing the key's slot).
-fn push_get_pttl(out: &mut Vec<u8>, key: &[u8], asking: bool) {
+pub(crate) fn push_get_pttl(out: &mut Vec<u8>, key: &[u8], asking: bool) {
     for command in [&b"GET"[..], b"PTTL"] {
         if asking {
             resp::push_cmd(out, &[b"ASKING"]);
@@ -125,7 +125,7 @@ fn push_get_pttl(out: &mut Vec<u8>, key: &[u8], asking: bool) {
 
 /// Reads the replies to [`push_get_pttl`]: the lookup, or the error text (WRONGTYPE, MOVED,
 /// ASK, …) for the caller to handle.
-fn read_get_pttl(conn: &mut conn::Conn, asking: bool) -> Result<Result<Lookup, String>, conn::Fail> {
+pub(crate) fn read_get_pttl(conn: &mut conn::Conn, asking: bool) -> Result<Result<Lookup, String>, conn::Fail> {
     if asking {
         conn.read()?;
     }
@@ -225,13 +225,10 @@ impl Store {
                 return Ok(found);
             }
             match redirect {
-                Some(e) if e.starts_with("ASK ") => {
-                    let to = e.split(' ').nth(2).unwrap_or_default();
-                    match self.endpoint_at(to) {
-                        Some(node) => ask = Some(node),
-                        None => self.refresh_topology()?,
-                    }
-                }
+                Some(e) if e.starts_with("ASK ") => match self.endpoint_at(ops::redirect_target(&e)) {
+                    Some(node) => ask = Some(node),
+                    None => self.refresh_topology()?,
+                },
                 Some(e) if e.starts_with("MOVED ") => self.refresh_topology()?,
                 Some(e) => return Err(conn::command_error(&node.addr.to_string(), "TYPE", &e)),
                 None => {}

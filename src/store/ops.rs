@@ -290,9 +290,8 @@ fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<Outcome>) -> Result<A
         if error.starts_with("MOVED ") {
             return Ok(Answer::Moved);
         }
-        if let Some(rest) = error.strip_prefix("ASK ") {
-            let to = rest.split(' ').nth(1).unwrap_or_default().to_string();
-            return Ok(Answer::Ask(to));
+        if error.starts_with("ASK ") {
+            return Ok(Answer::Ask(redirect_target(&error).to_string()));
         }
         if error.starts_with("NOSCRIPT") {
             return Ok(Answer::NoScript);
@@ -302,6 +301,11 @@ fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<Outcome>) -> Result<A
     decode(reply)
         .map(Answer::Done)
         .ok_or_else(|| format!("unexpected reply {:?}", String::from_utf8_lossy(reply.bytes(reply.top()))))
+}
+
+/// The node a `MOVED slot host:port` or `ASK slot host:port` error names.
+pub(crate) fn redirect_target(error: &str) -> &str {
+    error.split(' ').nth(2).unwrap_or_default()
 }
 
 /// The scripts' answers: `1` done, `-1` already so, `0` not done.

@@ -22,7 +22,7 @@ use std::time::Duration;
 use super::conn::{command_error, Conn, Endpoint, Fail};
 use super::connect::Store;
 use super::resp::{self, Reply, Tok};
-use super::{Found, ScanRequest, ScanSummary, Session, StoreError};
+use super::{push_get_pttl, read_get_pttl, Found, Lookup, ScanRequest, ScanSummary, Session, StoreError};
 
 /// SCAN's COUNT when the request gives none. Measured on 1M sessions (standalone Redis 7.0):
 /// with COUNT 250 the MGET that follows each SCAN finds the keys still in the CPU cache and
@@ -444,46 +444,23 @@ fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<(Vec
         wanted.retain(|(i, _)| !is_redirected(i));
         odd.retain(|i| !is_redirected(i));
         for &i in &redirected {
-            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
-            resp::push_cmd(&mut conn.out, &[b"GET", batch.key(i)]);
-            if shared.with_ttl {
-                resp::push_cmd(&mut conn.out, &[b"ASKING"]);
-                resp::push_cmd(&mut conn.out, &[b"PTTL", batch.key(i)]);
-            }
+            push_get_pttl(&mut conn.out, batch.key(i), true);
         }
         conn.send()?;
         for &i in &redirected {
-            conn.read()?;
-            let reply = conn.read()?;
-            let value = match reply.top() {
-                Tok::Bulk(..) => Ok(Some(reply.bytes(reply.top()).to_vec())),
-                Tok::Nil => Ok(None),
-                _ => Err(reply.error().unwrap_or_else(|| "unexpected reply".into())),
-            };
-            let ttl = if shared.with_ttl {
-                conn.read()?;
-                let reply = conn.read()?;
-                match reply.top() {
-                    Tok::Int(ms) => Ok(ms),
-                    _ => Err(reply.error().unwrap_or_else(|| "unexpected reply".into())),
-                }
-            } else {
-                Ok(-1)
-            };
-            match (value, ttl) {
-                (Err(e), _) | (Ok(Some(_)), Err(e)) if is_redirect(&e) => moved += 1,
-                (Err(e), _) if e.starts_with("WRONGTYPE") => odd.push(i),
-                (Err(e), _) => return Err(fatal("GET", e)),
-                (Ok(None), _) => {}
-                (Ok(Some(value)), Ok(ms)) => {
+            match read_get_pttl(conn, true)? {
+                Err(e) if is_redirect(&e) => moved += 1,
+                Err(e) if e.starts_with("WRONGTYPE") => odd.push(i),
+                Err(e) => return Err(fatal("GET", e)),
+                Ok(Lookup::Session { user, ttl_ms }) => {
                     if shared.with_ttl {
-                        ttls[i] = ms;
+                        ttls[i] = ttl_ms.unwrap_or(-1);
                     }
-                    if filter(&value) {
-                        wanted.push((i, value));
+                    if filter(&user) {
+                        wanted.push((i, user));
                     }
                 }
-                (Ok(Some(_)), Err(e)) => return Err(fatal("PTTL", e)),
+                Ok(_) => {} // gone since SCAN
             }
         }
     }
