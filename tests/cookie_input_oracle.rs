@@ -6,7 +6,7 @@ mod support;
 
 use std::process::Command;
 
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use sessctl::cookie::input::extract;
 
 const NAME: &str = "session_id";
@@ -17,23 +17,24 @@ fn random_header(rng: &mut rand::rngs::StdRng) -> String {
     const PIECES: [&str; 16] =
         ["2|1:0|", "abc", "=", "==", "|", ":", "\\\"", "\\\\", "\\012", "\\377", "\\x", " ", "\"", "\\", "9f", ";"];
     let mut header = String::new();
-    for _ in 0..rng.gen_range(1..5) {
-        let mut value: String = (0..rng.gen_range(0..6)).map(|_| PIECES[rng.gen_range(0..PIECES.len())]).collect();
-        value = value.replace(';', if rng.gen_bool(0.8) { "" } else { ";" });
-        if rng.gen_bool(0.5) {
+    for _ in 0..rng.random_range(1..5) {
+        let mut value: String =
+            (0..rng.random_range(0..6)).map(|_| PIECES[rng.random_range(0..PIECES.len())]).collect();
+        value = value.replace(';', if rng.random_bool(0.8) { "" } else { ";" });
+        if rng.random_bool(0.5) {
             value = format!("\"{value}\"");
         }
-        match rng.gen_range(0..10) {
+        match rng.random_range(0..10) {
             0 => header.push_str(&value), // a chunk without a name
             _ => {
-                header.push_str(NAMES[rng.gen_range(0..NAMES.len())]);
+                header.push_str(NAMES[rng.random_range(0..NAMES.len())]);
                 header.push('=');
                 header.push_str(&value);
             }
         }
-        header.push_str([";", "; ", ";;", " ;"][rng.gen_range(0..4)]);
+        header.push_str([";", "; ", ";;", " ;"][rng.random_range(0..4)]);
     }
-    if rng.gen_bool(0.3) {
+    if rng.random_bool(0.3) {
         header.pop();
     }
     header

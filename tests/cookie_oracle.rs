@@ -9,7 +9,7 @@
 mod support;
 
 use rand::rngs::StdRng;
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use serde_json::{json, Value};
 use sessctl::cookie::{self, pyparse, Verifier, VerifyError};
 use sessctl::secret::{KeyRing, Secret};
@@ -153,14 +153,14 @@ fn configs() -> Vec<Config> {
 
 fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
     use hmac::{Hmac, Mac};
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap();
+    let mut mac = <Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(key).unwrap();
     mac.update(data);
     hex::encode(mac.finalize().into_bytes())
 }
 
 fn hmac_sha1_hex(key: &[u8], parts: &[&[u8]]) -> String {
     use hmac::{Hmac, Mac};
-    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(key).unwrap();
+    let mut mac = <Hmac<sha1::Sha1> as hmac::KeyInit>::new_from_slice(key).unwrap();
     for p in parts {
         mac.update(p);
     }
@@ -175,11 +175,11 @@ fn b64(data: &[u8]) -> Vec<u8> {
 const INTERESTING: &[u8] = b"|:=+-_ 0123456789\n\r\t\x0b\x0c\x1c\x00\xff\x80aAzZ/\"\\;";
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    &items[rng.gen_range(0..items.len())]
+    &items[rng.random_range(0..items.len())]
 }
 
 fn random_payload(rng: &mut StdRng) -> Vec<u8> {
-    match rng.gen_range(0..4) {
+    match rng.random_range(0..4) {
         0 => Vec::new(),
         1 => {
             // What tornado-auth-sessions stores: secrets.token_urlsafe(32).
@@ -189,7 +189,7 @@ fn random_payload(rng: &mut StdRng) -> Vec<u8> {
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw).into_bytes()
         }
         _ => {
-            let mut v = vec![0u8; rng.gen_range(0..48)];
+            let mut v = vec![0u8; rng.random_range(0..48)];
             rng.fill_bytes(&mut v);
             v
         }
@@ -198,14 +198,14 @@ fn random_payload(rng: &mut StdRng) -> Vec<u8> {
 
 fn random_timestamp(rng: &mut StdRng, cfg: &Config) -> i64 {
     let now = cfg.now as i64;
-    match rng.gen_range(0..12) {
-        0 => now - 40 * 86400 + rng.gen_range(0..80 * 86400),
-        1 => now + 31 * 86400 + rng.gen_range(-3..3),
-        2 => now - 31 * 86400 + rng.gen_range(-3..3),
-        3 => now - 43200 + rng.gen_range(-3..3),
-        4 => rng.gen_range(-5..5),
-        5..=6 => now + rng.gen_range(1..35 * 86400),
-        _ => now - rng.gen_range(0..20 * 86400),
+    match rng.random_range(0..12) {
+        0 => now - 40 * 86400 + rng.random_range(0..80 * 86400),
+        1 => now + 31 * 86400 + rng.random_range(-3..3),
+        2 => now - 31 * 86400 + rng.random_range(-3..3),
+        3 => now - 43200 + rng.random_range(-3..3),
+        4 => rng.random_range(-5..5),
+        5..=6 => now + rng.random_range(1..35 * 86400),
+        _ => now - rng.random_range(0..20 * 86400),
     }
 }
 
@@ -224,16 +224,16 @@ fn int_spelling(rng: &mut StdRng, n: i128, odd: Odd) -> Vec<u8> {
     let digits = n.unsigned_abs().to_string();
     let sign = if n < 0 { "-" } else { "" };
     let top = if odd == Odd::Any { 17 } else { 12 };
-    let s = match rng.gen_range(0..top) {
+    let s = match rng.random_range(0..top) {
         0..=3 => plain,
         4 => format!("+{plain}"),
-        5 => format!("{sign}{}{digits}", "0".repeat(rng.gen_range(1..4))),
+        5 => format!("{sign}{}{digits}", "0".repeat(rng.random_range(1..4))),
         6 => format!(" {plain}"),
         7 => format!("{plain}\t\x0b\x0c\r "),
         8 => {
             // an underscore between two digits
             if digits.len() >= 2 {
-                let at = rng.gen_range(1..digits.len());
+                let at = rng.random_range(1..digits.len());
                 format!("{sign}{}_{}", &digits[..at], &digits[at..])
             } else {
                 format!("{sign}0_{digits}")
@@ -264,7 +264,7 @@ fn int_spelling(rng: &mut StdRng, n: i128, odd: Odd) -> Vec<u8> {
 fn length_spelling(rng: &mut StdRng, len: usize, rest_len: usize, odd: Odd) -> Vec<u8> {
     let n = len as i128;
     let top = if odd == Odd::Any { 14 } else { 9 };
-    match rng.gen_range(0..top) {
+    match rng.random_range(0..top) {
         0..=5 => int_spelling(rng, n, odd),
         6..=8 => int_spelling(rng, n - rest_len as i128, odd),
         9 => int_spelling(rng, n + 1, odd),
@@ -280,23 +280,23 @@ fn length_spelling(rng: &mut StdRng, len: usize, rest_len: usize, odd: Odd) -> V
 /// other half let one part (a length, a field, the signature) stray anywhere.
 fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
     // 0..=3 lengths, 4 key version, 5 timestamp, 6 name, 7 value, 8 signature; 9+ none
-    let wild = rng.gen_range(0..24);
+    let wild = rng.random_range(0..24);
     let odd = |part: usize| if wild == part { Odd::Any } else { Odd::Valid };
 
     let versions: Vec<i64> = cfg.keys.iter().map(|(v, _)| *v).collect();
-    let kv: i128 = match (odd(4), rng.gen_range(0..6)) {
+    let kv: i128 = match (odd(4), rng.random_range(0..6)) {
         (Odd::Any, 0) => 12345,
         (Odd::Any, 1) => -1,
         _ => *pick(rng, &versions) as i128,
     };
-    let kv_text: Vec<u8> = match (odd(4), rng.gen_range(0..8)) {
+    let kv_text: Vec<u8> = match (odd(4), rng.random_range(0..8)) {
         (Odd::Any, 0) => b"123456789012345678901234567890".to_vec(),
         (Odd::Any, 1) => b"x".to_vec(),
         (Odd::Any, 2) => b"".to_vec(),
         _ => int_spelling(rng, kv, odd(4)),
     };
     let ts = random_timestamp(rng, cfg) as i128;
-    let ts_text: Vec<u8> = match (odd(5), rng.gen_range(0..10)) {
+    let ts_text: Vec<u8> = match (odd(5), rng.random_range(0..10)) {
         (_, 0) => b"999999999999999999999999999999".to_vec(), // never expires
         (Odd::Any, 1) => b"-999999999999999999999999999999".to_vec(),
         (Odd::Any, 2) => format!("{ts}.5").into_bytes(),
@@ -304,7 +304,7 @@ fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
         (Odd::Any, 4) => b"1e9".to_vec(),
         _ => int_spelling(rng, ts, odd(5)),
     };
-    let name: Vec<u8> = match (odd(6), rng.gen_range(0..5)) {
+    let name: Vec<u8> = match (odd(6), rng.random_range(0..5)) {
         (Odd::Any, 0) => b"other".to_vec(),
         (Odd::Any, 1) => format!(" {}", cfg.name).into_bytes(),
         (Odd::Any, 2) => b"".to_vec(),
@@ -315,11 +315,11 @@ fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
     let value: Vec<u8> = {
         let mut v = b64(&payload);
         // strays Python's b64decode still reads, then ones it may not
-        let choice = if odd(7) == Odd::Any { rng.gen_range(0..14) } else { rng.gen_range(0..8) };
+        let choice = if odd(7) == Odd::Any { rng.random_range(0..14) } else { rng.random_range(0..8) };
         match choice {
             0 => v.extend_from_slice(b"=="),
             1 => {
-                let at = rng.gen_range(0..=v.len());
+                let at = rng.random_range(0..=v.len());
                 v.insert(at, *pick(rng, b"-_ \xff\x00!*\t"));
             }
             2 => v.extend_from_slice(b"QQ=x="),
@@ -331,10 +331,10 @@ fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
             }
             5 => v = b"Q".to_vec(),
             6 => {
-                let at = rng.gen_range(0..=v.len());
+                let at = rng.random_range(0..=v.len());
                 v.insert(at, b'=');
             }
-            7 => v = (0..rng.gen_range(0..12)).map(|_| *pick(rng, b"AQw+/=-_")).collect(),
+            7 => v = (0..rng.random_range(0..12)).map(|_| *pick(rng, b"AQw+/=-_")).collect(),
             8 => v.push(b'|'),
             9 => v.push(b'\n'),
             _ => {}
@@ -361,7 +361,7 @@ fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
     let key: Vec<u8> = i64::try_from(kv).ok().and_then(|v| cfg.key(v)).unwrap_or(&cfg.keys[0].1).to_vec();
     let mut sig = hmac_sha256_hex(&key, &body).into_bytes();
     if odd(8) == Odd::Any {
-        match rng.gen_range(0..5) {
+        match rng.random_range(0..5) {
             0 => sig.make_ascii_uppercase(),
             1 => sig.push(b'\n'),
             2 => sig.truncate(63),
@@ -376,10 +376,10 @@ fn hand_signed_v2(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
 /// A v1 value with odd parts, signed with the right key.
 fn hand_signed_v1(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
     // 0 value, 1 timestamp, 2 name, 3 signature; 4+ none
-    let wild = rng.gen_range(0..7);
+    let wild = rng.random_range(0..7);
     let odd = |part: usize| if wild == part { Odd::Any } else { Odd::Valid };
     let payload = random_payload(rng);
-    let value: Vec<u8> = match (odd(0), rng.gen_range(0..14)) {
+    let value: Vec<u8> = match (odd(0), rng.random_range(0..14)) {
         (_, 0) => b"".to_vec(),
         (_, 1) => b"1".to_vec(),    // "1|..." is read as v1 too
         (_, 2) => b"1000".to_vec(), // so is a number above 999
@@ -391,7 +391,7 @@ fn hand_signed_v1(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
         _ => b64(&payload),
     };
     let ts = random_timestamp(rng, cfg) as i128;
-    let ts_text: Vec<u8> = match (odd(1), rng.gen_range(0..12)) {
+    let ts_text: Vec<u8> = match (odd(1), rng.random_range(0..12)) {
         (_, 0) => format!(" 0{ts}").into_bytes(), // raw text does not start with "0": accepted
         (Odd::Any, 1) => format!("0{ts}").into_bytes(),
         (Odd::Any, 2) => b"999999999999999999999999999999".to_vec(),
@@ -418,44 +418,44 @@ fn hand_signed_v1(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
 fn signed(rng: &mut StdRng, cfg: &Config) -> Vec<u8> {
     let payload = random_payload(rng);
     let ts = random_timestamp(rng, cfg);
-    let name = if rng.gen_range(0..12) == 0 { "other" } else { cfg.name };
+    let name = if rng.random_range(0..12) == 0 { "other" } else { cfg.name };
     let v1_share = if cfg.is_ring() { 0.03 } else { 0.2 };
-    if rng.gen_bool(v1_share) {
+    if rng.random_bool(v1_share) {
         return cookie::sign_v1(&cfg.keys[0].1, name, &payload, ts).into_bytes();
     }
     let (kv, key) = pick(rng, &cfg.keys).clone();
-    let kv = if rng.gen_range(0..15) == 0 { kv + 100 } else { kv };
+    let kv = if rng.random_range(0..15) == 0 { kv + 100 } else { kv };
     cookie::sign_v2(&key, kv, name, &payload, ts).into_bytes()
 }
 
 /// Edits an input a few times: flips, inserts, deletes, truncations, edited numbers.
 fn mutate(rng: &mut StdRng, mut v: Vec<u8>) -> Vec<u8> {
-    for _ in 0..rng.gen_range(1..=3) {
+    for _ in 0..rng.random_range(1..=3) {
         let len = v.len();
-        match rng.gen_range(0..14) {
+        match rng.random_range(0..14) {
             0 if len > 0 => {
-                let at = rng.gen_range(0..len);
+                let at = rng.random_range(0..len);
                 v[at] = *pick(rng, INTERESTING);
             }
             1 if len > 0 => {
-                let at = rng.gen_range(0..len);
-                v[at] ^= 1 << rng.gen_range(0..8);
+                let at = rng.random_range(0..len);
+                v[at] ^= 1 << rng.random_range(0..8);
             }
             2 => {
-                let at = rng.gen_range(0..=len);
+                let at = rng.random_range(0..=len);
                 v.insert(at, *pick(rng, INTERESTING));
             }
             3 if len > 0 => {
-                let at = rng.gen_range(0..len);
-                let n = rng.gen_range(1..=(len - at).min(4));
+                let at = rng.random_range(0..len);
+                let n = rng.random_range(1..=(len - at).min(4));
                 v.drain(at..at + n);
             }
-            4 if len > 0 => v.truncate(rng.gen_range(0..len)),
+            4 if len > 0 => v.truncate(rng.random_range(0..len)),
             5 if len > 1 => {
-                let a = rng.gen_range(0..len);
-                let b = rng.gen_range(a..len);
+                let a = rng.random_range(0..len);
+                let b = rng.random_range(a..len);
                 let piece = v[a..=b].to_vec();
-                let at = rng.gen_range(0..=v.len());
+                let at = rng.random_range(0..=v.len());
                 v.splice(at..at, piece);
             }
             6 => v.make_ascii_uppercase(),
@@ -467,35 +467,35 @@ fn mutate(rng: &mut StdRng, mut v: Vec<u8>) -> Vec<u8> {
                 if !runs.is_empty() {
                     let (a, b) = *pick(rng, &runs);
                     let n: i128 = std::str::from_utf8(&v[a..b]).unwrap().parse().unwrap_or(0);
-                    let new = match rng.gen_range(0..4) {
+                    let new = match rng.random_range(0..4) {
                         0 => int_spelling(rng, n, Odd::Any),
                         1 => int_spelling(rng, -n, Odd::Any),
                         2 => {
-                            let d = rng.gen_range(-2..=2);
+                            let d = rng.random_range(-2..=2);
                             int_spelling(rng, n + d, Odd::Any)
                         }
-                        _ => b"1".repeat(rng.gen_range(19..30)),
+                        _ => b"1".repeat(rng.random_range(19..30)),
                     };
                     v.splice(a..b, new);
                 }
             }
             10 => {
                 const PREFIXES: [&[u8]; 8] = [b"02|", b"3|", b"1|", b"999|", b"1000|", b"12|", b"2|", b""];
-                let prefix: &[u8] = PREFIXES[rng.gen_range(0..PREFIXES.len())];
+                let prefix: &[u8] = PREFIXES[rng.random_range(0..PREFIXES.len())];
                 if v.starts_with(b"2|") {
                     v.splice(0..2, prefix.iter().copied());
                 }
             }
             11 => {
                 // non-UTF-8 junk somewhere
-                let at = rng.gen_range(0..=len);
-                let junk: Vec<u8> = (0..rng.gen_range(1..6)).map(|_| rng.gen_range(0x80..=0xff)).collect();
+                let at = rng.random_range(0..=len);
+                let junk: Vec<u8> = (0..rng.random_range(1..6)).map(|_| rng.random_range(0x80..=0xff)).collect();
                 v.splice(at..at, junk);
             }
             12 => {
                 // swap the key version field for another one
                 if v.starts_with(b"2|1:") && v.len() > 5 {
-                    let new = format!("{}", rng.gen_range(-4..10)).into_bytes();
+                    let new = format!("{}", rng.random_range(-4..10)).into_bytes();
                     let mut out = format!("2|{}:", new.len()).into_bytes();
                     out.extend_from_slice(&new);
                     out.extend_from_slice(&v[5..]);
@@ -532,16 +532,16 @@ fn digit_runs(v: &[u8]) -> Vec<(usize, usize)> {
 }
 
 fn junk(rng: &mut StdRng) -> Vec<u8> {
-    let n = rng.gen_range(0..120);
-    match rng.gen_range(0..5) {
-        0 => (0..n).map(|_| rng.gen()).collect(),
+    let n = rng.random_range(0..120);
+    match rng.random_range(0..5) {
+        0 => (0..n).map(|_| rng.random()).collect(),
         1 => (0..n).map(|_| *pick(rng, INTERESTING)).collect(),
         2 => {
             let mut v = b"2|".to_vec();
             v.extend((0..n).map(|_| *pick(rng, INTERESTING)));
             v
         }
-        3 => format!("{}|", rng.gen_range(0..2000)).into_bytes(),
+        3 => format!("{}|", rng.random_range(0..2000)).into_bytes(),
         _ => Vec::new(),
     }
 }
@@ -596,24 +596,24 @@ fn corpus() -> &'static Corpus {
     CORPUS.get_or_init(|| {
         let seed = match std::env::var("SESSCTL_ORACLE_SEED") {
             Ok(s) => s.trim().parse().expect("SESSCTL_ORACLE_SEED must be a u64"),
-            Err(_) => rand::rngs::OsRng.next_u64(),
+            Err(_) => rand::random::<u64>(),
         };
         eprintln!("cookie oracle corpus seed: {seed} (SESSCTL_ORACLE_SEED={seed} replays it)");
         let mut rng = StdRng::seed_from_u64(seed);
         let configs = configs();
         let mut cases = Vec::with_capacity(CORPUS_SIZE + 16);
         while cases.len() < CORPUS_SIZE {
-            let c = rng.gen_range(0..configs.len());
+            let c = rng.random_range(0..configs.len());
             let cfg = &configs[c];
-            let input = match rng.gen_range(0..100) {
+            let input = match rng.random_range(0..100) {
                 0..=19 => signed(&mut rng, cfg),
                 20..=44 => {
-                    let base = if rng.gen_bool(0.7) { signed(&mut rng, cfg) } else { hand_signed_v2(&mut rng, cfg) };
+                    let base = if rng.random_bool(0.7) { signed(&mut rng, cfg) } else { hand_signed_v2(&mut rng, cfg) };
                     mutate(&mut rng, base)
                 }
                 45..=81 => hand_signed_v2(&mut rng, cfg),
                 // v1 with a key ring is always refused: a few of those are enough
-                82..=93 if !cfg.is_ring() || rng.gen_bool(0.2) => hand_signed_v1(&mut rng, cfg),
+                82..=93 if !cfg.is_ring() || rng.random_bool(0.2) => hand_signed_v1(&mut rng, cfg),
                 82..=93 => hand_signed_v2(&mut rng, cfg),
                 _ => junk(&mut rng),
             };
@@ -772,7 +772,7 @@ fn adversarial_corpus_gets_tornados_answer_from_the_binary() {
 
 #[test]
 fn cookies_signed_by_tornado_verify_in_sessctl_and_vice_versa() {
-    let mut rng = StdRng::seed_from_u64(rand::rngs::OsRng.next_u64());
+    let mut rng = StdRng::seed_from_u64(rand::random::<u64>());
     let configs = configs();
     let names = [
         "session_id",
@@ -794,18 +794,18 @@ fn cookies_signed_by_tornado_verify_in_sessctl_and_vice_versa() {
     for i in 0..400 {
         let cfg_i = i % configs.len();
         let cfg = &configs[cfg_i];
-        let version = if cfg.is_ring() || rng.gen_bool(0.7) { 2 } else { 1 };
+        let version = if cfg.is_ring() || rng.random_bool(0.7) { 2 } else { 1 };
         let kv = cfg.is_ring().then(|| pick(&mut rng, &cfg.keys).0);
         cases.push(Case {
             cfg: cfg_i,
-            name: if rng.gen_bool(0.5) { cfg.name } else { names[rng.gen_range(0..names.len())] },
+            name: if rng.random_bool(0.5) { cfg.name } else { names[rng.random_range(0..names.len())] },
             version,
             kv,
             value: random_payload(&mut rng),
-            ts: match rng.gen_range(0..5) {
-                0 => rng.gen_range(0..4_000_000_000),
+            ts: match rng.random_range(0..5) {
+                0 => rng.random_range(0..4_000_000_000),
                 1 => 10_i64.pow(15),
-                _ => cfg.now as i64 - rng.gen_range(0..40 * 86400),
+                _ => cfg.now as i64 - rng.random_range(0..40 * 86400),
             },
         });
     }
@@ -882,10 +882,10 @@ fn cookies_signed_by_tornado_verify_in_sessctl_and_vice_versa() {
 
 #[test]
 fn python_int_b64decode_and_comparisons_match_cpython() {
-    let mut rng = StdRng::seed_from_u64(rand::rngs::OsRng.next_u64());
+    let mut rng = StdRng::seed_from_u64(rand::random::<u64>());
     let mut ints: Vec<Vec<u8>> = Vec::new();
     for _ in 0..3000 {
-        let n = rng.gen_range(0..10);
+        let n = rng.random_range(0..10);
         ints.push((0..n).map(|_| *pick(&mut rng, b" \t\n\x0b\x0c\r\x1c\x85+-_00123456789a\x00\xff")).collect());
     }
     for total in [4299usize, 4300, 4301] {
@@ -902,25 +902,25 @@ fn python_int_b64decode_and_comparisons_match_cpython() {
     ints.push(b"-9223372036854775809".to_vec());
     let mut b64s: Vec<Vec<u8>> = Vec::new();
     for _ in 0..3000 {
-        let n = rng.gen_range(0..14);
+        let n = rng.random_range(0..14);
         b64s.push((0..n).map(|_| *pick(&mut rng, b"AQBw+/====-_ \n!\xff\x00")).collect());
     }
     let mut cmps: Vec<(String, f64)> = Vec::new();
     for _ in 0..2000 {
-        let i: String = match rng.gen_range(0..4) {
-            0 => rng.gen::<i64>().to_string(),
-            1 => (rng.gen_range(-5..5) + 1_700_000_000i64).to_string(),
-            2 => format!("{}{}", rng.gen_range(1..99), "0".repeat(rng.gen_range(15..30))),
-            _ => format!("-{}", "9".repeat(rng.gen_range(18..25))),
+        let i: String = match rng.random_range(0..4) {
+            0 => rng.random::<i64>().to_string(),
+            1 => (rng.random_range(-5..5) + 1_700_000_000i64).to_string(),
+            2 => format!("{}{}", rng.random_range(1..99), "0".repeat(rng.random_range(15..30))),
+            _ => format!("-{}", "9".repeat(rng.random_range(18..25))),
         };
         let base: f64 = i.parse::<f64>().unwrap();
-        let f = match rng.gen_range(0..6) {
+        let f = match rng.random_range(0..6) {
             0 => base,
-            1 => base + rng.gen_range(-2.0..2.0),
-            2 => f64::from_bits(base.to_bits().wrapping_add(rng.gen_range(0..3)) - 1),
+            1 => base + rng.random_range(-2.0..2.0),
+            2 => f64::from_bits(base.to_bits().wrapping_add(rng.random_range(0..3)) - 1),
             3 => *pick(&mut rng, &[f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 0.0, -0.0]),
-            4 => 1_700_000_000.25 - rng.gen_range(0.0..1e7),
-            _ => rng.gen::<f64>() * 1e30 - 5e29,
+            4 => 1_700_000_000.25 - rng.random_range(0.0..1e7),
+            _ => rng.random::<f64>() * 1e30 - 5e29,
         };
         cmps.push((i, f));
     }

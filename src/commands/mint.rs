@@ -4,7 +4,6 @@ use std::io::{self, Write};
 
 use anyhow::Context;
 use base64::Engine;
-use rand::RngCore;
 use serde::Serialize;
 
 use crate::cli::{MintArgs, MintFormat, OutputFormat};
@@ -29,10 +28,11 @@ struct Minted {
 
 /// A new session id as `secrets.token_urlsafe(32)` makes it: 32 bytes from the OS CSPRNG,
 /// URL-safe base64 without padding (43 characters).
-pub fn new_session_id() -> String {
+pub fn new_session_id() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the operating system's random generator failed ({e}); no session was minted"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
@@ -54,7 +54,7 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Interrupted);
         }
         let n = left.min(BATCH as u64) as usize;
-        let mut ids: Vec<String> = (0..n).map(|_| new_session_id()).collect();
+        let mut ids: Vec<String> = (0..n).map(|_| new_session_id()).collect::<anyhow::Result<_>>()?;
         if let Some(store) = &store {
             // SET NX: a key that already exists (a 2^-256 event) is never overwritten; draw again.
             loop {
@@ -64,7 +64,7 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
                 let mut retry = false;
                 for (id, ok) in ids.iter_mut().zip(&created) {
                     if !ok {
-                        *id = new_session_id();
+                        *id = new_session_id()?;
                         retry = true;
                     }
                 }
@@ -153,8 +153,8 @@ mod tests {
 
     #[test]
     fn session_ids_look_like_token_urlsafe_32() {
-        let a = new_session_id();
-        let b = new_session_id();
+        let a = new_session_id().unwrap();
+        let b = new_session_id().unwrap();
         assert_eq!(a.len(), 43);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);

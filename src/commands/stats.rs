@@ -235,19 +235,19 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::{Rng, SeedableRng};
+    use rand::{RngExt, SeedableRng};
 
     /// UserCounts agrees with a plain HashMap and a full sort, for any top size.
     #[test]
     fn user_counts_match_a_plain_map() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         for round in 0..50 {
-            let users = rng.gen_range(1..400);
+            let users = rng.random_range(1..400);
             let mut counts = UserCounts::default();
             let mut plain: std::collections::HashMap<Vec<u8>, u64> = Default::default();
-            for _ in 0..rng.gen_range(0..3000) {
+            for _ in 0..rng.random_range(0..3000) {
                 // Skewed, so there are both ties and clear leaders; some empty and binary ids.
-                let u = rng.gen_range(0..users) * rng.gen_range(0..users) / users;
+                let u = rng.random_range(0..users) * rng.random_range(0..users) / users;
                 let user = if u % 17 == 0 { vec![0xff, u as u8] } else { format!("user{u}").into_bytes() };
                 let user = if u == 1 { Vec::new() } else { user };
                 counts.add(&user);

@@ -102,34 +102,11 @@ pub fn format_version(value: &[u8]) -> FormatVersion {
     }
 }
 
-/// Lowercase hex, as Python's `hexdigest()`.
-#[inline]
-pub(crate) fn hex_lower(bytes: &[u8], out: &mut [u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for (i, &b) in bytes.iter().enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 15)];
-    }
-}
-
-/// `hmac.compare_digest`: constant time for equal lengths (every byte is looked at, no early
-/// exit; the accumulated difference goes through `subtle` once).
+/// `hmac.compare_digest`: constant time for equal lengths (`subtle` looks at every byte, with
+/// no early exit); different lengths are unequal at once, as in Python.
 #[inline]
 fn digest_eq(passed: &[u8], expected: &[u8]) -> bool {
-    if passed.len() != expected.len() {
-        return false;
-    }
-    let mut diff = 0u64;
-    let (p_words, e_words) = (passed.chunks_exact(8), expected.chunks_exact(8));
-    let (p_tail, e_tail) = (p_words.remainder(), e_words.remainder());
-    for (p, e) in p_words.zip(e_words) {
-        let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().expect("8 bytes"));
-        diff |= word(p) ^ word(e);
-    }
-    for (p, e) in p_tail.iter().zip(e_tail) {
-        diff |= u64::from(p ^ e);
-    }
-    bool::from(diff.ct_eq(&0))
+    passed.len() == expected.len() && bool::from(passed.ct_eq(expected))
 }
 
 /// Shortens attacker-controlled text before it goes into an error message.

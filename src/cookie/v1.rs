@@ -2,7 +2,7 @@
 //! timestamp)>`, read as Tornado's `_decode_signed_value_v1` reads it.
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 pub(crate) type HmacSha1 = Hmac<Sha1>;
@@ -10,11 +10,11 @@ pub(crate) type HmacSha1 = Hmac<Sha1>;
 /// `value.split(b"|")` when it gives exactly three parts.
 #[inline]
 pub(crate) fn split(value: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
-    let first = value.iter().position(|&b| b == b'|')?;
+    let first = memchr::memchr(b'|', value)?;
     let rest = &value[first + 1..];
-    let second = rest.iter().position(|&b| b == b'|')?;
+    let second = memchr::memchr(b'|', rest)?;
     let sig = &rest[second + 1..];
-    if sig.contains(&b'|') {
+    if memchr::memchr(b'|', sig).is_some() {
         return None;
     }
     Some((&value[..first], &rest[..second], sig))
@@ -23,7 +23,7 @@ pub(crate) fn split(value: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
 /// An HMAC-SHA1 state keyed with `secret` that has already absorbed `name` (the first part of
 /// every v1 signature).
 pub(crate) fn keyed_with_name(secret: &[u8], name: &[u8]) -> HmacSha1 {
-    let mut mac = <HmacSha1 as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    let mut mac = <HmacSha1 as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(name);
     mac
 }
@@ -36,7 +36,7 @@ pub(crate) fn signature_hex(keyed: &HmacSha1, value_part: &[u8], timestamp: &[u8
     mac.update(timestamp);
     let digest = mac.finalize().into_bytes();
     let mut out = [0u8; 40];
-    super::hex_lower(&digest, &mut out);
+    hex::encode_to_slice(digest, &mut out).expect("the output holds two hex digits per byte");
     out
 }
 

@@ -5,7 +5,7 @@
 
 use super::pyparse::{parse_int, py_slice, PyInt};
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
@@ -26,7 +26,7 @@ pub(crate) struct Fields<'a> {
 /// `rest[:n]` is the field and `rest[n:n+1]` must be `|`.
 #[inline]
 fn consume_field(s: &[u8]) -> Result<(&[u8], &[u8]), &'static str> {
-    let (length, rest) = match memchr(b':', s) {
+    let (length, rest) = match memchr::memchr(b':', s) {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => (s, &s[s.len()..]),
     };
@@ -36,11 +36,6 @@ fn consume_field(s: &[u8]) -> Result<(&[u8], &[u8]), &'static str> {
         return Err("a field is not followed by '|' where its length says");
     }
     Ok((field, py_slice(rest, Some(n + 1), None)))
-}
-
-#[inline]
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 /// `_decode_fields_v2(value)` plus the `signed_string` Tornado computes right after.
@@ -64,12 +59,12 @@ pub(crate) fn signature_hex(keyed: &HmacSha256, signed: &[u8]) -> [u8; 64] {
     mac.update(signed);
     let digest = mac.finalize().into_bytes();
     let mut out = [0u8; 64];
-    super::hex_lower(&digest, &mut out);
+    hex::encode_to_slice(digest, &mut out).expect("the output holds two hex digits per byte");
     out
 }
 
 pub(crate) fn keyed(secret: &[u8]) -> HmacSha256 {
-    <HmacSha256 as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length")
+    <HmacSha256 as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length")
 }
 
 /// `create_signed_value(secret, name, value, version=2, key_version=key_version)`.
