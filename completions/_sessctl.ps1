@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete sessions: by id or cookie, every session of some users, or all')
             [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Delete old sessions and handle keys without expiry (for cron)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count sessions, users, keys without TTL and odd keys')
+            [CompletionResult]::new('gen-secret', 'gen-secret', [CompletionResultType]::ParameterValue, 'Print a new strong cookie secret, or the key ring with a new version added')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the roff man page')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -223,6 +224,29 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sessctl;gen-secret' {
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'PEM file of CA certificates that signed the server''s certificate (rediss://)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'File holding the cookie secret (one trailing newline removed)')
+            [CompletionResult]::new('--key-version', '--key-version', [CompletionResultType]::ParameterName, 'Key version to sign with when the secret is a key ring [default: highest in the ring]')
+            [CompletionResult]::new('--cookie-name', '--cookie-name', [CompletionResultType]::ParameterName, 'Cookie name (it is part of the signature)')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Redis key prefix')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (prometheus: stats only)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (prometheus: stats only)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'The app''s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection or a reply before giving up')
+            [CompletionResult]::new('--scan-count', '--scan-count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint (keys per SCAN call)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in tables: auto, always, never (NO_COLOR is honoured)')
+            [CompletionResult]::new('--ring', '--ring', [CompletionResultType]::ParameterName, 'Print the configured secret (one secret or a key ring) as a key ring with a new secret added under the next version')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sessctl;completions' {
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
             [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
@@ -273,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete sessions: by id or cookie, every session of some users, or all')
             [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Delete old sessions and handle keys without expiry (for cron)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count sessions, users, keys without TTL and odd keys')
+            [CompletionResult]::new('gen-secret', 'gen-secret', [CompletionResultType]::ParameterValue, 'Print a new strong cookie secret, or the key ring with a new version added')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the roff man page')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -297,6 +322,9 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             break
         }
         'sessctl;help;stats' {
+            break
+        }
+        'sessctl;help;gen-secret' {
             break
         }
         'sessctl;help;completions' {

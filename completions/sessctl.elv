@@ -45,6 +45,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand revoke 'Delete sessions: by id or cookie, every session of some users, or all'
             cand cleanup 'Delete old sessions and handle keys without expiry (for cron)'
             cand stats 'Count sessions, users, keys without TTL and odd keys'
+            cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand completions 'Print shell completions'
             cand man 'Print the roff man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -212,6 +213,28 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sessctl;gen-secret'= {
+            cand --bytes 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)'
+            cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
+            cand --redis-url 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
+            cand --tls-ca 'PEM file of CA certificates that signed the server''s certificate (rediss://)'
+            cand --secret-file 'File holding the cookie secret (one trailing newline removed)'
+            cand --key-version 'Key version to sign with when the secret is a key ring [default: highest in the ring]'
+            cand --cookie-name 'Cookie name (it is part of the signature)'
+            cand --prefix 'Redis key prefix'
+            cand -o 'Output format (prometheus: stats only)'
+            cand --output 'Output format (prometheus: stats only)'
+            cand --ttl 'The app''s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL'
+            cand --timeout 'How long to wait for a connection or a reply before giving up'
+            cand --scan-count 'SCAN COUNT hint (keys per SCAN call)'
+            cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured)'
+            cand --ring 'Print the configured secret (one secret or a key ring) as a key ring with a new secret added under the next version'
+            cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
+            cand -q 'No progress bars or informational messages on stderr'
+            cand --quiet 'No progress bars or informational messages on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sessctl;completions'= {
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
             cand --redis-url 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -260,6 +283,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand revoke 'Delete sessions: by id or cookie, every session of some users, or all'
             cand cleanup 'Delete old sessions and handle keys without expiry (for cron)'
             cand stats 'Count sessions, users, keys without TTL and odd keys'
+            cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand completions 'Print shell completions'
             cand man 'Print the roff man page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -277,6 +301,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         &'sessctl;help;cleanup'= {
         }
         &'sessctl;help;stats'= {
+        }
+        &'sessctl;help;gen-secret'= {
         }
         &'sessctl;help;completions'= {
         }

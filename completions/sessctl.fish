@@ -51,6 +51,7 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "list" -d 'Stream th
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "man" -d 'Print the roff man page'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -214,6 +215,27 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l prefix -d 'Redis key prefix' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+json\t''
+csv\t''
+prometheus\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ring -d 'Print the configured secret (one secret or a key ring) as a key ring with a new secret added under the next version'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
@@ -252,13 +274,14 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "man" -d 'Print the roff man page'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "man" -d 'Print the roff man page'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

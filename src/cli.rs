@@ -107,6 +107,8 @@ pub enum Command {
     Cleanup(CleanupArgs),
     /// Count sessions, users, keys without TTL and odd keys
     Stats(StatsArgs),
+    /// Print a new strong cookie secret, or the key ring with a new version added
+    GenSecret(GenSecretArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the roff man page
@@ -256,6 +258,18 @@ pub struct StatsArgs {
     /// How many top users (by session count) to show
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct GenSecretArgs {
+    /// Print the configured secret (one secret or a key ring) as a key ring with a new
+    /// secret added under the next version
+    #[arg(long)]
+    pub ring: bool,
+
+    /// Random bytes in the new secret (from the OS generator; printed URL-safe base64)
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(32..=1024))]
+    pub bytes: u16,
 }
 
 #[derive(Debug, Args)]

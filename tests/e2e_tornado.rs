@@ -573,3 +573,75 @@ fn the_packages_logout_leaves_the_session_alive_and_sessctl_revoke_ends_it() {
     // The app itself is still healthy.
     assert_eq!(app.request("GET", "/health", None, None).status, 200);
 }
+
+/// The rotation runbook (docs/rotation.md) step by step against the real app: `gen-secret
+/// --ring` turns the app's single secret into a ring with a new version; the app deployed
+/// with that ring and `key_version` accepts cookies minted with the new version and still
+/// accepts the old ones; once the old version is dropped, its cookies are refused by the app
+/// and reported by `verify` as `unknown_key_version` (exit 3).
+#[test]
+fn a_secret_rotation_with_gen_secret_ring_keeps_old_cookies_until_their_version_is_dropped() {
+    let redis = RedisServer::start();
+    let old_secret = "the app's secret before the rotation, 41 b";
+
+    // Before: one secret. A login made by the app and a session minted by sessctl.
+    let app = App::start(&redis, old_secret, None);
+    let before = app.login("alice");
+    let ran = run(&redis, old_secret, &["mint", "--user", "bob", "--format", "cookie"]);
+    ran.expect_code(0);
+    let minted_before = ran.text().trim().to_string();
+    assert!(minted_before.contains("2|1:0|"), "a single secret signs as key version 0: {minted_before}");
+    app.assert_logged_in_as(&minted_before, "bob");
+    drop(app);
+
+    // 1. Add a version.
+    let ran = run(&redis, old_secret, &["gen-secret", "--ring"]);
+    ran.expect_code(0);
+    let ring_text = ran.text().trim().to_string();
+    let ring: serde_json::Map<String, Value> = serde_json::from_str(&ring_text).unwrap();
+    assert_eq!(ring.keys().cloned().collect::<Vec<_>>(), ["0", "1"], "{}", ran.context());
+    assert_eq!(ring["0"], old_secret);
+    let new_secret = ring["1"].as_str().unwrap();
+    assert!(new_secret.len() >= 43, "{new_secret}");
+    assert!(new_secret.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'), "{new_secret}");
+    assert!(!ran.stderr.contains(new_secret) && !ran.stderr.contains(old_secret), "stderr names no secret");
+    assert!(ran.stderr.contains("key_version = 1"), "{}", ran.context());
+
+    // 2. Deploy: the app gets the ring and key_version 1.
+    let app = App::start(&redis, &ring_text, Some(1));
+    // New cookies, minted by sessctl with the ring, carry version 1 and are accepted.
+    let ran = run(&redis, &ring_text, &["mint", "--user", "carol", "--format", "cookie"]);
+    ran.expect_code(0);
+    let minted_after = ran.text().trim().to_string();
+    assert!(minted_after.contains("2|1:1|"), "signed with the new version: {minted_after}");
+    app.assert_logged_in_as(&minted_after, "carol");
+    // The app's own new logins carry version 1 and verify with the ring.
+    let after = app.login("dave");
+    assert!(after.pair.contains("2|1:1|"), "{}", after.pair);
+    let ran = run(&redis, &ring_text, &["verify", "-o", "json", &after.set_cookie_line]);
+    ran.expect_code(0);
+    assert_eq!(ran.one_json()["key_version"], 1, "{}", ran.context());
+    // Cookies signed before the rotation still work, in the app and in verify.
+    app.assert_logged_in_as(&before.pair, "alice");
+    app.assert_logged_in_as(&minted_before, "bob");
+    let ran = run(&redis, &ring_text, &["verify", "-o", "json", &before.pair]);
+    ran.expect_code(0);
+    assert_eq!(ran.one_json()["key_version"], 0, "{}", ran.context());
+    drop(app);
+
+    // 3. After the wait (or a revoke), drop version 0.
+    let dropped = format!(r#"{{"1":{}}}"#, Value::String(new_secret.to_string()));
+    let app = App::start(&redis, &dropped, Some(1));
+    app.assert_sent_to_login(&before.pair);
+    app.assert_sent_to_login(&minted_before);
+    app.assert_logged_in_as(&minted_after, "carol");
+    app.assert_logged_in_as(&after.pair, "dave");
+    let ran = run(&redis, &dropped, &["verify", "-o", "json", &before.pair]);
+    ran.expect_code(3);
+    let record = ran.one_json();
+    assert_eq!(record["status"], "unknown_key_version", "{}", ran.context());
+    assert_eq!(record["valid"], Value::Bool(false));
+    assert_eq!(str_field(&record, "reason"), "key version 0 is not in the key ring");
+    let ran = run(&redis, &dropped, &["verify", &minted_after]);
+    ran.expect_code(0);
+}

@@ -2,6 +2,7 @@
 
 mod cleanup;
 mod decode;
+mod gen_secret;
 mod list;
 mod mint;
 mod revoke;
@@ -98,6 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Revoke(args) => revoke::run(&settings, &args),
         Command::Cleanup(args) => cleanup::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
+        Command::GenSecret(args) => gen_secret::run(&settings, &args),
         Command::Completions(args) => {
             let mut cmd = crate::cli::command();
             let mut out = io::stdout().lock();

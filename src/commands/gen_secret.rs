@@ -1,0 +1,110 @@
+//! `sessctl gen-secret`: a new strong cookie secret, or the configured secret as a key ring
+//! with a new secret under the next version (the first step of a rotation, docs/rotation.md).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use base64::Engine;
+use rand::RngCore;
+
+use crate::cli::{GenSecretArgs, OutputFormat};
+use crate::config::Settings;
+use crate::error::{usage, Outcome};
+use crate::secret::KeyRing;
+
+pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome> {
+    if matches!(settings.output, OutputFormat::Csv | OutputFormat::Prometheus) {
+        return Err(usage("gen-secret prints a secret or a JSON key ring; use -o table or -o json"));
+    }
+    let fresh = new_secret(usize::from(args.bytes));
+    let mut out = io::stdout().lock();
+    if !args.ring {
+        match settings.output {
+            OutputFormat::Json => writeln!(out, "{}", serde_json::json!({ "secret": fresh }))?,
+            _ => writeln!(out, "{fresh}")?,
+        }
+        out.flush()?;
+        return Ok(Outcome::Success);
+    }
+    let current = settings.secret()?;
+    let (ring, version) = with_new_version(&current, fresh)?;
+    writeln!(out, "{ring}")?;
+    out.flush()?;
+    if !settings.quiet {
+        eprintln!(
+            "sessctl: added key version {version}; give the app this ring as cookie_secret (versions as integers) with key_version = {version}, and sessctl the same ring (see docs/rotation.md). The output holds every secret of the ring: keep it in a file only the app can read."
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give
+/// 43 characters, as Python's `secrets.token_urlsafe(32)`).
+pub fn new_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&buf)
+}
+
+/// The ring as JSON (versions in numeric order) with `fresh` added under the next version,
+/// and that version. A single secret becomes version 0: Tornado writes key version 0 into
+/// every cookie it signs with a single secret, so those cookies keep verifying.
+pub fn with_new_version(current: &KeyRing, fresh: String) -> anyhow::Result<(String, i64)> {
+    let mut versions: BTreeMap<i64, String> = BTreeMap::new();
+    let existing: Vec<(i64, &crate::secret::Secret)> = match current {
+        KeyRing::Single(secret) => vec![(0, secret)],
+        KeyRing::Versions(map) => map.iter().map(|(v, s)| (*v, s)).collect(),
+    };
+    for (version, secret) in existing {
+        let text = std::str::from_utf8(secret.expose()).map_err(|_| {
+            usage(format!(
+                "the configured secret (key version {version}) is not UTF-8 text, so it cannot go into a JSON key ring; rotate to a new secret from `sessctl gen-secret` instead"
+            ))
+        })?;
+        versions.insert(version, text.to_string());
+    }
+    let highest = versions.keys().next_back().copied().unwrap_or(-1);
+    let next = highest.checked_add(1).ok_or_else(|| usage("the key ring's highest version cannot be raised"))?;
+    versions.insert(next, fresh);
+    let body: Vec<String> =
+        versions.iter().map(|(v, s)| format!("\"{v}\":{}", serde_json::Value::String(s.clone()))).collect();
+    Ok((format!("{{{}}}", body.join(",")), next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_secrets_are_url_safe_and_long_enough() {
+        let a = new_secret(32);
+        assert_eq!(a.len(), 43);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'), "{a}");
+        assert_ne!(a, new_secret(32));
+        assert_eq!(new_secret(64).len(), 86);
+    }
+
+    #[test]
+    fn a_single_secret_becomes_version_0_and_the_new_one_version_1() {
+        let (ring, v) = with_new_version(&KeyRing::parse(b"old").unwrap(), "new".into()).unwrap();
+        assert_eq!((ring.as_str(), v), (r#"{"0":"old","1":"new"}"#, 1));
+    }
+
+    #[test]
+    fn a_ring_gets_the_next_version_after_its_highest_in_numeric_order() {
+        let current = KeyRing::parse(br#"{"2": "b", "10": "c\"q", "9": "a"}"#).unwrap();
+        let (ring, v) = with_new_version(&current, "d".into()).unwrap();
+        assert_eq!(v, 11);
+        assert_eq!(ring, r#"{"2":"b","9":"a","10":"c\"q","11":"d"}"#);
+        // It reads back as the same ring plus the new version.
+        let back = KeyRing::parse(ring.as_bytes()).unwrap();
+        assert_eq!(back.get(10).unwrap().expose(), b"c\"q");
+        assert_eq!(back.signing_key(None).unwrap().0, 11);
+    }
+
+    #[test]
+    fn a_secret_that_is_not_utf8_cannot_go_into_json() {
+        let current = KeyRing::parse(b"\xff\xfe").unwrap();
+        assert!(with_new_version(&current, "x".into()).is_err());
+    }
+}
