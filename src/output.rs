@@ -89,7 +89,7 @@ impl<W: Write> RecordWriter<W> {
                 });
                 csv.write_record(record.cells()).map_err(io::Error::other)?;
                 // Hand the encoded rows on every 256 records: the csv writer only appends.
-                if self.rows % 256 == 0 {
+                if self.rows.is_multiple_of(256) {
                     self.drain_csv()?;
                 }
                 Ok(())

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use base64::Engine;
-use rand::RngCore;
 
 use crate::cli::{GenSecretArgs, OutputFormat};
 use crate::config::Settings;
@@ -16,7 +15,7 @@ pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome>
     if matches!(settings.output, OutputFormat::Csv | OutputFormat::Prometheus) {
         return Err(usage("gen-secret prints a secret or a JSON key ring; use -o table or -o json"));
     }
-    let fresh = new_secret(usize::from(args.bytes));
+    let fresh = new_secret(usize::from(args.bytes))?;
     let mut out = io::stdout().lock();
     if !args.ring {
         match settings.output {
@@ -40,10 +39,11 @@ pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome>
 
 /// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give
 /// 43 characters, as Python's `secrets.token_urlsafe(32)`).
-pub fn new_secret(bytes: usize) -> String {
+pub fn new_secret(bytes: usize) -> anyhow::Result<String> {
     let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&buf)
+    getrandom::fill(&mut buf)
+        .map_err(|e| anyhow::anyhow!("the operating system's random generator failed ({e}); no secret was made"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&buf))
 }
 
 /// The ring as JSON (versions in numeric order) with `fresh` added under the next version,
@@ -77,11 +77,11 @@ mod tests {
 
     #[test]
     fn new_secrets_are_url_safe_and_long_enough() {
-        let a = new_secret(32);
+        let a = new_secret(32).unwrap();
         assert_eq!(a.len(), 43);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'), "{a}");
-        assert_ne!(a, new_secret(32));
-        assert_eq!(new_secret(64).len(), 86);
+        assert_ne!(a, new_secret(32).unwrap());
+        assert_eq!(new_secret(64).unwrap().len(), 86);
     }
 
     #[test]
