@@ -673,7 +673,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__man)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help mint verify decode list revoke cleanup stats gen-secret completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

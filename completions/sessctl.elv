@@ -47,7 +47,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand stats 'Count sessions, users, keys without TTL and odd keys'
             cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand completions 'Print shell completions'
-            cand man 'Print the roff man page'
+            cand man 'Print a roff man page: sessctl''s, or a command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sessctl;mint'= {
@@ -95,8 +95,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;decode'= {
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -116,8 +116,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;list'= {
             cand --user 'Only sessions of this user (repeatable)'
@@ -139,8 +139,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;revoke'= {
             cand --user 'Revoke every session of this user (repeatable; one scan for all)'
@@ -166,8 +166,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;cleanup'= {
             cand --max-age 'Delete sessions older than this (age = --ttl minus remaining TTL)'
@@ -210,8 +210,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;gen-secret'= {
             cand --bytes 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)'
@@ -232,8 +232,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;completions'= {
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -252,8 +252,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;man'= {
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -272,8 +272,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
             cand -q 'No progress bars or informational messages on stderr'
             cand --quiet 'No progress bars or informational messages on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;help'= {
             cand mint 'Create sessions as tornado-auth-sessions does and print their signed cookies'
@@ -285,7 +285,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand stats 'Count sessions, users, keys without TTL and odd keys'
             cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand completions 'Print shell completions'
-            cand man 'Print the roff man page'
+            cand man 'Print a roff man page: sessctl''s, or a command''s'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sessctl;help;mint'= {

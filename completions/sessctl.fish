@@ -53,7 +53,7 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "cleanup" -d 'Delete
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "completions" -d 'Print shell completions'
-complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "man" -d 'Print the roff man page'
+complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l user -d 'User id to store in the session' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l count -d 'How many sessions to mint (one line each)' -r
@@ -103,7 +103,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l raw -d 'Take 
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l offline -d 'Check signatures only; do not look sessions up in Redis'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
@@ -123,7 +123,7 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l raw -d 'Take the input as the exact signed value (no unquoting or header parsing)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l user -d 'Only sessions of this user (repeatable)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l limit -d 'Stop after N sessions' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
@@ -145,7 +145,7 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l count -d 'Print only the number of sessions'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l user -d 'Revoke every session of this user (repeatable; one scan for all)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: RFC 3339, or a duration meaning that long ago' -r
@@ -170,7 +170,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l dry-run -d 'C
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l max-age -d 'Delete sessions older than this (age = --ttl minus remaining TTL)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l no-ttl -d 'What to do with session keys that have no expiry' -r -f -a "report\t'Count keys without expiry'
 fix\t'Give them the session TTL (--ttl)'
@@ -214,7 +214,7 @@ always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
@@ -235,7 +235,7 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ring -d 'Print the configured secret (one secret or a key ring) as a key ring with a new secret added under the next version'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
@@ -254,7 +254,7 @@ always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
@@ -273,7 +273,7 @@ always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr'
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
@@ -283,5 +283,5 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_see
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "man" -d 'Print the roff man page'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

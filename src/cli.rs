@@ -18,8 +18,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Settings every command shares.
+/// Settings every command shares (shown under "Global options", after a command's own).
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock;
     /// repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL]
@@ -111,8 +112,8 @@ pub enum Command {
     GenSecret(GenSecretArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
-    /// Print the roff man page
-    Man,
+    /// Print a roff man page: sessctl's, or a command's
+    Man(ManArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -279,14 +280,26 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// The commands that have a man page of their own (`sessctl man COMMAND`).
+pub const MAN_PAGES: &[&str] =
+    &["mint", "verify", "decode", "list", "revoke", "cleanup", "stats", "gen-secret", "completions", "man"];
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print [default: sessctl's own page]
+    #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(MAN_PAGES))]
+    pub command: Option<String>,
+}
+
 /// A duration as humantime reads it (`7d`, `36h`, `90m`).
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(text.trim()).map_err(|e| format!("{e} (examples: 7d, 36h, 90m, 30s)"))
 }
 
-/// The clap command, for completions, the man page and tests.
+/// The clap command, for parsing, completions, the man pages and tests: the derived one
+/// with the long help's examples, environment and exit statuses (see `help`).
 pub fn command() -> clap::Command {
-    Cli::command()
+    crate::help::decorate(Cli::command())
 }
 
 #[cfg(test)]
@@ -294,5 +307,11 @@ mod tests {
     #[test]
     fn verify_app() {
         super::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_a_man_page_name() {
+        let names = crate::help::page_commands(&super::command());
+        assert_eq!(names, super::MAN_PAGES, "update cli::MAN_PAGES");
     }
 }

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod cookie;
 pub mod error;
+pub mod help;
 pub mod output;
 pub mod secret;
 pub mod store;

@@ -19,19 +19,10 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         clap_complete::generate(shell, &mut sessctl::cli::command(), "sessctl", &mut buf);
         files.push((root.join("completions").join(name), buf));
     }
-    let mut man = Vec::new();
-    clap_mangen::Man::new(sessctl::cli::command()).render(&mut man).unwrap();
-    files.push((root.join("man").join("sessctl.1"), man));
-    // One page per subcommand (`man sessctl-revoke`), as git and cargo ship them. `build`
-    // copies the global flags into each subcommand, so every page lists all it accepts.
-    let mut root_cmd = sessctl::cli::command();
-    root_cmd.build();
-    for sub in root_cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("sessctl-{}", sub.get_name());
-        let mut page = Vec::new();
-        let sub = sub.clone().bin_name(format!("sessctl {}", sub.get_name()));
-        clap_mangen::Man::new(sub).title(name.clone()).render(&mut page).unwrap();
-        files.push((root.join("man").join(format!("{name}.1")), page));
+    // The top page and one page per subcommand (`man sessctl-revoke`), as git and cargo ship
+    // them, built by the code `sessctl man [COMMAND]` runs.
+    for (name, page) in sessctl::help::man_pages() {
+        files.push((root.join("man").join(name), page));
     }
     files
 }
@@ -60,9 +51,18 @@ fn the_binary_prints_the_same_completions_and_man_page() {
     let out = std::process::Command::new(bin).args(["completions", "bash"]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(out.stdout, generated()[0].1);
-    let out = std::process::Command::new(bin).arg("man").output().unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with(".ie"), "not roff");
+    let pages = generated();
+    for (args, file) in
+        [(&["man"][..], "sessctl.1"), (&["man", "revoke"], "sessctl-revoke.1"), (&["man", "man"], "sessctl-man.1")]
+    {
+        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let (_, page) = pages.iter().find(|(p, _)| p.ends_with(file)).unwrap();
+        assert_eq!(&out.stdout, page, "sessctl {args:?} prints man/{file}");
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with(".ie"), "not roff");
+    }
+    let out = std::process::Command::new(bin).args(["man", "nonsense"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

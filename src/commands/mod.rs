@@ -14,7 +14,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use anyhow::Context;
-use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
@@ -26,7 +25,11 @@ pub static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Parses the command line, runs the command, maps the result to an exit status.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = crate::cli::command().try_get_matches().and_then(|matches| {
+        use clap::FromArgMatches;
+        Cli::from_arg_matches(&matches)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -107,9 +110,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             out.flush()?;
             Ok(Outcome::Success)
         }
-        Command::Man => {
+        Command::Man(args) => {
+            let name = args.command.as_deref().unwrap_or("");
+            let page = crate::help::man_page(name)
+                .ok_or_else(|| error::usage(format!("no man page for {name:?}; see `sessctl man --help`")))?;
             let mut out = io::stdout().lock();
-            clap_mangen::Man::new(crate::cli::command()).render(&mut out)?;
+            out.write_all(&page)?;
             out.flush()?;
             Ok(Outcome::Success)
         }

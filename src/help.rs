@@ -1,0 +1,328 @@
+//! Help that helps: the examples, environment variables and exit statuses that `--help` (long
+//! help) and the man pages carry, and the man pages themselves (`sessctl man [COMMAND]`, and
+//! the generated copies in `man/`).
+//!
+//! `-h` stays short (a command's own options, then the shared ones under "Global options");
+//! `--help` adds the sections below. The man pages are built from the same text, so the two
+//! never disagree.
+
+use std::fmt::Write as _;
+
+use clap::Command;
+use roff::{bold, italic, roman, Roff};
+
+use crate::error::exit;
+
+/// An example: what it does, then the command line.
+pub type Example = (&'static str, &'static str);
+
+/// The examples of a page (`""`: the top page).
+pub fn examples(command: &str) -> &'static [Example] {
+    match command {
+        "" => &[
+            ("Mint a session for user 42 in the local Redis and print its signed cookie", "sessctl mint --user 42"),
+            ("Is this cookie valid, and is its session still in Redis?", "sessctl verify 'session_id=\"2|1:0|…\"'"),
+            ("Log user 42 out everywhere", "sessctl revoke --user 42"),
+            ("Count sessions, users and odd keys", "sessctl stats"),
+            ("Print a new strong cookie secret", "sessctl gen-secret"),
+            ("Read the manual page of a command", "sessctl man revoke | man -l -"),
+        ],
+        "mint" => &[
+            ("A session for user 42; prints the bare signed value", "sessctl mint --user 42"),
+            ("The Set-Cookie line exactly as Tornado writes it", "sessctl mint --user 42 --format header"),
+            (
+                "1,000 sessions for a load test, one JSON object each",
+                "sessctl mint --user loadtest --count 1000 -o json > sessions.jsonl",
+            ),
+            (
+                "Only sign (nothing stored), with key version 0 of the ring",
+                "sessctl mint --user 42 --no-store --key-version 0",
+            ),
+        ],
+        "verify" => &[
+            (
+                "Check one cookie: signature (Tornado's rules), then its session in Redis",
+                "sessctl verify 'session_id=\"2|1:0|…\"'",
+            ),
+            (
+                "A whole Cookie: header works too; only the configured cookie is read",
+                "sessctl verify 'Cookie: theme=dark; session_id=\"2|1:0|…\"'",
+            ),
+            (
+                "Many cookies, one per line on stdin, signatures only, JSON Lines out",
+                "sessctl verify --offline -o json < cookies.txt",
+            ),
+            ("The app's own age limit", "sessctl verify --max-age-days 7 '2|1:0|…'"),
+        ],
+        "decode" => &[
+            ("The fields of a signed value, without the secret (unverified)", "sessctl decode '2|1:0|…'"),
+            ("From a file, as JSON", "sessctl decode -o json - < cookie.txt"),
+        ],
+        "list" => &[
+            ("Every session of user 42", "sessctl list --user 42"),
+            ("How many sessions there are", "sessctl list --count"),
+            ("The first 100 sessions as CSV", "sessctl list --limit 100 -o csv > sample.csv"),
+        ],
+        "revoke" => &[
+            ("Every session of users 42 and 43 (one scan for both)", "sessctl revoke --user 42 --user 43"),
+            (
+                "One session by id; ids may start with '-', so put them after --",
+                "sessctl revoke -- -xm1uQ9pV3ZrT0bA8sLcKd2EoWfYgHhJiNnMmOoPpQqR",
+            ),
+            (
+                "The users listed in a file, without a prompt (cron, scripts)",
+                "sessctl revoke --users-file leavers.txt --yes",
+            ),
+            (
+                "How many sessions were issued before an incident (nothing deleted)",
+                "sessctl revoke --all --issued-before 2026-11-01T00:00:00Z --dry-run",
+            ),
+        ],
+        "cleanup" => &[
+            (
+                "What a cleanup would delete and fix (nothing changed)",
+                "sessctl cleanup --max-age 3d --no-ttl fix --dry-run",
+            ),
+            (
+                "From cron: give keys without expiry the session TTL, JSON summary",
+                "sessctl cleanup --no-ttl fix -o json",
+            ),
+        ],
+        "stats" => &[
+            ("Sessions, users, keys without TTL, odd keys, top 5 users", "sessctl stats --top 5"),
+            (
+                "For node_exporter's textfile collector",
+                "sessctl stats -o prometheus > /var/lib/node_exporter/textfile/sessctl.prom",
+            ),
+        ],
+        "gen-secret" => &[
+            ("A new secret in a file only you can read", "(umask 077 && sessctl gen-secret > cookie_secret)"),
+            (
+                "The configured secret as a key ring with a new version (rotation, step 1)",
+                "sessctl gen-secret --ring > cookie_ring.json",
+            ),
+        ],
+        "completions" => &[
+            ("bash", "sessctl completions bash > ~/.local/share/bash-completion/completions/sessctl"),
+            ("zsh (a directory in $fpath)", "sessctl completions zsh > ~/.zfunc/_sessctl"),
+            ("fish", "sessctl completions fish > ~/.config/fish/completions/sessctl.fish"),
+        ],
+        "man" => &[
+            ("Read the page of revoke", "sessctl man revoke | man -l -"),
+            ("Install the page of revoke", "sessctl man revoke > /usr/local/share/man/man1/sessctl-revoke.1"),
+        ],
+        _ => &[],
+    }
+}
+
+/// The exit statuses of a page.
+pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
+    let ok = (exit::OK, "success");
+    let failed = (exit::OPERATIONAL, "Redis unreachable or failing, or an I/O error");
+    let usage = (exit::USAGE, "usage error: bad flags or values, no secret, refused without --yes");
+    let interrupted = (exit::INTERRUPTED, "interrupted (Ctrl-C): what was done so far is reported");
+    match command {
+        "verify" => vec![
+            (exit::OK, "every cookie is valid"),
+            failed,
+            usage,
+            (exit::INVALID, "a cookie failed Tornado's checks (signature, format, age, name, key version)"),
+            (exit::NOT_IN_REDIS, "signatures valid, but a session is not in Redis (revoked or expired)"),
+            interrupted,
+        ],
+        "decode" => vec![ok, (exit::USAGE, "usage error, or the input is not a signed value")],
+        "gen-secret" | "completions" | "man" => vec![ok, (exit::OPERATIONAL, "an I/O error"), usage],
+        "" => vec![
+            ok,
+            failed,
+            usage,
+            (exit::INVALID, "verify: a cookie failed Tornado's checks"),
+            (exit::NOT_IN_REDIS, "verify: signature valid but the session is not in Redis"),
+            interrupted,
+        ],
+        _ => vec![ok, failed, usage, interrupted],
+    }
+}
+
+/// Variables read without a flag of their own.
+const PLAIN_VARIABLES: &[(&str, &str)] = &[
+    ("SESSCTL_SECRET", "the cookie secret, or a JSON key ring (SESSCTL_SECRET_FILE wins)"),
+    ("SESSCTL_REDIS_URL", "Redis URL(s) when no --redis-url is given; commas or spaces between seeds"),
+    ("REDIS_URL", "read when SESSCTL_REDIS_URL is not set"),
+    ("NO_COLOR", "set and not empty: no colour with --color auto"),
+    ("SESSCTL_NOW", "pin the clock (seconds since the epoch) for reproducible checks"),
+];
+
+/// Every environment variable sessctl reads, with what it sets: the ones without a flag, then
+/// each option's `[env: …]`, in the order of the options.
+pub fn environment(command: &Command) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> =
+        PLAIN_VARIABLES.iter().map(|(name, what)| (name.to_string(), what.to_string())).collect();
+    let mut command = command.clone();
+    command.build();
+    for arg in command.get_arguments() {
+        let (Some(name), Some(long)) = (arg.get_env(), arg.get_long()) else { continue };
+        let name = name.to_string_lossy().to_string();
+        if !vars.iter().any(|(n, _)| *n == name) {
+            vars.push((name, format!("same as --{long}")));
+        }
+    }
+    vars
+}
+
+/// The name of a page: `sessctl` or `sessctl-<command>`.
+pub fn page_name(command: &str) -> String {
+    if command.is_empty() {
+        "sessctl".to_string()
+    } else {
+        format!("sessctl-{command}")
+    }
+}
+
+/// The other pages worth reading after this one.
+fn see_also(command: &str, all: &[String]) -> Vec<String> {
+    let related: &[&str] = match command {
+        "" => return all.iter().map(|c| page_name(c)).collect(),
+        "mint" => &["verify", "revoke", "gen-secret"],
+        "verify" => &["decode", "mint", "revoke"],
+        "decode" => &["verify"],
+        "list" => &["revoke", "stats"],
+        "revoke" => &["list", "cleanup"],
+        "cleanup" => &["revoke", "stats"],
+        "stats" => &["list", "cleanup"],
+        "gen-secret" => &["mint", "verify"],
+        "completions" => &["man"],
+        "man" => &["completions"],
+        _ => &[],
+    };
+    std::iter::once("sessctl".to_string())
+        .chain(related.iter().filter(|c| all.iter().any(|a| a == *c)).map(|c| page_name(c)))
+        .collect()
+}
+
+/// The text `--help` shows after the options: examples, environment, exit statuses.
+fn long_help(command: &str, environment: &[(String, String)]) -> String {
+    let mut text = String::new();
+    let examples = examples(command);
+    if !examples.is_empty() {
+        text.push_str("Examples:\n");
+        for (what, line) in examples {
+            let _ = writeln!(text, "  # {what}\n  {line}\n");
+        }
+    }
+    text.push_str("Environment:\n");
+    if command.is_empty() {
+        let width = environment.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (name, what) in environment {
+            let _ = writeln!(text, "  {name:<width$}  {what}");
+        }
+    } else {
+        let width = PLAIN_VARIABLES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (name, what) in PLAIN_VARIABLES {
+            let _ = writeln!(text, "  {name:<width$}  {what}");
+        }
+        text.push_str("  Every global option can also be set with the variable in its [env: …].\n");
+    }
+    text.push_str("\nExit status:\n");
+    for (code, what) in exit_statuses(command) {
+        let _ = writeln!(text, "  {code:>3}  {what}");
+    }
+    let page = page_name(command);
+    let manual = if command.is_empty() { "sessctl man".to_string() } else { format!("sessctl man {command}") };
+    let _ = write!(text, "\nThe manual page: `{manual} | man -l -` ({page}(1)).");
+    text
+}
+
+/// The line `-h` shows after the options.
+fn short_help_footer(command: &str) -> String {
+    let command = if command.is_empty() { String::new() } else { format!(" {command}") };
+    format!("Examples, environment variables and exit statuses: `sessctl{command} --help`.")
+}
+
+/// Adds the long help and the `-h` footer to the command and every subcommand.
+pub fn decorate(command: Command) -> Command {
+    let environment = environment(&command);
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let mut command = command.after_long_help(long_help("", &environment)).after_help(short_help_footer(""));
+    for name in names {
+        let long = long_help(&name, &environment);
+        let short = short_help_footer(&name);
+        command = command.mut_subcommand(name, |sub| sub.after_long_help(long).after_help(short));
+    }
+    command
+}
+
+/// The subcommands that have a man page (every one but `help`).
+pub fn page_commands(command: &Command) -> Vec<String> {
+    command.get_subcommands().map(|s| s.get_name().to_string()).filter(|n| n != "help").collect()
+}
+
+/// One man page (`""`: the top page), or `None` for an unknown command.
+pub fn man_page(command: &str) -> Option<Vec<u8>> {
+    let root = crate::cli::command();
+    let all = page_commands(&root);
+    let environment = environment(&root);
+    // Pages never mention `help` (it has none); the parser keeps it.
+    let mut root = root.disable_help_subcommand(true);
+    root.build();
+    let page = if command.is_empty() {
+        root.clone()
+    } else {
+        let sub = root.find_subcommand(command)?.clone();
+        sub.bin_name(format!("sessctl {command}"))
+    };
+    // The long help's text becomes the sections below, in roff; the version goes in the title
+    // line rather than a section before them.
+    let page = page.after_long_help(None::<&str>).after_help(None::<&str>).version(None::<&str>);
+    let name = page_name(command);
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .title(name)
+        .source(format!("sessctl {}", env!("CARGO_PKG_VERSION")))
+        .render(&mut out)
+        .ok()?;
+
+    let mut roff = Roff::new();
+    let examples = examples(command);
+    if !examples.is_empty() {
+        roff.control("SH", ["EXAMPLES"]);
+        for (what, line) in examples {
+            roff.control("PP", []).text([roman(format!("{what}:"))]);
+            roff.control("RS", ["4"]).control("nf", []).text([bold(*line)]).control("fi", []).control("RE", []);
+        }
+    }
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (var, what) in &environment {
+        roff.control("TP", []).text([bold(var.as_str())]).text([roman(what.as_str())]);
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, what) in exit_statuses(command) {
+        roff.control("TP", []).text([bold(code.to_string())]).text([roman(what)]);
+    }
+    roff.control("SH", ["SEE ALSO"]);
+    let see_also = see_also(command, &all);
+    let mut refs = Vec::new();
+    for (i, page) in see_also.iter().enumerate() {
+        refs.push(bold(page.as_str()));
+        refs.push(roman(if i + 1 == see_also.len() { "(1)" } else { "(1), " }));
+    }
+    roff.text(refs);
+    if command.is_empty() {
+        roff.control("PP", []).text([
+            roman("The secret rotation runbook: "),
+            italic("docs/rotation.md"),
+            roman(" in the source tree."),
+        ]);
+    }
+    out.extend_from_slice(roff.to_roff().as_bytes());
+    Some(out)
+}
+
+/// Every man page: (file name, content), the top page first.
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let all = page_commands(&crate::cli::command());
+    std::iter::once(String::new())
+        .chain(all)
+        .filter_map(|c| man_page(&c).map(|page| (format!("{}.1", page_name(&c)), page)))
+        .collect()
+}
