@@ -89,7 +89,7 @@ _sessctl() {
 
     case "${cmd}" in
         sessctl)
-            opts="-r -o -q -h -V --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help --version mint verify decode list revoke cleanup stats gen-secret completions man help"
+            opts="-r -o -q -h -V --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help --version mint verify decode list revoke cleanup stats gen-secret completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +109,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -155,7 +159,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__cleanup)
-            opts="-r -o -q -h --max-age --no-ttl --dry-run --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +171,10 @@ _sessctl() {
                     ;;
                 --no-ttl)
                     COMPREPLY=($(compgen -W "report fix delete" -- "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --redis-url)
@@ -183,6 +191,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -229,7 +241,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__completions)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help bash elvish fish powershell zsh"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +261,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -295,7 +311,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__decode)
-            opts="-r -o -q -h --raw --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --raw --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +331,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -361,7 +381,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__gen__subcmd__secret)
-            opts="-r -o -q -h --ring --bytes --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --ring --bytes --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,6 +405,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -599,7 +623,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__list)
-            opts="-r -o -q -h --user --limit --count --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --user --limit --count --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -627,6 +651,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -673,7 +701,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__man)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help mint verify decode list revoke cleanup stats gen-secret completions man"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help mint verify decode list revoke cleanup stats gen-secret completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +721,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -739,7 +771,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__mint)
-            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -771,6 +803,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -817,7 +853,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__revoke)
-            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +871,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --redis-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -849,6 +889,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -895,7 +939,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__stats)
-            opts="-r -o -q -h --top --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --top --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,6 +963,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)
@@ -965,7 +1013,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__verify)
-            opts="-r -o -q -h --raw --offline --max-age-days --redis-url --cluster --tls-ca --secret-file --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --raw --offline --max-age-days --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +1037,10 @@ _sessctl() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
                     return 0
                     ;;
                 --key-version)

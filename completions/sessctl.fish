@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sessctl_global_optspecs
-    string join \n r/redis-url= cluster tls-ca= secret-file= key-version= cookie-name= prefix= o/output= ttl= timeout= scan-count= color= q/quiet h/help V/version
+    string join \n r/redis-url= cluster tls-ca= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= scan-count= color= q/quiet h/help V/version
 end
 
 function __fish_sessctl_needs_command
@@ -25,23 +25,26 @@ function __fish_sessctl_using_subcommand
 end
 
 complete -c sessctl -n "__fish_sessctl_needs_command" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_needs_command" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_needs_command" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_needs_command" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_needs_command" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_needs_command" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sessctl -n "__fish_sessctl_needs_command" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_needs_command" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_needs_command" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_needs_command" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_needs_command" -s V -l version -d 'Print version'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
@@ -62,217 +65,250 @@ cookie\t'`session_id="…"` as a browser sends it'
 header\t'A `Set-Cookie:` line as Tornado writes it'
 json\t'A JSON object per session'"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l no-store -d 'Only sign; store nothing in Redis'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l insecure-cookie -d 'Leave `; Secure` out of the header (tornado-auth-sessions\' set_session(is_secure=False))'
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l max-age-days -d 'Oldest signature accepted, in days (Tornado\'s max_age_days)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l raw -d 'Take each input as the exact signed value: no unquoting, no picking out of headers (stdin lines lose only their line ending)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l offline -d 'Check signatures only; do not look sessions up in Redis'
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l raw -d 'Take the input as the exact signed value (no unquoting or header parsing)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l user -d 'Only sessions of this user (repeatable)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l limit -d 'Stop after N sessions' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l count -d 'Print only the number of sessions'
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l user -d 'Revoke every session of this user (repeatable; one scan for all)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: RFC 3339, or a duration meaning that long ago' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l audit-log -d 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l all -d 'Revoke every session under the prefix'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l dry-run -d 'Count what would be revoked; delete nothing'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l max-age -d 'Delete sessions older than this (age = --ttl minus remaining TTL)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l max-age -d 'Delete sessions older than this (age = --ttl minus remaining TTL); must be less than --ttl, and at least 1h unless --yes' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l no-ttl -d 'What to do with session keys that have no expiry' -r -f -a "report\t'Count keys without expiry'
 fix\t'Give them the session TTL (--ttl)'
 delete\t'Delete them (compare-and-delete)'"
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l audit-log -d 'Append one JSON line per deleted or fixed session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l dry-run -d 'Count only; change nothing'
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s y -l yes -d 'Allow a --max-age under one hour'
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l top -d 'How many top users (by session count) to show' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l top -d 'How many top users (by session count) to show, 0 to 10000' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ring -d 'Print the configured secret (one secret or a key ring) as a key ring with a new secret added under the next version'
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l secret-file -d 'File holding the cookie secret (one trailing newline removed)' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l key-version -d 'Key version to sign with when the secret is a key ring [default: highest in the ring]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cookie-name -d 'Cookie name (it is part of the signature)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l prefix -d 'Redis key prefix' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s o -l output -d 'Output format (prometheus: stats only)' -r -f -a "table\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
 json\t''
 csv\t''
 prometheus\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'How long to wait for a connection or a reply before giving up' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr'
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'

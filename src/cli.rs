@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::values;
+
 /// Operate the Redis-backed logins of Tornado apps that use tornado-auth-sessions.
 ///
 /// The cookie secret is read from SESSCTL_SECRET or --secret-file (SESSCTL_SECRET_FILE),
@@ -19,6 +21,10 @@ pub struct Cli {
 }
 
 /// Settings every command shares (shown under "Global options", after a command's own).
+///
+/// A flag given here wins; otherwise `config` reads the environment variable named in its
+/// help (parsed by the same `values` parser, and only when the command uses the setting),
+/// then the default. So the fields are `None` unless the flag was on the command line.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
@@ -29,51 +35,64 @@ pub struct Global {
     pub redis_url: Vec<String>,
 
     /// The URLs are Redis Cluster seed nodes (detected automatically otherwise)
-    #[arg(long, global = true, env = "SESSCTL_CLUSTER", value_parser = clap::builder::FalseyValueParser::new())]
+    /// [env: SESSCTL_CLUSTER=1]
+    #[arg(long, global = true)]
     pub cluster: bool,
 
     /// PEM file of CA certificates that signed the server's certificate (rediss://)
-    #[arg(long, value_name = "PATH", global = true, env = "SESSCTL_TLS_CA")]
+    /// [env: SESSCTL_TLS_CA]
+    #[arg(long, value_name = "PATH", global = true)]
     pub tls_ca: Option<PathBuf>,
 
-    /// File holding the cookie secret (one trailing newline removed)
-    #[arg(long, value_name = "PATH", global = true, env = "SESSCTL_SECRET_FILE")]
+    /// File holding the cookie secret (one trailing newline removed; at most 64 KiB)
+    /// [env: SESSCTL_SECRET_FILE]
+    #[arg(long, value_name = "PATH", global = true)]
     pub secret_file: Option<PathBuf>,
 
-    /// Key version to sign with when the secret is a key ring [default: highest in the ring]
-    #[arg(long, value_name = "N", global = true, env = "SESSCTL_KEY_VERSION", allow_negative_numbers = true)]
+    /// How to read the secret: auto (a text starting with `{` must be a valid key ring),
+    /// text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT]
+    /// [default: auto]
+    #[arg(long, value_name = "FORMAT", global = true, value_parser = ["auto", "text", "ring"])]
+    pub secret_format: Option<String>,
+
+    /// Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION]
+    /// [default: highest in the ring]
+    #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::key_version)]
     pub key_version: Option<i64>,
 
-    /// Cookie name (it is part of the signature)
-    #[arg(long, value_name = "NAME", global = true, env = "SESSCTL_COOKIE_NAME", default_value = "session_id")]
-    pub cookie_name: String,
+    /// Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]
+    #[arg(long, value_name = "NAME", global = true, value_parser = values::name)]
+    pub cookie_name: Option<String>,
 
-    /// Redis key prefix
-    #[arg(long, value_name = "P", global = true, env = "SESSCTL_PREFIX", default_value = "session:")]
-    pub prefix: String,
+    /// Redis key prefix [env: SESSCTL_PREFIX] [default: session:]
+    #[arg(long, value_name = "P", global = true, value_parser = values::name)]
+    pub prefix: Option<String>,
 
-    /// Output format (prometheus: stats only)
-    #[arg(short = 'o', long, value_enum, global = true, env = "SESSCTL_OUTPUT", default_value = "table")]
-    pub output: OutputFormat,
+    /// Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]
+    #[arg(short = 'o', long, value_enum, global = true)]
+    pub output: Option<OutputFormat>,
 
-    /// The app's session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL
-    #[arg(long, value_name = "DURATION", global = true, env = "SESSCTL_TTL", default_value = "7d", value_parser = parse_duration)]
-    pub ttl: std::time::Duration,
+    /// The app's session lifetime: the TTL `mint` gives, and age = this minus the remaining
+    /// TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]
+    #[arg(long, value_name = "DURATION", global = true, value_parser = values::ttl)]
+    pub ttl: Option<std::time::Duration>,
 
-    /// How long to wait for a connection or a reply before giving up
-    #[arg(long, value_name = "DURATION", global = true, env = "SESSCTL_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub timeout: std::time::Duration,
+    /// How long to wait for a connection or a reply before giving up; up to 1d
+    /// [env: SESSCTL_TIMEOUT] [default: 10s]
+    #[arg(long, value_name = "DURATION", global = true, value_parser = values::timeout)]
+    pub timeout: Option<std::time::Duration>,
 
-    /// SCAN COUNT hint (keys per SCAN call)
-    #[arg(long, value_name = "N", global = true, env = "SESSCTL_SCAN_COUNT", default_value_t = crate::store::scan::DEFAULT_COUNT as u32, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub scan_count: u32,
+    /// SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]
+    #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::scan_count)]
+    pub scan_count: Option<u32>,
 
-    /// Colour in tables: auto, always, never (NO_COLOR is honoured)
-    #[arg(long, value_enum, global = true, env = "SESSCTL_COLOR", default_value = "auto")]
-    pub color: ColorChoice,
+    /// Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR]
+    /// [default: auto]
+    #[arg(long, value_enum, global = true)]
+    pub color: Option<ColorChoice>,
 
-    /// No progress bars or informational messages on stderr
-    #[arg(short, long, global = true, env = "SESSCTL_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
+    /// No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]
+    #[arg(short, long, global = true)]
     pub quiet: bool,
 }
 
@@ -135,7 +154,7 @@ pub struct MintArgs {
     pub user: String,
 
     /// How many sessions to mint (one line each)
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = values::mint_count)]
     pub count: u64,
 
     /// Only sign; store nothing in Redis
@@ -190,7 +209,7 @@ pub struct ListArgs {
     pub user: Vec<String>,
 
     /// Stop after N sessions
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = values::limit)]
     pub limit: Option<u64>,
 
     /// Print only the number of sessions
@@ -216,7 +235,8 @@ pub struct RevokeArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Only sessions issued before TIME: RFC 3339, or a duration meaning that long ago
+    /// Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time,
+    /// or a duration meaning that long ago (6d)
     #[arg(long, value_name = "TIME")]
     pub issued_before: Option<String>,
 
@@ -227,6 +247,11 @@ pub struct RevokeArgs {
     /// Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)
     #[arg(short = 'y', long)]
     pub yes: bool,
+
+    /// Append one JSON line per revoked session to FILE (never the session id)
+    /// [env: SESSCTL_AUDIT_LOG]
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -241,8 +266,9 @@ pub enum NoTtlAction {
 
 #[derive(Debug, Args)]
 pub struct CleanupArgs {
-    /// Delete sessions older than this (age = --ttl minus remaining TTL)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    /// Delete sessions older than this (age = --ttl minus remaining TTL); must be less than
+    /// --ttl, and at least 1h unless --yes
+    #[arg(long, value_name = "DURATION", value_parser = values::age)]
     pub max_age: Option<std::time::Duration>,
 
     /// What to do with session keys that have no expiry
@@ -252,12 +278,21 @@ pub struct CleanupArgs {
     /// Count only; change nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Allow a --max-age under one hour
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Append one JSON line per deleted or fixed session to FILE (never the session id)
+    /// [env: SESSCTL_AUDIT_LOG]
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// How many top users (by session count) to show
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// How many top users (by session count) to show, 0 to 10000
+    #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = values::top)]
     pub top: usize,
 }
 
@@ -289,11 +324,6 @@ pub struct ManArgs {
     /// The command whose page to print [default: sessctl's own page]
     #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(MAN_PAGES))]
     pub command: Option<String>,
-}
-
-/// A duration as humantime reads it (`7d`, `36h`, `90m`).
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(text.trim()).map_err(|e| format!("{e} (examples: 7d, 36h, 90m, 30s)"))
 }
 
 /// The clap command, for parsing, completions, the man pages and tests: the derived one

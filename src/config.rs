@@ -1,19 +1,153 @@
-//! Flags + environment → one `Settings` value. The secret is loaded only by the commands
-//! that sign or verify, so `list` or `stats` never ask for it.
+//! Flags + environment → one `Settings` value, each setting with its origin.
+//!
+//! Every setting is resolved the same way: the flag when it was given on the command line
+//! (clap already parsed it with the `values` parser of its kind), else its environment
+//! variable parsed by that same parser (an error names the variable, not the flag), else the
+//! default. Environment variables are read only for the settings the command uses
+//! ([`Uses`]), so a stray `SESSCTL_KEY_VERSION=x` never breaks `sessctl list`; flags typed on
+//! the command line are always checked. Each value remembers where it came from ([`Origin`]),
+//! which is what a profile layer (flag > env > profile > default) and `config show` build on.
+//!
+//! The secret is loaded only by the commands that sign or verify, so `list` or `stats` never
+//! ask for it.
 
-use std::io::IsTerminal;
-use std::path::Path;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use anyhow::Context;
 
 use crate::cli::{ColorChoice, Global, OutputFormat};
 use crate::error::usage;
-use crate::secret::KeyRing;
+use crate::output::excerpt;
+use crate::secret::{KeyRing, SecretFormat};
 use crate::store::{ConnectOptions, Timeouts};
+use crate::values;
 
 /// The default Redis URL when neither a flag nor the environment names one.
 pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379/0";
+/// The largest secret file read (a ring of many versions fits easily; `/dev/zero` does not).
+pub const MAX_SECRET_FILE: u64 = 64 * 1024;
+
+/// Each option an environment variable can set (by long name), and that variable. `resolve`
+/// reads them (only for the settings a command uses); help and the man pages list them.
+pub const OPTION_ENV: &[(&str, &str)] = &[
+    ("redis-url", "SESSCTL_REDIS_URL"),
+    ("cluster", "SESSCTL_CLUSTER"),
+    ("tls-ca", "SESSCTL_TLS_CA"),
+    ("secret-file", "SESSCTL_SECRET_FILE"),
+    ("secret-format", "SESSCTL_SECRET_FORMAT"),
+    ("key-version", "SESSCTL_KEY_VERSION"),
+    ("cookie-name", "SESSCTL_COOKIE_NAME"),
+    ("prefix", "SESSCTL_PREFIX"),
+    ("output", "SESSCTL_OUTPUT"),
+    ("ttl", "SESSCTL_TTL"),
+    ("timeout", "SESSCTL_TIMEOUT"),
+    ("scan-count", "SESSCTL_SCAN_COUNT"),
+    ("color", "SESSCTL_COLOR"),
+    ("quiet", "SESSCTL_QUIET"),
+    ("audit-log", "SESSCTL_AUDIT_LOG"),
+];
+
+/// The environment variable that sets the option `--long`, if any.
+pub fn env_var_of(long: &str) -> Option<&'static str> {
+    OPTION_ENV.iter().find(|(l, _)| *l == long).map(|(_, v)| *v)
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The command line (the flag's long name).
+    Flag(&'static str),
+    /// An environment variable (its name).
+    Env(&'static str),
+    /// The built-in default.
+    Default,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Flag(flag) => write!(f, "flag {flag}"),
+            Origin::Env(var) => write!(f, "env {var}"),
+            Origin::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A setting's value and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+/// The settings a command reads from the environment (the rest keep their defaults).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Uses {
+    /// Redis URLs, `--cluster`, `--tls-ca`, `--timeout`, `--scan-count`.
+    pub redis: bool,
+    /// `--secret-file`, `--secret-format` (and `SESSCTL_SECRET`, read when the secret is).
+    pub secret: bool,
+    pub key_version: bool,
+    pub cookie_name: bool,
+    pub prefix: bool,
+    pub ttl: bool,
+    /// `-o` and `--color`.
+    pub output: bool,
+}
+
+/// Resolves one setting: the flag, else the environment variable (through `parse`, only when
+/// `used`), else `default`. An environment value that does not parse is a usage error naming
+/// the variable; an empty one counts as unset.
+pub fn resolve<T>(
+    flag: Option<T>,
+    flag_name: &'static str,
+    env: &'static str,
+    used: bool,
+    parse: impl Fn(&str) -> Result<T, String>,
+    default: impl FnOnce() -> T,
+) -> anyhow::Result<Resolved<T>> {
+    if let Some(value) = flag {
+        return Ok(Resolved { value, origin: Origin::Flag(flag_name) });
+    }
+    if used {
+        if let Some(text) = env_text(env)? {
+            let value = parse(&text).map_err(|why| {
+                usage(format!("{env}={}: {why}; fix or unset {env} (or give {flag_name})", excerpt(text.as_bytes())))
+            })?;
+            return Ok(Resolved { value, origin: Origin::Env(env) });
+        }
+    }
+    Ok(Resolved { value: default(), origin: Origin::Default })
+}
+
+/// An environment variable's text; `None` when unset or empty; an error naming it when it is
+/// not UTF-8.
+fn env_text(var: &'static str) -> anyhow::Result<Option<String>> {
+    match std::env::var_os(var) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => v.into_string().map(Some).map_err(|v| {
+            use std::os::unix::ffi::OsStrExt;
+            usage(format!("{var}={} is not valid UTF-8; fix or unset {var}", excerpt(v.as_bytes())))
+        }),
+    }
+}
+
+/// A path from a flag, else its environment variable (only when `used`).
+pub fn resolve_path(
+    flag: Option<PathBuf>,
+    flag_name: &'static str,
+    env: &'static str,
+    used: bool,
+) -> Resolved<Option<PathBuf>> {
+    if let Some(path) = flag {
+        return Resolved { value: Some(path), origin: Origin::Flag(flag_name) };
+    }
+    match std::env::var_os(env).filter(|v| used && !v.is_empty()) {
+        Some(path) => Resolved { value: Some(PathBuf::from(path)), origin: Origin::Env(env) },
+        None => Resolved { value: None, origin: Origin::Default },
+    }
+}
 
 /// Everything a command needs to know, resolved once.
 #[derive(Debug, Clone)]
@@ -31,23 +165,91 @@ pub struct Settings {
     pub chatty: bool,
     /// `--quiet`: no notes on stderr, only errors.
     pub quiet: bool,
-    secret_file: Option<std::path::PathBuf>,
+    /// Where each setting came from, by setting name (`ttl`, `redis_url`, …).
+    pub origins: Vec<(&'static str, Origin)>,
+    secret_file: Option<PathBuf>,
+    secret_format: SecretFormat,
 }
 
 impl Settings {
-    pub fn from_global(global: &Global) -> anyhow::Result<Settings> {
-        let urls = redis_urls(&global.redis_url);
-        if global.cookie_name.is_empty() {
-            return Err(usage("--cookie-name is empty; give the app's cookie name (default session_id)"));
-        }
-        if global.prefix.is_empty() {
-            // An empty prefix would make every key in the database a "session".
-            return Err(usage("--prefix is empty; give the app's key prefix (default session:)"));
-        }
-        if global.ttl.is_zero() {
-            return Err(usage("--ttl must be longer than zero (the app's session lifetime, e.g. 7d)"));
-        }
-        let color = match global.color {
+    /// Resolves the settings `uses` names (flag > environment > default); the others keep
+    /// their defaults unless given as flags.
+    pub fn resolve(global: &Global, uses: Uses) -> anyhow::Result<Settings> {
+        let mut origins = Vec::new();
+        let mut note = |name: &'static str, origin: &Origin| origins.push((name, origin.clone()));
+
+        let urls = redis_urls(&global.redis_url, uses.redis)?;
+        note("redis_url", &urls.origin);
+        let cluster = resolve(
+            global.cluster.then_some(true),
+            "--cluster",
+            "SESSCTL_CLUSTER",
+            uses.redis,
+            values::switch,
+            || false,
+        )?;
+        note("cluster", &cluster.origin);
+        let tls_ca = resolve_path(global.tls_ca.clone(), "--tls-ca", "SESSCTL_TLS_CA", uses.redis);
+        note("tls_ca", &tls_ca.origin);
+        let timeout = resolve(global.timeout, "--timeout", "SESSCTL_TIMEOUT", uses.redis, values::timeout, || {
+            Duration::from_secs(10)
+        })?;
+        note("timeout", &timeout.origin);
+        let scan_count =
+            resolve(global.scan_count, "--scan-count", "SESSCTL_SCAN_COUNT", uses.redis, values::scan_count, || {
+                crate::store::scan::DEFAULT_COUNT as u32
+            })?;
+        note("scan_count", &scan_count.origin);
+        let secret_file = resolve_path(global.secret_file.clone(), "--secret-file", "SESSCTL_SECRET_FILE", uses.secret);
+        note("secret_file", &secret_file.origin);
+        let secret_format = resolve(
+            global.secret_format.as_deref().map(values::secret_format).transpose().map_err(usage)?,
+            "--secret-format",
+            "SESSCTL_SECRET_FORMAT",
+            uses.secret,
+            values::secret_format,
+            SecretFormat::default,
+        )?;
+        note("secret_format", &secret_format.origin);
+        let key_version = resolve(
+            global.key_version.map(Some),
+            "--key-version",
+            "SESSCTL_KEY_VERSION",
+            uses.key_version,
+            |t| values::key_version(t).map(Some),
+            || None,
+        )?;
+        note("key_version", &key_version.origin);
+        let cookie_name = resolve(
+            global.cookie_name.clone(),
+            "--cookie-name",
+            "SESSCTL_COOKIE_NAME",
+            uses.cookie_name,
+            values::name,
+            || "session_id".to_string(),
+        )?;
+        note("cookie_name", &cookie_name.origin);
+        let prefix = resolve(global.prefix.clone(), "--prefix", "SESSCTL_PREFIX", uses.prefix, values::name, || {
+            "session:".to_string()
+        })?;
+        note("prefix", &prefix.origin);
+        let ttl =
+            resolve(global.ttl, "--ttl", "SESSCTL_TTL", uses.ttl, values::ttl, || Duration::from_secs(7 * 86_400))?;
+        note("ttl", &ttl.origin);
+        let output =
+            resolve(global.output, "--output", "SESSCTL_OUTPUT", uses.output, value_enum::<OutputFormat>, || {
+                OutputFormat::Table
+            })?;
+        note("output", &output.origin);
+        let color = resolve(global.color, "--color", "SESSCTL_COLOR", uses.output, value_enum::<ColorChoice>, || {
+            ColorChoice::Auto
+        })?;
+        note("color", &color.origin);
+        // --quiet matters to every command (it silences notes), so its variable is always read.
+        let quiet = resolve(global.quiet.then_some(true), "--quiet", "SESSCTL_QUIET", true, values::switch, || false)?;
+        note("quiet", &quiet.origin);
+
+        let color = match color.value {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
@@ -56,22 +258,24 @@ impl Settings {
         };
         Ok(Settings {
             redis: ConnectOptions {
-                urls,
-                cluster: if global.cluster { Some(true) } else { None },
-                prefix: global.prefix.as_bytes().to_vec(),
-                tls_ca: global.tls_ca.clone(),
-                timeouts: Timeouts { connect: global.timeout, response: global.timeout, ..Timeouts::default() },
+                urls: urls.value,
+                cluster: if cluster.value { Some(true) } else { None },
+                prefix: prefix.value.as_bytes().to_vec(),
+                tls_ca: tls_ca.value,
+                timeouts: Timeouts { connect: timeout.value, response: timeout.value, ..Timeouts::default() },
             },
-            cookie_name: global.cookie_name.clone(),
-            prefix: global.prefix.clone(),
-            output: global.output,
-            session_ttl: global.ttl,
-            key_version: global.key_version,
-            scan_count: global.scan_count,
+            cookie_name: cookie_name.value,
+            prefix: prefix.value,
+            output: output.value,
+            session_ttl: ttl.value,
+            key_version: key_version.value,
+            scan_count: scan_count.value,
             color,
-            chatty: !global.quiet && std::io::stderr().is_terminal(),
-            quiet: global.quiet,
-            secret_file: global.secret_file.clone(),
+            chatty: !quiet.value && std::io::stderr().is_terminal(),
+            quiet: quiet.value,
+            origins,
+            secret_file: secret_file.value,
+            secret_format: secret_format.value,
         })
     }
 
@@ -84,21 +288,18 @@ impl Settings {
             use std::os::unix::ffi::OsStringExt;
             value.into_vec()
         } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-            dialoguer::Password::new()
-                .with_prompt("Cookie secret (the app's cookie_secret)")
-                .allow_empty_password(false)
-                .interact()
-                .context("cannot read the secret from the terminal")?
-                .into_bytes()
+            crate::terminal::read_hidden("Cookie secret (the app's cookie_secret): ")?
         } else {
             return Err(usage(
                 "no cookie secret: set SESSCTL_SECRET, or put it in a file and pass --secret-file (or SESSCTL_SECRET_FILE)",
             ));
         };
-        if KeyRing::looks_like_broken_ring(&text) && !self.quiet {
-            eprintln!("warning: the secret looks like JSON but is not a key ring of integer versions to strings; using the whole text as one secret");
-        }
-        KeyRing::parse(&text).map_err(|e| usage(e.to_string()))
+        KeyRing::parse_as(&text, self.secret_format).map_err(|e| match e {
+            crate::secret::SecretError::NotARing { .. } if self.secret_format == SecretFormat::Auto => usage(format!(
+                "{e}; fix the ring, or pass --secret-format text (SESSCTL_SECRET_FORMAT=text) if this text really is one secret"
+            )),
+            e => usage(e.to_string()),
+        })
     }
 
     /// The Redis key of a session id.
@@ -109,28 +310,72 @@ impl Settings {
     }
 }
 
+/// A clap `ValueEnum` from an environment variable's text.
+fn value_enum<T: clap::ValueEnum>(text: &str) -> Result<T, String> {
+    T::from_str(text.trim(), true).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        format!("use one of {}", names.join(", "))
+    })
+}
+
 /// `--redis-url` flags, else `SESSCTL_REDIS_URL`, else `REDIS_URL` (either may hold several
 /// seed URLs separated by commas or spaces), else the default.
-fn redis_urls(flags: &[String]) -> Vec<String> {
+fn redis_urls(flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<String>>> {
     if !flags.is_empty() {
-        return flags.to_vec();
+        return Ok(Resolved { value: flags.to_vec(), origin: Origin::Flag("--redis-url") });
     }
-    for var in ["SESSCTL_REDIS_URL", "REDIS_URL"] {
-        if let Ok(value) = std::env::var(var) {
-            let urls: Vec<String> =
-                value.split([',', ' ', '\n', '\t']).filter(|s| !s.is_empty()).map(str::to_string).collect();
-            if !urls.is_empty() {
-                return urls;
+    if used {
+        for var in ["SESSCTL_REDIS_URL", "REDIS_URL"] {
+            if let Some(value) = env_text(var)? {
+                let urls: Vec<String> =
+                    value.split([',', ' ', '\n', '\t']).filter(|s| !s.is_empty()).map(str::to_string).collect();
+                if !urls.is_empty() {
+                    return Ok(Resolved { value: urls, origin: Origin::Env(var) });
+                }
             }
         }
     }
-    vec![DEFAULT_REDIS_URL.to_string()]
+    Ok(Resolved { value: vec![DEFAULT_REDIS_URL.to_string()], origin: Origin::Default })
 }
 
+/// Reads a secret file: at most [`MAX_SECRET_FILE`] bytes (so `/dev/zero` or a log file given
+/// by mistake fails fast), one trailing newline removed, with a warning when group or others
+/// may read it (as ssh does for keys).
 fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = std::fs::read(path).map_err(|e| {
-        usage(format!("cannot read the secret file {}: {e}; check --secret-file / SESSCTL_SECRET_FILE", path.display()))
-    })?;
+    let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    let cannot = |e: std::io::Error| {
+        usage(format!("cannot read the secret file {shown}: {e}; check --secret-file / SESSCTL_SECRET_FILE"))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(usage(format!(
+            "the secret file {shown} is a directory; check --secret-file / SESSCTL_SECRET_FILE"
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SECRET_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_SECRET_FILE {
+        return Err(usage(format!(
+            "the secret file {shown} is larger than {} KiB; is it the right file? (--secret-file / SESSCTL_SECRET_FILE)",
+            MAX_SECRET_FILE / 1024
+        )));
+    }
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if meta.is_file() && mode & 0o077 != 0 {
+            // Shown even with --quiet: like ssh, this is about the secret's safety.
+            eprintln!(
+                "sessctl: warning: the secret file {shown} can be read or changed by group or others (mode {:04o}); run `chmod 600` on it",
+                mode & 0o7777
+            );
+        }
+    }
     if bytes.last() == Some(&b'\n') {
         bytes.pop();
         if bytes.last() == Some(&b'\r') {
@@ -138,7 +383,7 @@ fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
         }
     }
     if bytes.is_empty() {
-        return Err(usage(format!("the secret file {} is empty", path.display())));
+        return Err(usage(format!("the secret file {shown} is empty")));
     }
     Ok(bytes)
 }
@@ -147,12 +392,9 @@ fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
 /// pins the clock, so checks and tests can be reproduced exactly.
 pub fn now() -> anyhow::Result<f64> {
     if let Ok(text) = std::env::var("SESSCTL_NOW") {
-        return text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|t| t.is_finite())
-            .ok_or_else(|| usage(format!("SESSCTL_NOW={text:?} is not a number of seconds since the epoch")));
+        return text.trim().parse::<f64>().ok().filter(|t| t.is_finite()).ok_or_else(|| {
+            usage(format!("SESSCTL_NOW={} is not a number of seconds since the epoch", excerpt(text.as_bytes())))
+        });
     }
     Ok(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0))
 }

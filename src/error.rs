@@ -10,6 +10,7 @@ pub mod exit {
     pub const INVALID: u8 = 3;
     pub const NOT_IN_REDIS: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
+    pub const TERMINATED: u8 = 143;
 }
 
 /// An error that ends the command with a status other than 1.
@@ -28,7 +29,7 @@ pub enum Outcome {
     Invalid,
     /// `verify`: signatures fine, some session gone from Redis.
     NotInRedis,
-    /// Ctrl-C: what was done so far has been reported.
+    /// Ctrl-C or SIGTERM: what was done so far has been reported, marked incomplete.
     Interrupted,
 }
 
@@ -38,7 +39,8 @@ impl Outcome {
             Outcome::Success => exit::OK,
             Outcome::Invalid => exit::INVALID,
             Outcome::NotInRedis => exit::NOT_IN_REDIS,
-            Outcome::Interrupted => exit::INTERRUPTED,
+            // 130 after Ctrl-C, 143 after SIGTERM (128 + the signal).
+            Outcome::Interrupted => crate::signals::exit_code(),
         }
     }
 }

@@ -161,8 +161,16 @@ pub fn environment(command: &Command) -> Vec<(String, String)> {
     let mut command = command.clone();
     command.build();
     for arg in command.get_arguments() {
-        let (Some(name), Some(long)) = (arg.get_env(), arg.get_long()) else { continue };
-        let name = name.to_string_lossy().to_string();
+        // config reads the variables itself (only for the settings a command uses): its table
+        // names them, clap's `env` covers any option that still uses it.
+        let Some(long) = arg.get_long() else { continue };
+        let Some(name) = arg
+            .get_env()
+            .map(|n| n.to_string_lossy().to_string())
+            .or_else(|| crate::config::env_var_of(long).map(str::to_string))
+        else {
+            continue;
+        };
         if !vars.iter().any(|(n, _)| *n == name) {
             vars.push((name, format!("same as --{long}")));
         }

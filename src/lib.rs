@@ -11,4 +11,7 @@ pub mod error;
 pub mod help;
 pub mod output;
 pub mod secret;
+pub mod signals;
 pub mod store;
+pub mod terminal;
+pub mod values;

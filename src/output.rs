@@ -5,6 +5,7 @@
 //! its columns from the first rows and then streams too, so `list` over a million sessions
 //! runs in constant memory in every format.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -95,7 +96,7 @@ impl<W: Write> RecordWriter<W> {
                 Ok(())
             }
             OutputFormat::Table => {
-                let cells = record.cells();
+                let cells: Vec<String> = record.cells().iter().map(|c| terminal_safe(c).into_owned()).collect();
                 if self.widths.is_some() {
                     self.write_row(&cells, record.accent())
                 } else {
@@ -122,10 +123,10 @@ impl<W: Write> RecordWriter<W> {
     }
 
     fn lay_out(&mut self) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| width(c)).collect();
         for row in &self.pending {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(width(cell));
             }
         }
         let header: Vec<String> = self.columns.iter().map(|c| c.to_uppercase()).collect();
@@ -147,12 +148,23 @@ impl<W: Write> RecordWriter<W> {
             let text = if i == 0 && self.color { paint(cell, accent) } else { cell.clone() };
             line.push_str(&text);
             if !last {
-                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.chars().count());
+                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(width(cell));
                 line.extend(std::iter::repeat_n(' ', pad + 2));
             }
         }
         line.push('\n');
         self.out.write_all(line.as_bytes())
+    }
+
+    /// Writes out what is pending (an interactive run shows each answer at once; a table is
+    /// laid out from the rows so far).
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Table if self.widths.is_none() && !self.pending.is_empty() => self.lay_out()?,
+            OutputFormat::Csv => self.drain_csv()?,
+            _ => {}
+        }
+        self.out.flush()
     }
 
     /// Ends the stream: lays out a short table, writes a CSV header when there were no rows.
@@ -212,7 +224,7 @@ impl Summary {
             OutputFormat::Table => {
                 let width = self.fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
                 for (k, v) in &self.fields {
-                    writeln!(out, "{k:<width$}  {}", plain(v))?;
+                    writeln!(out, "{k:<width$}  {}", terminal_safe(&plain(v)))?;
                 }
                 Ok(())
             }
@@ -232,6 +244,13 @@ pub fn plain(value: &serde_json::Value) -> String {
 /// RFC 3339 (UTC, seconds) for a Unix timestamp; `None` outside the representable range.
 pub fn rfc3339(unix_seconds: i64) -> Option<String> {
     OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?.format(&Rfc3339).ok()
+}
+
+/// The system clock in RFC 3339 with milliseconds (audit lines).
+pub fn rfc3339_now() -> String {
+    let now = OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(now);
+    now.format(&Rfc3339).unwrap_or_default()
 }
 
 /// The HTTP date Tornado writes in `expires=` (`Sun, 06 Dec 2026 10:44:49 GMT`).
@@ -266,9 +285,87 @@ pub fn human_ttl(ttl_seconds: Option<i64>) -> String {
     }
 }
 
-/// Bytes from Redis or a cookie as text: UTF-8 as is, anything else lossily.
+/// Bytes from Redis or a cookie as text: UTF-8 as is, anything else lossily. This is the
+/// exact text for JSON and CSV; a terminal gets it through [`terminal_safe`].
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// True for characters that must not reach a terminal raw: C0 and C1 controls and DEL
+/// (escape sequences, carriage returns, bells, tabs, newlines), and the invisible Unicode
+/// format characters that reorder or hide text (bidi overrides and isolates, zero-width
+/// characters, line/paragraph separators, the byte-order mark).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Text made safe for a terminal: every character [`is_unsafe`] says is dangerous is shown as a
+/// visible escape (`\x1b`, `\r`, `\n`, `\t`, `\u{202e}`), everything else is kept. The one
+/// place table, plain-text and message output escape what came from Redis or from input; JSON
+/// and CSV keep the exact text instead.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !is_unsafe(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Bytes (from Redis, a file, an argument) as terminal-safe text: invalid UTF-8 shown as `\xNN`.
+pub fn safe_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&terminal_safe(chunk.valid()));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The most characters of an input echoed in a message.
+const EXCERPT_CHARS: usize = 48;
+
+/// An input echoed in an error or a note: quoted, terminal-safe, and cut to a short excerpt
+/// with its full length when long (`"2|1:0|10:17…" (120000 bytes)`), so a 120 KB argument
+/// does not come back whole.
+pub fn excerpt(bytes: &[u8]) -> String {
+    let safe = safe_bytes(bytes);
+    if safe.chars().count() <= EXCERPT_CHARS {
+        return format!("\"{safe}\"");
+    }
+    let cut: String = safe.chars().take(EXCERPT_CHARS - 8).collect();
+    format!("\"{cut}…\" ({} bytes)", bytes.len())
+}
+
+/// A message from a library error that may quote input (a cookie's name, a key): terminal-safe
+/// and at most 200 characters.
+pub fn safe_message(message: &str) -> String {
+    let safe = terminal_safe(message);
+    if safe.chars().count() <= 200 {
+        return safe.into_owned();
+    }
+    let cut: String = safe.chars().take(190).collect();
+    format!("{cut}… (cut)")
+}
+
+/// Columns a text takes on a terminal (wide characters two, combining marks none).
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 /// One Prometheus text-format sample line.
@@ -380,6 +477,32 @@ mod tests {
         assert_eq!(human_ttl(Some(59)), "59s");
         assert_eq!(human_ttl(Some(0)), "0s");
         assert_eq!(human_ttl(None), "no expiry");
+    }
+
+    #[test]
+    fn terminal_text_shows_control_characters_and_keeps_the_rest() {
+        let evil = "evil\x1b[2J\x1b]0;PWNED\x07\rfake";
+        assert_eq!(terminal_safe(evil), "evil\\x1b[2J\\x1b]0;PWNED\\x07\\rfake");
+        assert_eq!(terminal_safe("a\u{202e}b\u{9b}c\td"), "a\\u{202e}b\\u{9b}c\\td");
+        assert!(matches!(terminal_safe("plain é 日本"), Cow::Borrowed(_)));
+        assert_eq!(safe_bytes(b"a\xffb\x1b"), "a\\xffb\\x1b");
+        let long = vec![b'x'; 120_000];
+        let e = excerpt(&long);
+        assert!(e.len() < 80 && e.contains("120000 bytes"), "{e}");
+        assert_eq!(excerpt(b"short\n"), "\"short\\n\"");
+    }
+
+    #[test]
+    fn tables_escape_cells_and_align_wide_characters() {
+        let out = render(
+            OutputFormat::Table,
+            &[Row { a: "日本語".into(), b: Some(1) }, Row { a: "x\x1b[2Jy".into(), b: Some(2) }],
+        );
+        assert!(!out.contains('\x1b'), "{out:?}");
+        let lines: Vec<&str> = out.lines().collect();
+        let col = |l: &str| width(&l[..l.rfind(' ').unwrap() + 1]);
+        assert_eq!(col(lines[1]), col(lines[2]), "{out}");
+        assert_eq!(col(lines[0]), col(lines[1]), "{out}");
     }
 
     #[test]

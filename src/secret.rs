@@ -38,7 +38,20 @@ pub enum KeyRing {
     Versions(BTreeMap<i64, Secret>),
 }
 
-/// Why a secret text could not be used.
+/// How to read a secret's text (`--secret-format`, `SESSCTL_SECRET_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecretFormat {
+    /// A text whose first non-blank character is `{` must be a valid key ring (a typo in a
+    /// ring is an error, not a literal secret); any other text is one secret.
+    #[default]
+    Auto,
+    /// Always one secret, byte for byte (for a secret that really starts with `{`).
+    Text,
+    /// Always a key ring.
+    Ring,
+}
+
+/// Why a secret text could not be used. Messages never contain the secret, nor any part of it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SecretError {
     #[error("the cookie secret is empty; put the app's cookie_secret in SESSCTL_SECRET or --secret-file")]
@@ -49,30 +62,38 @@ pub enum SecretError {
         "key version {0} is not in the key ring (it has {1}); set --key-version or SESSCTL_KEY_VERSION to one of them"
     )]
     MissingVersion(i64, String),
+    /// The text is not a key ring: `why` says where, without quoting the text.
+    #[error("the secret is not a valid key ring: {why}")]
+    NotARing { why: String },
 }
 
 impl KeyRing {
-    /// Reads a secret text. A JSON object whose keys are all integers and whose values are
-    /// all strings is a key ring (Tornado's dict `cookie_secret`); any other text is one
-    /// secret, byte for byte.
+    /// Reads a secret text as [`SecretFormat::Auto`] does.
     pub fn parse(text: &[u8]) -> Result<KeyRing, SecretError> {
+        KeyRing::parse_as(text, SecretFormat::Auto)
+    }
+
+    /// Reads a secret text. A ring is a JSON object whose keys are all integers and whose
+    /// values are all strings (Tornado's dict `cookie_secret`); one secret is the text byte for
+    /// byte. `Auto` takes a text starting with `{` (after blanks) for a ring and refuses it
+    /// when it is not a valid one: a ring with a typo would otherwise sign with its JSON text.
+    pub fn parse_as(text: &[u8], format: SecretFormat) -> Result<KeyRing, SecretError> {
         if text.is_empty() {
             return Err(SecretError::Empty);
         }
-        if let Some(ring) = parse_ring(text) {
-            if ring.is_empty() {
-                return Err(SecretError::EmptyRing);
-            }
-            return Ok(KeyRing::Versions(ring));
+        let ring = match format {
+            SecretFormat::Text => false,
+            SecretFormat::Ring => true,
+            SecretFormat::Auto => text.trim_ascii_start().starts_with(b"{"),
+        };
+        if !ring {
+            return Ok(KeyRing::Single(Secret::new(text)));
         }
-        Ok(KeyRing::Single(Secret::new(text)))
-    }
-
-    /// True when the text looked like a JSON object but was not a key ring, so it is being
-    /// used as one literal secret (worth a warning: usually a typo in the ring).
-    pub fn looks_like_broken_ring(text: &[u8]) -> bool {
-        let trimmed = text.trim_ascii();
-        trimmed.starts_with(b"{") && trimmed.ends_with(b"}") && parse_ring(text).is_none()
+        let ring = parse_ring(text)?;
+        if ring.is_empty() {
+            return Err(SecretError::EmptyRing);
+        }
+        Ok(KeyRing::Versions(ring))
     }
 
     /// The secret for a key version. A single secret signs and verifies every key version,
@@ -104,16 +125,58 @@ impl KeyRing {
     }
 }
 
-fn parse_ring(text: &[u8]) -> Option<BTreeMap<i64, Secret>> {
-    let value: serde_json::Value = serde_json::from_slice(text).ok()?;
-    let object = value.as_object()?;
-    let mut ring = BTreeMap::new();
-    for (key, secret) in object {
-        let version: i64 = key.trim().parse().ok()?;
-        let secret = secret.as_str()?;
-        ring.insert(version, Secret::new(secret.as_bytes()));
+/// The entries of a JSON object in document order, duplicates kept (serde_json's own map
+/// would silently keep the last of two equal keys).
+struct Entries(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(Visit)
     }
-    Some(ring)
+}
+
+fn parse_ring(text: &[u8]) -> Result<BTreeMap<i64, Secret>, SecretError> {
+    let not_ring = |why: String| SecretError::NotARing { why };
+    // serde_json's messages may quote the text ("invalid type: integer `123`"): only its
+    // position is used.
+    let entries: Entries = serde_json::from_slice(text).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "it ends early (a missing `}` or `\"`?)",
+            serde_json::error::Category::Syntax => "JSON syntax error",
+            serde_json::error::Category::Data => "not a JSON object of versions to strings",
+            serde_json::error::Category::Io => "unreadable",
+        };
+        not_ring(format!("{what} at line {} column {}", e.line(), e.column()))
+    })?;
+    let mut ring = BTreeMap::new();
+    for (i, (key, secret)) in entries.0.into_iter().enumerate() {
+        let n = i + 1;
+        let version: i64 = key
+            .trim()
+            .parse()
+            .map_err(|_| not_ring(format!("key number {n} is not an integer version (\"0\", \"1\", …)")))?;
+        let serde_json::Value::String(secret) = secret else {
+            return Err(not_ring(format!("the value of version {version} is not a string")));
+        };
+        if ring.insert(version, Secret::new(secret.into_bytes())).is_some() {
+            return Err(not_ring(format!("version {version} appears twice")));
+        }
+    }
+    Ok(ring)
 }
 
 #[cfg(test)]
@@ -133,13 +196,33 @@ mod tests {
 
     #[test]
     fn other_text_is_one_secret_byte_for_byte() {
-        for text in [&b"plain"[..], b"{\"a\": \"b\"}", b"[1]", b"\xff\xfe", b" spaced "] {
+        for text in [&b"plain"[..], b"[1]", b"\xff\xfe", b" spaced ", b"a{\"0\":1}"] {
             let ring = KeyRing::parse(text).unwrap();
             assert_eq!(ring, KeyRing::Single(Secret::new(text)));
             assert_eq!(ring.get(42).unwrap().expose(), text);
         }
-        assert!(KeyRing::looks_like_broken_ring(b"{\"a\": \"b\"}"));
-        assert!(!KeyRing::looks_like_broken_ring(b"{\"1\": \"b\"}"));
+        let text = b"{\"a\": \"b\"}";
+        assert_eq!(KeyRing::parse_as(text, SecretFormat::Text).unwrap(), KeyRing::Single(Secret::new(&text[..])));
+    }
+
+    #[test]
+    fn a_broken_ring_is_an_error_that_never_quotes_the_secret() {
+        for text in [
+            &br#"{"0":"a","1":}"#[..],
+            br#"{"a": "b"}"#,
+            br#" {"0": 123456789}"#,
+            br#"{"0": "x", "0": "y"}"#,
+            br#"{"0": "hunter2""#,
+            b"{hunter2",
+        ] {
+            let err = KeyRing::parse(text).unwrap_err();
+            assert!(matches!(err, SecretError::NotARing { .. }), "{err:?}");
+            let msg = err.to_string();
+            for secret_part in ["hunter2", "123456789", "\"x\"", "\"y\""] {
+                assert!(!msg.contains(secret_part), "{msg}");
+            }
+        }
+        assert!(KeyRing::parse_as(b"plain", SecretFormat::Ring).is_err());
     }
 
     #[test]

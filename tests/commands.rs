@@ -274,9 +274,12 @@ fn issued_before_narrows_by_age() {
 fn cleanup_handles_old_sessions_keys_without_ttl_and_odd_keys() {
     let redis = RedisServer::start();
     let urls = vec![redis.url()];
-    redis.cli(&["SETEX", "session:fresh", "604800", "u"]);
-    redis.cli(&["SETEX", "session:stale", "3600", "u"]);
-    redis.cli(&["SET", "session:forever", "u"]);
+    // Token-shaped ids, as the app makes them (other keys are malformed and never touched).
+    let key = |i: u64| format!("session:{}", session_id(i));
+    let (fresh, stale, forever, forever2) = (key(1), key(2), key(3), key(4));
+    redis.cli(&["SETEX", &fresh, "604800", "u"]);
+    redis.cli(&["SETEX", &stale, "3600", "u"]);
+    redis.cli(&["SET", &forever, "u"]);
     redis.cli(&["RPUSH", "session:list", "a"]);
     redis.cli(&["SADD", "session:set", "a"]);
     let out = ok(at(&urls, &["cleanup", "--max-age", "2d", "--dry-run", "-o", "json"]));
@@ -288,14 +291,14 @@ fn cleanup_handles_old_sessions_keys_without_ttl_and_odd_keys() {
     let out = ok(at(&urls, &["cleanup", "--max-age", "2d", "--no-ttl", "fix", "-o", "json"]));
     let s = summary(&out);
     assert_eq!((s["deleted"].as_u64(), s["fixed"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(redis.cli(&["EXISTS", "session:stale"]), "0");
-    let ttl: i64 = redis.cli(&["TTL", "session:forever"]).parse().unwrap();
+    assert_eq!(redis.cli(&["EXISTS", &stale]), "0");
+    let ttl: i64 = redis.cli(&["TTL", &forever]).parse().unwrap();
     assert!(ttl > 604_000, "fixed ttl {ttl}");
 
-    redis.cli(&["SET", "session:forever2", "u"]);
+    redis.cli(&["SET", &forever2, "u"]);
     let out = ok(at(&urls, &["cleanup", "--no-ttl", "delete", "-o", "json"]));
     assert_eq!(summary(&out)["deleted"], 1);
-    assert_eq!(redis.cli(&["EXISTS", "session:forever2"]), "0");
+    assert_eq!(redis.cli(&["EXISTS", &forever2]), "0");
     assert_eq!(redis.cli(&["TYPE", "session:list"]), "list");
     assert_eq!(redis.cli(&["TYPE", "session:set"]), "set");
 }

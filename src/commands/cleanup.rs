@@ -1,14 +1,19 @@
 //! `sessctl cleanup`: for cron. Old sessions, keys without expiry, odd keys.
+//!
+//! Keys it calls malformed (an id that is not a `token_urlsafe(32)`, or an empty user) and
+//! keys that are not strings are counted and reported, and never deleted or changed, in any
+//! mode: they were not made by the app, so their age and meaning are unknown.
 
 use std::io::{self, Write};
+use std::time::Duration;
 
 use crate::cli::{CleanupArgs, NoTtlAction};
 use crate::config::{self, Settings};
 use crate::error::{usage, Outcome};
-use crate::output::Summary;
+use crate::output::{safe_bytes, Summary};
 use crate::store::{Found, ScanRequest};
 
-use super::{issued_at, Deleter};
+use super::{audit, issued_at, Deleter};
 
 /// Odd keys named on stderr before the rest are only counted.
 const NAMED_ODD_KEYS: u64 = 10;
@@ -16,49 +21,67 @@ const NAMED_ODD_KEYS: u64 = 10;
 /// Keys given an expiry per pipeline.
 const FIX_BATCH: usize = 1000;
 
+/// A `--max-age` under this needs `--yes` (`1m` is a minute, not a month).
+const SHORT_AGE: Duration = Duration::from_secs(3600);
+
+#[derive(Default)]
+struct Counts {
+    sessions: u64,
+    too_old: u64,
+    no_ttl: u64,
+    non_string: u64,
+    malformed: u64,
+    fixed: u64,
+}
+
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
-    if args.max_age.is_some_and(|age| age.is_zero()) {
-        return Err(usage("--max-age 0 would delete every session; give an age (30d), or use `sessctl revoke --all`"));
-    }
+    check_max_age(settings, args)?;
+    let mut audit = super::open_audit(args.audit_log.clone(), "cleanup", settings)?;
     let store = super::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.map(|age| now - age.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
     let request = ScanRequest { with_ttl: true, users: Default::default(), count: settings.scan_count as usize };
 
-    let mut deleter = Deleter::new(&store, args.dry_run);
+    let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut());
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
-    let (mut sessions, mut too_old, mut no_ttl, mut non_string, mut malformed, mut fixed) =
-        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut c = Counts::default();
     let mut failure: Option<anyhow::Error> = None;
-    let summary = super::scan(settings, &store, &request, "keys checked", &mut |found| {
+    let mut fix_audit: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    let scanned = super::scan(settings, &store, &request, "keys checked", &mut |found| {
         let step = (|| -> anyhow::Result<()> {
             match found {
                 Found::NotString { key, redis_type } => {
-                    non_string += 1;
+                    c.non_string += 1;
                     // Name the first few; the summary counts them all.
-                    if !settings.quiet && non_string <= NAMED_ODD_KEYS {
-                        eprintln!(
-                            "sessctl: note: {} is a {redis_type}, not a session; left alone",
-                            String::from_utf8_lossy(&key)
-                        );
+                    if !settings.quiet && c.non_string <= NAMED_ODD_KEYS {
+                        eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", safe_bytes(&key));
                     }
                 }
                 Found::Session(s) => {
-                    sessions += 1;
+                    c.sessions += 1;
                     if !super::stats::looks_like_token(&s.id) || s.user.is_empty() {
-                        malformed += 1;
+                        // Reported, never touched.
+                        c.malformed += 1;
+                        return Ok(());
                     }
                     match s.ttl_ms {
                         None => {
-                            no_ttl += 1;
+                            c.no_ttl += 1;
                             match args.no_ttl {
                                 NoTtlAction::Report => {}
-                                NoTtlAction::Delete => deleter.push(s.key, s.user)?,
+                                NoTtlAction::Delete => deleter.push(s.key, s.user, "no_ttl")?,
                                 NoTtlAction::Fix if !args.dry_run => {
                                     to_fix.push(s.key);
+                                    fix_audit.push((s.id, s.user));
                                     if to_fix.len() >= FIX_BATCH {
-                                        fixed += fix(&store, &mut to_fix, ttl_secs)?;
+                                        c.fixed += fix(
+                                            &store,
+                                            &mut to_fix,
+                                            &mut fix_audit,
+                                            ttl_secs,
+                                            deleter.audit.as_deref_mut(),
+                                        )?;
                                     }
                                 }
                                 NoTtlAction::Fix => {}
@@ -66,8 +89,8 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                         }
                         ttl => {
                             if cutoff.is_some_and(|c| issued_at(settings, now, ttl).is_some_and(|t| t < c)) {
-                                too_old += 1;
-                                deleter.push(s.key, s.user)?;
+                                c.too_old += 1;
+                                deleter.push(s.key, s.user, "too_old")?;
                             }
                         }
                     }
@@ -82,39 +105,89 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                 false
             }
         }
-    })?;
-    if let Some(e) = failure {
-        return Err(e);
+    });
+    let (scanned, interrupted, mut failure) = match scanned {
+        Ok(summary) => (summary.scanned, summary.interrupted && super::stopped(), failure),
+        Err(e) => (c.sessions + c.non_string, false, Some(e)),
+    };
+    if !interrupted && failure.is_none() {
+        // The batches still queued are part of the run: send them.
+        if let Err(e) = deleter.flush() {
+            failure = Some(e);
+        } else if let Err(e) =
+            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut()).map(|n| c.fixed += n)
+        {
+            failure = Some(e);
+        }
     }
-    let interrupted = summary.interrupted && super::stopped();
-    if !interrupted {
-        deleter.flush()?;
-        fixed += fix(&store, &mut to_fix, ttl_secs)?;
+    let deleted = deleter.deleted;
+    if let Some(audit) = audit.as_mut() {
+        audit.finish()?;
     }
 
     let mut report = Summary::default();
     report
-        .add("scanned", summary.scanned)
-        .add("sessions", sessions)
-        .add("too_old", too_old)
-        .add("no_ttl", no_ttl)
-        .add("non_string", non_string)
-        .add("malformed", malformed)
-        .add("deleted", deleter.deleted)
-        .add("fixed", fixed)
+        .add("scanned", scanned)
+        .add("sessions", c.sessions)
+        .add("too_old", c.too_old)
+        .add("no_ttl", c.no_ttl)
+        .add("non_string", c.non_string)
+        .add("malformed", c.malformed)
+        .add("deleted", deleted)
+        .add("fixed", c.fixed)
         .add("dry_run", args.dry_run)
-        .add("interrupted", interrupted);
+        .add("interrupted", interrupted)
+        .add("complete", !interrupted && failure.is_none());
     let mut out = io::stdout().lock();
     report.write(&mut out, settings.output)?;
     out.flush()?;
+    if let Some(e) = failure {
+        return Err(e.context("cleanup stopped part way; the summary above counts what was done"));
+    }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
 
-fn fix(store: &crate::store::Store, keys: &mut Vec<Vec<u8>>, ttl_secs: u64) -> anyhow::Result<u64> {
+/// The `--max-age` traps, refused before anything is scanned: an age at or over `--ttl` can
+/// never match (no session is older than its lifetime), and an age under an hour is almost
+/// always a unit slip (`1m` for a month) that would delete nearly every session.
+fn check_max_age(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> {
+    let Some(age) = args.max_age else { return Ok(()) };
+    let show = |d: Duration| humantime::format_duration(d).to_string();
+    if age >= settings.session_ttl {
+        return Err(usage(format!(
+            "--max-age {} is not less than --ttl {} (the sessions' lifetime), so no session can be that old; give a shorter --max-age, or set --ttl (SESSCTL_TTL) to the app's real session lifetime",
+            show(age),
+            show(settings.session_ttl)
+        )));
+    }
+    if age < SHORT_AGE && !args.yes {
+        return Err(usage(format!(
+            "--max-age {} would delete every session older than that (nearly all of them); if that is meant, add --yes (a month is 30d, not 1m)",
+            show(age)
+        )));
+    }
+    Ok(())
+}
+
+fn fix(
+    store: &crate::store::Store,
+    keys: &mut Vec<Vec<u8>>,
+    who: &mut Vec<(Vec<u8>, Vec<u8>)>,
+    ttl_secs: u64,
+    audit: Option<&mut audit::AuditLog>,
+) -> anyhow::Result<u64> {
     if keys.is_empty() {
         return Ok(0);
     }
+    let _batch = crate::signals::critical();
     let done = store.expire_if_persistent(keys, ttl_secs)?;
+    if let Some(audit) = audit {
+        audit.record(
+            audit::Action::TtlSet,
+            who.iter().zip(&done).filter(|(_, d)| **d).map(|((id, user), _)| (&id[..], &user[..], "no_ttl")),
+        )?;
+    }
     keys.clear();
+    who.clear();
     Ok(done.iter().filter(|d| **d).count() as u64)
 }

@@ -9,10 +9,19 @@ use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output::{self, Summary};
 
+/// The most bytes `decode -` reads (a cookie is a few KiB; Tornado reads headers of 64 KiB).
+const MAX_INPUT: u64 = 1 << 20;
+
 pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     let input: Vec<u8> = if args.cookie == "-" {
         let mut buf = Vec::new();
-        io::stdin().lock().take(16 << 20).read_to_end(&mut buf)?;
+        io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut buf)?;
+        if buf.len() as u64 > MAX_INPUT {
+            return Err(usage(format!(
+                "the input on stdin is longer than {} MiB; no cookie is that long",
+                MAX_INPUT >> 20
+            )));
+        }
         let trimmed = buf.strip_suffix(b"\n").unwrap_or(&buf);
         trimmed.strip_suffix(b"\r").unwrap_or(trimmed).to_vec()
     } else {
@@ -28,7 +37,9 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
             ))
         })?
     };
-    let decoded = cookie::decode(&value).map_err(|e| usage(format!("cannot decode: {e}")))?;
+    let decoded = cookie::decode(&value).map_err(|e| {
+        usage(format!("cannot decode {}: {}", output::excerpt(&value), output::safe_message(&e.to_string())))
+    })?;
 
     let mut summary = Summary::default();
     summary

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings};
 use crate::error::Outcome;
-use crate::output::{self, Record, RecordWriter};
+use crate::output::{self, excerpt, Record, RecordWriter, Summary};
 use crate::store::{Found, ScanRequest};
 
 /// The `list` JSON record.
@@ -35,63 +35,98 @@ impl Record for Listed {
 }
 
 pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
-    let store = super::connect(settings)?;
+    let limit = args.limit.unwrap_or(u64::MAX);
+    let store = if limit == 0 { None } else { Some(super::connect(settings)?) };
     let now = config::now()?.floor() as i64;
     let request = ScanRequest {
         with_ttl: !args.count,
         users: args.user.iter().map(|u| u.as_bytes().to_vec()).collect::<HashSet<_>>(),
         count: settings.scan_count as usize,
     };
-    let limit = args.limit.unwrap_or(u64::MAX);
     let mut shown = 0u64;
     let mut not_string = 0u64;
+    // With --count no record is written (nor a CSV header for records).
     let mut writer = RecordWriter::new::<Listed>(
         io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
-        settings.output,
+        if args.count { OutputFormat::Json } else { settings.output },
         settings.color,
     );
     let mut write_error: Option<io::Error> = None;
-    let summary = super::scan(settings, &store, &request, "sessions listed", &mut |found| {
-        match found {
-            Found::NotString { .. } => not_string += 1,
-            Found::Session(s) => {
-                if shown >= limit {
-                    return false;
-                }
-                shown += 1;
-                if !args.count {
-                    let ttl_seconds = s.ttl_ms.map(|ms| ms.div_euclid(1000));
-                    let record = Listed {
-                        session_id: output::text(&s.id),
-                        user: output::text(&s.user),
-                        ttl_seconds,
-                        expires_at: ttl_seconds.and_then(|t| output::rfc3339(now.saturating_add(t))),
-                    };
-                    if let Err(e) = writer.write(&record) {
-                        write_error = Some(e);
+    let mut reached_limit = limit == 0;
+    let mut interrupted = false;
+    if let Some(store) = &store {
+        let summary = super::scan(settings, store, &request, "sessions listed", &mut |found| {
+            match found {
+                Found::NotString { .. } => not_string += 1,
+                Found::Session(s) => {
+                    if shown >= limit {
+                        reached_limit = true;
                         return false;
+                    }
+                    shown += 1;
+                    if !args.count {
+                        let ttl_seconds = s.ttl_ms.map(|ms| ms.div_euclid(1000));
+                        let record = Listed {
+                            session_id: output::text(&s.id),
+                            user: output::text(&s.user),
+                            ttl_seconds,
+                            expires_at: ttl_seconds.and_then(|t| output::rfc3339(now.saturating_add(t))),
+                        };
+                        if let Err(e) = writer.write(&record) {
+                            write_error = Some(e);
+                            return false;
+                        }
                     }
                 }
             }
-        }
-        shown < limit
-    })?;
+            if shown >= limit {
+                reached_limit = true;
+            }
+            shown < limit
+        })?;
+        interrupted = summary.interrupted && super::stopped();
+    }
     if let Some(e) = write_error {
         return Err(e.into());
     }
     let mut out = writer.finish()?;
     if args.count {
+        let complete = !interrupted;
         match settings.output {
-            OutputFormat::Json => writeln!(out, "{}", serde_json::json!({ "count": shown }))?,
-            _ => writeln!(out, "{shown}")?,
+            OutputFormat::Table if !complete => {}
+            OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
+            format => {
+                let mut summary = Summary::default();
+                summary.add("count", shown).add("complete", complete);
+                summary.write(&mut out, format)?;
+            }
         }
     }
     out.flush()?;
-    if shown == 0 && !args.count && settings.output == OutputFormat::Table && !settings.quiet {
-        eprintln!("sessctl: no sessions under {:?}", settings.prefix);
+    if interrupted {
+        eprintln!(
+            "sessctl: interrupted: {} {shown} session(s) before stopping; the list is incomplete",
+            if args.count { "counted" } else { "listed" }
+        );
+    } else if shown == 0 && !args.count && settings.output == OutputFormat::Table && !settings.quiet {
+        eprintln!("sessctl: {}", nothing_listed(settings, args, reached_limit));
     }
     if not_string > 0 && !settings.quiet {
         eprintln!("sessctl: note: {not_string} key(s) under the prefix are not strings and were left out; `sessctl stats` counts them");
     }
-    Ok(if summary.interrupted && super::stopped() { Outcome::Interrupted } else { Outcome::Success })
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// Why an empty table is empty, in words that are true: `--limit 0` lists nothing, and a
+/// `--user` filter says only that those users have no sessions.
+fn nothing_listed(settings: &Settings, args: &ListArgs, reached_limit: bool) -> String {
+    let prefix = excerpt(settings.prefix.as_bytes());
+    if reached_limit {
+        return "nothing listed: --limit 0".to_string();
+    }
+    match args.user.len() {
+        0 => format!("no sessions under {prefix}"),
+        1 => format!("no sessions of user {} under {prefix}", excerpt(args.user[0].as_bytes())),
+        n => format!("no sessions of these {n} users under {prefix}"),
+    }
 }

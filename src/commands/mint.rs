@@ -1,8 +1,14 @@
 //! `sessctl mint`: sessions exactly as tornado-auth-sessions makes them.
+//!
+//! mint stores exactly what it prints. Each batch is stored (`SET … NX`), then written to
+//! stdout unbuffered; the sessions whose lines did not get out (a full disk, a closed pipe, a
+//! signal) are deleted again with compare-and-delete, and the error says how many cookies were
+//! printed and stored. On a pipe, "printed" means taken by the reader: mint waits for the
+//! reader to drain each batch and starts with batches of one, doubling, so
+//! `sessctl mint --count 5000 | head -1` leaves exactly one session in Redis.
 
 use std::io::{self, Write};
 
-use anyhow::Context;
 use base64::Engine;
 use serde::Serialize;
 
@@ -11,6 +17,7 @@ use crate::config::{self, Settings};
 use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output;
+use crate::signals;
 
 /// Sessions created per pipeline.
 const BATCH: usize = 1000;
@@ -44,67 +51,243 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     let ring = settings.secret()?;
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
     let store = if args.no_store { None } else { Some(super::connect(settings)?) };
+    // From here a signal stops minting between batches: what was printed is what is stored.
+    signals::graceful();
 
     let ttl = settings.session_ttl.as_secs().max(1);
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut left = args.count;
+    let mut out = Stdout::new();
+    let user = args.user.as_bytes();
+    // On a pipe, start with one cookie and double once the reader has taken each batch, so
+    // `mint | head -1` has exactly one cookie in the pipe when head reads.
+    let mut size = if out.is_pipe && store.is_some() { 1 } else { BATCH };
+    let (mut left, mut printed) = (args.count, 0u64);
     while left > 0 {
-        if super::stopped() {
-            out.flush()?;
+        if signals::stopped() {
+            if !settings.quiet {
+                eprintln!(
+                    "sessctl: stopped after {printed} of {} cookie(s); each one printed is stored, no other",
+                    args.count
+                );
+            }
             return Ok(Outcome::Interrupted);
         }
-        let n = left.min(BATCH as u64) as usize;
+        let n = left.min(size as u64) as usize;
+        let _batch = signals::critical();
         let mut ids: Vec<String> = (0..n).map(|_| new_session_id()).collect::<anyhow::Result<_>>()?;
         if let Some(store) = &store {
-            // SET NX: a key that already exists (a 2^-256 event) is never overwritten; draw again.
-            loop {
-                let pairs: Vec<(Vec<u8>, Vec<u8>)> =
-                    ids.iter().map(|id| (settings.key_for(id.as_bytes()), args.user.as_bytes().to_vec())).collect();
-                let created = store.create(&pairs, ttl).context("cannot store the new sessions")?;
-                let mut retry = false;
-                for (id, ok) in ids.iter_mut().zip(&created) {
-                    if !ok {
-                        *id = new_session_id()?;
-                        retry = true;
-                    }
+            store_new(store, settings, user, ttl, &mut ids).map_err(|e| {
+                let undo = rollback(store, settings, user, &ids);
+                anyhow::anyhow!(
+                    "cannot store the new sessions: {e}; {printed} cookie(s) were printed and are stored; {undo}"
+                )
+            })?;
+        }
+        let timestamp = config::now()?.floor() as i64;
+        let mut buf = Vec::with_capacity(n * 200);
+        let mut ends = Vec::with_capacity(n);
+        for id in &ids {
+            let value = cookie::sign_v2(secret.expose(), key_version, &settings.cookie_name, id.as_bytes(), timestamp);
+            let expires = timestamp.saturating_add(ttl as i64);
+            render(&mut buf, format, settings, args, id, value, key_version, timestamp, expires, store.is_some())?;
+            ends.push(buf.len());
+        }
+        let (taken, failure) = out.write_and_wait(&buf, store.is_some());
+        let shown = ends.iter().take_while(|end| **end <= taken).count();
+        printed += shown as u64;
+        if let Some(failure) = failure {
+            let Some(store) = &store else {
+                return if failure.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(Outcome::Success)
+                } else {
+                    Err(failure.into())
+                };
+            };
+            let undo = rollback(store, settings, user, &ids[shown..]);
+            if failure.kind() == std::io::ErrorKind::BrokenPipe && !undo.starts_with("but") {
+                if !settings.quiet {
+                    eprintln!("sessctl: note: the reader closed the output after {printed} cookie(s); exactly those are stored ({undo})");
                 }
-                if !retry {
+                return Ok(Outcome::Success);
+            }
+            return Err(anyhow::anyhow!(
+                "cannot write the cookies to stdout: {failure}; {printed} cookie(s) were printed and are stored; {undo}"
+            ));
+        }
+        left -= n as u64;
+        if out.is_pipe && size < BATCH {
+            size = (size * 2).min(BATCH);
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `SET … NX` for each id; an id that already exists (a 2^-256 event) is never overwritten,
+/// it is drawn again.
+fn store_new(
+    store: &crate::store::Store,
+    settings: &Settings,
+    user: &[u8],
+    ttl: u64,
+    ids: &mut [String],
+) -> anyhow::Result<()> {
+    loop {
+        let pairs: Vec<(Vec<u8>, Vec<u8>)> =
+            ids.iter().map(|id| (settings.key_for(id.as_bytes()), user.to_vec())).collect();
+        let created = store.create(&pairs, ttl)?;
+        let mut retry = false;
+        for (id, ok) in ids.iter_mut().zip(&created) {
+            if !ok {
+                *id = new_session_id()?;
+                retry = true;
+            }
+        }
+        if !retry {
+            return Ok(());
+        }
+    }
+}
+
+/// Deletes the sessions minted for cookies that were not printed (compare-and-delete: only
+/// while they still hold the user). Says what happened, naming the ids if Redis refused.
+fn rollback(store: &crate::store::Store, settings: &Settings, user: &[u8], ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "no session was stored for an unprinted cookie".to_string();
+    }
+    let expected: Vec<crate::store::Expected> = ids
+        .iter()
+        .map(|id| crate::store::Expected { key: settings.key_for(id.as_bytes()), user: user.to_vec() })
+        .collect();
+    match store.delete_if_holds(&expected) {
+        Ok(done) => {
+            let n = done.iter().filter(|d| **d).count();
+            format!("the {n} session(s) stored for cookies that were not printed were deleted")
+        }
+        Err(e) => format!(
+            "but the {} session(s) of the unprinted cookies may be stored and could not be deleted ({e}); revoke them: sessctl revoke -- {}",
+            ids.len(),
+            ids.join(" ")
+        ),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    buf: &mut Vec<u8>,
+    format: MintFormat,
+    settings: &Settings,
+    args: &MintArgs,
+    id: &str,
+    value: String,
+    key_version: i64,
+    timestamp: i64,
+    expires: i64,
+    stored: bool,
+) -> anyhow::Result<()> {
+    match format {
+        MintFormat::Value => writeln!(buf, "{value}")?,
+        MintFormat::Cookie => writeln!(buf, "{}={}", settings.cookie_name, quote_cookie_value(&value))?,
+        MintFormat::Header => {
+            writeln!(buf, "{}", set_cookie_header(&settings.cookie_name, &value, expires, !args.insecure_cookie))?
+        }
+        MintFormat::Json => {
+            let record = Minted {
+                session_id: id.to_string(),
+                user: args.user.clone(),
+                cookie: value,
+                key_version,
+                signed_at: output::rfc3339(timestamp),
+                expires_at: output::rfc3339(expires),
+                stored,
+            };
+            serde_json::to_writer(&mut *buf, &record)?;
+            buf.push(b'\n');
+        }
+    }
+    Ok(())
+}
+
+/// Standard output written without a buffer, so mint knows exactly how many bytes the
+/// kernel took (and, on a pipe, how many the reader took).
+struct Stdout {
+    file: std::mem::ManuallyDrop<std::fs::File>,
+    is_pipe: bool,
+}
+
+impl Stdout {
+    fn new() -> Stdout {
+        use std::os::fd::FromRawFd;
+        // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it,
+        // and nothing else in mint writes to stdout.
+        let file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(libc::STDOUT_FILENO) });
+        let is_pipe = file.metadata().map(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())).unwrap_or(false);
+        Stdout { file, is_pipe }
+    }
+
+    /// Writes `buf`; on a pipe (when `wait`), then waits until the reader has taken it all or
+    /// gone away. Returns the bytes the reader (or the file) took, and the error that stopped
+    /// the write, if any (a reader gone counts as a broken pipe).
+    fn write_and_wait(&mut self, buf: &[u8], wait: bool) -> (usize, Option<io::Error>) {
+        let mut written = 0;
+        let mut failure = None;
+        while written < buf.len() {
+            match self.file.write(&buf[written..]) {
+                Ok(0) => {
+                    failure = Some(io::Error::from(io::ErrorKind::WriteZero));
+                    break;
+                }
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    failure = Some(e);
                     break;
                 }
             }
         }
-        let now = config::now()?;
-        let timestamp = now.floor() as i64;
-        for id in &ids {
-            let value = cookie::sign_v2(secret.expose(), key_version, &settings.cookie_name, id.as_bytes(), timestamp);
-            let expires = timestamp.saturating_add(ttl as i64);
-            match format {
-                MintFormat::Value => writeln!(out, "{value}")?,
-                MintFormat::Cookie => writeln!(out, "{}={}", settings.cookie_name, quote_cookie_value(&value))?,
-                MintFormat::Header => writeln!(
-                    out,
-                    "{}",
-                    set_cookie_header(&settings.cookie_name, &value, expires, !args.insecure_cookie)
-                )?,
-                MintFormat::Json => {
-                    let record = Minted {
-                        session_id: id.clone(),
-                        user: args.user.clone(),
-                        cookie: value,
-                        key_version,
-                        signed_at: output::rfc3339(timestamp),
-                        expires_at: output::rfc3339(expires),
-                        stored: store.is_some(),
-                    };
-                    serde_json::to_writer(&mut out, &record)?;
-                    out.write_all(b"\n")?;
-                }
-            }
+        if !self.is_pipe || !wait {
+            return (written, failure);
         }
-        left -= n as u64;
+        // What the reader has not taken (it may have read part of the batch and closed).
+        let unread = if failure.is_some() { self.unread() } else { self.wait_drained() };
+        if unread > 0 {
+            failure.get_or_insert_with(|| io::Error::from(io::ErrorKind::BrokenPipe));
+        }
+        (written - unread.min(written), failure)
     }
-    out.flush()?;
-    Ok(Outcome::Success)
+
+    /// Bytes in the pipe not yet read.
+    fn unread(&self) -> usize {
+        use std::os::fd::AsRawFd;
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int.
+        if unsafe { libc::ioctl(self.file.as_raw_fd(), libc::FIONREAD, &mut n) } != 0 {
+            return 0;
+        }
+        n.max(0) as usize
+    }
+
+    /// Waits until the reader has taken everything (0) or has gone away (the bytes it left).
+    fn wait_drained(&self) -> usize {
+        use std::os::fd::AsRawFd;
+        let mut pause = std::time::Duration::from_micros(20);
+        loop {
+            let unread = self.unread();
+            if unread == 0 {
+                return 0;
+            }
+            let mut poll = libc::pollfd { fd: self.file.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
+            // SAFETY: one valid pollfd, no wait.
+            unsafe { libc::poll(&mut poll, 1, 0) };
+            if poll.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+                return self.unread();
+            }
+            if signals::stopped() {
+                // Leaving: what is in the pipe is the reader's.
+                return 0;
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(std::time::Duration::from_millis(5));
+        }
+    }
 }
 
 /// The `Set-Cookie` line Tornado's `set_signed_cookie(name, value, httponly=True,

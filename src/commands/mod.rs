@@ -1,5 +1,6 @@
 //! One module per subcommand: glue that reads settings, calls the core and renders.
 
+pub mod audit;
 mod cleanup;
 mod decode;
 mod gen_secret;
@@ -11,20 +12,21 @@ mod verify;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use anyhow::Context;
 
 use crate::cli::{Cli, Command};
-use crate::config::Settings;
+use crate::config::{Settings, Uses};
 use crate::error::{self, Outcome};
+use crate::output::excerpt;
+use crate::signals;
 use crate::store::{Found, ScanRequest, ScanSummary, Store};
 
-/// Set by Ctrl-C (or SIGTERM): long commands stop at the next batch and report.
-pub static STOP: AtomicBool = AtomicBool::new(false);
+pub use crate::signals::STOP;
 
 /// Parses the command line, runs the command, maps the result to an exit status.
 pub fn main() -> ExitCode {
+    signals::install();
     let parsed = crate::cli::command().try_get_matches().and_then(|matches| {
         use clap::FromArgMatches;
         Cli::from_arg_matches(&matches)
@@ -45,13 +47,12 @@ pub fn main() -> ExitCode {
                     }
                 }
                 _ => {
-                    eprintln!("sessctl: {}", usage_line(&e.render().to_string()));
+                    eprintln!("sessctl: {}", usage_line(&e));
                     ExitCode::from(error::exit::USAGE)
                 }
             };
         }
     };
-    install_interrupt_handler();
     match run(cli) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -62,8 +63,22 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// clap's usage error as one line: the error and its tip, then where to read more.
-fn usage_line(rendered: &str) -> String {
+/// clap's usage error as one line: the error and its tip, then where to read more. Values
+/// the user typed come back as short, terminal-safe excerpts.
+fn usage_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let mut rendered = e.render().to_string();
+    for kind in [ContextKind::InvalidValue, ContextKind::InvalidArg] {
+        if let Some(ContextValue::String(value)) = e.get(kind) {
+            let shown = excerpt(value.as_bytes());
+            if shown.trim_matches('"') != value.as_str() {
+                rendered = rendered.replace(&format!("'{value}'"), &shown);
+            }
+        }
+    }
+    // clap strips escape sequences when it renders, so a value may not match its context:
+    // cut any long quoted text that is left.
+    rendered = shorten_quoted(&rendered);
     let mut line = String::new();
     for part in rendered
         .lines()
@@ -84,9 +99,68 @@ fn usage_line(rendered: &str) -> String {
     }
 }
 
+/// The settings each command reads from the environment: a variable a command does not use
+/// never breaks it.
+fn uses(command: &Command) -> Uses {
+    let redis = Uses { redis: true, prefix: true, output: true, ..Uses::default() };
+    match command {
+        Command::Mint(a) => Uses {
+            secret: true,
+            key_version: true,
+            cookie_name: true,
+            ttl: true,
+            redis: !a.no_store,
+            prefix: !a.no_store,
+            output: true,
+        },
+        Command::Verify(a) => Uses {
+            secret: true,
+            cookie_name: true,
+            ttl: !a.offline,
+            redis: !a.offline,
+            prefix: !a.offline,
+            output: true,
+            ..Uses::default()
+        },
+        Command::Decode(a) => Uses { cookie_name: !a.raw, output: true, ..Uses::default() },
+        Command::List(_) | Command::Stats(_) => redis,
+        Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
+        Command::Cleanup(_) => Uses { ttl: true, ..redis },
+        Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
+        Command::Completions(_) | Command::Man(_) => Uses::default(),
+    }
+}
+
+/// Replaces every `'…'` segment longer than an excerpt by its excerpt.
+fn shorten_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut rest = text;
+    while let Some(open) = rest.find('\'') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('\'') {
+            Some(close) if after[..close].chars().count() > 60 => {
+                out.push_str(&excerpt(&after.as_bytes()[..close]));
+                rest = &after[close + 1..];
+            }
+            Some(close) => {
+                out.push('\'');
+                out.push_str(&after[..close + 1]);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('\'');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let settings = Settings::from_global(&cli.global)?;
+    let settings = Settings::resolve(&cli.global, uses(&cli.command))?;
     let renders_records = matches!(
         cli.command,
         Command::Verify(_) | Command::Decode(_) | Command::List(_) | Command::Revoke(_) | Command::Cleanup(_)
@@ -131,7 +205,8 @@ pub(crate) fn connect(settings: &Settings) -> anyhow::Result<Store> {
     })
 }
 
-/// Scans under the prefix with a progress spinner on stderr, stopping at Ctrl-C.
+/// Scans under the prefix with a progress spinner on stderr, stopping at Ctrl-C or SIGTERM
+/// (the command then reports what it saw, marked incomplete).
 pub(crate) fn scan(
     settings: &Settings,
     store: &Store,
@@ -139,6 +214,7 @@ pub(crate) fn scan(
     what: &str,
     visit: &mut dyn FnMut(Found) -> bool,
 ) -> anyhow::Result<ScanSummary> {
+    signals::graceful();
     let bar = crate::output::spinner(settings.chatty, what);
     let result = store.scan(request, &STOP, &mut |found| {
         bar.inc(1);
@@ -165,22 +241,9 @@ pub(crate) fn scan(
     Ok(summary)
 }
 
-/// True once Ctrl-C was pressed.
+/// True once a signal asked the work to stop.
 pub(crate) fn stopped() -> bool {
-    STOP.load(Ordering::SeqCst)
-}
-
-fn install_interrupt_handler() {
-    static PRESSES: AtomicU32 = AtomicU32::new(0);
-    let _ = ctrlc::set_handler(|| {
-        STOP.store(true, Ordering::SeqCst);
-        if PRESSES.fetch_add(1, Ordering::SeqCst) >= 1 {
-            // A second Ctrl-C: the user wants out now.
-            eprintln!("sessctl: interrupted again, exiting now");
-            std::process::exit(error::exit::INTERRUPTED as i32);
-        }
-        eprintln!("sessctl: interrupted; stopping after the current batch and reporting what was done (Ctrl-C again to quit now)");
-    });
+    signals::stopped()
 }
 
 /// Errors print as one line: the chain joined with ": ", newlines folded.
@@ -199,8 +262,9 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
-/// Asks yes/no on the terminal; refuses (usage error) when stdin is not a terminal.
-pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
+/// Asks yes/no on the terminal; refuses (usage error) when stdin is not a terminal. Ctrl-C at
+/// the question exits 130 saying `nothing_done`.
+pub(crate) fn confirm(question: &str, yes: bool, nothing_done: &str) -> anyhow::Result<bool> {
     use std::io::IsTerminal;
     if yes {
         return Ok(true);
@@ -208,47 +272,78 @@ pub(crate) fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
     if !io::stdin().is_terminal() {
         return Err(error::usage(format!("refusing to {question} without --yes (stdin is not a terminal)")));
     }
-    dialoguer::Confirm::new()
-        .with_prompt(format!("{question}?"))
-        .default(false)
-        .interact()
-        .context("cannot read the answer from the terminal")
+    crate::terminal::confirm(question, nothing_done)
 }
 
-/// Compare-and-delete in pipelined batches; counts what Redis really deleted.
+/// Why a session is removed or changed (the audit log's `reason`).
+pub(crate) type Reason = &'static str;
+
+/// Compare-and-delete in pipelined batches; counts what Redis really deleted and writes an
+/// audit line for each.
 pub(crate) struct Deleter<'a> {
     store: &'a Store,
     pending: Vec<crate::store::Expected>,
+    reasons: Vec<Reason>,
+    prefix_len: usize,
     pub deleted: u64,
     dry_run: bool,
+    pub audit: Option<&'a mut audit::AuditLog>,
 }
 
 impl<'a> Deleter<'a> {
     const BATCH: usize = 1000;
 
-    pub fn new(store: &'a Store, dry_run: bool) -> Self {
-        Deleter { store, pending: Vec::with_capacity(Self::BATCH), deleted: 0, dry_run }
+    pub fn new(store: &'a Store, settings: &Settings, dry_run: bool, audit: Option<&'a mut audit::AuditLog>) -> Self {
+        Deleter {
+            store,
+            pending: Vec::with_capacity(Self::BATCH),
+            reasons: Vec::with_capacity(Self::BATCH),
+            prefix_len: settings.prefix.len(),
+            deleted: 0,
+            dry_run,
+            audit,
+        }
     }
 
     /// Queues `key` for deletion if it still holds `user`; sends a batch when full.
-    pub fn push(&mut self, key: Vec<u8>, user: Vec<u8>) -> anyhow::Result<()> {
+    pub fn push(&mut self, key: Vec<u8>, user: Vec<u8>, reason: Reason) -> anyhow::Result<()> {
         if self.dry_run {
             return Ok(());
         }
         self.pending.push(crate::store::Expected { key, user });
+        self.reasons.push(reason);
         if self.pending.len() >= Self::BATCH {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// Sends the queued deletions and records what Redis deleted; a second signal waits for
+    /// this to finish, so the audit log never misses a deletion that happened.
     pub fn flush(&mut self) -> anyhow::Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let done = self.store.delete_if_holds(&self.pending).context("compare-and-delete failed")?;
+        let _batch = signals::critical();
+        let n = self.pending.len();
+        let done = self.store.delete_if_holds(&self.pending).with_context(|| {
+            format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
+        })?;
         self.deleted += done.iter().filter(|d| **d).count() as u64;
+        if let Some(audit) = self.audit.as_deref_mut() {
+            let prefix_len = self.prefix_len;
+            audit.record(
+                audit::Action::Deleted,
+                self.pending
+                    .iter()
+                    .zip(&self.reasons)
+                    .zip(&done)
+                    .filter(|(_, d)| **d)
+                    .map(|((e, r), _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], *r)),
+            )?;
+        }
         self.pending.clear();
+        self.reasons.clear();
         Ok(())
     }
 }
@@ -258,4 +353,14 @@ impl<'a> Deleter<'a> {
 pub(crate) fn issued_at(settings: &Settings, now: f64, ttl_ms: Option<i64>) -> Option<f64> {
     let remaining = ttl_ms? as f64 / 1000.0;
     Some(now - (settings.session_ttl.as_secs_f64() - remaining))
+}
+
+/// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.
+pub(crate) fn open_audit(
+    flag: Option<std::path::PathBuf>,
+    command: &'static str,
+    settings: &Settings,
+) -> anyhow::Result<Option<audit::AuditLog>> {
+    let path = crate::config::resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true);
+    path.value.map(|p| audit::AuditLog::open(&p, command, &settings.redis.urls, &settings.prefix)).transpose()
 }

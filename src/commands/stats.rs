@@ -125,6 +125,16 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         true
     })?;
     let elapsed = started.elapsed().as_secs_f64();
+    let interrupted = summary.interrupted && super::stopped();
+    if interrupted && settings.output == OutputFormat::Prometheus {
+        // A partial count with a fresh timestamp would pass for the truth on a dashboard:
+        // write nothing, so the textfile is empty and the series go stale.
+        eprintln!(
+            "sessctl: interrupted after {} key(s); no metrics written (a partial count would look like a real drop)",
+            summary.scanned
+        );
+        return Ok(Outcome::Interrupted);
+    }
     let top = t.per_user.top(args.top);
 
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -209,7 +219,9 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 .add("non_string", t.not_string)
                 .add("malformed", t.malformed)
                 .add("scanned", summary.scanned)
-                .add("resharding", summary.resharding);
+                .add("resharding", summary.resharding)
+                .add("interrupted", interrupted)
+                .add("complete", !interrupted);
             if format == OutputFormat::Table {
                 summary_out.write(&mut out, format)?;
                 writeln!(out, "\nremaining TTL (sessions that expire)")?;
@@ -219,7 +231,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 if !top.is_empty() {
                     writeln!(out, "\ntop users by sessions")?;
                     for (user, n) in &top {
-                        writeln!(out, "  {n:>8}  {}", output::text(user))?;
+                        writeln!(out, "  {n:>8}  {}", output::safe_bytes(user))?;
                     }
                 }
             } else {
@@ -229,7 +241,10 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if summary.interrupted && super::stopped() { Outcome::Interrupted } else { Outcome::Success })
+    if interrupted {
+        eprintln!("sessctl: interrupted after {} key(s); these figures are partial (complete: false)", summary.scanned);
+    }
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
 
 #[cfg(test)]

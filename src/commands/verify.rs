@@ -1,7 +1,7 @@
 //! `sessctl verify`: Tornado's verdict on each cookie, then the session in Redis.
 
 use std::ffi::OsString;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::os::unix::ffi::OsStringExt;
 
 use rayon::prelude::*;
@@ -86,8 +86,16 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let verifier = Verifier::new(&ring, &settings.cookie_name, args.max_age_days);
     let now = config::now()?;
     let from_stdin = args.cookies.is_empty() || (args.cookies.len() == 1 && args.cookies[0] == "-");
+    let interactive = from_stdin && io::stdin().is_terminal();
+    if interactive && !settings.quiet {
+        // Otherwise a bare `sessctl verify` looks hung.
+        eprintln!("sessctl: reading cookies from stdin, one per line; Ctrl-D to finish, Ctrl-C to stop");
+    }
     let mut source = if from_stdin {
-        Source::Stdin(io::BufReader::with_capacity(1 << 20, io::stdin()))
+        Source::Stdin {
+            reader: io::BufReader::with_capacity(1 << 20, io::stdin()),
+            batch: if interactive { 1 } else { BATCH },
+        }
     } else {
         Source::Args(args.cookies.iter().rev().map(|a: &OsString| a.clone().into_vec()).collect())
     };
@@ -104,19 +112,23 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     source.fill(&mut current, args.raw)?;
     while !current.is_empty() {
         seen += current.len() as u64;
-        // Check (and, offline, render) this batch on every core while the next one is read.
-        let (checked, read) = rayon::join(
-            || {
-                let stages = check_signatures(&verifier, settings, args, &current, now);
-                if args.offline {
-                    Pass::Ready(offline(stages, json))
-                } else {
-                    Pass::Pending(stages)
-                }
-            },
-            || source.fill(&mut next, args.raw),
-        );
-        read?;
+        // Check (and, offline, render) this batch on every core while the next one is read;
+        // on a terminal, answer each line before reading the next.
+        let check = || {
+            let stages = check_signatures(&verifier, settings, args, &current, now);
+            if args.offline {
+                Pass::Ready(offline(stages, json))
+            } else {
+                Pass::Pending(stages)
+            }
+        };
+        let checked = if interactive {
+            check()
+        } else {
+            let (checked, read) = rayon::join(check, || source.fill(&mut next, args.raw));
+            read?;
+            checked
+        };
         let rendered = match checked {
             Pass::Ready(rendered) => rendered,
             Pass::Pending(stages) => Rendered::Records(online(stages, settings, &mut store, now)?),
@@ -140,9 +152,16 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
                 }
             }
         }
+        if interactive {
+            // Each answer as soon as its line is read.
+            writer.flush()?;
+        }
         if super::stopped() {
             writer.finish()?;
             return Ok(Outcome::Interrupted);
+        }
+        if interactive {
+            source.fill(&mut next, args.raw)?;
         }
         std::mem::swap(&mut current, &mut next);
     }
@@ -164,6 +183,8 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
 struct Batch {
     bytes: Vec<u8>,
     ends: Vec<(usize, usize)>,
+    /// Indexes of lines longer than [`MAX_LINE`] (kept empty).
+    overlong: Vec<usize>,
 }
 
 impl Batch {
@@ -180,6 +201,11 @@ impl Batch {
     fn clear(&mut self) {
         self.bytes.clear();
         self.ends.clear();
+        self.overlong.clear();
+    }
+    fn push_overlong(&mut self) {
+        self.overlong.push(self.ends.len());
+        self.ends.push((self.bytes.len(), self.bytes.len()));
     }
     /// Adds one input; blank ones are skipped unless `raw` (where every line is an input).
     fn push(&mut self, input: &[u8], raw: bool) {
@@ -192,11 +218,16 @@ impl Batch {
     }
 }
 
-/// Where cookies come from: stdin lines, or the arguments (kept reversed, popped in order).
+/// Where cookies come from: stdin lines (`batch` at a time: 1 on a terminal), or the arguments
+/// (kept reversed, popped in order).
 enum Source {
-    Stdin(io::BufReader<io::Stdin>),
+    Stdin { reader: io::BufReader<io::Stdin>, batch: usize },
     Args(Vec<Vec<u8>>),
 }
+
+/// The longest input line read whole. Longer ones are reported `malformed` without being held
+/// in memory: no HTTP server hands Tornado a header that long (Tornado's own limit is 64 KiB).
+pub const MAX_LINE: usize = 1 << 20;
 
 impl Source {
     /// Refills `batch` with the next inputs. Stdin lines lose their "\n" or "\r\n".
@@ -210,12 +241,33 @@ impl Source {
                     batch.push(&arg, raw);
                 }
             }
-            Source::Stdin(reader) => {
+            Source::Stdin { reader, batch: size } => {
                 let mut line = Vec::new();
-                while batch.len() < BATCH {
+                while batch.len() < *size {
                     line.clear();
-                    if reader.read_until(b'\n', &mut line)? == 0 {
+                    if io::Read::take(&mut *reader, MAX_LINE as u64 + 1).read_until(b'\n', &mut line)? == 0 {
                         break;
+                    }
+                    if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+                        // Skip the rest of the line without keeping it.
+                        loop {
+                            let buf = reader.fill_buf()?;
+                            if buf.is_empty() {
+                                break;
+                            }
+                            match buf.iter().position(|b| *b == b'\n') {
+                                Some(i) => {
+                                    reader.consume(i + 1);
+                                    break;
+                                }
+                                None => {
+                                    let n = buf.len();
+                                    reader.consume(n);
+                                }
+                            }
+                        }
+                        batch.push_overlong();
+                        continue;
                     }
                     let mut text = &line[..];
                     if let Some(t) = text.strip_suffix(b"\n") {
@@ -239,6 +291,12 @@ fn check_signatures(
 ) -> Vec<Stage> {
     let check = |i: usize| -> Stage {
         let input = batch.get(i);
+        if batch.overlong.contains(&i) {
+            return Stage::Failed(failed(
+                "malformed",
+                format!("the line is longer than {} MiB; not read", MAX_LINE >> 20),
+            ));
+        }
         let extracted;
         let value: &[u8] = if args.raw {
             input
@@ -258,7 +316,7 @@ fn check_signatures(
         };
         match verifier.verify(value, now) {
             Ok(verified) => Stage::Signed(verified),
-            Err(e) => Stage::Failed(failed(e.status(), e.to_string())),
+            Err(e) => Stage::Failed(failed(e.status(), output::safe_message(&e.to_string()))),
         }
     };
     (0..batch.len()).into_par_iter().with_min_len(512).map(check).collect()

@@ -459,3 +459,5 @@ pub fn kill_clients_often_until(server: &RedisServer, done: &std::sync::atomic::
     }
     killed
 }
+
+pub mod tmux;
