@@ -415,7 +415,7 @@ fn sigterm_during_mint_leaves_stored_equal_to_printed() {
         line.clear();
         assert!(reader.read_line(&mut line).unwrap() > 0);
         read += 1;
-        if read % 50 == 0 {
+        if read.is_multiple_of(50) {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -574,6 +574,29 @@ fn empty_lists_say_why_and_counts_are_valid_csv() {
     let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
     assert_eq!((&rows[0][0], &rows[0][1]), ("4", "true"));
+}
+
+#[test]
+fn an_endless_input_line_is_reported_not_held_in_memory() {
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", SECRET).args(["mint", "--user", "1", "--no-store"]);
+    let cookie = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    let mut input = vec![b'a'; 17 << 20];
+    input.push(b'\n');
+    input.extend_from_slice(cookie.as_bytes());
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", SECRET).args(["verify", "--offline", "-o", "json"]);
+    let out = run_with_stdin(cmd, &input);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["status"], "malformed");
+    assert!(recs[0]["reason"].as_str().unwrap().contains("16 MiB"));
+    assert_eq!(recs[1]["valid"], true);
+    let mut cmd = sessctl();
+    cmd.args(["decode", "-"]);
+    let out = run_with_stdin(cmd, &input);
+    assert!(one_line_usage_error(&out).contains("16 MiB"));
 }
 
 // ---- 11. Secret file ----

@@ -9,8 +9,8 @@ use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output::{self, Summary};
 
-/// The most bytes `decode -` reads (a cookie is a few KiB; Tornado reads headers of 64 KiB).
-const MAX_INPUT: u64 = 1 << 20;
+/// The most bytes `decode -` reads, as `verify` (a cookie is a few KiB).
+const MAX_INPUT: u64 = super::verify::MAX_LINE as u64;
 
 pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     let input: Vec<u8> = if args.cookie == "-" {
