@@ -160,11 +160,8 @@ pub fn environment(command: &Command) -> Vec<(String, String)> {
         PLAIN_VARIABLES.iter().map(|(name, what)| (name.to_string(), what.to_string())).collect();
     let mut command = command.clone();
     command.build();
-    let args: Vec<clap::Arg> = command
-        .get_arguments()
-        .chain(command.get_subcommands().flat_map(|sub| sub.get_arguments()))
-        .cloned()
-        .collect();
+    let args: Vec<clap::Arg> =
+        command.get_arguments().chain(command.get_subcommands().flat_map(|sub| sub.get_arguments())).cloned().collect();
     for arg in &args {
         // config reads the variables itself (only for the settings a command uses): its table
         // names them, clap's `env` covers any option that still uses it.
