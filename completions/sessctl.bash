@@ -25,6 +25,9 @@ _sessctl() {
             sessctl,decode)
                 cmd="sessctl__subcmd__decode"
                 ;;
+            sessctl,doctor)
+                cmd="sessctl__subcmd__doctor"
+                ;;
             sessctl,gen-secret)
                 cmd="sessctl__subcmd__gen__subcmd__secret"
                 ;;
@@ -58,6 +61,9 @@ _sessctl() {
             sessctl__subcmd__help,decode)
                 cmd="sessctl__subcmd__help__subcmd__decode"
                 ;;
+            sessctl__subcmd__help,doctor)
+                cmd="sessctl__subcmd__help__subcmd__doctor"
+                ;;
             sessctl__subcmd__help,gen-secret)
                 cmd="sessctl__subcmd__help__subcmd__gen__subcmd__secret"
                 ;;
@@ -89,7 +95,7 @@ _sessctl() {
 
     case "${cmd}" in
         sessctl)
-            opts="-r -o -q -h -V --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help --version mint verify decode list revoke cleanup stats gen-secret completions man help"
+            opts="-r -o -q -h -V --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help --version mint verify decode list revoke cleanup stats doctor gen-secret completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,6 +386,76 @@ _sessctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessctl__subcmd__doctor)
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookie-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scan-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessctl__subcmd__gen__subcmd__secret)
             opts="-r -o -q -h --ring --bytes --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -455,7 +531,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__help)
-            opts="mint verify decode list revoke cleanup stats gen-secret completions man help"
+            opts="mint verify decode list revoke cleanup stats doctor gen-secret completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +573,20 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__help__subcmd__decode)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sessctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -701,7 +791,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__man)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help mint verify decode list revoke cleanup stats gen-secret completions man"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help mint verify decode list revoke cleanup stats doctor gen-secret completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand revoke 'Delete sessions: by id or cookie, every session of some users, or all'
             cand cleanup 'Delete old sessions and handle keys without expiry (for cron)'
             cand stats 'Count sessions, users, keys without TTL and odd keys'
+            cand doctor 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
             cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand completions 'Print shell completions'
             cand man 'Print a roff man page: sessctl''s, or a command''s'
@@ -225,6 +226,27 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'sessctl;doctor'= {
+            cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
+            cand --redis-url 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
+            cand --tls-ca 'PEM file of CA certificates that signed the server''s certificate (rediss://) [env: SESSCTL_TLS_CA]'
+            cand --secret-file 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]'
+            cand --secret-format 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]'
+            cand --key-version 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]'
+            cand --cookie-name 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]'
+            cand --prefix 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]'
+            cand -o 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]'
+            cand --output 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]'
+            cand --ttl 'The app''s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]'
+            cand --timeout 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]'
+            cand --scan-count 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]'
+            cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]'
+            cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+            cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+            cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'sessctl;gen-secret'= {
             cand --bytes 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)'
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -298,6 +320,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand revoke 'Delete sessions: by id or cookie, every session of some users, or all'
             cand cleanup 'Delete old sessions and handle keys without expiry (for cron)'
             cand stats 'Count sessions, users, keys without TTL and odd keys'
+            cand doctor 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
             cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand completions 'Print shell completions'
             cand man 'Print a roff man page: sessctl''s, or a command''s'
@@ -316,6 +339,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         &'sessctl;help;cleanup'= {
         }
         &'sessctl;help;stats'= {
+        }
+        &'sessctl;help;doctor'= {
         }
         &'sessctl;help;gen-secret'= {
         }

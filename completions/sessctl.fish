@@ -54,6 +54,7 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "list" -d 'Stream th
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
@@ -242,6 +243,28 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''
+prometheus\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -310,14 +333,15 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats gen-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -127,6 +127,8 @@ pub enum Command {
     Cleanup(CleanupArgs),
     /// Count sessions, users, keys without TTL and odd keys
     Stats(StatsArgs),
+    /// Check the setup: Redis, its sessions, the secret; exit 1 when a check fails
+    Doctor,
     /// Print a new strong cookie secret, or the key ring with a new version added
     GenSecret(GenSecretArgs),
     /// Print shell completions
@@ -317,7 +319,7 @@ pub struct CompletionsArgs {
 
 /// The commands that have a man page of their own (`sessctl man COMMAND`).
 pub const MAN_PAGES: &[&str] =
-    &["mint", "verify", "decode", "list", "revoke", "cleanup", "stats", "gen-secret", "completions", "man"];
+    &["mint", "verify", "decode", "list", "revoke", "cleanup", "stats", "doctor", "gen-secret", "completions", "man"];
 
 #[derive(Debug, Args)]
 pub struct ManArgs {

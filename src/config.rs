@@ -279,6 +279,17 @@ impl Settings {
         })
     }
 
+    /// Where [`Settings::secret`] will read the secret from, without reading it (or prompting).
+    pub fn secret_source(&self) -> SecretSource {
+        if let Some(path) = &self.secret_file {
+            SecretSource::File(path.clone())
+        } else if std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty()) {
+            SecretSource::Env
+        } else {
+            SecretSource::None
+        }
+    }
+
     /// The cookie secret: `--secret-file`/`SESSCTL_SECRET_FILE`, else `SESSCTL_SECRET`, else a
     /// hidden prompt when stdin is a terminal, else a usage error naming both.
     pub fn secret(&self) -> anyhow::Result<KeyRing> {
@@ -320,6 +331,17 @@ fn value_enum<T: clap::ValueEnum>(text: &str) -> Result<T, String> {
             .collect();
         format!("use one of {}", names.join(", "))
     })
+}
+
+/// Where the secret comes from (see [`Settings::secret_source`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `--secret-file` / `SESSCTL_SECRET_FILE`.
+    File(std::path::PathBuf),
+    /// `SESSCTL_SECRET`.
+    Env,
+    /// Neither: a terminal prompt, or a usage error.
+    None,
 }
 
 /// `--redis-url` flags, else `SESSCTL_REDIS_URL`, else `REDIS_URL` (either may hold several

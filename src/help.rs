@@ -24,6 +24,7 @@ pub fn examples(command: &str) -> &'static [Example] {
             ("Is this cookie valid, and is its session still in Redis?", "sessctl verify 'session_id=\"2|1:0|…\"'"),
             ("Log user 42 out everywhere", "sessctl revoke --user 42"),
             ("Count sessions, users and odd keys", "sessctl stats"),
+            ("Check the setup: Redis, its sessions, the secret", "sessctl doctor"),
             ("Print a new strong cookie secret", "sessctl gen-secret"),
             ("Read the manual page of a command", "sessctl man revoke | man -l -"),
         ],
@@ -95,6 +96,14 @@ pub fn examples(command: &str) -> &'static [Example] {
                 "sessctl stats -o prometheus > /var/lib/node_exporter/textfile/sessctl.prom",
             ),
         ],
+        "doctor" => &[
+            ("Check the setup; exit 1 when a check fails", "sessctl doctor"),
+            ("For monitoring: one JSON object per check (check, status, detail, hint)", "sessctl doctor -o json"),
+            (
+                "The setup of another environment",
+                "SESSCTL_SECRET_FILE=/etc/app/ring.json sessctl doctor -r rediss://redis.prod:6380/0",
+            ),
+        ],
         "gen-secret" => &[
             ("A new secret in a file only you can read", "(umask 077 && sessctl gen-secret > cookie_secret)"),
             (
@@ -131,6 +140,11 @@ pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
             interrupted,
         ],
         "decode" => vec![ok, (exit::USAGE, "usage error, or the input is not a signed value")],
+        "doctor" => vec![
+            (exit::OK, "no check failed (warnings allowed)"),
+            (exit::OPERATIONAL, "a check failed"),
+            (exit::USAGE, "usage error: bad flags or values"),
+        ],
         "gen-secret" | "completions" | "man" => vec![ok, (exit::OPERATIONAL, "an I/O error"), usage],
         "" => vec![
             ok,
@@ -199,8 +213,9 @@ fn see_also(command: &str, all: &[String]) -> Vec<String> {
         "list" => &["revoke", "stats"],
         "revoke" => &["list", "cleanup"],
         "cleanup" => &["revoke", "stats"],
-        "stats" => &["list", "cleanup"],
-        "gen-secret" => &["mint", "verify"],
+        "stats" => &["list", "cleanup", "doctor"],
+        "gen-secret" => &["doctor", "mint", "verify"],
+        "doctor" => &["gen-secret", "stats"],
         "completions" => &["man"],
         "man" => &["completions"],
         _ => &[],

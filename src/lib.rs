@@ -11,6 +11,7 @@ pub mod error;
 pub mod help;
 pub mod output;
 pub mod secret;
+pub mod secret_strength;
 pub mod signals;
 pub mod store;
 pub mod terminal;

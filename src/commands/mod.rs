@@ -3,7 +3,8 @@
 pub mod audit;
 mod cleanup;
 mod decode;
-mod gen_secret;
+mod doctor;
+pub(crate) mod gen_secret;
 mod list;
 mod mint;
 mod revoke;
@@ -127,6 +128,7 @@ fn uses(command: &Command) -> Uses {
         Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
         Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
+        Command::Doctor => Uses { secret: true, key_version: true, ..redis },
         Command::Completions(_) | Command::Man(_) => Uses::default(),
     }
 }
@@ -163,7 +165,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let settings = Settings::resolve(&cli.global, uses(&cli.command))?;
     let renders_records = matches!(
         cli.command,
-        Command::Verify(_) | Command::Decode(_) | Command::List(_) | Command::Revoke(_) | Command::Cleanup(_)
+        Command::Verify(_)
+            | Command::Decode(_)
+            | Command::List(_)
+            | Command::Revoke(_)
+            | Command::Cleanup(_)
+            | Command::Doctor
     );
     if renders_records && settings.output == crate::cli::OutputFormat::Prometheus {
         return Err(error::usage("-o prometheus is for stats; use table, json or csv"));
@@ -176,6 +183,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Revoke(args) => revoke::run(&settings, &args),
         Command::Cleanup(args) => cleanup::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
+        Command::Doctor => doctor::run(&settings),
         Command::GenSecret(args) => gen_secret::run(&settings, &args),
         Command::Completions(args) => {
             let mut cmd = crate::cli::command();

@@ -1,0 +1,424 @@
+//! `sessctl doctor`: checks the setup and explains what is wrong. One row per check (ok, warn or
+//! fail, a detail and a hint); exit 0 when nothing failed, 1 otherwise. Read-only: it changes
+//! no data, and never prints the secret. docs/doctor.md describes each check.
+
+use std::io::{self, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+use crate::config::{SecretSource, Settings};
+use crate::error::Outcome;
+use crate::output::{Accent, Record, RecordWriter};
+use crate::secret::KeyRing;
+use crate::secret_strength;
+use crate::store::{redact_url, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+/// One row: the JSON object monitoring reads (`check`, `status`, `detail`, `hint`).
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub check: &'static str,
+    pub status: Status,
+    pub detail: String,
+    /// What to do about it; `null` when there is nothing to do.
+    pub hint: Option<String>,
+}
+
+impl Check {
+    fn ok(check: &'static str, detail: impl Into<String>) -> Check {
+        Check { check, status: Status::Ok, detail: detail.into(), hint: None }
+    }
+    fn warn(check: &'static str, detail: impl Into<String>, hint: impl Into<String>) -> Check {
+        Check { check, status: Status::Warn, detail: detail.into(), hint: Some(hint.into()) }
+    }
+    fn fail(check: &'static str, detail: impl Into<String>, hint: impl Into<String>) -> Check {
+        Check { check, status: Status::Fail, detail: detail.into(), hint: Some(hint.into()) }
+    }
+}
+
+impl Record for Check {
+    fn columns() -> &'static [&'static str] {
+        &["check", "status", "detail", "hint"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.check.to_string(),
+            status_word(self.status).to_string(),
+            self.detail.clone(),
+            self.hint.clone().unwrap_or_default(),
+        ]
+    }
+    fn accent(&self) -> Option<Accent> {
+        Some(match self.status {
+            Status::Ok => Accent::Good,
+            Status::Warn => Accent::Warn,
+            Status::Fail => Accent::Bad,
+        })
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::Warn => "warn",
+        Status::Fail => "fail",
+    }
+}
+
+pub fn run(settings: &Settings) -> anyhow::Result<Outcome> {
+    let mut checks = secret_checks(settings);
+    checks.extend(redis_checks(settings));
+    print(settings, &checks)?;
+    let failed: Vec<&str> = checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.check).collect();
+    if failed.is_empty() {
+        Ok(Outcome::Success)
+    } else {
+        Err(anyhow::anyhow!("doctor: {} of {} checks failed ({})", failed.len(), checks.len(), failed.join(", ")))
+    }
+}
+
+fn print(settings: &Settings, checks: &[Check]) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    if settings.output != OutputFormat::Table {
+        let mut writer = RecordWriter::new::<Check>(&mut out, settings.output, false);
+        for check in checks {
+            writer.write(check)?;
+        }
+        writer.finish()?;
+        return Ok(());
+    }
+    // A list rather than a table: details and hints are sentences.
+    let width = checks.iter().map(|c| c.check.len()).max().unwrap_or(0);
+    for check in checks {
+        let word = status_word(check.status);
+        let shown = if settings.color { paint(word, check.status) } else { word.to_string() };
+        let pad = " ".repeat(4 - word.len());
+        writeln!(out, "{shown}{pad}  {:<width$}  {}", check.check, check.detail)?;
+        if let Some(hint) = &check.hint {
+            writeln!(out, "{:<w$}hint: {hint}", "", w = 4 + 2 + width + 2)?;
+        }
+    }
+    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    let warnings = match count(Status::Warn) {
+        1 => "1 warning".to_string(),
+        n => format!("{n} warnings"),
+    };
+    writeln!(out, "\n{} ok, {warnings}, {} failed", count(Status::Ok), count(Status::Fail))?;
+    out.flush()?;
+    Ok(())
+}
+
+fn paint(word: &str, status: Status) -> String {
+    let code = match status {
+        Status::Ok => "32",
+        Status::Warn => "33",
+        Status::Fail => "31",
+    };
+    format!("\x1b[{code}m{word}\x1b[0m")
+}
+
+const NEW_SECRET_HINT: &str =
+    "make a new one with `sessctl gen-secret`; to keep users logged in, rotate with `sessctl gen-secret --ring` (docs/rotation.md)";
+
+/// The secret: configured, readable and parseable; its file's permissions; its strength; the
+/// key ring. Never prompts (doctor runs from cron too) and never prints the secret.
+fn secret_checks(settings: &Settings) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let source = settings.secret_source();
+    let from = match &source {
+        SecretSource::None => {
+            checks.push(Check::fail(
+                "secret",
+                "no cookie secret configured",
+                "point SESSCTL_SECRET_FILE (or --secret-file) at a file holding the app's cookie_secret, or set SESSCTL_SECRET",
+            ));
+            return checks;
+        }
+        SecretSource::File(path) => format!("the file {}", path.display()),
+        SecretSource::Env => "SESSCTL_SECRET".to_string(),
+    };
+    if let SecretSource::File(path) = &source {
+        checks.extend(file_permissions(path));
+    }
+    let ring = match settings.secret() {
+        Ok(ring) => ring,
+        Err(e) => {
+            let hint = match &source {
+                SecretSource::File(_) => "fix the file named by --secret-file / SESSCTL_SECRET_FILE",
+                _ => "fix SESSCTL_SECRET",
+            };
+            checks.insert(0, Check::fail("secret", format!("cannot use the secret from {from}: {e:#}"), hint));
+            return checks;
+        }
+    };
+    let what = match &ring {
+        KeyRing::Single(s) => format!("one secret of {} bytes", s.expose().len()),
+        KeyRing::Versions(map) => format!("a key ring of {} version(s)", map.len()),
+    };
+    checks.insert(0, Check::ok("secret", format!("{what}, from {from}")));
+    checks.push(strength(&ring));
+    checks.push(key_ring(settings, &ring));
+    checks
+}
+
+/// Who may read or replace the secret file.
+fn file_permissions(path: &Path) -> Vec<Check> {
+    const NAME: &str = "secret-file";
+    let Ok(meta) = std::fs::metadata(path) else {
+        // The `secret` check reports the unreadable file.
+        return Vec::new();
+    };
+    let mode = meta.mode() & 0o7777;
+    let shown = path.display();
+    let check = if mode & 0o004 != 0 || mode & 0o002 != 0 {
+        let what = if mode & 0o002 != 0 { "writable" } else { "readable" };
+        Check::fail(
+            NAME,
+            format!("{shown} is {what} by every user on this machine (mode {mode:04o})"),
+            format!("chmod 600 {shown} (or 640 with the app's group); anyone who read it can sign cookies, so rotate the secret"),
+        )
+    } else if mode & 0o070 != 0 {
+        let what = if mode & 0o020 != 0 { "writable (it could replace the secret)" } else { "readable" };
+        Check::warn(
+            NAME,
+            format!("{shown} is {what} by its group (mode {mode:04o})"),
+            format!("chmod 600 {shown}, unless the app reads it through its group (then chmod 640)"),
+        )
+    } else {
+        Check::ok(NAME, format!("{shown}: mode {mode:04o}, owner uid {}", meta.uid()))
+    };
+    let mut checks = vec![check];
+    // A directory anyone can write lets anyone swap the file.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(meta) = std::fs::metadata(dir) {
+            let mode = meta.mode() & 0o7777;
+            if mode & 0o002 != 0 && mode & 0o1000 == 0 {
+                checks.push(Check::warn(
+                    "secret-dir",
+                    format!(
+                        "{} is writable by every user (mode {mode:04o}), so anyone can replace the secret file",
+                        dir.display()
+                    ),
+                    "keep the secret in a directory only its owner can write (e.g. /etc/<app>/)",
+                ));
+            }
+        }
+    }
+    checks
+}
+
+/// Strength of the secret, or of every version of the ring (all of them verify cookies).
+fn strength(ring: &KeyRing) -> Check {
+    const NAME: &str = "secret-strength";
+    let versions: Vec<(Option<i64>, &crate::secret::Secret)> = match ring {
+        KeyRing::Single(s) => vec![(None, s)],
+        KeyRing::Versions(map) => map.iter().map(|(v, s)| (Some(*v), s)).collect(),
+    };
+    let mut fatal = Vec::new();
+    let mut weak = Vec::new();
+    for (version, secret) in &versions {
+        let subject = match version {
+            Some(v) => format!("version {v}"),
+            None => "the secret".to_string(),
+        };
+        for weakness in secret_strength::weaknesses(secret) {
+            let line = format!("{subject} {}", weakness.describe());
+            if weakness.is_fatal() {
+                fatal.push(line);
+            } else {
+                weak.push(line);
+            }
+        }
+    }
+    let mut repeated = Vec::new();
+    for (i, (a, sa)) in versions.iter().enumerate() {
+        for (b, sb) in &versions[i + 1..] {
+            if sa.expose() == sb.expose() {
+                repeated.push(format!("versions {} and {} hold the same secret", a.unwrap_or(0), b.unwrap_or(0)));
+            }
+        }
+    }
+    if !fatal.is_empty() {
+        fatal.extend(weak);
+        return Check::fail(NAME, fatal.join("; "), NEW_SECRET_HINT);
+    }
+    if !weak.is_empty() || !repeated.is_empty() {
+        weak.extend(repeated);
+        return Check::warn(NAME, weak.join("; "), NEW_SECRET_HINT);
+    }
+    let detail = match ring {
+        KeyRing::Single(s) => format!("{} bytes, not a published value", s.expose().len()),
+        KeyRing::Versions(_) => {
+            format!("every version at least {} bytes, none a published value", secret_strength::STRONG_BYTES)
+        }
+    };
+    Check::ok(NAME, detail)
+}
+
+/// The versions, and the one `mint` signs with.
+fn key_ring(settings: &Settings, ring: &KeyRing) -> Check {
+    const NAME: &str = "key-ring";
+    match ring {
+        KeyRing::Single(_) => {
+            let version = settings.key_version.unwrap_or(0);
+            Check::ok(NAME, format!("no key ring (one secret): cookies are signed as key version {version}"))
+        }
+        KeyRing::Versions(map) => {
+            let versions: Vec<String> = map.keys().map(i64::to_string).collect();
+            let highest = map.keys().next_back().copied().unwrap_or(0);
+            let versions = versions.join(", ");
+            match ring.signing_key(settings.key_version) {
+                Err(e) => Check::fail(NAME, format!("versions {versions}: {e}"), "set SESSCTL_KEY_VERSION (or --key-version) to a version in the ring, or unset it to sign with the highest"),
+                Ok((version, _)) if version < highest => Check::warn(
+                    NAME,
+                    format!("versions {versions}; sessctl signs with {version} (SESSCTL_KEY_VERSION / --key-version), not the highest, {highest}"),
+                    "when the rotation is done, set the app's key_version and sessctl's to the newest version (docs/rotation.md)",
+                ),
+                Ok((version, _)) => {
+                    let why = if settings.key_version.is_some() { "as set" } else { "the highest" };
+                    Check::ok(NAME, format!("versions {versions}; sessctl signs with {version} ({why})"))
+                }
+            }
+        }
+    }
+}
+
+/// Redis: reachable, its topology, TLS.
+fn redis_checks(settings: &Settings) -> Vec<Check> {
+    let urls: Vec<String> = settings.redis.urls.iter().map(|u| redact_url(u)).collect();
+    let store = match Store::connect(settings.redis.clone()) {
+        Ok(store) => store,
+        Err(e) => {
+            return vec![
+                Check::fail(
+                    "redis",
+                    format!("{e}"),
+                    format!(
+                        "check the URL ({}) and that the server is up; set SESSCTL_REDIS_URL or --redis-url",
+                        urls.join(", ")
+                    ),
+                ),
+                tls(&settings.redis.urls),
+            ];
+        }
+    };
+    vec![Check::ok("redis", format!("connected to {}", urls.join(", "))), topology(&store), tls(&settings.redis.urls)]
+}
+
+fn topology(store: &Store) -> Check {
+    let nodes = store.nodes();
+    if store.is_cluster() {
+        Check::ok("topology", format!("cluster of {} primaries: {}", nodes.len(), nodes.join(", ")))
+    } else {
+        Check::ok("topology", format!("standalone server at {}", nodes.join(", ")))
+    }
+}
+
+/// Whether the connection is encrypted where it crosses a network.
+fn tls(urls: &[String]) -> Check {
+    const NAME: &str = "tls";
+    let mut plain_remote = Vec::new();
+    let mut unverified = Vec::new();
+    let mut encrypted = 0;
+    for url in urls {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("redis", url));
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme.starts_with("rediss") {
+            encrypted += 1;
+            if url.ends_with("#insecure") {
+                unverified.push(redact_url(url));
+            }
+        } else if scheme.starts_with("redis") && !is_loopback(host_of(rest)) {
+            plain_remote.push(redact_url(url));
+        }
+    }
+    if !unverified.is_empty() {
+        return Check::warn(
+            NAME,
+            format!("TLS without certificate verification (#insecure): {}", unverified.join(", ")),
+            "drop #insecure and give the CA that signed the server's certificate with --tls-ca (SESSCTL_TLS_CA)",
+        );
+    }
+    if !plain_remote.is_empty() {
+        return Check::warn(
+            NAME,
+            format!(
+                "plain TCP across the network: {} (the password and session ids travel unencrypted)",
+                plain_remote.join(", ")
+            ),
+            "use rediss:// if the server offers TLS (tls-port), with --tls-ca for its CA",
+        );
+    }
+    if encrypted > 0 {
+        Check::ok(NAME, "TLS (rediss://) with certificate verification")
+    } else {
+        Check::ok(NAME, "not encrypted, but the server is on this machine (loopback or Unix socket)")
+    }
+}
+
+/// The host of a URL's authority (after the scheme).
+fn host_of(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = host_port.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or("");
+    }
+    host_port.split(',').next().unwrap_or("").split(':').next().unwrap_or("")
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_read_from_urls() {
+        assert_eq!(host_of("127.0.0.1:6379/0"), "127.0.0.1");
+        assert_eq!(host_of(":pw@redis.internal:6379/0"), "redis.internal");
+        assert_eq!(host_of("user:p@ss@[::1]:6379"), "::1");
+        assert_eq!(host_of("localhost"), "localhost");
+        assert!(is_loopback("::1") && is_loopback("127.0.0.2") && is_loopback("LOCALHOST"));
+        assert!(!is_loopback("10.0.0.1"));
+    }
+
+    #[test]
+    fn tls_warns_about_plain_text_across_a_network() {
+        assert_eq!(tls(&["redis://127.0.0.1:6379/0".into()]).status, Status::Ok);
+        assert_eq!(tls(&["unix:///run/redis.sock".into()]).status, Status::Ok);
+        assert_eq!(tls(&["rediss://redis.internal:6380".into()]).status, Status::Ok);
+        let plain = tls(&["redis://:hunter2@redis.internal:6379/0".into()]);
+        assert_eq!(plain.status, Status::Warn);
+        assert!(!plain.detail.contains("hunter2"), "{}", plain.detail);
+        assert_eq!(tls(&["rediss://h:1/0#insecure".into()]).status, Status::Warn);
+    }
+
+    #[test]
+    fn strength_never_names_the_secret() {
+        let ring = KeyRing::parse(br#"{"0": "super-secret-key", "1": "short-but-not-tiny-x"}"#).unwrap();
+        let check = strength(&ring);
+        assert_eq!(check.status, Status::Fail);
+        assert!(check.detail.contains("version 0 is a published value"), "{}", check.detail);
+        assert!(check.detail.contains("version 1 is 20 bytes long"), "{}", check.detail);
+        assert!(!check.detail.contains("super-secret") && !check.detail.contains("short-but"), "{}", check.detail);
+        let same = KeyRing::parse(
+            br#"{"0": "Zm9vYmFyYmF6cXV4cXV1eHF1dXo0MjQyNDI0Mg", "1": "Zm9vYmFyYmF6cXV4cXV1eHF1dXo0MjQyNDI0Mg"}"#,
+        )
+        .unwrap();
+        let check = strength(&same);
+        assert_eq!(check.status, Status::Warn);
+        assert!(check.detail.contains("versions 0 and 1 hold the same secret"), "{}", check.detail);
+    }
+}
