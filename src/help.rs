@@ -99,10 +99,7 @@ pub fn examples(command: &str) -> &'static [Example] {
         "doctor" => &[
             ("Check the setup; exit 1 when a check fails", "sessctl doctor"),
             ("For monitoring: one JSON object per check (check, status, detail, hint)", "sessctl doctor -o json"),
-            (
-                "The setup of another environment",
-                "SESSCTL_SECRET_FILE=/etc/app/ring.json sessctl doctor -r rediss://redis.prod:6380/0",
-            ),
+            ("Another environment's setup", "SESSCTL_SECRET_FILE=/etc/app/ring sessctl doctor -r rediss://db:6380"),
         ],
         "gen-secret" => &[
             ("A new secret in a file only you can read", "(umask 077 && sessctl gen-secret > cookie_secret)"),
@@ -128,16 +125,18 @@ pub fn examples(command: &str) -> &'static [Example] {
 pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
     let ok = (exit::OK, "success");
     let failed = (exit::OPERATIONAL, "Redis unreachable or failing, or an I/O error");
-    let usage = (exit::USAGE, "usage error: bad flags or values, no secret, refused without --yes");
+    let usage = (exit::USAGE, "usage error: bad flags or values, no secret, no --yes");
     let interrupted = (exit::INTERRUPTED, "interrupted (Ctrl-C): what was done so far is reported");
+    let terminated = (exit::TERMINATED, "terminated (SIGTERM): as 130");
     match command {
         "verify" => vec![
             (exit::OK, "every cookie is valid"),
             failed,
             usage,
-            (exit::INVALID, "a cookie failed Tornado's checks (signature, format, age, name, key version)"),
-            (exit::NOT_IN_REDIS, "signatures valid, but a session is not in Redis (revoked or expired)"),
+            (exit::INVALID, "a cookie failed Tornado's checks (signature, format, age, name…)"),
+            (exit::NOT_IN_REDIS, "signatures fine, but a session is not in Redis (revoked or expired)"),
             interrupted,
+            terminated,
         ],
         "decode" => vec![ok, (exit::USAGE, "usage error, or the input is not a signed value")],
         "doctor" => vec![
@@ -153,18 +152,19 @@ pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
             (exit::INVALID, "verify: a cookie failed Tornado's checks"),
             (exit::NOT_IN_REDIS, "verify: signature valid but the session is not in Redis"),
             interrupted,
+            terminated,
         ],
-        _ => vec![ok, failed, usage, interrupted],
+        _ => vec![ok, failed, usage, interrupted, terminated],
     }
 }
 
 /// Variables read without a flag of their own.
 const PLAIN_VARIABLES: &[(&str, &str)] = &[
-    ("SESSCTL_SECRET", "the cookie secret, or a JSON key ring (SESSCTL_SECRET_FILE wins)"),
-    ("SESSCTL_REDIS_URL", "Redis URL(s) when no --redis-url is given; commas or spaces between seeds"),
+    ("SESSCTL_SECRET", "the cookie secret or a JSON key ring (the file wins)"),
+    ("SESSCTL_REDIS_URL", "Redis URL(s) if no --redis-url; commas between seeds"),
     ("REDIS_URL", "read when SESSCTL_REDIS_URL is not set"),
     ("NO_COLOR", "set and not empty: no colour with --color auto"),
-    ("SESSCTL_NOW", "pin the clock (seconds since the epoch) for reproducible checks"),
+    ("SESSCTL_NOW", "pin the clock (seconds since the epoch)"),
 ];
 
 /// Every environment variable sessctl reads, with what it sets: the ones without a flag, then
@@ -246,7 +246,7 @@ fn long_help(command: &str, environment: &[(String, String)]) -> String {
         for (name, what) in PLAIN_VARIABLES {
             let _ = writeln!(text, "  {name:<width$}  {what}");
         }
-        text.push_str("  Every global option can also be set with the variable in its [env: …].\n");
+        text.push_str("  Each global option's variable is named in its [env: …].\n");
     }
     text.push_str("\nExit status:\n");
     for (code, what) in exit_statuses(command) {

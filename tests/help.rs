@@ -79,7 +79,7 @@ fn long_help_has_examples_environment_and_exit_statuses_and_short_help_points_to
         assert!(short.contains("--help`"), "`-h` of {command:?} says where the examples are");
     }
     let verify = help_of(&["verify", "--help"]);
-    assert!(verify.contains("    3  a cookie failed") && verify.contains("    4  signatures valid"), "{verify}");
+    assert!(verify.contains("    3  a cookie failed") && verify.contains("    4  signatures fine"), "{verify}");
 }
 
 /// The `sessctl …` command of an example line, split as a shell would (quotes removed), up to

@@ -31,6 +31,11 @@ impl Terminal {
     /// SESSCTL_* variables of the test runner removed). After it ends, the script prints
     /// `EXIT:<status>` and then `STTY:<stty -a>` on one line, and waits to be killed.
     pub fn run(command: &str, env: &[(&str, &str)]) -> Terminal {
+        Terminal::run_sized(command, env, 200, 50)
+    }
+
+    /// [`Terminal::run`] in a terminal of `cols` columns and `rows` rows.
+    pub fn run_sized(command: &str, env: &[(&str, &str)], cols: u16, rows: u16) -> Terminal {
         let dir = tempfile::tempdir().expect("temp dir");
         let socket = dir.path().join("tmux.sock");
         let script = dir.path().join("run.sh");
@@ -49,7 +54,8 @@ impl Terminal {
         let status = Command::new("tmux")
             .arg("-S")
             .arg(&socket)
-            .args(["-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "bash", "--noprofile", "--norc"])
+            .args(["-f", "/dev/null", "new-session", "-d", "-x", &cols.to_string(), "-y", &rows.to_string()])
+            .args(["bash", "--noprofile", "--norc"])
             .arg(&script)
             .stdin(Stdio::null())
             .status()
