@@ -44,6 +44,16 @@ pub struct Global {
     #[arg(long, value_name = "PATH", global = true)]
     pub tls_ca: Option<PathBuf>,
 
+    /// PEM client certificate for servers that require one (tls-auth-clients yes); goes with
+    /// --tls-key [env: SESSCTL_TLS_CERT]
+    #[arg(long, value_name = "PATH", global = true)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted)
+    /// [env: SESSCTL_TLS_KEY]
+    #[arg(long, value_name = "PATH", global = true)]
+    pub tls_key: Option<PathBuf>,
+
     /// File holding the cookie secret (one trailing newline removed; at most 64 KiB)
     /// [env: SESSCTL_SECRET_FILE]
     #[arg(long, value_name = "PATH", global = true)]
@@ -81,6 +91,11 @@ pub struct Global {
     /// [env: SESSCTL_TIMEOUT] [default: 10s]
     #[arg(long, value_name = "DURATION", global = true, value_parser = values::timeout)]
     pub timeout: Option<std::time::Duration>,
+
+    /// How long to keep retrying while Redis recovers (dropped connections, a failover,
+    /// LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]
+    #[arg(long, value_name = "DURATION", global = true, value_parser = values::timeout)]
+    pub retry_deadline: Option<std::time::Duration>,
 
     /// SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]
     #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::scan_count)]

@@ -195,9 +195,29 @@ impl Settings {
             Duration::from_secs(10)
         })?;
         note("timeout", &timeout.origin);
+        let tls_cert = resolve_path(global.tls_cert.clone(), "--tls-cert", "SESSCTL_TLS_CERT", uses.redis);
+        note("tls_cert", &tls_cert.origin);
+        let tls_key = resolve_path(global.tls_key.clone(), "--tls-key", "SESSCTL_TLS_KEY", uses.redis);
+        note("tls_key", &tls_key.origin);
+        if tls_cert.value.is_some() != tls_key.value.is_some() {
+            return Err(usage(
+                "a client certificate needs both --tls-cert (SESSCTL_TLS_CERT) and --tls-key (SESSCTL_TLS_KEY)",
+            ));
+        }
+        let retry_deadline = resolve(
+            global.retry_deadline,
+            "--retry-deadline",
+            "SESSCTL_RETRY_DEADLINE",
+            uses.redis,
+            values::timeout,
+            || crate::store::DEFAULT_RETRY_DEADLINE,
+        )?;
+        note("retry_deadline", &retry_deadline.origin);
+        // The Sentinels' own password (a redis+sentinel:// URL's user info is the primary's).
+        let sentinel_password = if uses.redis { env_text("SESSCTL_SENTINEL_PASSWORD")? } else { None };
         let scan_count =
             resolve(global.scan_count, "--scan-count", "SESSCTL_SCAN_COUNT", uses.redis, values::scan_count, || {
-                crate::store::scan::DEFAULT_COUNT as u32
+                crate::store::DEFAULT_COUNT as u32
             })?;
         note("scan_count", &scan_count.origin);
         let secret_file = resolve_path(global.secret_file.clone(), "--secret-file", "SESSCTL_SECRET_FILE", uses.secret);
@@ -262,7 +282,14 @@ impl Settings {
                 cluster: if cluster.value { Some(true) } else { None },
                 prefix: prefix.value.as_bytes().to_vec(),
                 tls_ca: tls_ca.value,
-                timeouts: Timeouts { connect: timeout.value, response: timeout.value, ..Timeouts::default() },
+                tls_cert: tls_cert.value,
+                tls_key: tls_key.value,
+                sentinel_password,
+                timeouts: Timeouts {
+                    connect: timeout.value,
+                    response: timeout.value,
+                    retry_deadline: retry_deadline.value,
+                },
             },
             cookie_name: cookie_name.value,
             prefix: prefix.value,
@@ -353,8 +380,9 @@ fn redis_urls(flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<Strin
     if used {
         for var in ["SESSCTL_REDIS_URL", "REDIS_URL"] {
             if let Some(value) = env_text(var)? {
-                let urls: Vec<String> =
-                    value.split([',', ' ', '\n', '\t']).filter(|s| !s.is_empty()).map(str::to_string).collect();
+                // Commas or whitespace between URLs; a Sentinel URL's commas separate its
+                // Sentinels.
+                let urls = crate::store::split_urls(&value);
                 if !urls.is_empty() {
                     return Ok(Resolved { value: urls, origin: Origin::Env(var) });
                 }

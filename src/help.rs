@@ -163,6 +163,7 @@ const PLAIN_VARIABLES: &[(&str, &str)] = &[
     ("SESSCTL_SECRET", "the cookie secret or a JSON key ring (the file wins)"),
     ("SESSCTL_REDIS_URL", "Redis URL(s) if no --redis-url; commas between seeds"),
     ("REDIS_URL", "read when SESSCTL_REDIS_URL is not set"),
+    ("SESSCTL_SENTINEL_PASSWORD", "password of the Sentinels (redis+sentinel://)"),
     ("NO_COLOR", "set and not empty: no colour with --color auto"),
     ("SESSCTL_NOW", "pin the clock (seconds since the epoch)"),
 ];

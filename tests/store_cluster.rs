@@ -45,31 +45,34 @@ fn cluster_scan_routing_and_deletes() {
     // The scan visits every primary and sees each key exactly once.
     let mut ids = HashSet::new();
     let mut odd = Vec::new();
-    let request = ScanRequest { with_ttl: true, users: Default::default(), count: 200 };
-    let summary = store
-        .scan(&request, &AtomicBool::new(false), &mut |f| {
-            match f {
-                Found::Session(s) => assert!(ids.insert(s.id), "delivered twice"),
-                Found::NotString { key, redis_type } => odd.push((key, redis_type)),
-            }
-            true
-        })
-        .unwrap();
+    let request = ScanRequest { with_ttl: true, users: Default::default(), count: 200, ..Default::default() };
+    let summary = scan_with(&store, &request, &AtomicBool::new(false), |f| {
+        match f {
+            Found::Session(s) => assert!(ids.insert(s.id), "delivered twice"),
+            Found::NotString { key, redis_type } => odd.push((key, redis_type)),
+        }
+        true
+    })
+    .unwrap();
     assert_eq!(summary.scanned, SESSIONS + 2);
     assert_eq!(ids.len() as u64, SESSIONS + 1);
     assert_eq!(odd, vec![(b"session:hash".to_vec(), "hash".to_string())]);
 
     // A users filter on the cluster.
-    let request = ScanRequest { with_ttl: false, users: [b"user7".to_vec()].into_iter().collect(), count: 1000 };
+    let request = ScanRequest {
+        with_ttl: false,
+        users: [b"user7".to_vec()].into_iter().collect(),
+        count: 1000,
+        ..Default::default()
+    };
     let mut matched = Vec::new();
-    store
-        .scan(&request, &AtomicBool::new(false), &mut |f| {
-            if let Found::Session(s) = f {
-                matched.push(Expected { key: s.key, user: s.user });
-            }
-            true
-        })
-        .unwrap();
+    scan_with(&store, &request, &AtomicBool::new(false), |f| {
+        if let Found::Session(s) = f {
+            matched.push(Expected { key: s.key, user: s.user });
+        }
+        true
+    })
+    .unwrap();
     assert_eq!(matched.len() as u64, SESSIONS / 60);
 
     // Compare-and-delete across all nodes (scripts loaded on each as needed).
@@ -265,9 +268,9 @@ fn a_migration_during_a_scan_is_reported() {
     let to = (from + 1) % 3;
 
     // A quiet cluster first: exact, and no resharding reported.
-    let request = ScanRequest { with_ttl: true, users: Default::default(), count: 20 };
+    let request = ScanRequest { with_ttl: true, users: Default::default(), count: 20, ..Default::default() };
     let mut seen = 0u64;
-    let summary = store.scan(&request, &AtomicBool::new(false), &mut |_| {
+    let summary = scan_with(&store, &request, &AtomicBool::new(false), |_| {
         seen += 1;
         true
     });
@@ -293,7 +296,7 @@ fn a_migration_during_a_scan_is_reported() {
     let summary = std::thread::scope(|s| {
         let mover = s.spawn(migrate);
         let mut first = true;
-        let summary = store.scan(&request, &AtomicBool::new(false), &mut |_| {
+        let summary = scan_with(&store, &request, &AtomicBool::new(false), |_| {
             if std::mem::take(&mut first) {
                 // The first sessions have arrived: the scans are under way. Let the migration
                 // begin while they run.

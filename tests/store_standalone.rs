@@ -5,7 +5,11 @@ mod support;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 
-use sessctl::store::{ConnectOptions, Expected, Found, Lookup, ScanRequest, ScanSummary, Session, Store};
+use std::ops::ControlFlow;
+
+use sessctl::store::{
+    ConnectOptions, Expected, Found, Lookup, ScanEnd, ScanRequest, ScanState, ScanSummary, Session, Store,
+};
 use support::*;
 
 fn connect(server: &RedisServer) -> Store {
@@ -14,17 +18,21 @@ fn connect(server: &RedisServer) -> Store {
 
 fn scan_all(store: &Store, request: &ScanRequest) -> (ScanSummary, Vec<Found>) {
     let mut found = Vec::new();
-    let summary = store
-        .scan(request, &AtomicBool::new(false), &mut |f| {
-            found.push(f);
-            true
-        })
-        .expect("scan");
+    let summary = scan_with(store, request, &AtomicBool::new(false), |f| {
+        found.push(f);
+        true
+    })
+    .expect("scan");
     (summary, found)
 }
 
 fn request(users: &[&str], with_ttl: bool) -> ScanRequest {
-    ScanRequest { with_ttl, users: users.iter().map(|u| u.as_bytes().to_vec()).collect(), count: 100 }
+    ScanRequest {
+        with_ttl,
+        users: users.iter().map(|u| u.as_bytes().to_vec()).collect(),
+        count: 100,
+        ..Default::default()
+    }
 }
 
 fn sessions(found: &[Found]) -> Vec<&Session> {
@@ -150,7 +158,7 @@ fn scan_delivers_every_session_once_and_only_under_the_prefix() {
     let store = connect(&server);
     let (summary, found) = scan_all(&store, &request(&[], false));
     assert_eq!(summary.scanned, 20_000);
-    assert!(!summary.interrupted);
+    assert!(summary.is_complete());
     let sessions = sessions(&found);
     assert_eq!(sessions.len(), 20_000);
     let ids: HashSet<&[u8]> = sessions.iter().map(|s| &s.id[..]).collect();
@@ -286,19 +294,76 @@ fn scan_stops_when_visit_says_so_or_the_stop_flag_is_set() {
     server.pipe(&sessions_protocol("session:", 5_000, 10));
     let store = connect(&server);
     let mut seen = 0;
-    let summary = store
-        .scan(&request(&[], false), &AtomicBool::new(false), &mut |_| {
-            seen += 1;
-            seen < 10
-        })
-        .unwrap();
-    assert!(summary.interrupted);
+    let summary = scan_with(&store, &request(&[], false), &AtomicBool::new(false), |_| {
+        seen += 1;
+        seen < 10
+    })
+    .unwrap();
+    assert_eq!(summary.end, ScanEnd::StoppedByVisitor);
     assert_eq!(seen, 10);
     assert!(summary.scanned < 5_000);
 
     let stop = AtomicBool::new(true);
-    let summary = store.scan(&request(&[], false), &stop, &mut |_| true).unwrap();
-    assert!(summary.interrupted);
+    let summary = scan_with(&store, &request(&[], false), &stop, |_| true).unwrap();
+    assert_eq!(summary.end, ScanEnd::Interrupted);
+
+    // An error from the visitor ends the scan and comes back as it was.
+    let mut calls = 0;
+    let err = store
+        .scan(&request(&[], false), &AtomicBool::new(false), |_| {
+            calls += 1;
+            Err::<ControlFlow<()>, _>(anyhow::anyhow!("disk full"))
+        })
+        .unwrap_err();
+    assert_eq!((err.to_string(), calls), ("disk full".to_string(), 1));
+}
+
+/// A scan stopped half-way leaves per-primary cursors; a scan resumed from them delivers the
+/// rest: together every session, and only the stopped batch's keys twice.
+#[test]
+fn a_stopped_scan_resumes_from_its_state() {
+    let server = RedisServer::start();
+    server.pipe(&sessions_protocol("session:", 20_000, 10));
+    let store = connect(&server);
+    let mut ids: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut first = 0;
+    let summary = scan_with(&store, &request(&[], false), &AtomicBool::new(false), |f| {
+        if let Found::Session(s) = f {
+            *ids.entry(s.id).or_default() += 1;
+        }
+        first += 1;
+        first < 7_000
+    })
+    .unwrap();
+    assert_eq!(summary.end, ScanEnd::StoppedByVisitor);
+    let state = summary.state;
+    assert_eq!(state.parts.len(), 1);
+    assert_eq!(state.parts[0].addr, format!("127.0.0.1:{}", server.port));
+    assert!(state.parts[0].cursor != 0 && !state.parts[0].done, "{state:?}");
+    // The state survives a round trip through JSON (what --resume files will hold).
+    let state: ScanState = serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
+
+    let resumed = ScanRequest { resume: Some(state), ..request(&[], false) };
+    let mut second = 0;
+    let summary = scan_with(&store, &resumed, &AtomicBool::new(false), |f| {
+        if let Found::Session(s) = f {
+            *ids.entry(s.id).or_default() += 1;
+        }
+        second += 1;
+        true
+    })
+    .unwrap();
+    assert!(summary.is_complete());
+    assert!(summary.state.parts[0].done);
+    assert_eq!(ids.len(), 20_000, "every session once at least");
+    let twice = ids.values().filter(|&&n| n > 1).count();
+    assert!(twice < 1_000, "only the keys of the batch being visited at the stop come again: {twice}");
+    assert!(second < 14_000, "the resumed scan did not start over: {second}");
+
+    // A finished state resumes to nothing.
+    let done = ScanRequest { resume: Some(summary.state), ..request(&[], false) };
+    let summary = scan_with(&store, &done, &AtomicBool::new(false), |_| panic!("nothing left")).unwrap();
+    assert_eq!((summary.scanned, summary.is_complete()), (0, true));
 }
 
 #[test]
@@ -308,18 +373,17 @@ fn visit_may_delete_while_the_scan_runs() {
     let store = connect(&server);
     let mut batch = Vec::new();
     let mut revoked = 0;
-    let summary = store
-        .scan(&request(&["user3"], false), &AtomicBool::new(false), &mut |f| {
-            if let Found::Session(s) = f {
-                batch.push(Expected { key: s.key, user: s.user });
-                if batch.len() == 50 {
-                    revoked += store.delete_if_holds(&batch).unwrap().iter().filter(|&&d| d).count();
-                    batch.clear();
-                }
+    let summary = scan_with(&store, &request(&["user3"], false), &AtomicBool::new(false), |f| {
+        if let Found::Session(s) = f {
+            batch.push(Expected { key: s.key, user: s.user });
+            if batch.len() == 50 {
+                revoked += store.delete_if_holds(&batch).unwrap().iter().filter(|&&d| d).count();
+                batch.clear();
             }
-            true
-        })
-        .unwrap();
+        }
+        true
+    })
+    .unwrap();
     revoked += store.delete_if_holds(&batch).unwrap().iter().filter(|&&d| d).count();
     assert_eq!(summary.scanned, 10_000);
     assert_eq!(revoked, 200);

@@ -5,13 +5,14 @@
 //! mode: they were not made by the app, so their age and meaning are unknown.
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use crate::cli::{CleanupArgs, NoTtlAction};
 use crate::config::{self, Settings};
 use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
-use crate::store::{Found, ScanRequest};
+use crate::store::{Found, ScanEnd, ScanRequest};
 
 use super::{audit, issued_at, Deleter};
 
@@ -41,73 +42,68 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let now = config::now()?;
     let cutoff = args.max_age.map(|age| now - age.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
-    let request = ScanRequest { with_ttl: true, users: Default::default(), count: settings.scan_count as usize };
+    let request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
 
     let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut());
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
     let mut c = Counts::default();
-    let mut failure: Option<anyhow::Error> = None;
     let mut fix_audit: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let scanned = super::scan(settings, &store, &request, "keys checked", &mut |found| {
-        let step = (|| -> anyhow::Result<()> {
-            match found {
-                Found::NotString { key, redis_type } => {
-                    c.non_string += 1;
-                    // Name the first few; the summary counts them all.
-                    if !settings.quiet && c.non_string <= NAMED_ODD_KEYS {
-                        eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", safe_bytes(&key));
-                    }
-                }
-                Found::Session(s) => {
-                    c.sessions += 1;
-                    if !super::stats::looks_like_token(&s.id) || s.user.is_empty() {
-                        // Reported, never touched.
-                        c.malformed += 1;
-                        return Ok(());
-                    }
-                    match s.ttl_ms {
-                        None => {
-                            c.no_ttl += 1;
-                            match args.no_ttl {
-                                NoTtlAction::Report => {}
-                                NoTtlAction::Delete => deleter.push(s.key, s.user, "no_ttl")?,
-                                NoTtlAction::Fix if !args.dry_run => {
-                                    to_fix.push(s.key);
-                                    fix_audit.push((s.id, s.user));
-                                    if to_fix.len() >= FIX_BATCH {
-                                        c.fixed += fix(
-                                            &store,
-                                            &mut to_fix,
-                                            &mut fix_audit,
-                                            ttl_secs,
-                                            deleter.audit.as_deref_mut(),
-                                        )?;
-                                    }
-                                }
-                                NoTtlAction::Fix => {}
-                            }
-                        }
-                        ttl => {
-                            if cutoff.is_some_and(|c| issued_at(settings, now, ttl).is_some_and(|t| t < c)) {
-                                c.too_old += 1;
-                                deleter.push(s.key, s.user, "too_old")?;
-                            }
-                        }
-                    }
+        match found {
+            Found::NotString { key, redis_type } => {
+                c.non_string += 1;
+                // Name the first few; the summary counts them all.
+                if !settings.quiet && c.non_string <= NAMED_ODD_KEYS {
+                    eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", safe_bytes(&key));
                 }
             }
-            Ok(())
-        })();
-        match step {
-            Ok(()) => true,
-            Err(e) => {
-                failure = Some(e);
-                false
+            Found::Session(s) => {
+                // Seen again after a failover restarted its part of the scan: deleted
+                // again (the old primary may not have passed the deletion on) but counted
+                // once; a TTL is not set twice (the next run sets one the failover lost).
+                let new = u64::from(!s.repeat);
+                c.sessions += new;
+                if !super::stats::looks_like_token(&s.id) || s.user.is_empty() {
+                    // Reported, never touched.
+                    c.malformed += new;
+                    return Ok(ControlFlow::Continue(()));
+                }
+                match s.ttl_ms {
+                    None => {
+                        c.no_ttl += new;
+                        match args.no_ttl {
+                            NoTtlAction::Report => {}
+                            NoTtlAction::Delete => deleter.push(s.key, s.user, "no_ttl", s.repeat)?,
+                            NoTtlAction::Fix if s.repeat => {}
+                            NoTtlAction::Fix if !args.dry_run => {
+                                to_fix.push(s.key);
+                                fix_audit.push((s.id, s.user));
+                                if to_fix.len() >= FIX_BATCH {
+                                    c.fixed += fix(
+                                        &store,
+                                        &mut to_fix,
+                                        &mut fix_audit,
+                                        ttl_secs,
+                                        deleter.audit.as_deref_mut(),
+                                    )?;
+                                }
+                            }
+                            NoTtlAction::Fix => {}
+                        }
+                    }
+                    ttl => {
+                        if cutoff.is_some_and(|c| issued_at(settings, now, ttl).is_some_and(|t| t < c)) {
+                            c.too_old += new;
+                            deleter.push(s.key, s.user, "too_old", s.repeat)?;
+                        }
+                    }
+                }
             }
         }
+        Ok(ControlFlow::Continue(()))
     });
     let (scanned, interrupted, mut failure) = match scanned {
-        Ok(summary) => (summary.scanned, summary.interrupted && super::stopped(), failure),
+        Ok(summary) => (summary.scanned, summary.end == ScanEnd::Interrupted, None),
         Err(e) => (c.sessions + c.non_string, false, Some(e)),
     };
     if !interrupted && failure.is_none() {
@@ -137,6 +133,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         .add("fixed", c.fixed)
         .add("dry_run", args.dry_run)
         .add("interrupted", interrupted)
+        .add("failovers", store.failovers().len() as u64)
         .add("complete", !interrupted && failure.is_none());
     let mut out = io::stdout().lock();
     report.write(&mut out, settings.output)?;

@@ -303,10 +303,12 @@ fn redis_checks(settings: &Settings) -> Vec<Check> {
                 Check::fail(
                     "redis",
                     format!("{e}"),
-                    format!(
-                        "check the URL ({}) and that the server is up; set SESSCTL_REDIS_URL or --redis-url",
-                        urls.join(", ")
-                    ),
+                    super::hints::for_store(&e).unwrap_or_else(|| {
+                        format!(
+                            "check the URL ({}) and that the server is up; set SESSCTL_REDIS_URL or --redis-url",
+                            urls.join(", ")
+                        )
+                    }),
                 ),
                 tls(&settings.redis.urls),
             ];
@@ -319,6 +321,8 @@ fn topology(store: &Store) -> Check {
     let nodes = store.nodes();
     if store.is_cluster() {
         Check::ok("topology", format!("cluster of {} primaries: {}", nodes.len(), nodes.join(", ")))
+    } else if store.is_sentinel() {
+        Check::ok("topology", format!("primary {} named by Sentinel", nodes.join(", ")))
     } else {
         Check::ok("topology", format!("standalone server at {}", nodes.join(", ")))
     }

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 
@@ -9,7 +10,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings};
 use crate::error::Outcome;
 use crate::output::{self, excerpt, Record, RecordWriter, Summary};
-use crate::store::{Found, ScanRequest};
+use crate::store::{Found, ScanEnd, ScanRequest};
 
 /// The `list` JSON record.
 #[derive(Debug, Serialize)]
@@ -42,6 +43,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         with_ttl: !args.count,
         users: args.user.iter().map(|u| u.as_bytes().to_vec()).collect::<HashSet<_>>(),
         count: settings.scan_count as usize,
+        ..ScanRequest::default()
     };
     let mut shown = 0u64;
     let mut not_string = 0u64;
@@ -51,17 +53,18 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         if args.count { OutputFormat::Json } else { settings.output },
         settings.color,
     );
-    let mut write_error: Option<io::Error> = None;
     let mut reached_limit = limit == 0;
     let mut interrupted = false;
     if let Some(store) = &store {
         let summary = super::scan(settings, store, &request, "sessions listed", &mut |found| {
             match found {
                 Found::NotString { .. } => not_string += 1,
+                // Listed already, before a failover restarted its part of the scan.
+                Found::Session(s) if s.repeat => {}
                 Found::Session(s) => {
                     if shown >= limit {
                         reached_limit = true;
-                        return false;
+                        return Ok(ControlFlow::Break(()));
                     }
                     shown += 1;
                     if !args.count {
@@ -72,22 +75,16 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
                             ttl_seconds,
                             expires_at: ttl_seconds.and_then(|t| output::rfc3339(now.saturating_add(t))),
                         };
-                        if let Err(e) = writer.write(&record) {
-                            write_error = Some(e);
-                            return false;
-                        }
+                        writer.write(&record)?;
                     }
                 }
             }
             if shown >= limit {
                 reached_limit = true;
             }
-            shown < limit
+            Ok(if shown < limit { ControlFlow::Continue(()) } else { ControlFlow::Break(()) })
         })?;
-        interrupted = summary.interrupted && super::stopped();
-    }
-    if let Some(e) = write_error {
-        return Err(e.into());
+        interrupted = summary.end == ScanEnd::Interrupted;
     }
     let mut out = writer.finish()?;
     if args.count {

@@ -5,6 +5,7 @@ mod cleanup;
 mod decode;
 mod doctor;
 pub(crate) mod gen_secret;
+mod hints;
 mod list;
 mod mint;
 mod revoke;
@@ -12,6 +13,7 @@ pub(crate) mod stats;
 mod verify;
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -21,7 +23,7 @@ use crate::config::{Settings, Uses};
 use crate::error::{self, Outcome};
 use crate::output::excerpt;
 use crate::signals;
-use crate::store::{Found, ScanRequest, ScanSummary, Store};
+use crate::store::{Found, ScanEnd, ScanRequest, ScanSummary, Store, StoreError};
 
 pub use crate::signals::STOP;
 
@@ -58,7 +60,7 @@ pub fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sessctl: {}", one_line(&e));
+            eprintln!("sessctl: {}", with_hint(&e));
             ExitCode::from(error::code_for(&e))
         }
     }
@@ -207,24 +209,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 /// Connects to Redis as the settings say.
 pub(crate) fn connect(settings: &Settings) -> anyhow::Result<Store> {
     Store::connect(settings.redis.clone()).map_err(|e| match e {
-        // A URL that cannot be parsed is a bad value (exit 2), not an unreachable server.
-        e @ crate::store::StoreError::Url { .. } => error::usage(e.to_string()),
+        // A URL or TLS file that cannot be used is a bad value (exit 2), not an unreachable
+        // server.
+        e @ (StoreError::Url { .. } | StoreError::TlsFile { .. }) => {
+            let hint = hints::for_store(&e).map(|h| format!("; {h}")).unwrap_or_default();
+            error::usage(format!("{e}{hint}"))
+        }
         e => e.into(),
     })
 }
 
 /// Scans under the prefix with a progress spinner on stderr, stopping at Ctrl-C or SIGTERM
-/// (the command then reports what it saw, marked incomplete).
+/// (the command then reports what it saw, marked incomplete). `visit` returns `Break` to stop
+/// early, or an error to end the command.
 pub(crate) fn scan(
     settings: &Settings,
     store: &Store,
     request: &ScanRequest,
     what: &str,
-    visit: &mut dyn FnMut(Found) -> bool,
+    visit: &mut dyn FnMut(Found) -> anyhow::Result<ControlFlow<()>>,
 ) -> anyhow::Result<ScanSummary> {
     signals::graceful();
     let bar = crate::output::spinner(settings.chatty, what);
-    let result = store.scan(request, &STOP, &mut |found| {
+    let result = store.scan(request, &STOP, |found| {
         bar.inc(1);
         visit(found)
     });
@@ -236,7 +243,8 @@ pub(crate) fn scan(
             summary.reconnects
         );
     }
-    if summary.resharding && !summary.interrupted {
+    report_failovers(settings, store, Some(&summary));
+    if summary.resharding && summary.end != ScanEnd::Interrupted {
         // Not silenced by --quiet: the answer may be incomplete.
         let moved = match summary.moved {
             0 => String::new(),
@@ -247,6 +255,36 @@ pub(crate) fn scan(
         );
     }
     Ok(summary)
+}
+
+/// Notes on stderr for each failover followed (a primary replaced by its replica), and what
+/// it meant for the scan.
+pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Option<&ScanSummary>) {
+    let failovers = store.failovers();
+    if settings.quiet || failovers.is_empty() {
+        return;
+    }
+    for f in &failovers {
+        eprintln!("sessctl: note: the Redis primary {} failed; followed the failover to {}", f.from, f.to);
+    }
+    if let Some(s) = summary.filter(|s| s.failovers > 0) {
+        eprintln!(
+            "sessctl: note: {} part(s) of the scan started again on the new primary ({} key(s) scanned again, {} session(s) seen twice and counted once)",
+            s.failovers, s.rescanned, s.repeats
+        );
+        if s.repeats_unmarked {
+            eprintln!("sessctl: warning: some sessions delivered before the failover could not be told apart and may be counted twice");
+        }
+    }
+}
+
+/// The error as one line, with what to change on the command line when the store failed.
+fn with_hint(error: &anyhow::Error) -> String {
+    let line = one_line(error);
+    match error.chain().find_map(|e| e.downcast_ref::<StoreError>()).and_then(hints::for_store) {
+        Some(hint) if !line.contains(&hint) => format!("{line}; {hint}"),
+        _ => line,
+    }
 }
 
 /// True once a signal asked the work to stop.
@@ -292,6 +330,9 @@ pub(crate) struct Deleter<'a> {
     store: &'a Store,
     pending: Vec<crate::store::Expected>,
     reasons: Vec<Reason>,
+    /// Per pending item: a session delivered again after a failover (deleted again, in case
+    /// the old primary had not passed the first deletion on, but counted once).
+    repeats: Vec<bool>,
     prefix_len: usize,
     pub deleted: u64,
     dry_run: bool,
@@ -306,6 +347,7 @@ impl<'a> Deleter<'a> {
             store,
             pending: Vec::with_capacity(Self::BATCH),
             reasons: Vec::with_capacity(Self::BATCH),
+            repeats: Vec::with_capacity(Self::BATCH),
             prefix_len: settings.prefix.len(),
             deleted: 0,
             dry_run,
@@ -314,12 +356,13 @@ impl<'a> Deleter<'a> {
     }
 
     /// Queues `key` for deletion if it still holds `user`; sends a batch when full.
-    pub fn push(&mut self, key: Vec<u8>, user: Vec<u8>, reason: Reason) -> anyhow::Result<()> {
+    pub fn push(&mut self, key: Vec<u8>, user: Vec<u8>, reason: Reason, repeat: bool) -> anyhow::Result<()> {
         if self.dry_run {
             return Ok(());
         }
         self.pending.push(crate::store::Expected { key, user });
         self.reasons.push(reason);
+        self.repeats.push(repeat);
         if self.pending.len() >= Self::BATCH {
             self.flush()?;
         }
@@ -337,7 +380,7 @@ impl<'a> Deleter<'a> {
         let done = self.store.delete_if_holds(&self.pending).with_context(|| {
             format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
         })?;
-        self.deleted += done.iter().filter(|d| **d).count() as u64;
+        self.deleted += done.iter().zip(&self.repeats).filter(|(done, repeat)| **done && !**repeat).count() as u64;
         if let Some(audit) = self.audit.as_deref_mut() {
             let prefix_len = self.prefix_len;
             audit.record(
@@ -352,6 +395,7 @@ impl<'a> Deleter<'a> {
         }
         self.pending.clear();
         self.reasons.clear();
+        self.repeats.clear();
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::io::{self, BufRead, Write};
+use std::ops::ControlFlow;
 
 use anyhow::Context;
 
@@ -10,7 +11,7 @@ use crate::config::{self, Settings};
 use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output::{excerpt, Summary};
-use crate::store::{Found, Lookup, ScanRequest};
+use crate::store::{Found, Lookup, ScanEnd, ScanRequest};
 use crate::values;
 
 use super::{issued_at, Deleter};
@@ -80,7 +81,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
                 match lookup {
                     Lookup::Session { user, ttl_ms } if old_enough(ttl_ms) => {
                         matched += 1;
-                        if let Err(e) = deleter.push(key, user, "revoked") {
+                        if let Err(e) = deleter.push(key, user, "revoked", false) {
                             failure = Some(e);
                             break;
                         }
@@ -108,33 +109,31 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             with_ttl: cutoff.is_some(),
             users: std::mem::take(&mut users),
             count: settings.scan_count as usize,
+            ..ScanRequest::default()
         };
-        let mut step_failure: Option<anyhow::Error> = None;
         let mut seen = 0u64;
         let summary = super::scan(settings, &store, &request, "sessions matched", &mut |found| {
             seen += 1;
             if let Found::Session(s) = found {
                 if old_enough(s.ttl_ms) {
-                    matched += 1;
-                    if let Err(e) = deleter.push(s.key, s.user, "revoked") {
-                        step_failure = Some(e);
-                        return false;
-                    }
+                    // A session seen again after a failover is deleted again (the old
+                    // primary may not have passed the first deletion on) but matched once.
+                    matched += u64::from(!s.repeat);
+                    deleter.push(s.key, s.user, "revoked", s.repeat)?;
                 }
             }
-            true
+            Ok(ControlFlow::Continue(()))
         });
         match summary {
             Ok(summary) => {
                 scanned = summary.scanned;
-                interrupted = summary.interrupted && super::stopped();
+                interrupted = summary.end == ScanEnd::Interrupted;
             }
             Err(e) => {
                 scanned = seen;
                 failure = Some(e);
             }
         }
-        failure = failure.or(step_failure);
     }
     if !interrupted && failure.is_none() {
         if let Err(e) = deleter.flush() {
@@ -154,7 +153,8 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         .add("dry_run", args.dry_run)
         .add("not_found", not_found)
         .add("interrupted", interrupted)
-        .add("complete", !interrupted && failure.is_none());
+        .add("complete", !interrupted && failure.is_none())
+        .add("failovers", store.failovers().len() as u64);
     let mut out = io::stdout().lock();
     summary.write(&mut out, settings.output)?;
     out.flush()?;

@@ -10,7 +10,7 @@ use crate::cli::{OutputFormat, StatsArgs};
 use crate::config::{self, Settings};
 use crate::error::Outcome;
 use crate::output::{self, Summary};
-use crate::store::{Found, ScanRequest};
+use crate::store::{Found, ScanEnd, ScanRequest};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
 const TTL_BUCKETS: [(i64, &str); 7] = [
@@ -99,11 +99,13 @@ impl UserCounts {
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     let store = super::connect(settings)?;
     let started = Instant::now();
-    let request = ScanRequest { with_ttl: true, users: Default::default(), count: settings.scan_count as usize };
+    let request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
     let mut t = Tally::default();
     let summary = super::scan(settings, &store, &request, "keys counted", &mut |found| {
         match found {
             Found::NotString { .. } => t.not_string += 1,
+            // Counted already, before a failover restarted its part of the scan.
+            Found::Session(s) if s.repeat => {}
             Found::Session(s) => {
                 t.sessions += 1;
                 if !looks_like_token(&s.id) || s.user.is_empty() {
@@ -122,10 +124,10 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 t.per_user.add(&s.user);
             }
         }
-        true
+        Ok(std::ops::ControlFlow::Continue(()))
     })?;
     let elapsed = started.elapsed().as_secs_f64();
-    let interrupted = summary.interrupted && super::stopped();
+    let interrupted = summary.end == ScanEnd::Interrupted;
     if interrupted && settings.output == OutputFormat::Prometheus {
         // A partial count with a fresh timestamp would pass for the truth on a dashboard:
         // write nothing, so the textfile is empty and the series go stale.

@@ -1,30 +1,98 @@
 //! Redis: the session operations the commands call. Knows nothing of cookies, output or the
-//! command line. Standalone Redis and Redis Cluster look the same from here: a `Store` holds
-//! one connection per primary for scanning, and routes single-key commands by slot.
+//! command line. Standalone Redis, the primary behind Sentinel and a Redis Cluster look the
+//! same from here.
+//!
+//! This file is the public API only. Below it:
+//! - `topology`: standalone, Sentinel, Cluster; the slot map, failovers, the connection pool;
+//! - `scan/`: the scan pipeline (scanner → channel → readers → the caller's visitor), with
+//!   per-primary cursors that can be saved and resumed, and a pacing hook;
+//! - `ops`: what the single-key operations send and how their replies read;
+//! - `wire/`: the protocol (connections, TLS, the RESP reader, pipelines, redirections,
+//!   scripts, typed server errors, the one retry policy);
+//! - `url`: Redis URLs;
+//! - `error`: the errors.
+//!
+//! `docs/design.md` describes the threads, what is retried as a unit and where each
+//! redirection is handled.
 
-mod conn;
-pub mod connect;
+mod error;
 mod ops;
-mod resp;
-pub mod scan;
+mod scan;
+mod topology;
+mod url;
+mod wire;
 
+use std::ops::ControlFlow;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-pub use connect::{redact_url, ConnectOptions, Store};
+pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
+pub use url::{redact_url, split_urls, SENTINEL_PORT};
+#[doc(hidden)]
+pub use wire::read_replies;
 
-use ops::{push_evalsha, script_outcome, set_nx_outcome, Script};
-use resp::Tok;
+/// How to reach Redis. `Debug` shows the URLs with their passwords redacted.
+#[derive(Clone, Default)]
+pub struct ConnectOptions {
+    /// One URL for standalone or Sentinel (`redis+sentinel://…`); one or more seed URLs for a
+    /// cluster.
+    pub urls: Vec<String>,
+    /// `Some(true)`: the URLs are cluster seeds; `None`: ask the server (`INFO cluster`).
+    pub cluster: Option<bool>,
+    /// The key prefix (`session:`).
+    pub prefix: Vec<u8>,
+    /// A PEM file of CA certificates for `rediss://` (system roots otherwise).
+    pub tls_ca: Option<PathBuf>,
+    /// A client certificate (PEM) and its key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC), for
+    /// servers that require one (`tls-auth-clients yes`).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// The password of the Sentinels (a Sentinel URL's user info is the primary's).
+    pub sentinel_password: Option<String>,
+    pub timeouts: Timeouts,
+}
 
-/// What went wrong talking to Redis. Every message names the address and says what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{0}")]
-    Connect(String),
-    #[error("{0}")]
-    Command(String),
-    #[error("bad Redis URL {url:?}: {why}")]
-    Url { url: String, why: String },
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("urls", &self.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>())
+            .field("cluster", &self.cluster)
+            .field("prefix", &String::from_utf8_lossy(&self.prefix))
+            .field("tls_ca", &self.tls_ca)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("sentinel_password", &self.sentinel_password.as_ref().map(|_| "(redacted)"))
+            .field("timeouts", &self.timeouts)
+            .finish()
+    }
+}
+
+/// Timeouts and the retry deadline shared by every connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// TCP connect plus the handshake (TLS, AUTH, SELECT).
+    pub connect: Duration,
+    /// One reply. A server that lets this pass twice in a row is reported as not answering.
+    pub response: Duration,
+    /// How long failures in a row may last (dropped connections, a failover, LOADING,
+    /// CLUSTERDOWN, …) before an operation gives up.
+    pub retry_deadline: Duration,
+}
+
+/// The default retry deadline: long enough for a cluster or Sentinel failover with the usual
+/// timeouts, short enough for cron.
+pub const DEFAULT_RETRY_DEADLINE: Duration = Duration::from_secs(30);
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            response: Duration::from_secs(30),
+            retry_deadline: DEFAULT_RETRY_DEADLINE,
+        }
+    }
 }
 
 /// A session key under the prefix holding a string.
@@ -39,6 +107,10 @@ pub struct Session {
     /// Remaining time to live in milliseconds; `None` when the key has no expiry; `Some` only
     /// when the scan asked for TTLs.
     pub ttl_ms: Option<i64>,
+    /// Delivered before by this scan, from a primary that then failed over (its part of the
+    /// scan started again on the new primary). Act on it again (a deletion the old primary
+    /// had not passed on is redone), but do not count it twice.
+    pub repeat: bool,
 }
 
 /// What a scan meets under the prefix.
@@ -50,35 +122,6 @@ pub enum Found {
         key: Vec<u8>,
         redis_type: String,
     },
-}
-
-/// How to scan.
-#[derive(Debug, Clone)]
-pub struct ScanRequest {
-    /// Read each key's TTL too (list, stats, cleanup, `--issued-before`).
-    pub with_ttl: bool,
-    /// Only report sessions whose user is one of these (empty: all). Non-string keys are
-    /// reported regardless.
-    pub users: std::collections::HashSet<Vec<u8>>,
-    /// SCAN's COUNT hint.
-    pub count: usize,
-}
-
-/// Totals of a finished (or interrupted) scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScanSummary {
-    /// Keys SCAN returned under the prefix.
-    pub scanned: u64,
-    /// True when the stop flag ended the scan early.
-    pub interrupted: bool,
-    /// Connections re-established during the scan.
-    pub reconnects: u64,
-    /// Keys that moved to another cluster node between SCAN and their read (a resharding
-    /// while the scan ran): the scan may have missed them, or seen them twice.
-    pub moved: u64,
-    /// The cluster was resharding while the scan ran (slots migrating or changing owner, or
-    /// keys moved): keys may have been missed or seen twice.
-    pub resharding: bool,
 }
 
 /// A compare-and-delete request: delete `key` only if it still holds `user`.
@@ -96,218 +139,118 @@ pub enum Lookup {
     NotString { redis_type: String },
 }
 
-/// Timeouts and retry policy shared by every connection.
-#[derive(Debug, Clone)]
-pub struct Timeouts {
-    pub connect: Duration,
-    pub response: Duration,
-    /// Reconnect attempts after a dropped connection, with exponential backoff (10 by default:
-    /// 0, 10, 20 … ms up to 1 s, about 3 s in all, enough to ride out a server restart).
-    pub retries: u32,
+/// A primary that was replaced while sessctl ran, and the node that took over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failover {
+    pub from: String,
+    pub to: String,
 }
 
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts { connect: Duration::from_secs(5), response: Duration::from_secs(30), retries: 10 }
-    }
+/// A connected session store.
+pub struct Store {
+    options: ConnectOptions,
+    topology: topology::Topology,
 }
 
-/// Queues `GET key` + `PTTL key`, each after `ASKING` when `asking` (following an ASK
-/// redirection to a node importing the key's slot).
-pub(crate) fn push_get_pttl(out: &mut Vec<u8>, key: &[u8], asking: bool) {
-    for command in [&b"GET"[..], b"PTTL"] {
-        if asking {
-            resp::push_cmd(out, &[b"ASKING"]);
-        }
-        resp::push_cmd(out, &[command, key]);
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("topology", &self.topology).finish()
     }
-}
-
-/// Reads the replies to [`push_get_pttl`]: the lookup, or the error text (WRONGTYPE, MOVED,
-/// ASK, …) for the caller to handle.
-pub(crate) fn read_get_pttl(conn: &mut conn::Conn, asking: bool) -> Result<Result<Lookup, String>, conn::Fail> {
-    if asking {
-        conn.read()?;
-    }
-    let get = conn.read()?;
-    let value = match get.top() {
-        Tok::Bulk(..) => Ok(Some(get.bytes(get.top()).to_vec())),
-        Tok::Nil => Ok(None),
-        _ => Err(get.error().unwrap_or_default()),
-    };
-    if asking {
-        conn.read()?;
-    }
-    let pttl = conn.read()?;
-    let ttl = match pttl.top() {
-        Tok::Int(ms) => Ok(ms),
-        _ => Err(pttl.error().unwrap_or_else(|| "unexpected PTTL reply".into())),
-    };
-    Ok(match (value, ttl) {
-        (Err(e), _) => Err(e),
-        (Ok(None), _) | (Ok(Some(_)), Ok(-2)) => Ok(Lookup::Missing),
-        (Ok(Some(user)), Ok(-1)) => Ok(Lookup::Session { user, ttl_ms: None }),
-        (Ok(Some(user)), Ok(ms)) => Ok(Lookup::Session { user, ttl_ms: Some(ms) }),
-        // The key moved between the two reads: the caller looks again.
-        (Ok(Some(_)), Err(e)) => Err(e),
-    })
-}
-
-/// The compiled scripts, hashed once.
-fn scripts() -> &'static (Script, Script) {
-    static SCRIPTS: std::sync::OnceLock<(Script, Script)> = std::sync::OnceLock::new();
-    SCRIPTS.get_or_init(|| (Script::new(ops::DELETE_IF_HOLDS), Script::new(ops::EXPIRE_IF_PERSISTENT)))
 }
 
 impl Store {
+    /// Parses the URLs and connects (see [`ConnectOptions`]).
+    pub fn connect(options: ConnectOptions) -> Result<Store, StoreError> {
+        let topology = topology::Topology::connect(&options)?;
+        Ok(Store { options, topology })
+    }
+
+    pub fn is_cluster(&self) -> bool {
+        self.topology.is_cluster()
+    }
+
+    /// True when the primary comes from Sentinel.
+    pub fn is_sentinel(&self) -> bool {
+        matches!(self.topology.mode, topology::Mode::Sentinel { .. })
+    }
+
+    pub fn prefix(&self) -> &[u8] {
+        &self.options.prefix
+    }
+
+    /// The addresses of the nodes holding data (the primaries of a cluster), for messages.
+    pub fn nodes(&self) -> Vec<String> {
+        self.topology.map().primaries.iter().map(|p| p.endpoint.key()).collect()
+    }
+
+    /// The primaries replaced (failovers followed) since connecting.
+    pub fn failovers(&self) -> Vec<Failover> {
+        self.topology.failovers()
+    }
+
+    /// Connections made again after a failure since connecting.
+    pub fn reconnects(&self) -> u64 {
+        self.topology.reconnects()
+    }
+
     /// `SET <key> <user> EX <ttl> NX` for each pair, pipelined. `true` where the key was set,
     /// `false` where it already existed.
     pub fn create(&self, sessions: &[(Vec<u8>, Vec<u8>)], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
-        let ttl = ttl_secs.to_string();
-        self.run_batch(
-            sessions.len(),
-            &|i| &sessions[i].0,
-            &|out, i| {
-                let (key, user) = &sessions[i];
-                resp::push_cmd(out, &[b"SET", key, user, b"EX", ttl.as_bytes(), b"NX"]);
-            },
-            &set_nx_outcome,
-            None,
-            "SET",
-        )
+        ops::create(&self.topology, sessions, ttl_secs)
     }
 
     /// `GET` + `PTTL` of one key (`TYPE` when it is not a string). Follows MOVED (after
-    /// refreshing the slot map) and ASK (once, with ASKING) redirections.
+    /// refreshing the slot map) and ASK (with ASKING) redirections.
     pub fn lookup(&self, key: &[u8]) -> Result<Lookup, StoreError> {
-        let mut ask: Option<conn::Endpoint> = None;
-        for _ in 0..6 {
-            let asking = ask.is_some();
-            let node = match ask.take() {
-                Some(node) => node,
-                None => self.node_for(key)?,
-            };
-            let mut redirect = None;
-            let found = self.on_node(&node, |conn| {
-                push_get_pttl(&mut conn.out, key, asking);
-                conn.send()?;
-                let addr = conn.addr.clone();
-                match read_get_pttl(conn, asking)? {
-                    Ok(found) => Ok(Some(found)),
-                    Err(e) if e.starts_with("WRONGTYPE") => {
-                        if asking {
-                            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
-                        }
-                        resp::push_cmd(&mut conn.out, &[b"TYPE", key]);
-                        conn.send()?;
-                        if asking {
-                            conn.read()?;
-                        }
-                        let reply = conn.read()?;
-                        let Some(redis_type) = reply.text() else {
-                            redirect = reply.error();
-                            return Ok(None);
-                        };
-                        Ok(match redis_type.as_str() {
-                            "none" => Some(Lookup::Missing),
-                            "string" => None, // replaced meanwhile: look again
-                            _ => Some(Lookup::NotString { redis_type }),
-                        })
-                    }
-                    Err(e) if scan::is_redirect(&e) => {
-                        redirect = Some(e);
-                        Ok(None)
-                    }
-                    Err(e) => Err(conn::Fail::Fatal(conn::command_error(&addr, "GET", &e))),
-                }
-            })?;
-            if let Some(found) = found {
-                return Ok(found);
-            }
-            match redirect {
-                Some(e) if e.starts_with("ASK ") => match self.endpoint_at(ops::redirect_target(&e)) {
-                    Some(node) => ask = Some(node),
-                    None => self.refresh_topology()?,
-                },
-                Some(e) if e.starts_with("MOVED ") => self.refresh_topology()?,
-                Some(e) => return Err(conn::command_error(&node.addr.to_string(), "TYPE", &e)),
-                None => {}
-            }
-        }
-        Err(StoreError::Command(format!(
-            "cannot look up {:?}: Redis kept redirecting or replacing it; try again",
-            String::from_utf8_lossy(key)
-        )))
+        let mut found = ops::lookup_many(&self.topology, std::slice::from_ref(&key.to_vec()))?;
+        Ok(found.pop().unwrap_or(Lookup::Missing))
     }
 
     /// `lookup` for many keys: `GET` + `PTTL` pipelined per node (one round trip per node for
-    /// the whole list). Keys whose answer is unusual (another type, a redirection, a value
-    /// replaced between the two reads) are looked up again one by one with [`Store::lookup`].
+    /// the whole list).
     pub fn lookup_many(&self, keys: &[Vec<u8>]) -> Result<Vec<Lookup>, StoreError> {
-        let mut by_node: std::collections::BTreeMap<String, (conn::Endpoint, Vec<usize>)> = Default::default();
-        for (i, key) in keys.iter().enumerate() {
-            let node = self.node_for(key)?;
-            by_node.entry(node.addr.to_string()).or_insert_with(|| (node, Vec::new())).1.push(i);
-        }
-        let mut found: Vec<Option<Lookup>> = vec![None; keys.len()];
-        for (node, indexes) in by_node.into_values() {
-            let answers = self.on_node(&node, |conn| {
-                for &i in &indexes {
-                    push_get_pttl(&mut conn.out, &keys[i], false);
-                }
-                conn.send()?;
-                let mut answers = Vec::with_capacity(indexes.len());
-                for _ in &indexes {
-                    // WRONGTYPE, MOVED, ASK, …: asked again alone below.
-                    answers.push(read_get_pttl(conn, false)?.ok());
-                }
-                Ok(answers)
-            })?;
-            for (&i, answer) in indexes.iter().zip(answers) {
-                found[i] = answer;
-            }
-        }
-        keys.iter().zip(found).map(|(key, answer)| answer.map_or_else(|| self.lookup(key), Ok)).collect()
+        ops::lookup_many(&self.topology, keys)
     }
 
     /// Compare-and-delete (a Lua script run with EVALSHA), pipelined: `true` where the key
     /// still held the expected user and was deleted. Keys that are not strings are never
     /// deleted.
     pub fn delete_if_holds(&self, items: &[Expected]) -> Result<Vec<bool>, StoreError> {
-        let script = &scripts().0;
-        self.run_batch(
-            items.len(),
-            &|i| &items[i].key,
-            &|out, i| push_evalsha(out, script, &items[i].key, &items[i].user),
-            &script_outcome,
-            Some(script),
-            "the compare-and-delete script (EVALSHA)",
-        )
+        ops::delete_if_holds(&self.topology, items)
     }
 
     /// Gives keys that have no TTL one of `ttl_secs`, only while they are still strings
     /// without a TTL (a Lua script), pipelined: `true` where set.
     pub fn expire_if_persistent(&self, keys: &[Vec<u8>], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
-        let script = &scripts().1;
-        let ttl = ttl_secs.to_string();
-        self.run_batch(
-            keys.len(),
-            &|i| &keys[i],
-            &|out, i| push_evalsha(out, script, &keys[i], ttl.as_bytes()),
-            &script_outcome,
-            Some(script),
-            "the set-expiry script (EVALSHA)",
-        )
+        ops::expire_if_persistent(&self.topology, keys, ttl_secs)
     }
 
-    /// Streams every key under the prefix on every primary to `visit`, in constant memory.
-    /// Stops early (summary.interrupted) when `stop` becomes true or `visit` returns false.
-    pub fn scan(
+    /// Streams every key under the prefix on every primary to `visit`, in constant memory
+    /// (plus 8 bytes per delivered key where a failover is possible). Stops early when `stop`
+    /// becomes true ([`ScanEnd::Interrupted`]) or `visit` returns `Break`
+    /// ([`ScanEnd::StoppedByVisitor`]); an error from `visit` ends the scan and is returned.
+    pub fn scan<E: From<StoreError>>(
         &self,
         request: &ScanRequest,
         stop: &AtomicBool,
-        visit: &mut dyn FnMut(Found) -> bool,
-    ) -> Result<ScanSummary, StoreError> {
-        scan::scan(self, request, stop, visit)
+        mut visit: impl FnMut(Found) -> Result<ControlFlow<()>, E>,
+    ) -> Result<ScanSummary, E> {
+        scan::scan(&self.topology, &self.options.prefix, request, stop, &mut visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_never_print_passwords() {
+        let options = ConnectOptions {
+            urls: vec!["redis://user:hunter2@host:6379/0".into()],
+            sentinel_password: Some("sentinel-secret".into()),
+            ..ConnectOptions::default()
+        };
+        let text = format!("{options:?}");
+        assert!(!text.contains("hunter2") && !text.contains("sentinel-secret"), "{text}");
     }
 }

@@ -1,29 +1,12 @@
-//! Single-key operations, pipelined and routed by hash slot: the machinery behind
-//! `create`, `lookup`, `delete_if_holds` and `expire_if_persistent`.
+//! The session operations on single keys: what `create`, `lookup`, `delete_if_holds` and
+//! `expire_if_persistent` send and how their replies read. Routing, pipelining, redirections,
+//! script loading and retries are the wire layer's ([`wire::run_writes`],
+//! [`wire::run_lookups`]).
 
-use std::collections::BTreeMap;
-use std::thread::sleep;
-
-use super::conn::{command_error, Conn, Endpoint, Fail};
-use super::connect::{key_slot, Store};
-use super::resp::{self, Reply, Tok};
-use super::StoreError;
-
-/// Commands per pipeline round trip.
-pub(crate) const BATCH: usize = 1000;
-
-/// A Lua script run with EVALSHA (loaded on NOSCRIPT).
-pub(crate) struct Script {
-    pub code: &'static str,
-    pub sha: String,
-}
-
-impl Script {
-    pub fn new(code: &'static str) -> Script {
-        use sha1::{Digest, Sha1};
-        Script { code, sha: hex::encode(Sha1::digest(code.as_bytes())) }
-    }
-}
+use super::error::{ServerError, StoreError};
+use super::topology::Topology;
+use super::wire::{self, Conn, Fail, Outcome, Reply, Script, Tok, Writes};
+use super::{Expected, Lookup};
 
 /// Deletes KEYS[1] only when it is a string holding ARGV[1]: 1 when deleted, -1 when the key
 /// does not exist, 0 otherwise. `pcall` turns WRONGTYPE into a table, so hashes, lists and the
@@ -47,269 +30,164 @@ pub(crate) const EXPIRE_IF_PERSISTENT: &str = r#"if redis.call('TYPE', KEYS[1])[
 end
 return 0"#;
 
-/// What one conditional write answered.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Outcome {
-    /// It made the change.
-    Done,
-    /// It did not, and the key is not in the state the change leaves (another user's value,
-    /// another type).
-    NotDone,
-    /// It did not, but the key is already in the state the change leaves (gone, set, given
-    /// a TTL). When the command had been sent before and its reply was lost with the
-    /// connection, that earlier attempt made the change: it counts as done.
-    AlreadySo,
+/// The compiled scripts, hashed once.
+fn scripts() -> &'static (Script, Script) {
+    static SCRIPTS: std::sync::OnceLock<(Script, Script)> = std::sync::OnceLock::new();
+    SCRIPTS.get_or_init(|| (Script::new(DELETE_IF_HOLDS), Script::new(EXPIRE_IF_PERSISTENT)))
 }
 
-/// How one command of a pipeline ended.
-enum Answer {
-    Done(Outcome),
-    /// MOVED: the slot lives elsewhere now; refresh the map and try again.
-    Moved,
-    /// ASK: run it once on that node after ASKING.
-    Ask(String),
-    NoScript,
+/// `SET <key> <user> EX <ttl> NX` for each pair, pipelined.
+pub(crate) fn create(
+    topology: &Topology,
+    sessions: &[(Vec<u8>, Vec<u8>)],
+    ttl_secs: u64,
+) -> Result<Vec<bool>, StoreError> {
+    let ttl = ttl_secs.to_string();
+    wire::run_writes(
+        topology,
+        sessions.len(),
+        &Writes {
+            command: "SET",
+            key: &|i| &sessions[i].0,
+            encode: &|out, i| {
+                let (key, user) = &sessions[i];
+                wire::push_cmd(out, &[b"SET", key, user, b"EX", ttl.as_bytes(), b"NX"]);
+            },
+            decode: &set_nx_outcome,
+            script: None,
+        },
+    )
 }
 
-impl Store {
-    /// The node serving `key`.
-    pub(crate) fn node_for(&self, key: &[u8]) -> Result<Endpoint, StoreError> {
-        let topology = self.topology();
-        if !self.cluster {
-            return Ok(topology.nodes[0].clone());
-        }
-        let slot = key_slot(key);
-        match topology.slots[slot as usize] {
-            u16::MAX => Err(StoreError::Command(format!(
-                "no Redis Cluster node serves hash slot {slot}; check the cluster (redis-cli --cluster check)"
-            ))),
-            i => Ok(topology.nodes[i as usize].clone()),
+/// Compare-and-delete (EVALSHA), pipelined.
+pub(crate) fn delete_if_holds(topology: &Topology, items: &[Expected]) -> Result<Vec<bool>, StoreError> {
+    let script = &scripts().0;
+    wire::run_writes(
+        topology,
+        items.len(),
+        &Writes {
+            command: "the compare-and-delete script (EVALSHA)",
+            key: &|i| &items[i].key,
+            encode: &|out, i| push_evalsha(out, script, &items[i].key, &items[i].user),
+            decode: &script_outcome,
+            script: Some(script),
+        },
+    )
+}
+
+/// Sets a TTL on keys that have none (a Lua script), pipelined.
+pub(crate) fn expire_if_persistent(
+    topology: &Topology,
+    keys: &[Vec<u8>],
+    ttl_secs: u64,
+) -> Result<Vec<bool>, StoreError> {
+    let script = &scripts().1;
+    let ttl = ttl_secs.to_string();
+    wire::run_writes(
+        topology,
+        keys.len(),
+        &Writes {
+            command: "the set-expiry script (EVALSHA)",
+            key: &|i| &keys[i],
+            encode: &|out, i| push_evalsha(out, script, &keys[i], ttl.as_bytes()),
+            decode: &script_outcome,
+            script: Some(script),
+        },
+    )
+}
+
+/// `GET` + `PTTL` per key, pipelined per node; `TYPE` for keys that are not strings.
+pub(crate) fn lookup_many(topology: &Topology, keys: &[Vec<u8>]) -> Result<Vec<Lookup>, StoreError> {
+    wire::run_lookups(topology, &GetPttl(keys), keys.len())
+}
+
+struct GetPttl<'a>(&'a [Vec<u8>]);
+
+impl wire::Lookups for GetPttl<'_> {
+    type Out = Lookup;
+
+    fn key(&self, i: usize) -> &[u8] {
+        &self.0[i]
+    }
+
+    fn push(&self, out: &mut Vec<u8>, i: usize, asking: bool) {
+        push_get_pttl(out, &self.0[i], asking);
+    }
+
+    fn read(&self, conn: &mut Conn, _: usize, asking: bool) -> Result<Result<Lookup, ServerError>, Fail> {
+        read_get_pttl(conn, asking)
+    }
+
+    fn wrong_type(&self, redis_type: &str) -> Option<Lookup> {
+        match redis_type {
+            "none" => Some(Lookup::Missing),
+            "string" => None,
+            other => Some(Lookup::NotString { redis_type: other.to_string() }),
         }
     }
 
-    /// Runs `f` on the pooled connection to `node`, reconnecting (with backoff) when the
-    /// connection breaks. `f` must be safe to run again: keep its progress outside.
-    pub(crate) fn on_node<R>(
-        &self,
-        node: &Endpoint,
-        mut f: impl FnMut(&mut Conn) -> Result<R, Fail>,
-    ) -> Result<R, StoreError> {
-        let key = node.addr.to_string();
-        let mut conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
-        let retries = self.options.timeouts.retries;
-        // Failures in a row without a reply read in between; `total` bounds a connection that
-        // always breaks part-way.
-        let (mut failures, mut total) = (0, 0);
-        loop {
-            if !conns.contains_key(&key) {
-                match Conn::open(node) {
-                    Ok(conn) => {
-                        conns.insert(key.clone(), conn);
-                    }
-                    Err(fail) if fail.is_transport() && failures < retries => {
-                        failures += 1;
-                        sleep(Store::backoff(failures + 1));
-                        continue;
-                    }
-                    Err(fail) => return Err(fail.into_connect_error()),
-                }
-            }
-            let conn = conns.get_mut(&key).expect("just inserted");
-            let replies = conn.replies;
-            match f(conn) {
-                Ok(r) => return Ok(r),
-                Err(fail) => {
-                    if fail.is_transport() {
-                        let progressed = conns.remove(&key).is_some_and(|c| c.replies > replies);
-                        if progressed {
-                            failures = 0;
-                        }
-                        total += 1;
-                        if failures < retries && total < retries * 10 {
-                            failures += 1;
-                            sleep(Store::backoff(failures));
-                            continue;
-                        }
-                    }
-                    return Err(fail.into_store_error());
-                }
-            }
-        }
-    }
-
-    /// Runs one command per item (each with one reply), pipelined in batches per node, and
-    /// follows MOVED/ASK redirections and NOSCRIPT. An item whose reply was lost with a
-    /// broken connection is sent again after reconnecting; the conditional writes used here
-    /// never do anything twice, and an item sent again that finds its key already in the
-    /// state its change leaves ([`Outcome::AlreadySo`]) counts as done by the lost attempt.
-    pub(crate) fn run_batch<'k>(
-        &self,
-        items: usize,
-        key_of: &dyn Fn(usize) -> &'k [u8],
-        encode: &dyn Fn(&mut Vec<u8>, usize),
-        decode: &dyn Fn(&Reply) -> Option<Outcome>,
-        script: Option<&Script>,
-        command: &str,
-    ) -> Result<Vec<bool>, StoreError> {
-        let mut results: Vec<Option<bool>> = vec![None; items];
-        // Items sent on a connection that broke before their reply came.
-        let mut lost = vec![false; items];
-        let settle = |outcome: Outcome, lost: bool| match outcome {
-            Outcome::Done => true,
-            Outcome::NotDone => false,
-            Outcome::AlreadySo => lost,
-        };
-        let mut pending: Vec<usize> = (0..items).collect();
-        let mut round = 0;
-        while !pending.is_empty() {
-            round += 1;
-            if round > 6 {
-                return Err(StoreError::Command(format!(
-                    "Redis Cluster kept redirecting {command} (MOVED/ASK); try again when resharding is done"
-                )));
-            }
-            // Group by node, keeping each node's items in order.
-            let mut groups: BTreeMap<String, (Endpoint, Vec<usize>)> = BTreeMap::new();
-            for &i in &pending {
-                let node = self.node_for(key_of(i))?;
-                groups.entry(node.addr.to_string()).or_insert_with(|| (node, Vec::new())).1.push(i);
-            }
-            let mut retry = Vec::new();
-            let mut asks: Vec<(usize, String)> = Vec::new();
-            for (_, (node, indexes)) in groups {
-                for chunk in indexes.chunks(BATCH) {
-                    let mut todo: Vec<usize> = chunk.to_vec();
-                    let mut loads = 0;
-                    while !todo.is_empty() {
-                        let mut noscript = Vec::new();
-                        // `next` advances as replies arrive, so a reconnect resends only the
-                        // commands whose replies were lost.
-                        let mut next = 0;
-                        let mut tries = 0;
-                        self.on_node(&node, |conn| {
-                            tries += 1;
-                            for &i in &todo[next..] {
-                                lost[i] |= tries > 1;
-                                encode(&mut conn.out, i);
-                            }
-                            conn.send()?;
-                            while next < todo.len() {
-                                let i = todo[next];
-                                let reply = conn.read()?;
-                                let answered = match answer(&reply, decode) {
-                                    Ok(Answer::NoScript) if script.is_none() => Err("NOSCRIPT".to_string()),
-                                    answered => answered,
-                                };
-                                next += 1;
-                                match answered {
-                                    Ok(Answer::Done(outcome)) => results[i] = Some(settle(outcome, lost[i])),
-                                    Ok(Answer::Moved) => retry.push(i),
-                                    Ok(Answer::Ask(to)) => asks.push((i, to)),
-                                    Ok(Answer::NoScript) => noscript.push(i),
-                                    Err(e) => {
-                                        let addr = conn.addr.clone();
-                                        // Drain the rest so the connection stays in step.
-                                        while next < todo.len() {
-                                            conn.read()?;
-                                            next += 1;
-                                        }
-                                        return Err(Fail::Fatal(command_error(&addr, command, &e)));
-                                    }
-                                }
-                            }
-                            Ok(())
-                        })?;
-                        todo.clear();
-                        if let Some(script) = script.filter(|_| !noscript.is_empty()) {
-                            loads += 1;
-                            if loads > 3 {
-                                return Err(StoreError::Command(format!(
-                                    "Redis at {} keeps forgetting the {command} script (NOSCRIPT)",
-                                    node.addr
-                                )));
-                            }
-                            self.load_script(&node, script)?;
-                            todo = noscript;
-                        }
-                    }
-                }
-            }
-            for (i, to) in asks {
-                let Some(node) = self.endpoint_at(&to) else {
-                    retry.push(i);
-                    continue;
-                };
-                // Once after ASKING, and again after loading the script if that node lacks it.
-                for attempt in 0..2 {
-                    let mut answered = None;
-                    let mut tries = 0;
-                    self.on_node(&node, |conn| {
-                        tries += 1;
-                        lost[i] |= tries > 1;
-                        resp::push_cmd(&mut conn.out, &[b"ASKING"]);
-                        encode(&mut conn.out, i);
-                        conn.send()?;
-                        conn.read()?;
-                        let reply = conn.read()?;
-                        answered = Some(answer(&reply, decode));
-                        Ok(())
-                    })?;
-                    match answered.expect("set") {
-                        Ok(Answer::Done(outcome)) => results[i] = Some(settle(outcome, lost[i])),
-                        Ok(Answer::NoScript) if attempt == 0 => {
-                            if let Some(script) = script {
-                                self.load_script(&node, script)?;
-                                continue;
-                            }
-                            retry.push(i);
-                        }
-                        Ok(_) => retry.push(i),
-                        Err(e) => return Err(command_error(&to, command, &e)),
-                    }
-                    break;
-                }
-            }
-            if !retry.is_empty() {
-                self.refresh_topology()?;
-            }
-            pending = retry;
-        }
-        Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
+    fn command(&self) -> &str {
+        "GET"
     }
 }
 
-impl Store {
-    /// `SCRIPT LOAD` on `node` (after a NOSCRIPT reply there).
-    fn load_script(&self, node: &Endpoint, script: &Script) -> Result<(), StoreError> {
-        self.on_node(node, |conn| conn.query(&[b"SCRIPT", b"LOAD", script.code.as_bytes()]).map(|_| ()))
+/// Queues `GET key` + `PTTL key`, each after `ASKING` when `asking` (following an ASK
+/// redirection to a node importing the key's slot).
+pub(crate) fn push_get_pttl(out: &mut Vec<u8>, key: &[u8], asking: bool) {
+    for command in [&b"GET"[..], b"PTTL"] {
+        if asking {
+            wire::push_cmd(out, &[b"ASKING"]);
+        }
+        wire::push_cmd(out, &[command, key]);
     }
 }
 
-fn answer(reply: &Reply, decode: &dyn Fn(&Reply) -> Option<Outcome>) -> Result<Answer, String> {
-    if let Some(error) = reply.error() {
-        if error.starts_with("MOVED ") {
-            return Ok(Answer::Moved);
-        }
-        if error.starts_with("ASK ") {
-            return Ok(Answer::Ask(redirect_target(&error).to_string()));
-        }
-        if error.starts_with("NOSCRIPT") {
-            return Ok(Answer::NoScript);
-        }
-        return Err(error);
+/// Reads the replies to [`push_get_pttl`]: the lookup, or the error reply (WRONGTYPE, MOVED,
+/// ASK, …) for the caller to handle.
+pub(crate) fn read_get_pttl(conn: &mut Conn, asking: bool) -> Result<Result<Lookup, ServerError>, Fail> {
+    let addr = conn.addr.clone();
+    let unexpected = |command: &str, reply: &Reply| {
+        Fail::Fatal(StoreError::UnexpectedReply {
+            addr: addr.clone(),
+            command: command.into(),
+            detail: reply.excerpt(),
+        })
+    };
+    if asking {
+        conn.read()?;
     }
-    decode(reply)
-        .map(Answer::Done)
-        .ok_or_else(|| format!("unexpected reply {:?}", String::from_utf8_lossy(reply.bytes(reply.top()))))
-}
-
-/// The node a `MOVED slot host:port` or `ASK slot host:port` error names.
-pub(crate) fn redirect_target(error: &str) -> &str {
-    error.split(' ').nth(2).unwrap_or_default()
+    let get = conn.read()?;
+    let value = match get.top() {
+        tok @ Tok::Bulk(..) => Ok(Some(get.bytes(tok).to_vec())),
+        Tok::Nil => Ok(None),
+        _ => match get.error() {
+            Some(e) => Err(e),
+            None => return Err(unexpected("GET", &get)),
+        },
+    };
+    if asking {
+        conn.read()?;
+    }
+    let pttl = conn.read()?;
+    let ttl = match pttl.top() {
+        Tok::Int(ms) => Ok(ms),
+        _ => match pttl.error() {
+            Some(e) => Err(e),
+            None => return Err(unexpected("PTTL", &pttl)),
+        },
+    };
+    Ok(match (value, ttl) {
+        (Err(e), _) => Err(e),
+        (Ok(None), _) | (Ok(Some(_)), Ok(-2)) => Ok(Lookup::Missing),
+        (Ok(Some(user)), Ok(-1)) => Ok(Lookup::Session { user, ttl_ms: None }),
+        (Ok(Some(user)), Ok(ms)) => Ok(Lookup::Session { user, ttl_ms: Some(ms) }),
+        // The key moved between the two reads: the caller looks again.
+        (Ok(Some(_)), Err(e)) => Err(e),
+    })
 }
 
 /// The scripts' answers: `1` done, `-1` already so, `0` not done.
-pub(crate) fn script_outcome(reply: &Reply) -> Option<Outcome> {
+fn script_outcome(reply: &Reply) -> Option<Outcome> {
     match reply.top() {
         Tok::Int(1) => Some(Outcome::Done),
         Tok::Int(0) => Some(Outcome::NotDone),
@@ -320,7 +198,7 @@ pub(crate) fn script_outcome(reply: &Reply) -> Option<Outcome> {
 
 /// `SET … NX`: `+OK` done; nil, the key exists: already so (the ids are 256-bit random, so
 /// after a lost reply it is the session that attempt stored).
-pub(crate) fn set_nx_outcome(reply: &Reply) -> Option<Outcome> {
+fn set_nx_outcome(reply: &Reply) -> Option<Outcome> {
     match reply.top() {
         Tok::Simple(..) => Some(Outcome::Done),
         Tok::Nil => Some(Outcome::AlreadySo),
@@ -329,6 +207,6 @@ pub(crate) fn set_nx_outcome(reply: &Reply) -> Option<Outcome> {
 }
 
 /// `EVALSHA <sha> 1 <key> <arg>`.
-pub(crate) fn push_evalsha(out: &mut Vec<u8>, script: &Script, key: &[u8], arg: &[u8]) {
-    resp::push_cmd(out, &[b"EVALSHA", script.sha.as_bytes(), b"1", key, arg]);
+fn push_evalsha(out: &mut Vec<u8>, script: &Script, key: &[u8], arg: &[u8]) {
+    wire::push_cmd(out, &[b"EVALSHA", script.sha.as_bytes(), b"1", key, arg]);
 }

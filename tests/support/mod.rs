@@ -407,15 +407,26 @@ pub fn sessions_protocol(prefix: &str, n: u64, users: u64) -> Vec<u8> {
     out
 }
 
+/// Runs a scan with a visitor that says yes (go on) or no (stop), as the tests need.
+pub fn scan_with(
+    store: &sessctl::store::Store,
+    request: &sessctl::store::ScanRequest,
+    stop: &std::sync::atomic::AtomicBool,
+    mut go_on: impl FnMut(sessctl::store::Found) -> bool,
+) -> Result<sessctl::store::ScanSummary, sessctl::store::StoreError> {
+    use std::ops::ControlFlow;
+    store.scan(request, stop, |found| {
+        Ok::<_, sessctl::store::StoreError>(if go_on(found) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        })
+    })
+}
+
 /// Store options for one or more URLs with the default prefix and timeouts.
 pub fn store_options(urls: &[String]) -> sessctl::store::ConnectOptions {
-    sessctl::store::ConnectOptions {
-        urls: urls.to_vec(),
-        cluster: None,
-        prefix: b"session:".to_vec(),
-        tls_ca: None,
-        timeouts: sessctl::store::Timeouts::default(),
-    }
+    sessctl::store::ConnectOptions { urls: urls.to_vec(), prefix: b"session:".to_vec(), ..Default::default() }
 }
 
 /// Runs `CLIENT KILL TYPE normal` against `server` every 10 ms until `done` is set (at most

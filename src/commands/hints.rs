@@ -1,0 +1,98 @@
+//! What to change on sessctl's command line when the store fails. The store's errors say
+//! what went wrong; these hints name the flags and environment variables (the library knows
+//! nothing of them).
+
+use crate::store::{AuthProblem, NetCause, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+
+const URL: &str = "set SESSCTL_REDIS_URL or --redis-url";
+
+/// The hint for a store error, if there is one worth giving.
+pub(crate) fn for_store(error: &StoreError) -> Option<String> {
+    let hint = match error {
+        StoreError::Url { .. } => URL.into(),
+        StoreError::TlsFile { which, .. } => match which {
+            TlsFile::Ca => "check --tls-ca (SESSCTL_TLS_CA)".into(),
+            TlsFile::Cert => "check --tls-cert (SESSCTL_TLS_CERT); it goes with --tls-key".into(),
+            TlsFile::Key => "check --tls-key (SESSCTL_TLS_KEY); it goes with --tls-cert".into(),
+        },
+        StoreError::Unreachable { cause, .. } => match cause {
+            NetCause::Refused | NetCause::NoSuchFile => format!("is redis-server running? {URL}"),
+            NetCause::TimedOut => format!("check the host, port and firewall, or raise --timeout; {URL}"),
+            NetCause::PermissionDenied => "check the socket file's permissions".into(),
+            NetCause::Closed | NetCause::Reset => format!("if the server expects TLS use a rediss:// URL; {URL}"),
+            NetCause::Other(_) => format!("check the address; {URL}"),
+        },
+        StoreError::Resolve { .. } => format!("check the host in the Redis URL; {URL}"),
+        StoreError::Tls { problem, .. } => match problem {
+            TlsProblem::UntrustedCertificate(_) => "pass the CA that signed the server's certificate with --tls-ca (SESSCTL_TLS_CA), or add #insecure to the URL to skip verification (unsafe)".into(),
+            TlsProblem::NotTls(_) => "TLS is the likely cause: is TLS enabled on that port? use redis:// for a plain connection".into(),
+            TlsProblem::BadServerName(_) => "use a host name or IP address in the Redis URL".into(),
+            TlsProblem::ClientCertificateRequired => "give a client certificate with --tls-cert and --tls-key (SESSCTL_TLS_CERT, SESSCTL_TLS_KEY)".into(),
+            TlsProblem::ClientCertificateRefused(_) => "the server does not trust --tls-cert (SESSCTL_TLS_CERT): use one signed by the CA in the server's tls-ca-cert-file".into(),
+            TlsProblem::Other(_) => "check the server's TLS settings".into(),
+        },
+        StoreError::Auth { problem, .. } => match problem {
+            AuthProblem::Rejected(_) => "check the user and password in the Redis URL (SESSCTL_REDIS_URL or --redis-url)".into(),
+            AuthProblem::PasswordRequired => "put it in the Redis URL (redis://:PASSWORD@host:port/0 or redis://USER:PASSWORD@host:port/0)".into(),
+            AuthProblem::NoPasswordSet => "remove the password from the Redis URL or set one on the server".into(),
+            AuthProblem::Other(_) => return None,
+        },
+        StoreError::NoDatabase { .. } => "fix the /DB part of the Redis URL".into(),
+        StoreError::Lost { .. } => "check that the server is up and reachable, then run the command again".into(),
+        StoreError::NoAnswer { .. } => "the server may be overloaded or blocked (check SLOWLOG and INFO), or raise --timeout".into(),
+        StoreError::Refused { error, command, .. } => match error.kind {
+            ServerErrorKind::NoPerm => format!("the Redis user needs permission for {command} (ACL)"),
+            ServerErrorKind::NoAuth => "put the password in the Redis URL (redis://:PASSWORD@host:port/0)".into(),
+            _ => return None,
+        },
+        StoreError::Unavailable { error, .. } => match error.kind {
+            ServerErrorKind::Loading => "Redis is loading its data; run the command again when it is done, or raise --retry-deadline".into(),
+            _ => "the failover or recovery did not finish in time; check the cluster or Sentinel, or raise --retry-deadline (SESSCTL_RETRY_DEADLINE)".into(),
+        },
+        StoreError::UnexpectedReply { .. } | StoreError::Protocol { .. } => return None,
+        StoreError::Topology(problem) => match problem {
+            TopologyError::NotACluster { .. } => "drop --cluster (SESSCTL_CLUSTER)".into(),
+            TopologyError::DatabaseInCluster { db, .. } => format!("remove /{db} from the Redis URL"),
+            TopologyError::NoPrimaries { .. } | TopologyError::SlotNotServed { .. } => {
+                "check the cluster (redis-cli --cluster check)".into()
+            }
+            TopologyError::KeepsRedirecting { .. } => "run the command again when the resharding is done".into(),
+            TopologyError::NoSentinel { .. } => format!("check the Sentinel addresses in the redis+sentinel:// URL and SESSCTL_SENTINEL_PASSWORD; {URL}"),
+            TopologyError::UnknownMaster { .. } => "check the primary's name in the redis+sentinel:// URL (SENTINEL MASTERS lists them)".into(),
+            TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),
+        },
+        StoreError::NoSeed { first, .. } => return for_store(first),
+    };
+    Some(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ServerError;
+
+    #[test]
+    fn every_hint_is_one_line_and_errors_carry_none() {
+        let errors = [
+            StoreError::Unreachable { addr: "h:1".into(), cause: NetCause::Refused },
+            StoreError::Tls { addr: "h:1".into(), problem: TlsProblem::NotTls("x".into()) },
+            StoreError::Tls { addr: "h:1".into(), problem: TlsProblem::ClientCertificateRequired },
+            StoreError::Refused {
+                addr: "h:1".into(),
+                command: "SCRIPT LOAD".into(),
+                error: ServerError::parse("NOPERM no"),
+            },
+            StoreError::Unavailable {
+                addr: "h:1".into(),
+                error: ServerError::parse("CLUSTERDOWN The cluster is down"),
+                waited: std::time::Duration::from_secs(30),
+            },
+        ];
+        for error in errors {
+            let text = error.to_string();
+            assert!(!text.contains("--") && !text.contains("SESSCTL_"), "the library names no flags: {text}");
+            let hint = for_store(&error).unwrap();
+            assert!(!hint.contains('\n'), "{hint}");
+        }
+    }
+}

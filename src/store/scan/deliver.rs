@@ -1,0 +1,175 @@
+//! The calling thread's side of a scan: runs the visitor over each batch, keeps each part's
+//! resumable cursor (the cursor after the last batch whose keys were all visited, in SCAN
+//! order even when two readers finish out of order), and after a failover recognises the
+//! keys a restarted part delivers again.
+
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Msg, PartCursor, ScanEnd, ScanState, ScanSummary, FINGERPRINTS_PER_PART};
+use crate::store::Found;
+
+/// Delivery state of one part.
+#[derive(Default)]
+struct Progress {
+    epoch: u32,
+    scanned: u64,
+    rescanned: u64,
+    /// The next batch (by sequence number) whose cursor may become the resumable one.
+    next_seq: u64,
+    /// Batches delivered ahead of `next_seq`: sequence → cursor after it.
+    ahead: BTreeMap<u64, u64>,
+    /// Batches in the epoch, once the scanner reached the end.
+    last_seq: Option<u64>,
+    /// Fingerprints of the keys delivered in this epoch, and (sorted) in earlier epochs.
+    seen: Vec<u64>,
+    before: Vec<u64>,
+    /// More keys than could be remembered.
+    overflow: bool,
+}
+
+pub(crate) struct Delivery {
+    pub end: ScanEnd,
+    parts: Vec<Progress>,
+    cursors: Vec<PartCursor>,
+    /// Remember what was delivered (a failover is possible).
+    remember: bool,
+    hasher: std::hash::RandomState,
+    repeats: u64,
+    unmarked: bool,
+}
+
+impl Delivery {
+    pub fn new(cursors: Vec<PartCursor>, remember: bool) -> Delivery {
+        Delivery {
+            end: ScanEnd::Complete,
+            parts: cursors.iter().map(|_| Progress::default()).collect(),
+            cursors,
+            remember,
+            hasher: std::hash::RandomState::new(),
+            repeats: 0,
+            unmarked: false,
+        }
+    }
+
+    /// Handles one message from the workers; `Break` when the scan must end here.
+    pub fn take<E>(
+        &mut self,
+        msg: Msg,
+        stop: &AtomicBool,
+        visit: &mut dyn FnMut(Found) -> Result<ControlFlow<()>, E>,
+    ) -> Result<ControlFlow<()>, E> {
+        match msg {
+            Msg::Batch { part, epoch, seq, cursor_after, found, scanned } => {
+                let current = epoch == self.parts[part].epoch;
+                if current {
+                    self.parts[part].scanned += scanned;
+                } else {
+                    self.parts[part].rescanned += scanned;
+                }
+                for mut item in found {
+                    if stop.load(Ordering::Relaxed) {
+                        self.end = ScanEnd::Interrupted;
+                        return Ok(ControlFlow::Break(()));
+                    }
+                    if !self.mark(part, &mut item) {
+                        continue;
+                    }
+                    if visit(item)?.is_break() {
+                        self.end = ScanEnd::StoppedByVisitor;
+                        return Ok(ControlFlow::Break(()));
+                    }
+                }
+                if current {
+                    let p = &mut self.parts[part];
+                    p.ahead.insert(seq, cursor_after);
+                    while let Some(cursor) = p.ahead.remove(&p.next_seq) {
+                        self.cursors[part].cursor = cursor;
+                        p.next_seq += 1;
+                    }
+                    self.check_done(part);
+                }
+            }
+            Msg::PartDone { part, epoch, batches } => {
+                if epoch == self.parts[part].epoch {
+                    self.parts[part].last_seq = Some(batches);
+                    self.check_done(part);
+                }
+            }
+            Msg::Restarted { part, epoch, node, addr } => {
+                let p = &mut self.parts[part];
+                p.epoch = epoch;
+                p.rescanned += std::mem::take(&mut p.scanned);
+                p.next_seq = 0;
+                p.ahead.clear();
+                p.last_seq = None;
+                let seen = std::mem::take(&mut p.seen);
+                p.before.extend(seen);
+                p.before.sort_unstable();
+                p.before.dedup();
+                if !self.remember || p.overflow {
+                    self.unmarked = true;
+                }
+                let cursor = &mut self.cursors[part];
+                cursor.node = node;
+                cursor.addr = addr;
+                cursor.cursor = 0;
+                cursor.done = false;
+            }
+            Msg::Failed(_) => unreachable!("the scan loop handles failures itself"),
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    fn check_done(&mut self, part: usize) {
+        let p = &self.parts[part];
+        if p.last_seq == Some(p.next_seq) {
+            self.cursors[part].cursor = 0;
+            self.cursors[part].done = true;
+        }
+    }
+
+    /// Marks a session that was delivered before a restart of its part as a repeat; returns
+    /// false for anything else delivered before (a non-string key: reported once is enough).
+    fn mark(&mut self, part: usize, item: &mut Found) -> bool {
+        if !self.remember {
+            return true;
+        }
+        let key = match item {
+            Found::Session(s) => &s.key,
+            Found::NotString { key, .. } => key,
+        };
+        let fingerprint = self.hasher.hash_one(key);
+        let p = &mut self.parts[part];
+        if !p.before.is_empty() && p.before.binary_search(&fingerprint).is_ok() {
+            return match item {
+                Found::Session(s) => {
+                    s.repeat = true;
+                    self.repeats += 1;
+                    true
+                }
+                Found::NotString { .. } => false,
+            };
+        }
+        if p.seen.len() + p.before.len() < FINGERPRINTS_PER_PART {
+            p.seen.push(fingerprint);
+        } else {
+            p.overflow = true;
+        }
+        true
+    }
+
+    pub fn finish(self) -> ScanSummary {
+        ScanSummary {
+            end: self.end,
+            scanned: self.parts.iter().map(|p| p.scanned).sum(),
+            rescanned: self.parts.iter().map(|p| p.rescanned).sum(),
+            repeats: self.repeats,
+            repeats_unmarked: self.unmarked,
+            state: ScanState { parts: self.cursors },
+            ..ScanSummary::default()
+        }
+    }
+}

@@ -1,0 +1,604 @@
+//! Where the data lives: one standalone server, the primary that Sentinel names, or the
+//! primaries of a Redis Cluster and the slots each serves. The map is read when connecting
+//! and read again after a MOVED reply and whenever the retry policy suspects a failover (a
+//! primary that stopped accepting connections, CLUSTERDOWN, READONLY, MASTERDOWN); a primary
+//! that was replaced is recorded as a [`Failover`].
+//!
+//! Also the pool of connections for single-key operations (one lock, held only to take or put
+//! back a connection, never across I/O).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use super::error::{StoreError, TopologyError};
+use super::url::{self, Target};
+use super::wire::{self, Addr, Attempts, Conn, Endpoint, Fail, Next, RetryPolicy, Tok};
+use super::{ConnectOptions, Failover};
+
+/// One primary and what it serves.
+#[derive(Debug, Clone)]
+pub(crate) struct Primary {
+    pub endpoint: Arc<Endpoint>,
+    /// The cluster node id; the address for a standalone server or Sentinel's primary.
+    pub id: String,
+    /// Slot ranges served (cluster only).
+    pub slots: Vec<(u16, u16)>,
+}
+
+impl Primary {
+    /// The first slot it serves (cluster), which identifies its part of a scan.
+    pub fn first_slot(&self) -> Option<u16> {
+        self.slots.first().map(|&(a, _)| a)
+    }
+}
+
+/// The primaries at one moment.
+#[derive(Debug)]
+pub(crate) struct Map {
+    pub primaries: Vec<Primary>,
+    /// Slot → index in `primaries` (`u16::MAX`: unassigned). Empty unless a cluster.
+    pub slots: Vec<u16>,
+    /// A primary has replicas (or Sentinel watches it): a failover can replace it mid-run.
+    pub replicated: bool,
+    /// Every node seen (replicas too): where to ask for the map when primaries are down.
+    pub nodes: Vec<Arc<Endpoint>>,
+}
+
+impl Map {
+    /// The primary serving `slot` (cluster), or the one primary.
+    pub fn primary_for_slot(&self, slot: Option<u16>) -> Option<&Primary> {
+        match slot {
+            Some(slot) if !self.slots.is_empty() => {
+                self.slots.get(slot as usize).and_then(|&i| self.primaries.get(i as usize))
+            }
+            _ => self.primaries.first(),
+        }
+    }
+}
+
+/// What kind of deployment.
+#[derive(Debug)]
+pub(crate) enum Mode {
+    Standalone,
+    Cluster,
+    Sentinel { sentinels: Vec<Endpoint>, master: String },
+}
+
+/// The deployment sessctl talks to.
+pub(crate) struct Topology {
+    pub mode: Mode,
+    /// Credentials, TLS and limits for nodes found later (cluster nodes, Sentinel's primary).
+    template: Endpoint,
+    seeds: Vec<Endpoint>,
+    map: RwLock<Arc<Map>>,
+    pool: Mutex<HashMap<String, Vec<Conn>>>,
+    pub policy: RetryPolicy,
+    reconnects: AtomicU64,
+    failovers: Mutex<Vec<Failover>>,
+}
+
+impl std::fmt::Debug for Topology {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Topology").field("mode", &self.mode).field("map", &self.map()).finish()
+    }
+}
+
+/// Idle connections kept per node.
+const POOL_PER_NODE: usize = 8;
+
+impl Topology {
+    /// Parses the URLs and connects: the first seed that answers, or the primary the
+    /// Sentinels name.
+    pub fn connect(options: &ConnectOptions) -> Result<Topology, StoreError> {
+        if options.urls.is_empty() {
+            return Err(StoreError::Url { url: String::new(), problem: "no Redis URL given".into() });
+        }
+        let limits = wire::Limits { connect: options.timeouts.connect, response: options.timeouts.response };
+        let policy = RetryPolicy { deadline: options.timeouts.retry_deadline, timeout: options.timeouts.response };
+        let mut tls_configs: [Option<Arc<rustls::ClientConfig>>; 2] = [None, None];
+        let files = wire::TlsFiles {
+            ca: options.tls_ca.clone(),
+            client: options.tls_cert.clone().zip(options.tls_key.clone()),
+        };
+        if options.tls_cert.is_some() != options.tls_key.is_some() {
+            let (which, path) = match (&options.tls_cert, &options.tls_key) {
+                (Some(cert), None) => (super::TlsFile::Key, cert.clone()),
+                (_, key) => (super::TlsFile::Cert, key.clone().unwrap_or_default()),
+            };
+            return Err(StoreError::TlsFile {
+                which,
+                path,
+                problem: "a client certificate needs both the certificate and its key".into(),
+            });
+        }
+        let mut targets = Vec::new();
+        for url in &options.urls {
+            let mut tls = |insecure: bool| {
+                let slot = &mut tls_configs[usize::from(insecure)];
+                if slot.is_none() {
+                    *slot = Some(wire::tls_config(&files, insecure)?);
+                }
+                Ok(slot.clone().expect("just set"))
+            };
+            targets.push(url::parse(url, limits, options.sentinel_password.as_deref(), &mut tls)?);
+        }
+        let sentinel = targets.iter().position(|t| matches!(t, Target::Sentinel { .. }));
+        match (sentinel, targets.len()) {
+            (Some(_), 1) => {
+                let Some(Target::Sentinel { sentinels, master, primary }) = targets.pop() else {
+                    unreachable!("the one target is a Sentinel URL")
+                };
+                Topology::via_sentinel(sentinels, master, primary, policy)
+            }
+            (Some(i), _) => Err(StoreError::Url {
+                url: url::redact_url(&options.urls[i]),
+                problem: "a Sentinel URL must be the only URL (list its Sentinels inside it, separated by commas)"
+                    .into(),
+            }),
+            (None, _) => {
+                let seeds = targets
+                    .into_iter()
+                    .map(|t| match t {
+                        Target::Direct(endpoint) => endpoint,
+                        Target::Sentinel { primary, .. } => primary,
+                    })
+                    .collect();
+                Topology::via_seeds(seeds, options.cluster, policy)
+            }
+        }
+    }
+
+    fn new(mode: Mode, template: Endpoint, seeds: Vec<Endpoint>, map: Map, policy: RetryPolicy) -> Topology {
+        Topology {
+            mode,
+            template,
+            seeds,
+            map: RwLock::new(Arc::new(map)),
+            pool: Mutex::new(HashMap::new()),
+            policy,
+            reconnects: AtomicU64::new(0),
+            failovers: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Tries the seeds in order; credentials or TLS problems are not worth another seed.
+    fn via_seeds(seeds: Vec<Endpoint>, forced: Option<bool>, policy: RetryPolicy) -> Result<Topology, StoreError> {
+        let mut failures = Vec::new();
+        for seed in &seeds {
+            let mut attempts = Attempts::connecting(policy);
+            loop {
+                match open_seed(seed, forced) {
+                    Ok((conn, cluster, map)) => {
+                        let mode = if cluster { Mode::Cluster } else { Mode::Standalone };
+                        let topology = Topology::new(mode, seed.clone(), seeds.clone(), map, policy);
+                        topology.keep(conn);
+                        return Ok(topology);
+                    }
+                    Err(fail @ Fail::Fatal(_)) => return Err(fail.into_connect_error()),
+                    // Closed while saying hello or asking about the cluster (a restart, a killed
+                    // client, maxclients), or still loading: the server is there, so try it
+                    // again. Refusals and timeouts go straight to the next seed.
+                    Err(fail) if fail.dropped_after_connect() || matches!(fail, Fail::Server { .. }) => {
+                        match attempts.failed(fail) {
+                            Next::Retry { wait, .. } => std::thread::sleep(wait),
+                            Next::GiveUp(e) => {
+                                failures.push(e);
+                                break;
+                            }
+                        }
+                    }
+                    Err(fail) => {
+                        failures.push(fail.into_connect_error());
+                        break;
+                    }
+                }
+            }
+        }
+        Err(match failures.len() {
+            1 => failures.remove(0),
+            count => StoreError::NoSeed { count, first: Box::new(failures.remove(0)) },
+        })
+    }
+
+    /// Asks the Sentinels for the primary and connects to it.
+    fn via_sentinel(
+        sentinels: Vec<Endpoint>,
+        master: String,
+        template: Endpoint,
+        policy: RetryPolicy,
+    ) -> Result<Topology, StoreError> {
+        let mut attempts = Attempts::connecting(policy);
+        let (endpoint, conn) = loop {
+            match primary_from_sentinels(&sentinels, &master, &template) {
+                Ok(found) => break found,
+                // A failover under way: the named primary is not one yet.
+                Err(fail @ Fail::Server { .. }) => match attempts.failed(fail) {
+                    Next::Retry { wait, .. } => std::thread::sleep(wait),
+                    Next::GiveUp(e) => return Err(e),
+                },
+                Err(fail) => return Err(fail.into_connect_error()),
+            }
+        };
+        let map = single(endpoint.clone(), true);
+        let topology = Topology::new(Mode::Sentinel { sentinels, master }, template, vec![endpoint], map, policy);
+        topology.keep(conn);
+        Ok(topology)
+    }
+
+    pub fn is_cluster(&self) -> bool {
+        matches!(self.mode, Mode::Cluster)
+    }
+
+    /// The current map.
+    pub fn map(&self) -> Arc<Map> {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The failovers followed so far.
+    pub fn failovers(&self) -> Vec<Failover> {
+        self.failovers.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Connections made again after a failure, so far.
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.load(Ordering::SeqCst)
+    }
+
+    /// Reads the map again: from the cluster's nodes, or from the Sentinels. Records the
+    /// primaries that were replaced.
+    pub fn reload(&self) -> Result<(), StoreError> {
+        let new = match &self.mode {
+            Mode::Standalone => return Ok(()),
+            Mode::Cluster => self.read_cluster_map()?,
+            Mode::Sentinel { sentinels, master } => {
+                let (endpoint, conn) =
+                    primary_from_sentinels(sentinels, master, &self.template).map_err(Fail::into_connect_error)?;
+                self.keep(conn);
+                single(endpoint, true)
+            }
+        };
+        let old = self.map();
+        let mut found = Vec::new();
+        for before in &old.primaries {
+            if new.primaries.iter().any(|p| p.id == before.id) {
+                continue;
+            }
+            if let Some(after) = new.primary_for_slot(before.first_slot()) {
+                found.push(Failover { from: before.endpoint.key(), to: after.endpoint.key() });
+            }
+        }
+        if !found.is_empty() {
+            let mut failovers = self.failovers.lock().unwrap_or_else(|e| e.into_inner());
+            for failover in found {
+                if !failovers.contains(&failover) {
+                    failovers.push(failover);
+                }
+            }
+        }
+        *self.map.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(new);
+        Ok(())
+    }
+
+    fn read_cluster_map(&self) -> Result<Map, StoreError> {
+        let old = self.map();
+        let mut candidates: Vec<Endpoint> = old.primaries.iter().map(|p| (*p.endpoint).clone()).collect();
+        candidates.extend(old.nodes.iter().map(|n| (**n).clone()));
+        candidates.extend(self.seeds.iter().cloned());
+        let mut last = None;
+        let mut asked = Vec::new();
+        for endpoint in candidates {
+            if asked.contains(&endpoint.key()) {
+                continue;
+            }
+            asked.push(endpoint.key());
+            let mut conn = match Conn::open(&endpoint) {
+                Ok(conn) => conn,
+                Err(fail) => {
+                    last = Some(fail.into_connect_error());
+                    continue;
+                }
+            };
+            match read_cluster_nodes(&mut conn, &self.template) {
+                Ok(map) => return Ok(map),
+                // That node went away while answering, or is not ready: ask the next one.
+                Err(fail @ (Fail::Io { .. } | Fail::Server { .. })) => last = Some(fail.into_error()),
+                Err(fail) => return Err(fail.into_error()),
+            }
+        }
+        Err(last.unwrap_or_else(|| TopologyError::NoPrimaries { addr: self.template.key() }.into()))
+    }
+}
+
+impl wire::Retrying for Topology {
+    fn policy(&self) -> RetryPolicy {
+        self.policy
+    }
+
+    fn refresh(&self) {
+        // Not fatal: the next attempt tells whether the old map still works.
+        let _ = self.reload();
+    }
+
+    fn reconnected(&self) {
+        self.reconnects.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl wire::Router for Topology {
+    fn node_for(&self, key: &[u8]) -> Result<Arc<Endpoint>, StoreError> {
+        let map = self.map();
+        if map.slots.is_empty() {
+            return map
+                .primaries
+                .first()
+                .map(|p| p.endpoint.clone())
+                .ok_or_else(|| TopologyError::NoPrimaries { addr: self.template.key() }.into());
+        }
+        let slot = key_slot(key);
+        match map.slots[slot as usize] {
+            u16::MAX => Err(TopologyError::SlotNotServed { slot }.into()),
+            i => Ok(map.primaries[i as usize].endpoint.clone()),
+        }
+    }
+
+    fn node_at(&self, addr: &str) -> Option<Arc<Endpoint>> {
+        let map = self.map();
+        if let Some(node) = map.nodes.iter().chain(map.primaries.iter().map(|p| &p.endpoint)).find(|n| n.key() == addr)
+        {
+            return Some(node.clone());
+        }
+        let (host, port) = addr.rsplit_once(':')?;
+        Some(Arc::new(self.template.at(host, port.parse().ok()?, 0)))
+    }
+
+    fn take(&self, node: &Endpoint) -> Result<Conn, Fail> {
+        let kept = self.pool.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&node.key()).and_then(Vec::pop);
+        match kept {
+            Some(conn) => Ok(conn),
+            None => Conn::open(node),
+        }
+    }
+
+    fn keep(&self, conn: Conn) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let idle = pool.entry(conn.addr.clone()).or_default();
+        if idle.len() < POOL_PER_NODE {
+            idle.push(conn);
+        }
+    }
+}
+
+impl Topology {
+    fn keep(&self, conn: Conn) {
+        wire::Router::keep(self, conn)
+    }
+}
+
+/// A map of one primary.
+fn single(endpoint: Endpoint, replicated: bool) -> Map {
+    let id = endpoint.key();
+    Map {
+        primaries: vec![Primary { endpoint: Arc::new(endpoint), id, slots: Vec::new() }],
+        slots: Vec::new(),
+        replicated,
+        nodes: Vec::new(),
+    }
+}
+
+/// Opens `seed` and learns what it is: standalone, or a cluster and its primaries. A connection
+/// that breaks at any step is a `Fail::Io`, so the caller can try the seed again.
+fn open_seed(seed: &Endpoint, forced: Option<bool>) -> Result<(Conn, bool, Map), Fail> {
+    let mut conn = Conn::open(seed)?;
+    let cluster = match forced {
+        Some(false) => false,
+        forced => {
+            let enabled = cluster_enabled(&mut conn)?;
+            if forced == Some(true) && !enabled {
+                return Err(Fail::Fatal(TopologyError::NotACluster { addr: seed.key() }.into()));
+            }
+            enabled
+        }
+    };
+    let map = if cluster {
+        if seed.db != 0 {
+            return Err(Fail::Fatal(TopologyError::DatabaseInCluster { addr: seed.key(), db: seed.db }.into()));
+        }
+        read_cluster_nodes(&mut conn, seed)?
+    } else {
+        single(seed.clone(), false)
+    };
+    Ok((conn, cluster, map))
+}
+
+/// `INFO cluster` → cluster_enabled. A server that refuses INFO (ACL) is taken as standalone.
+fn cluster_enabled(conn: &mut Conn) -> Result<bool, Fail> {
+    match conn.query(&[b"INFO", b"cluster"]) {
+        Ok(reply) => Ok(reply.text().unwrap_or_default().lines().any(|l| l.trim() == "cluster_enabled:1")),
+        Err(Fail::Server { error, .. }) if !error.kind.is_transient() => Ok(false),
+        Err(fail) => Err(fail),
+    }
+}
+
+/// `CLUSTER NODES` → the primaries that serve slots, and every node to ask next time.
+fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail> {
+    let addr = conn.addr.clone();
+    let text = conn.query(&[b"CLUSTER", b"NODES"])?.text().unwrap_or_default();
+    let seed_host = match &template.addr {
+        Addr::Tcp { host, .. } => host.clone(),
+        Addr::Unix(_) => "127.0.0.1".to_string(),
+    };
+    let mut primaries = Vec::new();
+    let mut nodes = Vec::new();
+    let mut replicas_of = Vec::new();
+    let mut slots = vec![u16::MAX; 16384];
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        if fields.len() < 8 {
+            continue;
+        }
+        let flags: Vec<&str> = fields[2].split(',').collect();
+        if flags.iter().any(|f| matches!(*f, "noaddr" | "handshake")) {
+            continue;
+        }
+        // ip:port@cport[,hostname]
+        let (address, hostname) = match fields[1].split_once(',') {
+            Some((a, h)) => (a, Some(h).filter(|h| !h.is_empty())),
+            None => (fields[1], None),
+        };
+        let address = address.split('@').next().unwrap_or(address);
+        let Some((ip, port)) = address.rsplit_once(':') else {
+            continue;
+        };
+        let Ok(port) = port.parse::<u16>() else {
+            continue;
+        };
+        let host = match hostname {
+            Some(h) => h,
+            None if ip.is_empty() => &seed_host,
+            None => ip,
+        };
+        let endpoint = Arc::new(template.at(host, port, 0));
+        if flags.iter().any(|f| matches!(*f, "slave" | "replica")) {
+            replicas_of.push(fields[3].to_string());
+            if !flags.contains(&"fail") {
+                nodes.push(endpoint);
+            }
+            continue;
+        }
+        if !flags.contains(&"master") {
+            continue;
+        }
+        let ranges: Vec<(u16, u16)> = fields[8..]
+            .iter()
+            .filter(|s| !s.starts_with('['))
+            .filter_map(|s| match s.split_once('-') {
+                Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
+                None => s.parse().ok().map(|a| (a, a)),
+            })
+            .filter(|&(a, b)| a <= b && b < 16384)
+            .collect();
+        if ranges.is_empty() {
+            continue;
+        }
+        // A failed primary keeps its slots until a replica takes them over: connecting to it
+        // fails, and the retry policy waits for the failover.
+        let index = primaries.len() as u16;
+        for &(a, b) in &ranges {
+            slots[a as usize..=b as usize].fill(index);
+        }
+        nodes.push(endpoint.clone());
+        primaries.push(Primary { endpoint, id: fields[0].to_string(), slots: ranges });
+    }
+    if primaries.is_empty() {
+        return Err(Fail::Fatal(TopologyError::NoPrimaries { addr }.into()));
+    }
+    // A primary that lost all its slots to another (a stale line) serves nothing.
+    let replicated = replicas_of.iter().any(|m| primaries.iter().any(|p| &p.id == m));
+    Ok(Map { primaries, slots, replicated, nodes })
+}
+
+/// Asks each Sentinel in turn for the primary of `master`, connects to it and checks that it
+/// is a primary (`ROLE`). A named node that is not a primary yet (a failover under way) is a
+/// `Fail::Server` (READONLY), for the retry policy to wait out.
+fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpoint) -> Result<(Endpoint, Conn), Fail> {
+    let mut first_failure = None;
+    let mut unknown = false;
+    for sentinel in sentinels {
+        let answer = Conn::open(sentinel).and_then(|mut conn| {
+            let addr = conn.addr.clone();
+            let reply = conn.query(&[b"SENTINEL", b"get-master-addr-by-name", master.as_bytes()])?;
+            match reply.toks {
+                [Tok::Array(2), host @ Tok::Bulk(..), port @ Tok::Bulk(..)] => {
+                    let host = String::from_utf8_lossy(reply.bytes(*host)).into_owned();
+                    let port = std::str::from_utf8(reply.bytes(*port)).ok().and_then(|p| p.parse::<u16>().ok());
+                    match port {
+                        Some(port) => Ok(Some((host, port))),
+                        None => Err(Fail::Fatal(StoreError::UnexpectedReply {
+                            addr,
+                            command: "SENTINEL GET-MASTER-ADDR-BY-NAME".into(),
+                            detail: reply.excerpt(),
+                        })),
+                    }
+                }
+                [Tok::Nil] => Ok(None),
+                _ => Err(Fail::Fatal(StoreError::UnexpectedReply {
+                    addr,
+                    command: "SENTINEL GET-MASTER-ADDR-BY-NAME".into(),
+                    detail: reply.excerpt(),
+                })),
+            }
+        });
+        match answer {
+            Ok(Some((host, port))) => {
+                let endpoint = template.at(&host, port, template.db);
+                let mut conn = Conn::open(&endpoint)?;
+                let role = match conn.query(&[b"ROLE"]) {
+                    Ok(reply) => reply.toks.get(1).map(|&t| String::from_utf8_lossy(reply.bytes(t)).into_owned()),
+                    // An ACL that refuses ROLE: take the Sentinels' word for it.
+                    Err(Fail::Server { error, .. }) if !error.kind.is_transient() => None,
+                    Err(fail) => return Err(fail),
+                };
+                return match role.as_deref() {
+                    None | Some("master") => Ok((endpoint, conn)),
+                    Some(role) => Err(Fail::server(
+                        &endpoint.key(),
+                        "ROLE",
+                        super::ServerError::parse(&format!(
+                            "READONLY the Sentinels name it as the primary of {master:?}, but it is a {role} (a failover is under way)"
+                        )),
+                    )),
+                };
+            }
+            Ok(None) => unknown = true,
+            Err(fail @ Fail::Fatal(StoreError::Auth { .. })) => return Err(fail),
+            Err(fail) => {
+                first_failure.get_or_insert_with(|| fail.into_connect_error().to_string());
+            }
+        }
+    }
+    Err(Fail::Fatal(if unknown {
+        TopologyError::UnknownMaster { master: master.to_string() }.into()
+    } else {
+        TopologyError::NoSentinel {
+            count: sentinels.len(),
+            master: master.to_string(),
+            first: first_failure.unwrap_or_default(),
+        }
+        .into()
+    }))
+}
+
+/// The cluster hash slot of a key (CRC16/XMODEM of the key or its `{hash tag}`).
+pub(crate) fn key_slot(key: &[u8]) -> u16 {
+    let mut tagged = key;
+    if let Some(open) = key.iter().position(|&b| b == b'{') {
+        if let Some(close) = key[open + 1..].iter().position(|&b| b == b'}') {
+            if close > 0 {
+                tagged = &key[open + 1..open + 1 + close];
+            }
+        }
+    }
+    let mut crc: u16 = 0;
+    for &byte in tagged {
+        crc ^= (byte as u16) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+        }
+    }
+    crc % 16384
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_match_redis() {
+        // Values from CLUSTER KEYSLOT.
+        assert_eq!(key_slot(b"123456789"), 12739);
+        assert_eq!(key_slot(b"foo"), 12182);
+        assert_eq!(key_slot(b"{user1000}.following"), key_slot(b"user1000"));
+        assert_eq!(key_slot(b"foo{}{bar}"), key_slot(b"foo{}{bar}"));
+    }
+}

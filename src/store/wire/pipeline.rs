@@ -1,0 +1,402 @@
+//! Pipelined single-key commands routed by hash slot: the engines behind `create`,
+//! `delete_if_holds`, `expire_if_persistent` ([`run_writes`]) and `lookup`/`lookup_many`
+//! ([`run_lookups`]). This is where MOVED (re-read the slot map, send again), ASK (send once
+//! to that node after ASKING) and NOSCRIPT (SCRIPT LOAD on that node, send again) are handled
+//! for them; the scan handles its own (see `scan/reader.rs`).
+//!
+//! Each round groups the pending items by node and sends each group as one pipeline per
+//! [`BATCH`]. Items whose reply was lost with a broken connection, that were redirected, or
+//! that met a transient error go back into the pending list for the next round, after the
+//! retry policy's pause (and a topology refresh when it asks for one).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::conn::{Conn, Endpoint, Fail};
+use super::resp::{self, Reply};
+use super::retry::{with_retry, Attempts, Conns, Next, Retrying};
+use crate::store::error::{ServerError, ServerErrorKind, StoreError};
+
+/// Commands per pipeline round trip.
+pub(crate) const BATCH: usize = 1000;
+
+/// What the pipelines need from the topology.
+pub(crate) trait Router: Retrying + Sync {
+    /// The node serving `key` now.
+    fn node_for(&self, key: &[u8]) -> Result<Arc<Endpoint>, StoreError>;
+    /// The node at `addr` (`host:port`, as MOVED and ASK name it).
+    fn node_at(&self, addr: &str) -> Option<Arc<Endpoint>>;
+    /// A pooled connection to `node`, or a new one. The pool's lock is held only to take or
+    /// put back, never while talking to Redis.
+    fn take(&self, node: &Endpoint) -> Result<Conn, Fail>;
+    /// Puts back a connection whose replies have all been read.
+    fn keep(&self, conn: Conn);
+}
+
+/// The pool as a connection source for [`with_retry`].
+pub(crate) struct Pooled<'a>(pub &'a dyn Router);
+
+impl Conns for Pooled<'_> {
+    fn take(&mut self, node: &Endpoint) -> Result<Conn, Fail> {
+        self.0.take(node)
+    }
+
+    fn keep(&mut self, conn: Conn) {
+        self.0.keep(conn)
+    }
+}
+
+/// Runs `f` on a pooled connection to `node`, retrying as the policy says.
+pub(crate) fn on_node<R>(
+    router: &dyn Router,
+    node: &Arc<Endpoint>,
+    f: impl FnMut(&mut Conn) -> Result<R, Fail>,
+) -> Result<R, StoreError> {
+    with_retry(router, &mut Pooled(router), &mut || Ok(node.clone()), None, f)
+}
+
+/// A Lua script run with EVALSHA (loaded on NOSCRIPT).
+pub(crate) struct Script {
+    pub code: &'static str,
+    pub sha: String,
+}
+
+impl Script {
+    pub fn new(code: &'static str) -> Script {
+        use sha1::{Digest, Sha1};
+        Script { code, sha: hex::encode(Sha1::digest(code.as_bytes())) }
+    }
+
+    /// `SCRIPT LOAD` on `node` (after a NOSCRIPT reply there).
+    fn load(&self, router: &dyn Router, node: &Arc<Endpoint>) -> Result<(), StoreError> {
+        on_node(router, node, |conn| conn.query(&[b"SCRIPT", b"LOAD", self.code.as_bytes()]).map(|_| ()))
+    }
+}
+
+/// What one conditional write answered.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Outcome {
+    /// It made the change.
+    Done,
+    /// It did not, and the key is not in the state the change leaves (another user's value,
+    /// another type).
+    NotDone,
+    /// It did not, but the key is already in the state the change leaves (gone, set, given
+    /// a TTL). When the command had been sent before and its reply was lost with the
+    /// connection, that earlier attempt made the change: it counts as done.
+    AlreadySo,
+}
+
+/// A pipelined write: one command (one reply) per item.
+pub(crate) struct Writes<'a> {
+    /// The command's name, for messages.
+    pub command: &'a str,
+    pub key: &'a dyn Fn(usize) -> &'a [u8],
+    pub encode: &'a dyn Fn(&mut Vec<u8>, usize),
+    pub decode: &'a dyn Fn(&Reply) -> Option<Outcome>,
+    /// The script the command runs (EVALSHA), to load where a node answers NOSCRIPT.
+    pub script: Option<&'a Script>,
+}
+
+/// Where an item goes: the node serving its slot, or (after ASK) a given node with ASKING.
+#[derive(Clone)]
+enum Route {
+    Slot,
+    Ask(Arc<Endpoint>),
+}
+
+/// Items bound for one node: the node, whether they go after ASKING, and the items.
+type Group = (Arc<Endpoint>, bool, Vec<usize>);
+
+/// Groups items by the node they go to (in item order within a node).
+fn group<'k>(
+    router: &dyn Router,
+    pending: Vec<(usize, Route)>,
+    key: &dyn Fn(usize) -> &'k [u8],
+) -> Result<Vec<Group>, StoreError> {
+    let mut groups: BTreeMap<(String, bool), (Arc<Endpoint>, Vec<usize>)> = BTreeMap::new();
+    for (i, route) in pending {
+        let (node, asking) = match route {
+            Route::Slot => (router.node_for(key(i))?, false),
+            Route::Ask(node) => (node, true),
+        };
+        groups.entry((node.key(), asking)).or_insert_with(|| (node, Vec::new())).1.push(i);
+    }
+    Ok(groups.into_iter().map(|((_, asking), (node, items))| (node, asking, items)).collect())
+}
+
+/// The route for an item a node redirected.
+fn redirected(router: &dyn Router, kind: &ServerErrorKind) -> Route {
+    match kind {
+        ServerErrorKind::Ask { addr, .. } => router.node_at(addr).map_or(Route::Slot, Route::Ask),
+        _ => Route::Slot,
+    }
+}
+
+/// What a round left to do.
+#[derive(Default)]
+struct Round {
+    again: Vec<(usize, Route)>,
+    /// The first failure that calls for the retry policy (a lost connection, a transient error).
+    failure: Option<Fail>,
+    /// Items were redirected; with MOVED, re-read the slot map before the next round.
+    redirected: bool,
+    moved: bool,
+    /// Nodes that answered NOSCRIPT.
+    noscript: Vec<Arc<Endpoint>>,
+    progress: bool,
+}
+
+/// Runs one write per item, pipelined per node, following MOVED/ASK and NOSCRIPT and retrying
+/// lost replies. `true` where the item's change was made. An item whose reply was lost with a
+/// broken connection is sent again; the conditional writes used here never do anything twice,
+/// and an item sent again that finds its key already in the state its change leaves
+/// ([`Outcome::AlreadySo`]) counts as done by the lost attempt.
+pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Result<Vec<bool>, StoreError> {
+    let mut results: Vec<Option<bool>> = vec![None; items];
+    // Items sent on a connection that broke before their reply came.
+    let mut lost = vec![false; items];
+    let mut pending: Vec<(usize, Route)> = (0..items).map(|i| (i, Route::Slot)).collect();
+    let mut attempts = Attempts::new(router.policy());
+    let mut script_loads = 0;
+    while !pending.is_empty() {
+        let mut round = Round::default();
+        for (node, asking, indexes) in group(router, pending, w.key)? {
+            for chunk in indexes.chunks(BATCH) {
+                write_chunk(router, &node, asking, chunk, w, &mut results, &mut lost, &mut round)?;
+            }
+        }
+        if round.progress {
+            attempts.progress();
+        }
+        if let Some(script) = w.script {
+            round.noscript.dedup_by_key(|n| n.key());
+            if !round.noscript.is_empty() {
+                script_loads += 1;
+                if script_loads > 3 {
+                    let node = &round.noscript[0];
+                    return Err(StoreError::Refused {
+                        addr: node.key(),
+                        command: w.command.to_string(),
+                        error: ServerError::parse("NOSCRIPT the script is forgotten as soon as it is loaded"),
+                    });
+                }
+            }
+            for node in &round.noscript {
+                script.load(router, node)?;
+            }
+        }
+        if round.redirected {
+            attempts.redirected(w.command)?;
+            if round.moved {
+                router.refresh();
+            }
+        }
+        if let Some(fail) = round.failure {
+            match attempts.failed(fail) {
+                Next::GiveUp(e) => return Err(e),
+                Next::Retry { wait, refresh } => {
+                    super::retry::pause(wait, None);
+                    if refresh {
+                        router.refresh();
+                    }
+                }
+            }
+        }
+        pending = round.again;
+    }
+    Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
+}
+
+/// Sends one chunk of writes to `node` and reads their replies.
+#[allow(clippy::too_many_arguments)]
+fn write_chunk(
+    router: &dyn Router,
+    node: &Arc<Endpoint>,
+    asking: bool,
+    chunk: &[usize],
+    w: &Writes,
+    results: &mut [Option<bool>],
+    lost: &mut [bool],
+    round: &mut Round,
+) -> Result<(), StoreError> {
+    let route = || if asking { Route::Ask(node.clone()) } else { Route::Slot };
+    let mut conn = match router.take(node) {
+        Ok(conn) => conn,
+        Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+        Err(fail) => {
+            round.again.extend(chunk.iter().map(|&i| (i, route())));
+            round.failure.get_or_insert(fail);
+            return Ok(());
+        }
+    };
+    for &i in chunk {
+        if asking {
+            resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+        }
+        (w.encode)(&mut conn.out, i);
+    }
+    let mut answered = 0;
+    let addr = conn.addr.clone();
+    let read = (|| {
+        conn.send()?;
+        for &i in chunk {
+            if asking {
+                conn.read()?;
+            }
+            let reply = conn.read()?;
+            answered += 1;
+            let Some(error) = reply.error() else {
+                let Some(outcome) = (w.decode)(&reply) else {
+                    return Err(Fail::Fatal(StoreError::UnexpectedReply {
+                        addr: addr.clone(),
+                        command: w.command.to_string(),
+                        detail: reply.excerpt(),
+                    }));
+                };
+                results[i] = Some(match outcome {
+                    Outcome::Done => true,
+                    Outcome::NotDone => false,
+                    Outcome::AlreadySo => lost[i],
+                });
+                round.progress = true;
+                continue;
+            };
+            match &error.kind {
+                kind if kind.is_redirect() => {
+                    round.redirected = true;
+                    round.moved |= matches!(kind, ServerErrorKind::Moved { .. });
+                    round.again.push((i, redirected(router, kind)));
+                }
+                ServerErrorKind::NoScript if w.script.is_some() => {
+                    round.noscript.push(node.clone());
+                    round.again.push((i, route()));
+                }
+                kind if kind.is_transient() => {
+                    round.failure.get_or_insert(Fail::server(&addr, w.command, error));
+                    round.again.push((i, route()));
+                }
+                // Refused for good: the connection is dropped (its other replies unread).
+                _ => return Err(Fail::server(&addr, w.command, error)),
+            }
+        }
+        Ok(())
+    })();
+    match read {
+        Ok(()) => router.keep(conn),
+        Err(fail) if fail.is_io() => {
+            // The replies from `answered` on were lost: those commands may or may not have run.
+            for &i in &chunk[answered..] {
+                lost[i] = true;
+                round.again.push((i, route()));
+            }
+            round.failure.get_or_insert(fail);
+        }
+        Err(fail) => return Err(fail.into_error()),
+    }
+    Ok(())
+}
+
+/// A pipelined read of single keys (GET + PTTL for a lookup).
+pub(crate) trait Lookups {
+    type Out;
+    fn key(&self, i: usize) -> &[u8];
+    /// Queues item `i`'s commands (each after ASKING when `asking`).
+    fn push(&self, out: &mut Vec<u8>, i: usize, asking: bool);
+    /// Reads item `i`'s replies (ASKING's too): the answer, or the error reply that stopped
+    /// it (the engine follows redirections, waits out transient errors and, for WRONGTYPE,
+    /// asks TYPE and calls [`Lookups::wrong_type`]).
+    fn read(&self, conn: &mut Conn, i: usize, asking: bool) -> Result<Result<Self::Out, ServerError>, Fail>;
+    /// The answer for a key whose type turned out to be `redis_type`; `None` when it is a
+    /// string again (replaced meanwhile): read it again.
+    fn wrong_type(&self, redis_type: &str) -> Option<Self::Out>;
+    /// The command's name, for messages.
+    fn command(&self) -> &str;
+}
+
+/// Runs a lookup per item, pipelined per node (one round trip per node for the whole list),
+/// following redirections. Reads are idempotent, so a group whose connection breaks is read
+/// again whole.
+pub(crate) fn run_lookups<L: Lookups>(router: &dyn Router, op: &L, items: usize) -> Result<Vec<L::Out>, StoreError> {
+    let mut found: Vec<Option<L::Out>> = (0..items).map(|_| None).collect();
+    let mut pending: Vec<(usize, Route)> = (0..items).map(|i| (i, Route::Slot)).collect();
+    let mut attempts = Attempts::new(router.policy());
+    while !pending.is_empty() {
+        let mut again = Vec::new();
+        let mut moved = false;
+        let mut wrong_type = Vec::new();
+        for (node, asking, indexes) in group(router, pending, &|i| op.key(i))? {
+            for chunk in indexes.chunks(BATCH) {
+                let answers = on_node(router, &node, |conn| {
+                    for &i in chunk {
+                        op.push(&mut conn.out, i, asking);
+                    }
+                    conn.send()?;
+                    let mut answers = Vec::with_capacity(chunk.len());
+                    let mut transient = None;
+                    for &i in chunk {
+                        let answer = op.read(conn, i, asking)?;
+                        if let Err(e) = &answer {
+                            if e.kind.is_transient() {
+                                transient.get_or_insert_with(|| e.clone());
+                            }
+                        }
+                        answers.push(answer);
+                    }
+                    // A transient error: wait and read the whole group again.
+                    match transient {
+                        Some(error) => Err(Fail::server(&conn.addr, op.command(), error)),
+                        None => Ok(answers),
+                    }
+                })?;
+                for (&i, answer) in chunk.iter().zip(answers) {
+                    match answer {
+                        Ok(out) => found[i] = Some(out),
+                        Err(e) if e.kind == ServerErrorKind::WrongType => wrong_type.push((i, node.clone(), asking)),
+                        Err(e) if e.kind.is_redirect() => {
+                            moved |= matches!(e.kind, ServerErrorKind::Moved { .. });
+                            again.push((i, redirected(router, &e.kind)));
+                        }
+                        Err(error) => {
+                            return Err(StoreError::Refused { addr: node.key(), command: op.command().into(), error })
+                        }
+                    }
+                }
+            }
+        }
+        // Not a string (or not any more): TYPE says what it is now.
+        for (i, node, asking) in wrong_type {
+            let redis_type = on_node(router, &node, |conn| {
+                if asking {
+                    resp::push_cmd(&mut conn.out, &[b"ASKING"]);
+                    conn.send()?;
+                    conn.read()?;
+                }
+                let addr = conn.addr.clone();
+                let reply = conn.query(&[b"TYPE", op.key(i)])?;
+                reply.text().ok_or_else(|| {
+                    Fail::Fatal(StoreError::UnexpectedReply { addr, command: "TYPE".into(), detail: reply.excerpt() })
+                })
+            });
+            match redis_type {
+                Ok(t) => match op.wrong_type(&t) {
+                    Some(out) => found[i] = Some(out),
+                    None => again.push((i, Route::Slot)),
+                },
+                // Moved away meanwhile: look again where it is now.
+                Err(StoreError::Refused { error, .. }) if error.kind.is_redirect() => {
+                    again.push((i, redirected(router, &error.kind)))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !again.is_empty() {
+            attempts.redirected(op.command())?;
+            if moved {
+                router.refresh();
+            }
+        }
+        pending = again;
+    }
+    Ok(found.into_iter().map(|f| f.expect("every item is answered before the loop ends")).collect())
+}
