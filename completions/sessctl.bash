@@ -95,7 +95,7 @@ _sessctl() {
 
     case "${cmd}" in
         sessctl)
-            opts="-r -o -q -h -V --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help --version mint verify decode list revoke cleanup stats doctor gen-secret completions man help"
+            opts="-r -o -q -h -V --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help --version mint verify decode list revoke cleanup stats doctor gen-secret completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -110,6 +110,14 @@ _sessctl() {
                     return 0
                     ;;
                 --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -149,6 +157,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scan-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -165,7 +177,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__cleanup)
-            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +207,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -228,6 +248,10 @@ _sessctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -247,7 +271,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__completions)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help bash elvish fish powershell zsh"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +286,14 @@ _sessctl() {
                     return 0
                     ;;
                 --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -298,6 +330,10 @@ _sessctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -317,7 +353,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__decode)
-            opts="-r -o -q -h --raw --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --raw --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +368,14 @@ _sessctl() {
                     return 0
                     ;;
                 --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -368,6 +412,10 @@ _sessctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -387,7 +435,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__doctor)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +450,14 @@ _sessctl() {
                     return 0
                     ;;
                 --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -441,6 +497,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scan-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -457,7 +517,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__gen__subcmd__secret)
-            opts="-r -o -q -h --ring --bytes --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --ring --bytes --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,6 +539,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -512,6 +580,10 @@ _sessctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -713,7 +785,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__list)
-            opts="-r -o -q -h --user --limit --count --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --user --limit --count --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -739,6 +811,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -772,6 +852,10 @@ _sessctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -791,7 +875,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__man)
-            opts="-r -o -q -h --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help mint verify decode list revoke cleanup stats doctor gen-secret completions man"
+            opts="-r -o -q -h --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help mint verify decode list revoke cleanup stats doctor gen-secret completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,6 +890,14 @@ _sessctl() {
                     return 0
                     ;;
                 --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -845,6 +937,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scan-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -861,7 +957,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__mint)
-            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,6 +987,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -927,6 +1031,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scan-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -943,7 +1051,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__revoke)
-            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -977,6 +1085,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1013,6 +1129,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scan-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1029,7 +1149,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__stats)
-            opts="-r -o -q -h --top --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --top --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,6 +1171,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1087,6 +1215,10 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scan-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1103,7 +1235,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__verify)
-            opts="-r -o -q -h --raw --offline --max-age-days --redis-url --cluster --tls-ca --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --scan-count --color --quiet --help"
+            opts="-r -o -q -h --raw --offline --max-age-days --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,6 +1257,14 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1158,6 +1298,10 @@ _sessctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sessctl_global_optspecs
-    string join \n r/redis-url= cluster tls-ca= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= scan-count= color= q/quiet h/help V/version
+    string join \n r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= scan-count= color= q/quiet h/help V/version
 end
 
 function __fish_sessctl_needs_command
@@ -26,6 +26,8 @@ end
 
 complete -c sessctl -n "__fish_sessctl_needs_command" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_needs_command" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_needs_command" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -39,6 +41,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -67,6 +70,8 @@ header\t'A `Set-Cookie:` line as Tornado writes it'
 json\t'A JSON object per session'"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -80,6 +85,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -92,6 +98,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s h -l help -d 'P
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l max-age-days -d 'Oldest signature accepted, in days (Tornado\'s max_age_days)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -105,6 +113,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -116,6 +125,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -129,6 +140,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -141,6 +153,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l user -d 'Only s
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l limit -d 'Stop after N sessions' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -154,6 +168,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -168,6 +183,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l audit-log -d 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -181,6 +198,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -198,6 +216,8 @@ delete\t'Delete them (compare-and-delete)'"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l audit-log -d 'Append one JSON line per deleted or fixed session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -211,6 +231,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -223,6 +244,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s h -l help -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l top -d 'How many top users (by session count) to show, 0 to 10000' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -236,6 +259,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -245,6 +269,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -258,6 +284,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -268,6 +295,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s h -l help -d 
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -281,6 +310,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -291,6 +321,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quie
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -304,6 +336,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -313,6 +346,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s q -l qui
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
 text\t''
@@ -326,6 +361,7 @@ csv\t''
 prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
