@@ -233,6 +233,9 @@ fn sigterm_during_a_bulk_revoke_prints_the_summary_so_far_and_exits_143() {
 fn sigterm_while_connecting_to_a_server_that_never_answers_ends_within_a_second() {
     let silent = SilentServer::start();
     for args in [&["list"][..], &["stats", "-o", "prometheus"], &["revoke", "--all", "--yes"]] {
+        // Connections the previous command made before it ended (it reconnects when the
+        // accepted one is closed) must not pass for this one's.
+        silent.connections();
         let mut child = at(&silent.url(), args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         // Wait until it has connected (the server accepted) and is waiting for a reply.
         signal_when(&child, "TERM", || silent.listener.accept().is_ok());
