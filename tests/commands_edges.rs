@@ -123,10 +123,8 @@ fn numeric_values_are_bounded_and_refused_before_any_connection() {
         assert!(started.elapsed() < Duration::from_secs(5), "{args:?} waited for the server");
     }
     assert_eq!(silent.connections(), 0, "no bad value ever reached a connection");
-}
 
-#[test]
-fn a_ttl_at_the_bound_stores_and_shows_its_expiry() {
+    // At the bound a TTL is stored and its expiry is a date.
     let redis = RedisServer::start();
     let out = at(&redis.url(), &["mint", "--user", "1", "--ttl", "100y", "-o", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -227,6 +225,30 @@ fn sigterm_during_a_bulk_revoke_prints_the_summary_so_far_and_exits_143() {
     assert_eq!(revoked + left, 200_000, "the summary is what Redis lost");
     let lines = std::fs::read_to_string(&log).unwrap().lines().count() as u64;
     assert_eq!(lines, revoked, "the audit log has every deletion, flushed before exit");
+}
+
+#[test]
+fn a_revoke_that_loses_redis_part_way_reports_what_it_revoked_as_incomplete() {
+    let mut redis = RedisServer::start();
+    fill(&redis, 200_000, 1);
+    let child = at(&redis.url(), &["revoke", "--all", "--yes", "-o", "json", "--scan-count", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while redis.cli(&["DBSIZE"]).parse::<u64>().unwrap() > 199_000 {
+        assert!(Instant::now() < deadline, "the revoke never got under way");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    redis.kill();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let s = summary(&out);
+    assert_eq!((s["complete"].as_bool(), s["interrupted"].as_bool()), (Some(false), Some(false)), "{s}");
+    assert!(s["revoked"].as_u64().unwrap() >= 1000, "what was revoked is reported: {s}");
+    let err = stderr(&out);
+    assert!(err.contains("part way") && err.contains("summary"), "{err}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ fn echo_on(stty: &str) -> bool {
 }
 
 #[test]
-fn ctrl_c_at_the_hidden_secret_prompt_restores_the_terminal_and_exits_130() {
+fn the_hidden_secret_prompt_restores_the_terminal_on_ctrl_c_and_after_an_answer() {
     let term = Terminal::run(&format!("{} mint --user 1 --no-store", bin()), &[]);
     term.wait_for("Cookie secret");
     term.type_text("typed-s3cret");
@@ -28,10 +28,8 @@ fn ctrl_c_at_the_hidden_secret_prompt_restores_the_terminal_and_exits_130() {
     let stty = term.stty();
     assert!(echo_on(&stty), "echo restored: {stty}");
     assert!(term.screen().contains("nothing was done"), "{}", term.screen());
-}
 
-#[test]
-fn the_hidden_prompt_reads_the_secret_and_restores_echo() {
+    // Answered, the prompt hides the secret, uses it, and restores echo.
     let term = Terminal::run(&format!("{} mint --user 1 --no-store", bin()), &[]);
     term.wait_for("Cookie secret");
     term.type_text("typed-s3cret");
