@@ -191,3 +191,54 @@ fn mint_stores_exactly_what_it_prints_while_connections_are_killed() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// One line on stderr, returned.
+fn one_line_error(out: &Output, code: i32) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+    err
+}
+
+/// A server that requires client certificates (`tls-auth-clients yes`): the binary gets in
+/// with `SESSCTL_TLS_CERT`/`SESSCTL_TLS_KEY`; without them it says in one line which flags
+/// to give; half of the pair is a usage error.
+#[test]
+fn mutual_tls_through_the_binary() {
+    let server = RedisServer::start_with(RedisOptions { tls: true, tls_auth_clients: true, ..Default::default() });
+    let files = server.tls.clone().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = client_certificate(&files, dir.path(), "client", KeyForm::Pkcs1Rsa);
+    let (ca, cert, key) = (files.ca.display().to_string(), cert.display().to_string(), key.display().to_string());
+    round_trip(&server.url(), &[("SESSCTL_TLS_CA", &ca), ("SESSCTL_TLS_CERT", &cert), ("SESSCTL_TLS_KEY", &key)]);
+
+    let out = run(&[server.url()], &[("SESSCTL_TLS_CA", &ca)], &["list", "--count"]);
+    let err = one_line_error(&out, 1);
+    assert!(err.contains("requires a client certificate"), "{err}");
+    assert!(err.contains("--tls-cert") && err.contains("--tls-key"), "{err}");
+
+    let out = run(&[server.url()], &[("SESSCTL_TLS_CA", &ca)], &["--tls-cert", &cert, "list"]);
+    let err = one_line_error(&out, 2);
+    assert!(err.contains("--tls-key"), "{err}");
+
+    let out = run(&[server.url()], &[("SESSCTL_TLS_CA", &ca)], &["--tls-cert", &cert, "--tls-key", &ca, "list"]);
+    let err = one_line_error(&out, 2);
+    assert!(err.contains("no private key in it") && err.contains("--tls-key"), "{err}");
+}
+
+/// The connection mistakes of issue 6: `rediss://` against a plain-text server says TLS is
+/// the likely cause; a database that is not a number is one clean usage line.
+#[test]
+fn connection_mistakes_get_one_clean_line() {
+    let plain = RedisServer::start();
+    let url = format!("rediss://127.0.0.1:{}/0", plain.port);
+    let out = run(&[url], &[("SESSCTL_TIMEOUT", "2s")], &["list"]);
+    let err = one_line_error(&out, 1);
+    assert!(err.contains("does not speak TLS") && err.contains("TLS is the likely cause"), "{err}");
+
+    let out = run(&["redis://h:6379/abc".to_string()], &[], &["list"]);
+    let err = one_line_error(&out, 2);
+    assert!(err.contains("the database \"abc\" is not a number"), "{err}");
+    assert!(!err.contains("InvalidClientConfig"), "{err}");
+}

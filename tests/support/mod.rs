@@ -50,6 +50,8 @@ pub struct TlsFiles {
     pub ca: PathBuf,
     pub cert: PathBuf,
     pub key: PathBuf,
+    /// The CA's key, to sign client certificates with ([`client_certificate`]).
+    pub ca_key: PathBuf,
 }
 
 /// Options for starting a server.
@@ -58,6 +60,9 @@ pub struct RedisOptions {
     pub password: Option<String>,
     pub unix_socket: bool,
     pub tls: bool,
+    /// With `tls`: require a client certificate signed by the server's CA
+    /// (`tls-auth-clients yes`, Redis's own default).
+    pub tls_auth_clients: bool,
     pub cluster: bool,
     pub port: Option<u16>,
     pub extra: Vec<String>,
@@ -97,7 +102,7 @@ impl RedisServer {
                 "--tls-ca-cert-file".into(),
                 files.ca.display().to_string(),
                 "--tls-auth-clients".into(),
-                "no".into(),
+                if options.tls_auth_clients { "yes" } else { "no" }.into(),
             ]);
         } else {
             args.extend(["--port".into(), port.to_string()]);
@@ -137,6 +142,9 @@ impl RedisServer {
         let mut args = vec!["-h".into(), "127.0.0.1".into(), "-p".into(), self.port.to_string()];
         if let Some(files) = &self.tls {
             args.extend(["--tls".into(), "--cacert".into(), files.ca.display().to_string()]);
+            // The server's certificate serves redis-cli as a client certificate too.
+            args.extend(["--cert".into(), files.cert.display().to_string()]);
+            args.extend(["--key".into(), files.key.display().to_string()]);
         }
         if let Some(password) = &self.password {
             args.extend(["--no-auth-warning".into(), "-a".into(), password.clone()]);
@@ -230,7 +238,7 @@ pub fn make_tls_files(dir: &Path) -> TlsFiles {
     let csr = dir.join("server.csr");
     let cert = dir.join("server.crt");
     let ext = dir.join("server.ext");
-    std::fs::write(&ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n").unwrap();
+    std::fs::write(&ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n").unwrap();
     let run = |args: &[&str]| {
         let out = Command::new("openssl").args(args).stdin(Stdio::null()).output().expect("openssl");
         assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -269,7 +277,68 @@ pub fn make_tls_files(dir: &Path) -> TlsFiles {
         "-extfile",
         &p(&ext),
     ]);
-    TlsFiles { ca, cert, key }
+    TlsFiles { ca, cert, key, ca_key }
+}
+
+/// The forms a client key may take in a PEM file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyForm {
+    /// `BEGIN PRIVATE KEY` (RSA)
+    Pkcs8,
+    /// `BEGIN RSA PRIVATE KEY`
+    Pkcs1Rsa,
+    /// `BEGIN EC PRIVATE KEY` (P-256)
+    Sec1Ec,
+}
+
+/// Makes a client certificate signed by `files`' CA, its key in `form`; returns (cert, key).
+pub fn client_certificate(files: &TlsFiles, dir: &Path, name: &str, form: KeyForm) -> (PathBuf, PathBuf) {
+    let key = dir.join(format!("{name}.key"));
+    let csr = dir.join(format!("{name}.csr"));
+    let cert = dir.join(format!("{name}.crt"));
+    let ext = dir.join(format!("{name}.ext"));
+    std::fs::write(&ext, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n")
+        .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).stdin(Stdio::null()).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let p = |p: &PathBuf| p.display().to_string();
+    match form {
+        KeyForm::Pkcs8 => run(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", &p(&key)]),
+        KeyForm::Pkcs1Rsa => {
+            let pkcs8 = dir.join(format!("{name}.pkcs8"));
+            run(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", &p(&pkcs8)]);
+            run(&["rsa", "-in", &p(&pkcs8), "-out", &p(&key), "-traditional"]);
+        }
+        KeyForm::Sec1Ec => run(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", &p(&key)]),
+    }
+    let header = std::fs::read_to_string(&key).unwrap();
+    let expected = match form {
+        KeyForm::Pkcs8 => "-----BEGIN PRIVATE KEY-----",
+        KeyForm::Pkcs1Rsa => "-----BEGIN RSA PRIVATE KEY-----",
+        KeyForm::Sec1Ec => "-----BEGIN EC PRIVATE KEY-----",
+    };
+    assert!(header.starts_with(expected), "{form:?}: {}", header.lines().next().unwrap_or_default());
+    run(&["req", "-new", "-key", &p(&key), "-out", &p(&csr), "-subj", &format!("/CN={name}")]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        &p(&csr),
+        "-CA",
+        &p(&files.ca),
+        "-CAkey",
+        &p(&files.ca_key),
+        "-CAcreateserial",
+        "-out",
+        &p(&cert),
+        "-days",
+        "2",
+        "-extfile",
+        &p(&ext),
+    ]);
+    (cert, key)
 }
 
 /// A real Redis Cluster of three primaries (no replicas), made with
