@@ -14,7 +14,8 @@ fn connect_error(options: sessctl::store::ConnectOptions) -> StoreError {
     let text = err.to_string();
     eprintln!("error: {text}");
     assert!(!text.contains('\n'), "one line: {text}");
-    let names_a_flag = text.match_indices("--").any(|(i, _)| text[i + 2..].starts_with(|c: char| c.is_ascii_lowercase()));
+    let names_a_flag =
+        text.match_indices("--").any(|(i, _)| text[i + 2..].starts_with(|c: char| c.is_ascii_lowercase()));
     assert!(!names_a_flag && !text.contains("SESSCTL_"), "no CLI hints in the library: {text}");
     err
 }

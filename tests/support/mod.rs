@@ -297,8 +297,11 @@ pub fn client_certificate(files: &TlsFiles, dir: &Path, name: &str, form: KeyFor
     let csr = dir.join(format!("{name}.csr"));
     let cert = dir.join(format!("{name}.crt"));
     let ext = dir.join(format!("{name}.ext"));
-    std::fs::write(&ext, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n")
-        .unwrap();
+    std::fs::write(
+        &ext,
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
     let run = |args: &[&str]| {
         let out = Command::new("openssl").args(args).stdin(Stdio::null()).output().expect("openssl");
         assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -519,25 +522,5 @@ pub fn kill_clients_until(server: &RedisServer, done: &std::sync::atomic::Atomic
     (commands, killed)
 }
 
-/// Like [`kill_clients_until`], but from one open connection and every `every`, so the kills
-/// land at every step of a client's life, its handshake included. Returns the clients killed.
-pub fn kill_clients_often_until(server: &RedisServer, done: &std::sync::atomic::AtomicBool, every: Duration) -> u64 {
-    use std::io::{BufRead, BufReader, Write};
-    use std::sync::atomic::Ordering;
-    let stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("killer connects");
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut killed = 0;
-    let mut line = String::new();
-    while !done.load(Ordering::SeqCst) && Instant::now() < deadline {
-        writer.write_all(b"CLIENT KILL TYPE normal SKIPME yes\r\n").unwrap();
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        killed += line.trim().trim_start_matches(':').parse::<u64>().unwrap_or(0);
-        std::thread::sleep(every);
-    }
-    killed
-}
-
+pub mod proxy;
 pub mod tmux;
