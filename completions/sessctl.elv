@@ -251,6 +251,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'sessctl;doctor'= {
+            cand --sample 'Keys to examine per primary for the population checks (all of them when there are fewer; then the counts are exact)'
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
             cand --redis-url 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
             cand --tls-ca 'PEM file of CA certificates that signed the server''s certificate (rediss://) [env: SESSCTL_TLS_CA]'

@@ -143,7 +143,7 @@ pub enum Command {
     /// Count sessions, users, keys without TTL and odd keys
     Stats(StatsArgs),
     /// Check the setup: Redis, its sessions, the secret; exit 1 when a check fails
-    Doctor,
+    Doctor(DoctorArgs),
     /// Print a new strong cookie secret, or the key ring with a new version added
     GenSecret(GenSecretArgs),
     /// Print shell completions
@@ -311,6 +311,14 @@ pub struct StatsArgs {
     /// How many top users (by session count) to show, 0 to 10000
     #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = values::top)]
     pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Keys to examine per primary for the population checks (all of them when there are
+    /// fewer; then the counts are exact)
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
+    pub sample: u64,
 }
 
 #[derive(Debug, Args)]

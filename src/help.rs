@@ -99,6 +99,7 @@ pub fn examples(command: &str) -> &'static [Example] {
         "doctor" => &[
             ("Check the setup; exit 1 when a check fails", "sessctl doctor"),
             ("For monitoring: one JSON object per check (check, status, detail, hint)", "sessctl doctor -o json"),
+            ("Count over more keys per primary (slower on a big keyspace)", "sessctl doctor --sample 1000000"),
             ("Another environment's setup", "SESSCTL_SECRET_FILE=/etc/app/ring sessctl doctor -r rediss://db:6380"),
         ],
         "gen-secret" => &[

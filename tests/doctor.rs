@@ -71,11 +71,40 @@ fn a_healthy_setup_passes_every_check_and_exits_0() {
     });
     assert_eq!(out.status.code(), Some(0), "{}", context(&out));
     let records = checks(&out);
-    for name in ["secret", "secret-file", "secret-strength", "key-ring", "redis", "topology", "tls"] {
+    let names: Vec<&str> = records.iter().map(|r| r["check"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "secret",
+            "secret-file",
+            "secret-strength",
+            "key-ring",
+            "redis",
+            "latency",
+            "topology",
+            "tls",
+            "permissions",
+            "sessions",
+            "no-ttl",
+            "non-string"
+        ],
+        "{}",
+        context(&out)
+    );
+    for name in names {
         assert_eq!(row(&records, name)["status"], "ok", "{name}: {}", context(&out));
     }
-    assert!(row(&records, "secret-file")["detail"].as_str().unwrap().contains("mode 0600"));
-    assert!(row(&records, "topology")["detail"].as_str().unwrap().contains(&format!("127.0.0.1:{}", redis.port)));
+    let detail = |name: &str| row(&records, name)["detail"].as_str().unwrap().to_string();
+    assert!(detail("secret-file").contains("mode 0600"));
+    assert!(detail("topology").contains(&format!("127.0.0.1:{}", redis.port)));
+    let version = redis.cli(&["INFO", "server"]);
+    let version = version.lines().find_map(|l| l.strip_prefix("redis_version:")).unwrap().trim().to_string();
+    assert!(detail("redis").starts_with(&format!("Redis {version}, connected to")), "{}", detail("redis"));
+    assert!(detail("latency").contains(" ms median"), "{}", detail("latency"));
+    for command in ["SCAN", "GET", "PTTL", "TYPE", "SCRIPT LOAD", "EVALSHA"] {
+        assert!(detail("permissions").contains(command), "{}", detail("permissions"));
+    }
+    assert_eq!(detail("sessions"), "50 session key(s) under session: (all 50 keys of 1 primary examined)");
     assert_never_printed(&out, STRONG);
 
     // The table says the same, row by row, and ends with the counts.
@@ -242,4 +271,175 @@ fn the_key_ring_check_names_the_versions_and_the_signing_one() {
     assert!(check["detail"].as_str().unwrap().contains("key version 7 is not in the key ring"), "{check}");
     assert_never_printed(&out, STRONG);
     assert_never_printed(&out, other);
+}
+
+/// Starts a server that answers DEBUG DIGEST (a hash of the whole dataset).
+fn server_with_digest() -> RedisServer {
+    RedisServer::start_with(RedisOptions {
+        extra: vec!["--enable-debug-command".into(), "yes".into()],
+        ..Default::default()
+    })
+}
+
+#[test]
+fn an_acl_user_without_script_load_fails_the_permissions_check_and_nothing_changes() {
+    let redis = server_with_digest();
+    redis.pipe(&sessions_protocol("session:", 200, 10));
+    redis.cli(&["ACL", "SETUSER", "noload", "on", ">pw", "~*", "+@all", "-script|load"]);
+    let before = redis.cli(&["DEBUG", "DIGEST"]);
+    let url = format!("redis://noload:pw@127.0.0.1:{}/0", redis.port);
+    let out = doctor(&url, |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    assert_eq!(out.status.code(), Some(1), "{}", context(&out));
+    let records = checks(&out);
+    let permissions = row(&records, "permissions");
+    assert_eq!(permissions["status"], "fail", "{permissions}");
+    let detail = permissions["detail"].as_str().unwrap();
+    assert!(detail.starts_with("SCRIPT LOAD refused") && detail.contains("NOPERM"), "{detail}");
+    assert!(detail.contains("needed by revoke, cleanup"), "{detail}");
+    for allowed in ["SCAN", "GET ", "PTTL", "TYPE", "EVALSHA", "DEL", "EXPIRE"] {
+        assert!(!detail.contains(&format!("{allowed} refused")), "{allowed} is allowed: {detail}");
+    }
+    assert!(permissions["hint"].as_str().unwrap().contains("+script|load"), "{permissions}");
+    // The other checks ran, and the password is not shown.
+    assert_eq!(row(&records, "redis")["status"], "ok");
+    assert_eq!(row(&records, "sessions")["status"], "ok");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(":pw@"), "{}", context(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 of") && err.contains("(permissions)"), "{err}");
+    assert_eq!(redis.cli(&["DEBUG", "DIGEST"]), before, "doctor changed the data");
+
+    // A read-only user: every write sessctl sends is named, each with what needs it.
+    redis.cli(&["ACL", "SETUSER", "reader", "on", ">pw", "~*", "+@read", "+scan", "+ping", "+info", "+dbsize"]);
+    let url = format!("redis://reader:pw@127.0.0.1:{}/0", redis.port);
+    let out = doctor(&url, |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    assert_eq!(out.status.code(), Some(1), "{}", context(&out));
+    let records = checks(&out);
+    let detail = row(&records, "permissions")["detail"].as_str().unwrap().to_string();
+    for (command, needed_by) in
+        [("SET", "mint"), ("DEL", "revoke"), ("EXPIRE", "cleanup --no-ttl fix"), ("EVALSHA", "revoke")]
+    {
+        assert!(detail.contains(&format!("{command} refused")), "{command}: {detail}");
+        assert!(detail.contains(needed_by), "{detail}");
+    }
+    assert!(!detail.contains("GET refused") && !detail.contains("SCAN refused"), "{detail}");
+    assert_eq!(redis.cli(&["DEBUG", "DIGEST"]), before, "doctor changed the data");
+}
+
+#[test]
+fn a_user_whose_keys_do_not_cover_the_prefix_fails() {
+    let redis = RedisServer::start();
+    redis.cli(&["ACL", "SETUSER", "elsewhere", "on", ">pw", "~cache:*", "+@all"]);
+    let url = format!("redis://elsewhere:pw@127.0.0.1:{}/0", redis.port);
+    let out = doctor(&url, |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    assert_eq!(out.status.code(), Some(1), "{}", context(&out));
+    let records = checks(&out);
+    let permissions = row(&records, "permissions");
+    let detail = permissions["detail"].as_str().unwrap();
+    assert!(detail.contains("GET refused") && detail.contains("TYPE refused"), "{detail}");
+    assert!(permissions["hint"].as_str().unwrap().contains("~session:*"), "{permissions}");
+}
+
+#[test]
+fn the_population_is_exact_on_a_small_keyspace_and_a_bounded_estimate_on_a_large_one() {
+    let redis = server_with_digest();
+    // 3,000 sessions with a TTL, 30 without, 10 hashes under the prefix, 2,000 other keys.
+    redis.pipe(&sessions_protocol("session:", 3_000, 100));
+    let mut odd = Vec::new();
+    for i in 0..30 {
+        odd.extend(resp(&[b"SET", format!("session:persistent{i}").as_bytes(), b"u"]));
+    }
+    for i in 0..10 {
+        odd.extend(resp(&[b"HSET", format!("session:hash{i}").as_bytes(), b"f", b"v"]));
+    }
+    odd.extend(sessions_protocol("cache:", 2_000, 1));
+    redis.pipe(&odd);
+    let before = redis.cli(&["DEBUG", "DIGEST"]);
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    assert_eq!(out.status.code(), Some(0), "warnings only: {}", context(&out));
+    let records = checks(&out);
+    let detail = |name: &str| row(&records, name)["detail"].as_str().unwrap().to_string();
+    assert_eq!(detail("sessions"), "3,030 session key(s) under session: (all 5,040 keys of 1 primary examined)");
+    assert_eq!(row(&records, "no-ttl")["status"], "warn");
+    assert_eq!(detail("no-ttl"), "30 of 3,030 sessions have no TTL (1.0%)");
+    assert!(row(&records, "no-ttl")["hint"].as_str().unwrap().contains("cleanup --no-ttl fix"));
+    assert_eq!(row(&records, "non-string")["status"], "warn");
+    assert_eq!(detail("non-string"), "10 key(s) under session: are not strings (hash, list, …)");
+
+    // A sample of 1,000 keys per primary: estimated, and said so.
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG).args(["--sample", "1000"]);
+    });
+    let records = checks(&out);
+    let sessions = row(&records, "sessions")["detail"].as_str().unwrap().to_string();
+    assert!(sessions.contains("of 5,040 keys SCAN returned on 1 primary"), "{sessions}");
+    let estimate: u64 = sessions
+        .strip_prefix("about ")
+        .unwrap_or_else(|| panic!("an estimate: {sessions}"))
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    // About 60% of the keys are sessions; a sample of 1,000 puts the estimate within a few
+    // percent of 3,030 (the bounds are many standard errors wide).
+    assert!((2_400..=3_700).contains(&estimate), "{sessions}");
+    assert_eq!(redis.cli(&["DEBUG", "DIGEST"]), before, "doctor changed the data");
+
+    // The wrong prefix: nothing there, said as a warning with the flag to check.
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG).env("SESSCTL_PREFIX", "sess:");
+    });
+    let records = checks(&out);
+    let sessions = row(&records, "sessions");
+    assert_eq!(sessions["status"], "warn", "{sessions}");
+    assert!(sessions["hint"].as_str().unwrap().contains("--prefix"), "{sessions}");
+    assert!(records.iter().all(|r| r["check"] != "no-ttl"), "{records:?}");
+}
+
+#[test]
+fn a_cluster_lists_its_primaries_and_counts_over_all_of_them() {
+    let cluster = RedisCluster::start();
+    // redis-cli -c routes each key to the primary of its slot.
+    let mut cmds = String::new();
+    for i in 0..300 {
+        cmds.push_str(&format!("SET session:{} u{} EX 600\n", session_id(i), i % 7));
+    }
+    let mut child = Command::new("redis-cli")
+        .args(["-c", "-p", &cluster.nodes[0].port.to_string()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), cmds.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    assert_eq!(cluster.dbsize(), 300);
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", STRONG).args(["doctor", "-o", "json"]);
+    for url in cluster.urls() {
+        cmd.args(["-r", &url]);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", context(&out));
+    let records = checks(&out);
+    let topology = row(&records, "topology")["detail"].as_str().unwrap().to_string();
+    assert!(topology.starts_with("cluster of 3 primaries: "), "{topology}");
+    for node in &cluster.nodes {
+        assert!(topology.contains(&format!("127.0.0.1:{}", node.port)), "{topology}");
+    }
+    assert_eq!(
+        row(&records, "sessions")["detail"],
+        "300 session key(s) under session: (all 300 keys of 3 primaries examined)"
+    );
+    assert_eq!(row(&records, "permissions")["status"], "ok");
+    assert_eq!(cluster.dbsize(), 300);
 }

@@ -8,13 +8,13 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
+use crate::cli::{DoctorArgs, OutputFormat};
 use crate::config::{SecretSource, Settings};
 use crate::error::Outcome;
 use crate::output::{Accent, Record, RecordWriter};
 use crate::secret::KeyRing;
 use crate::secret_strength;
-use crate::store::{redact_url, Store};
+use crate::store::{redact_url, NodeProbe, Permission, Population, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -75,9 +75,9 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-pub fn run(settings: &Settings) -> anyhow::Result<Outcome> {
+pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<Outcome> {
     let mut checks = secret_checks(settings);
-    checks.extend(redis_checks(settings));
+    checks.extend(redis_checks(settings, args));
     print(settings, &checks)?;
     let failed: Vec<&str> = checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.check).collect();
     if failed.is_empty() {
@@ -293,28 +293,246 @@ fn key_ring(settings: &Settings, ring: &KeyRing) -> Check {
     }
 }
 
-/// Redis: reachable, its topology, TLS.
-fn redis_checks(settings: &Settings) -> Vec<Check> {
+/// Redis: reachable (version), round trips, topology, TLS, what the user may run, and the
+/// population under the prefix. A check whose probe fails is a failure naming the error; checks
+/// that depend on a failed one are left out.
+fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
     let urls: Vec<String> = settings.redis.urls.iter().map(|u| redact_url(u)).collect();
     let store = match Store::connect(settings.redis.clone()) {
         Ok(store) => store,
         Err(e) => {
-            return vec![
-                Check::fail(
-                    "redis",
-                    format!("{e}"),
-                    super::hints::for_store(&e).unwrap_or_else(|| {
-                        format!(
-                            "check the URL ({}) and that the server is up; set SESSCTL_REDIS_URL or --redis-url",
-                            urls.join(", ")
-                        )
-                    }),
-                ),
-                tls(&settings.redis.urls),
-            ];
+            let hint = super::hints::for_store(&e).unwrap_or_else(|| {
+                format!(
+                    "check the URL ({}) and that the server is up; set SESSCTL_REDIS_URL or --redis-url",
+                    urls.join(", ")
+                )
+            });
+            return vec![Check::fail("redis", e.to_string(), hint), tls(&settings.redis.urls)];
         }
     };
-    vec![Check::ok("redis", format!("connected to {}", urls.join(", "))), topology(&store), tls(&settings.redis.urls)]
+    let mut checks = Vec::new();
+    match store.probe_nodes(PINGS) {
+        Ok(nodes) => {
+            checks.push(reachable(&urls, &nodes));
+            checks.push(latency(&nodes));
+        }
+        Err(e) => checks.push(probe_failed("redis", &e)),
+    }
+    checks.push(topology(&store));
+    checks.push(tls(&settings.redis.urls));
+    let scan_allowed = match store.probe_permissions() {
+        Ok(permissions) => {
+            let allowed = permissions.iter().any(|p| p.command == "SCAN" && p.refused.is_none());
+            checks.push(permissions_check(&permissions, &settings.prefix));
+            allowed
+        }
+        Err(e) => {
+            checks.push(probe_failed("permissions", &e));
+            false
+        }
+    };
+    if scan_allowed {
+        match store.sample_population(args.sample) {
+            Ok(population) => checks.extend(population_checks(&settings.prefix, &population)),
+            Err(e) => checks.push(probe_failed("sessions", &e)),
+        }
+    }
+    checks
+}
+
+/// PINGs timed per primary.
+const PINGS: usize = 5;
+
+/// A median round trip above this makes every scan batch and pipeline slow.
+const SLOW_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(50);
+
+fn probe_failed(check: &'static str, error: &StoreError) -> Check {
+    let hint =
+        super::hints::for_store(error).unwrap_or_else(|| "run `sessctl doctor` again; check the server's log".into());
+    Check::fail(check, error.to_string(), hint)
+}
+
+/// Connected, and the server's version.
+fn reachable(urls: &[String], nodes: &[NodeProbe]) -> Check {
+    let mut versions: Vec<&str> = nodes.iter().filter_map(|n| n.version.as_deref()).collect();
+    versions.sort_unstable();
+    versions.dedup();
+    let version = match versions.as_slice() {
+        [] => "version unknown (INFO refused)".to_string(),
+        [one] => format!("Redis {one}"),
+        many => format!("Redis {} (the primaries differ)", many.join(", ")),
+    };
+    let detail = format!("{version}, connected to {}", urls.join(", "));
+    let old = versions.iter().find(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m < 6));
+    if let Some(refused) = nodes.iter().find_map(|n| n.info_refused.as_deref()) {
+        return Check::warn(
+            "redis",
+            format!("{detail}; INFO refused ({refused})"),
+            "without INFO sessctl cannot tell a cluster node: allow +info for the user, or pass --cluster (SESSCTL_CLUSTER=1) for a cluster",
+        );
+    }
+    match old {
+        Some(v) => Check::warn(
+            "redis",
+            detail,
+            format!("Redis {v} is past its end of life and lacks ACL users; upgrade to 6.2 or later"),
+        ),
+        None => Check::ok("redis", detail),
+    }
+}
+
+/// Round trips: the median of each primary, the slowest shown.
+fn latency(nodes: &[NodeProbe]) -> Check {
+    let median = |n: &NodeProbe| {
+        let mut t = n.round_trips.clone();
+        t.sort_unstable();
+        t.get(t.len() / 2).copied().unwrap_or_default()
+    };
+    let Some(slowest) = nodes.iter().max_by_key(|n| median(n)) else {
+        return Check::ok("latency", "no primary to ping");
+    };
+    let worst = nodes.iter().flat_map(|n| n.round_trips.iter()).max().copied().unwrap_or_default();
+    let ms = |d: std::time::Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    let detail = format!(
+        "round trip {} median, {} max ({PINGS} PINGs per primary{})",
+        ms(median(slowest)),
+        ms(worst),
+        if nodes.len() > 1 { format!("; slowest primary {}", slowest.addr) } else { String::new() }
+    );
+    if median(slowest) > SLOW_ROUND_TRIP {
+        Check::warn(
+            "latency",
+            detail,
+            "every SCAN batch and pipeline waits one round trip, so scans of many keys will be slow; run sessctl close to Redis",
+        )
+    } else {
+        Check::ok("latency", detail)
+    }
+}
+
+/// The sessctl commands that need each Redis command.
+fn needed_by(command: &str) -> &'static str {
+    match command {
+        "SCAN" => "list, stats, cleanup, revoke --user/--all",
+        "GET" | "PTTL" | "TYPE" => "verify, list, stats, cleanup, revoke",
+        "SCRIPT LOAD" | "EVALSHA" | "DEL" => "revoke, cleanup (compare-and-delete script)",
+        "EXPIRE" => "cleanup --no-ttl fix",
+        "SET" => "mint",
+        _ => "sessctl",
+    }
+}
+
+fn permissions_check(permissions: &[Permission], prefix: &str) -> Check {
+    const NAME: &str = "permissions";
+    let names: Vec<&str> = permissions.iter().map(|p| p.command).collect();
+    let refused: Vec<&Permission> = permissions.iter().filter(|p| p.refused.is_some()).collect();
+    if refused.is_empty() {
+        return Check::ok(NAME, format!("the user may run {} (tried without changing data)", names.join(", ")));
+    }
+    let detail: Vec<String> = refused
+        .iter()
+        .map(|p| {
+            format!(
+                "{} refused ({}), needed by {}",
+                p.command,
+                p.refused.as_deref().unwrap_or(""),
+                needed_by(p.command)
+            )
+        })
+        .collect();
+    let grant: Vec<String> =
+        refused.iter().map(|p| format!("+{}", p.command.to_lowercase().replace(' ', "|"))).collect();
+    Check::fail(
+        NAME,
+        detail.join("; "),
+        format!(
+            "grant them to the Redis user (ACL SETUSER <user> {}) and make its key patterns cover the prefix (~{prefix}*)",
+            grant.join(" ")
+        ),
+    )
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The share `part / whole` as a percentage with one decimal.
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// How many sessions there are, how many lack a TTL, and keys of other types under the
+/// prefix, from a bounded sample (exact when it covered every key).
+fn population_checks(prefix: &str, p: &Population) -> Vec<Check> {
+    let primaries = match p.primaries {
+        1 => "1 primary".to_string(),
+        n => format!("{n} primaries"),
+    };
+    let scope = if p.complete {
+        format!("all {} keys of {primaries} examined", thousands(p.examined))
+    } else {
+        let total = p.keys.map(|k| format!(" of {}", thousands(k))).unwrap_or_default();
+        format!("estimated from the first {}{total} keys SCAN returned on {primaries}", thousands(p.examined))
+    };
+    let estimate = |count: u64| -> String {
+        match (p.complete, p.keys) {
+            (true, _) => thousands(count),
+            (false, Some(keys)) if p.examined > 0 => {
+                format!("about {}", thousands((count as f64 * keys as f64 / p.examined as f64).round() as u64))
+            }
+            (false, _) => format!("at least {}", thousands(count)),
+        }
+    };
+    let mut checks = Vec::new();
+    let sessions = format!("{} session key(s) under {prefix} ({scope})", estimate(p.strings));
+    if p.under_prefix == 0 {
+        let hint = if p.complete {
+            "is --prefix (SESSCTL_PREFIX) the app's prefix, and the database in the URL the app's?"
+        } else {
+            "none in the sample: check --prefix (SESSCTL_PREFIX) and the database, or sample more with --sample"
+        };
+        checks.push(Check::warn("sessions", format!("no keys under {prefix} ({scope})"), hint));
+        return checks;
+    }
+    checks.push(Check::ok("sessions", sessions));
+    let sampled = if p.complete { "" } else { " in the sample" };
+    let no_ttl = format!(
+        "{} of {} sessions{sampled} have no TTL ({})",
+        thousands(p.no_ttl),
+        thousands(p.strings),
+        percent(p.no_ttl, p.strings)
+    );
+    checks.push(if p.no_ttl == 0 {
+        Check::ok("no-ttl", format!("every session{sampled} has a TTL"))
+    } else {
+        Check::warn(
+            "no-ttl",
+            no_ttl,
+            "they never expire; `sessctl cleanup --no-ttl fix` gives them the session TTL (--dry-run first)",
+        )
+    });
+    checks.push(if p.non_string == 0 {
+        Check::ok("non-string", format!("every key under {prefix} is a string"))
+    } else {
+        Check::warn(
+            "non-string",
+            format!("{} key(s) under {prefix} are not strings (hash, list, …)", estimate(p.non_string)),
+            "another app may share the prefix; sessctl reports them and never touches them (`sessctl stats`)",
+        )
+    });
+    checks
 }
 
 fn topology(store: &Store) -> Check {
@@ -322,7 +540,7 @@ fn topology(store: &Store) -> Check {
     if store.is_cluster() {
         Check::ok("topology", format!("cluster of {} primaries: {}", nodes.len(), nodes.join(", ")))
     } else if store.is_sentinel() {
-        Check::ok("topology", format!("primary {} named by Sentinel", nodes.join(", ")))
+        Check::ok("topology", format!("primary {} from Sentinel", nodes.join(", ")))
     } else {
         Check::ok("topology", format!("standalone server at {}", nodes.join(", ")))
     }
@@ -387,6 +605,16 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(0, 0), "0%");
+    }
 
     #[test]
     fn hosts_are_read_from_urls() {

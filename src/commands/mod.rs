@@ -130,7 +130,7 @@ fn uses(command: &Command) -> Uses {
         Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
         Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
-        Command::Doctor => Uses { secret: true, key_version: true, ..redis },
+        Command::Doctor(_) => Uses { secret: true, key_version: true, ..redis },
         Command::Completions(_) | Command::Man(_) => Uses::default(),
     }
 }
@@ -172,7 +172,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             | Command::List(_)
             | Command::Revoke(_)
             | Command::Cleanup(_)
-            | Command::Doctor
+            | Command::Doctor(_)
     );
     if renders_records && settings.output == crate::cli::OutputFormat::Prometheus {
         return Err(error::usage("-o prometheus is for stats; use table, json or csv"));
@@ -185,7 +185,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Revoke(args) => revoke::run(&settings, &args),
         Command::Cleanup(args) => cleanup::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
-        Command::Doctor => doctor::run(&settings),
+        Command::Doctor(args) => doctor::run(&settings, &args),
         Command::GenSecret(args) => gen_secret::run(&settings, &args),
         Command::Completions(args) => {
             let mut cmd = crate::cli::command();

@@ -7,6 +7,8 @@
 //! - `scan/`: the scan pipeline (scanner → channel → readers → the caller's visitor), with
 //!   per-primary cursors that can be saved and resumed, and a pacing hook;
 //! - `ops`: what the single-key operations send and how their replies read;
+//! - `probe`: read-only health probes for `sessctl doctor` (version, round trips, the ACL
+//!   user's rights tried without changing data, a bounded sample of the keyspace);
 //! - `wire/`: the protocol (connections, TLS, the RESP reader, pipelines, redirections,
 //!   scripts, typed server errors, the one retry policy);
 //! - `url`: Redis URLs;
@@ -17,6 +19,7 @@
 
 mod error;
 mod ops;
+mod probe;
 mod scan;
 mod topology;
 mod url;
@@ -28,6 +31,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+pub use probe::{NodeProbe, Permission, Population};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
@@ -223,6 +227,24 @@ impl Store {
     /// without a TTL (a Lua script), pipelined: `true` where set.
     pub fn expire_if_persistent(&self, keys: &[Vec<u8>], ttl_secs: u64) -> Result<Vec<bool>, StoreError> {
         ops::expire_if_persistent(&self.topology, keys, ttl_secs)
+    }
+
+    /// Health probes (read-only, for `sessctl doctor`): each primary's version (`INFO
+    /// server`) and `pings` timed round trips.
+    pub fn probe_nodes(&self, pings: usize) -> Result<Vec<NodeProbe>, StoreError> {
+        self.topology.probe_nodes(pings)
+    }
+
+    /// Which of the commands sessctl sends the user may run, tried without changing data
+    /// (see [`Permission`]).
+    pub fn probe_permissions(&self) -> Result<Vec<Permission>, StoreError> {
+        self.topology.probe_permissions(&self.options.prefix)
+    }
+
+    /// A bounded look at the keys under the prefix: at most `budget` keys examined per
+    /// primary (all of them when there are fewer; then the counts are exact).
+    pub fn sample_population(&self, budget: u64) -> Result<Population, StoreError> {
+        self.topology.sample_population(&self.options.prefix, budget)
     }
 
     /// Streams every key under the prefix on every primary to `visit`, in constant memory

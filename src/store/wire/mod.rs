@@ -19,7 +19,7 @@ mod retry;
 mod tls;
 
 pub(crate) use conn::{Addr, Conn, Endpoint, Fail, Limits};
-pub(crate) use pipeline::{run_lookups, run_writes, Lookups, Outcome, Router, Script, Writes};
+pub(crate) use pipeline::{on_node, run_lookups, run_writes, Lookups, Outcome, Router, Script, Writes};
 pub(crate) use resp::{push_array, push_bulk, push_cmd, push_uint, Reply, Tok};
 pub(crate) use retry::{with_retry, Attempts, Next, RetryPolicy, Retrying};
 pub(crate) use tls::{config as tls_config, TlsFiles};

@@ -1,0 +1,311 @@
+//! Read-only probes for health checks (`sessctl doctor`): what each primary is and how fast it
+//! answers, which of the commands sessctl sends the connection's user may run, and a bounded
+//! look at the keys under the prefix. Nothing here changes data: the permission probe works on
+//! a random key under the prefix that it first checks is absent, with commands that do nothing
+//! to a missing key.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::ops::DELETE_IF_HOLDS;
+use super::topology::{Primary, Topology};
+use super::wire::{self, on_node, Conn, Endpoint, Fail, Reply, Router, Tok};
+use super::{ServerErrorKind, StoreError};
+
+/// One primary as a probe saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeProbe {
+    /// `host:port` (or the socket path).
+    pub addr: String,
+    /// `redis_version` from `INFO server`; `None` when INFO was refused or did not say.
+    pub version: Option<String>,
+    /// The server's error when it refused `INFO` (an ACL without `+info`).
+    pub info_refused: Option<String>,
+    /// The round trip of each `PING`, in order.
+    pub round_trips: Vec<Duration>,
+    /// Whether the connection is TLS.
+    pub tls: bool,
+}
+
+/// Whether the connection's user may run one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permission {
+    /// The command, as sessctl sends it (`SCAN`, `SCRIPT LOAD`, …).
+    pub command: &'static str,
+    /// The server's error when it refused (NOPERM: the ACL), with the node that refused.
+    pub refused: Option<String>,
+}
+
+/// What a bounded look at the keyspace found (see [`super::Store::sample_population`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Population {
+    pub primaries: usize,
+    /// Keys in the database, summed over the primaries (`DBSIZE`); `None` when refused.
+    pub keys: Option<u64>,
+    /// Keys SCAN returned (under the prefix or not).
+    pub examined: u64,
+    /// Every primary's SCAN ran to its end within the budget: the counts are exact.
+    pub complete: bool,
+    /// Examined keys under the prefix.
+    pub under_prefix: u64,
+    /// Of those: strings, strings without a TTL, and keys of other types.
+    pub strings: u64,
+    pub no_ttl: u64,
+    pub non_string: u64,
+}
+
+/// Keys per SCAN call of the population sample.
+const SAMPLE_COUNT: &[u8] = b"1000";
+
+impl Topology {
+    /// Each primary: `INFO server` for the version, then `pings` PINGs, each timed alone.
+    pub fn probe_nodes(&self, pings: usize) -> Result<Vec<NodeProbe>, StoreError> {
+        let map = self.map();
+        let mut probes = Vec::with_capacity(map.primaries.len());
+        for primary in &map.primaries {
+            let node = &primary.endpoint;
+            let (version, info_refused) = on_node(self, node, |conn| {
+                wire::push_cmd(&mut conn.out, &[b"INFO", b"server"]);
+                conn.send()?;
+                let reply = conn.read()?;
+                Ok(match reply.error() {
+                    Some(error) => (None, Some(error.to_string())),
+                    None => (reply.text().as_deref().and_then(redis_version), None),
+                })
+            })?;
+            let mut round_trips = Vec::with_capacity(pings);
+            for _ in 0..pings {
+                let took = on_node(self, node, |conn| {
+                    let started = Instant::now();
+                    conn.query(&[b"PING"])?;
+                    Ok(started.elapsed())
+                })?;
+                round_trips.push(took);
+            }
+            probes.push(NodeProbe { addr: node.key(), version, info_refused, round_trips, tls: node.tls.is_some() });
+        }
+        Ok(probes)
+    }
+
+    /// Runs each command sessctl sends in a way that changes nothing, and reports which the
+    /// user may run: `SCAN` on every primary; on the primary of a random key under the prefix
+    /// (checked absent first), `GET`, `PTTL`, `TYPE`, `SCRIPT LOAD` (the compare-and-delete
+    /// script: the script cache is not data), then `EVALSHA` of it, `SET … XX`, `DEL` and
+    /// `EXPIRE`, which all do nothing to a missing key.
+    pub fn probe_permissions(&self, prefix: &[u8]) -> Result<Vec<Permission>, StoreError> {
+        let pattern = super::scan::match_pattern(prefix);
+        let mut scan_refused = None;
+        for primary in &self.map().primaries {
+            let refused = on_node(self, &primary.endpoint, |conn| {
+                wire::push_cmd(&mut conn.out, &[b"SCAN", b"0", b"MATCH", &pattern, b"COUNT", b"10"]);
+                conn.send()?;
+                let addr = conn.addr.clone();
+                Ok(refusal(&conn.read()?, &addr))
+            })?;
+            scan_refused = scan_refused.or(refused);
+        }
+        let mut probes = vec![Permission { command: "SCAN", refused: scan_refused }];
+
+        let mut key = prefix.to_vec();
+        key.extend_from_slice(format!("sessctl-doctor-probe-{}", random_hex()).as_bytes());
+        let node = self.node_for(&key)?;
+        let script = wire::Script::new(DELETE_IF_HOLDS);
+        let (reads, absent) = on_node(self, &node, |conn| {
+            for command in [&b"GET"[..], b"PTTL", b"TYPE"] {
+                wire::push_cmd(&mut conn.out, &[command, &key]);
+            }
+            wire::push_cmd(&mut conn.out, &[b"SCRIPT", b"LOAD", script.code.as_bytes()]);
+            conn.send()?;
+            let addr = conn.addr.clone();
+            let get = conn.read()?;
+            // Nil (or a refusal): nothing there. A value cannot happen for a random 128-bit
+            // name, but if it did, the write probes would not run on it.
+            let absent = !matches!(get.top(), Tok::Bulk(..));
+            let mut refused = vec![refusal(&get, &addr)];
+            for _ in 0..3 {
+                let reply = conn.read()?;
+                refused.push(refusal(&reply, &addr));
+            }
+            Ok((refused, absent))
+        })?;
+        for (command, refused) in ["GET", "PTTL", "TYPE", "SCRIPT LOAD"].into_iter().zip(reads) {
+            probes.push(Permission { command, refused });
+        }
+        if !absent {
+            // Not a key to try writes on; the read probes stand.
+            return Ok(probes);
+        }
+        let user = random_hex();
+        let writes = on_node(self, &node, |conn| {
+            wire::push_cmd(&mut conn.out, &[b"EVALSHA", script.sha.as_bytes(), b"1", &key, user.as_bytes()]);
+            wire::push_cmd(&mut conn.out, &[b"SET", &key, user.as_bytes(), b"XX"]);
+            wire::push_cmd(&mut conn.out, &[b"DEL", &key]);
+            wire::push_cmd(&mut conn.out, &[b"EXPIRE", &key, b"1"]);
+            conn.send()?;
+            let addr = conn.addr.clone();
+            let mut refused = Vec::new();
+            for _ in 0..4 {
+                let reply = conn.read()?;
+                // NOSCRIPT (SCRIPT LOAD was refused): EVALSHA itself passed the ACL, which
+                // Redis checks first.
+                let noscript = reply.error().is_some_and(|e| e.kind == ServerErrorKind::NoScript);
+                refused.push(if noscript { None } else { refusal(&reply, &addr) });
+            }
+            Ok(refused)
+        })?;
+        for (command, refused) in ["EVALSHA", "SET", "DEL", "EXPIRE"].into_iter().zip(writes) {
+            probes.push(Permission { command, refused });
+        }
+        Ok(probes)
+    }
+
+    /// SCANs each primary without a pattern until it ends or `budget` keys were examined
+    /// there, reading `TYPE` and `PTTL` of the keys under the prefix, and sums `DBSIZE`. Bounded
+    /// in time and memory on any keyspace: about `budget / 1000` round trips per primary, plus
+    /// one per batch that holds keys under the prefix. Keys come in hash-table order, which
+    /// has nothing to do with their names, so an unfinished scan is a fair sample.
+    pub fn sample_population(&self, prefix: &[u8], budget: u64) -> Result<Population, StoreError> {
+        let map = self.map();
+        let mut population =
+            Population { primaries: map.primaries.len(), keys: Some(0), complete: true, ..Default::default() };
+        for primary in &map.primaries {
+            let node = &primary.endpoint;
+            let dbsize = on_node(self, node, |conn| {
+                wire::push_cmd(&mut conn.out, &[b"DBSIZE"]);
+                conn.send()?;
+                let reply = conn.read()?;
+                Ok(match reply.top() {
+                    Tok::Int(n) => u64::try_from(n).ok(),
+                    _ => None,
+                })
+            })?;
+            population.keys = population.keys.zip(dbsize).map(|(a, b)| a + b);
+            sample_primary(self, primary, prefix, budget, &mut population)?;
+        }
+        Ok(population)
+    }
+}
+
+/// One primary's part of [`Topology::sample_population`].
+fn sample_primary(
+    topology: &Topology,
+    primary: &Primary,
+    prefix: &[u8],
+    budget: u64,
+    population: &mut Population,
+) -> Result<(), StoreError> {
+    let node: &Arc<Endpoint> = &primary.endpoint;
+    let mut cursor = b"0".to_vec();
+    let mut examined = 0u64;
+    loop {
+        let Batch { next, keys, matched } = on_node(topology, node, |conn| scan_batch(conn, &cursor, prefix))?;
+        examined += keys;
+        population.examined += keys;
+        population.under_prefix += matched.len() as u64;
+        if !matched.is_empty() {
+            let kinds = on_node(topology, node, |conn| type_and_ttl(conn, &matched))?;
+            for (kind, ttl) in kinds {
+                match (kind.as_str(), ttl) {
+                    ("none", _) | (_, -2) => population.under_prefix -= 1, // gone meanwhile
+                    ("string", -1) => {
+                        population.strings += 1;
+                        population.no_ttl += 1;
+                    }
+                    ("string", _) => population.strings += 1,
+                    _ => population.non_string += 1,
+                }
+            }
+        }
+        if next == b"0" {
+            return Ok(());
+        }
+        if examined >= budget {
+            population.complete = false;
+            return Ok(());
+        }
+        cursor = next;
+    }
+}
+
+/// One SCAN batch of the sample.
+struct Batch {
+    next: Vec<u8>,
+    /// Keys SCAN returned.
+    keys: u64,
+    /// Those under the prefix.
+    matched: Vec<Vec<u8>>,
+}
+
+/// One `SCAN cursor COUNT 1000`.
+fn scan_batch(conn: &mut Conn, cursor: &[u8], prefix: &[u8]) -> Result<Batch, Fail> {
+    let addr = conn.addr.clone();
+    let reply = conn.query(&[b"SCAN", cursor, b"COUNT", SAMPLE_COUNT])?;
+    let unexpected = || {
+        Fail::Fatal(StoreError::UnexpectedReply { addr: addr.clone(), command: "SCAN".into(), detail: reply.excerpt() })
+    };
+    let (Some(&Tok::Array(2)), Some(&cursor_tok), Some(&Tok::Array(n))) =
+        (reply.toks.first(), reply.toks.get(1), reply.toks.get(2))
+    else {
+        return Err(unexpected());
+    };
+    let next = reply.bytes(cursor_tok).to_vec();
+    let keys = reply.toks.get(3..3 + n).ok_or_else(unexpected)?;
+    let matched = keys.iter().map(|&t| reply.bytes(t)).filter(|k| k.starts_with(prefix)).map(<[u8]>::to_vec).collect();
+    Ok(Batch { next, keys: n as u64, matched })
+}
+
+/// `TYPE` and `PTTL` of each key, pipelined.
+fn type_and_ttl(conn: &mut Conn, keys: &[Vec<u8>]) -> Result<Vec<(String, i64)>, Fail> {
+    for key in keys {
+        wire::push_cmd(&mut conn.out, &[b"TYPE", key]);
+        wire::push_cmd(&mut conn.out, &[b"PTTL", key]);
+    }
+    conn.send()?;
+    let mut found = Vec::with_capacity(keys.len());
+    for _ in keys {
+        let kind = conn.read()?.text().unwrap_or_default();
+        let ttl = match conn.read()?.top() {
+            Tok::Int(ms) => ms,
+            _ => -2,
+        };
+        found.push((kind, ttl));
+    }
+    Ok(found)
+}
+
+/// The ACL's refusal in a reply (`NOPERM`, or `NOAUTH`), with the node, else `None`.
+fn refusal(reply: &Reply<'_>, addr: &str) -> Option<String> {
+    let error = reply.error()?;
+    matches!(error.kind, ServerErrorKind::NoPerm | ServerErrorKind::NoAuth).then(|| format!("{addr}: {error}"))
+}
+
+/// `redis_version:7.0.15` in INFO's text.
+fn redis_version(info: &str) -> Option<String> {
+    info.lines().find_map(|l| l.trim().strip_prefix("redis_version:")).map(|v| v.trim().to_string())
+}
+
+/// 32 hex digits from the OS generator (a name no one else uses).
+fn random_hex() -> String {
+    let mut bytes = [0u8; 16];
+    // A failing OS generator only makes the probe key less unique; it is still checked absent.
+    let _ = getrandom::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_is_read_from_info() {
+        let info = "# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n";
+        assert_eq!(redis_version(info).as_deref(), Some("7.0.15"));
+        assert_eq!(redis_version("# Server\r\n"), None);
+    }
+
+    #[test]
+    fn probe_keys_are_random() {
+        assert_ne!(random_hex(), random_hex());
+        assert_eq!(random_hex().len(), 32);
+    }
+}
