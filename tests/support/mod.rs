@@ -64,8 +64,13 @@ pub struct RedisOptions {
     /// (`tls-auth-clients yes`, Redis's own default).
     pub tls_auth_clients: bool,
     pub cluster: bool,
+    /// `cluster-node-timeout` in ms (5000 by default here); short for failover tests.
+    pub cluster_node_timeout: Option<u32>,
     pub port: Option<u16>,
     pub extra: Vec<String>,
+    /// Return as soon as the process is started, without waiting for PING to answer PONG
+    /// (a server still loading its data answers LOADING).
+    pub no_wait: bool,
 }
 
 impl RedisServer {
@@ -121,7 +126,7 @@ impl RedisServer {
                 "--cluster-config-file".into(),
                 dir.path().join("nodes.conf").display().to_string(),
                 "--cluster-node-timeout".into(),
-                "5000".into(),
+                options.cluster_node_timeout.unwrap_or(5000).to_string(),
             ]);
         }
         args.extend(options.extra.iter().cloned());
@@ -133,7 +138,11 @@ impl RedisServer {
             .spawn()
             .expect("redis-server must be installed (scripts/setup-test-env installs it)");
         let server = RedisServer { port, dir, child, password: options.password, socket, tls };
-        server.wait_ready();
+        if options.no_wait {
+            server.wait_listening();
+        } else {
+            server.wait_ready();
+        }
         server
     }
 
@@ -190,6 +199,15 @@ impl RedisServer {
         match &self.password {
             Some(password) => format!("{scheme}://:{password}@127.0.0.1:{}/0", self.port),
             None => format!("{scheme}://127.0.0.1:{}/0", self.port),
+        }
+    }
+
+    /// Waits until the port accepts connections.
+    fn wait_listening(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server on port {} did not listen", self.port);
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
@@ -344,22 +362,36 @@ pub fn client_certificate(files: &TlsFiles, dir: &Path, name: &str, form: KeyFor
     (cert, key)
 }
 
-/// A real Redis Cluster of three primaries (no replicas), made with
+/// A real Redis Cluster of three primaries, with or without a replica each, made with
 /// `redis-cli --cluster create`.
 pub struct RedisCluster {
     pub nodes: Vec<RedisServer>,
 }
 
 impl RedisCluster {
+    /// Three primaries, no replicas.
     pub fn start() -> RedisCluster {
+        RedisCluster::start_with(0, 5000)
+    }
+
+    /// Three primaries with one replica each, and a short `cluster-node-timeout` (ms), so a
+    /// killed primary is replaced within a few seconds.
+    pub fn with_replicas(node_timeout_ms: u32) -> RedisCluster {
+        let cluster = RedisCluster::start_with(1, node_timeout_ms);
+        cluster.wait_replicas_synced();
+        cluster
+    }
+
+    fn start_with(replicas: usize, node_timeout_ms: u32) -> RedisCluster {
+        let options = RedisOptions { cluster: true, cluster_node_timeout: Some(node_timeout_ms), ..Default::default() };
         let nodes: Vec<RedisServer> =
-            (0..3).map(|_| RedisServer::start_with(RedisOptions { cluster: true, ..Default::default() })).collect();
+            (0..3 * (1 + replicas)).map(|_| RedisServer::start_with(options.clone())).collect();
         let addresses: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
         let out = Command::new("redis-cli")
             .arg("--cluster")
             .arg("create")
             .args(&addresses)
-            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
             .stdin(Stdio::null())
             .output()
             .expect("redis-cli --cluster create");
@@ -372,7 +404,11 @@ impl RedisCluster {
     fn wait_ok(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let all_ok = self.nodes.iter().all(|n| n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok"));
+            let all_ok = self.nodes.iter().all(|n| {
+                let info = n.cli(&["CLUSTER", "INFO"]);
+                // Every node knows every other one, and every slot is served.
+                info.contains("cluster_state:ok") && info.contains(&format!("cluster_known_nodes:{}", self.nodes.len()))
+            });
             if all_ok {
                 return;
             }
@@ -397,9 +433,70 @@ impl RedisCluster {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    /// Total keys over all primaries.
+    /// Total keys over all live primaries.
     pub fn dbsize(&self) -> u64 {
-        self.nodes.iter().map(|n| n.cli(&["DBSIZE"]).parse::<u64>().unwrap()).sum()
+        self.primaries().iter().map(|&i| self.nodes[i].cli(&["DBSIZE"]).parse::<u64>().unwrap()).sum()
+    }
+
+    /// Whether a node's process is up (not killed).
+    fn alive(&self, i: usize) -> bool {
+        std::net::TcpStream::connect(("127.0.0.1", self.nodes[i].port)).is_ok()
+    }
+
+    /// The indexes (in `nodes`) of the live primaries, by `ROLE`.
+    pub fn primaries(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| self.alive(i) && self.nodes[i].cli(&["ROLE"]).lines().next() == Some("master"))
+            .collect()
+    }
+
+    /// The index of the replica of primary `i`.
+    pub fn replica_of(&self, i: usize) -> usize {
+        let id = self.nodes[i].cli(&["CLUSTER", "MYID"]);
+        (0..self.nodes.len())
+            .find(|&j| {
+                j != i
+                    && self.alive(j)
+                    && self.nodes[j].cli(&["CLUSTER", "NODES"]).lines().any(|l| {
+                        let f: Vec<&str> = l.split(' ').collect();
+                        f.len() > 3 && f[2].contains("myself") && f[2].contains("slave") && f[3] == id
+                    })
+            })
+            .expect("the primary has a replica")
+    }
+
+    /// Waits until every replica has what its primary has (replication offsets equal).
+    pub fn wait_replicas_synced(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let offset = |i: usize, field: &str| -> Option<u64> {
+            self.nodes[i].cli(&["INFO", "replication"]).lines().find_map(|l| l.strip_prefix(field)?.trim().parse().ok())
+        };
+        loop {
+            let synced = self.primaries().iter().all(|&p| {
+                let want = offset(p, "master_repl_offset:");
+                let replica = self.replica_of(p);
+                let link_up = self.nodes[replica].cli(&["INFO", "replication"]).contains("master_link_status:up");
+                link_up && want.is_some() && offset(replica, "slave_repl_offset:") == want
+            });
+            if synced {
+                return;
+            }
+            assert!(Instant::now() < deadline, "replicas did not catch up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until `cluster_state:ok` again on the live nodes (after a failover).
+    pub fn wait_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let live: Vec<usize> = (0..self.nodes.len()).filter(|&i| self.alive(i)).collect();
+            if live.iter().all(|&i| self.nodes[i].cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok")) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the cluster did not recover");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

@@ -63,12 +63,14 @@ impl Delivery {
     ) -> Result<ControlFlow<()>, E> {
         match msg {
             Msg::Batch { part, epoch, seq, cursor_after, found, scanned } => {
-                let current = epoch == self.parts[part].epoch;
-                if current {
-                    self.parts[part].scanned += scanned;
-                } else {
+                if epoch < self.parts[part].epoch {
+                    // Scanned on the old primary and still in flight when the part started
+                    // again: the new scan covers these keys (those that survived the
+                    // failover), so they are not delivered now.
                     self.parts[part].rescanned += scanned;
+                    return Ok(ControlFlow::Continue(()));
                 }
+                self.parts[part].scanned += scanned;
                 for mut item in found {
                     if stop.load(Ordering::Relaxed) {
                         self.end = ScanEnd::Interrupted;
@@ -82,15 +84,13 @@ impl Delivery {
                         return Ok(ControlFlow::Break(()));
                     }
                 }
-                if current {
-                    let p = &mut self.parts[part];
-                    p.ahead.insert(seq, cursor_after);
-                    while let Some(cursor) = p.ahead.remove(&p.next_seq) {
-                        self.cursors[part].cursor = cursor;
-                        p.next_seq += 1;
-                    }
-                    self.check_done(part);
+                let p = &mut self.parts[part];
+                p.ahead.insert(seq, cursor_after);
+                while let Some(cursor) = p.ahead.remove(&p.next_seq) {
+                    self.cursors[part].cursor = cursor;
+                    p.next_seq += 1;
                 }
+                self.check_done(part);
             }
             Msg::PartDone { part, epoch, batches } => {
                 if epoch == self.parts[part].epoch {

@@ -10,7 +10,9 @@
 //! - a reply that does not come within the timeout is retried once on a new connection; a
 //!   second timeout gives up, so a server that stops answering is reported after about two
 //!   timeouts, never ten;
-//! - a reply read in between ends the streak (the deadline counts from the next failure);
+//! - the deadline counts per operation ([`with_retry`] runs one operation, repeated whole);
+//!   the pipelined writes, which send again only the commands whose replies were lost, start
+//!   it again whenever a reply comes in between;
 //! - while first connecting (no connection has worked yet), a server that keeps closing the
 //!   connection during the handshake is given 10 attempts (about 3 s), not the deadline: it is
 //!   more likely misconfigured (TLS expected, say) than failing over.
@@ -190,7 +192,8 @@ pub(crate) trait Retrying {
 
 /// Runs `f` on a connection to `node()` (asked again before every attempt, so a failover
 /// moves the work to the new primary), retrying as the policy says. `f` must be safe to run
-/// again: keep its progress outside. A set `abort` stops the waiting.
+/// again, and is run again whole: one call is one operation, given up when its failures have
+/// lasted the deadline. A set `abort` stops the waiting.
 pub(crate) fn with_retry<R>(
     env: &dyn Retrying,
     conns: &mut dyn Conns,
@@ -206,16 +209,14 @@ pub(crate) fn with_retry<R>(
                 if attempts.failures() > 0 {
                     env.reconnected();
                 }
-                let before = conn.replies;
                 match f(&mut conn) {
                     Ok(r) => {
                         conns.keep(conn);
                         return Ok(r);
                     }
                     Err(fail) => {
-                        if conn.replies > before {
-                            attempts.progress();
-                        }
+                        // `f` runs again whole, so replies it read before failing are no
+                        // progress: the deadline keeps counting.
                         // A server error leaves the connection in step; anything else drops it.
                         if matches!(fail, Fail::Server { .. }) {
                             conns.keep(conn);
