@@ -58,6 +58,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             }
             TopologyError::KeepsRedirecting { .. } => "run the command again when the resharding is done".into(),
             TopologyError::NoSentinel { .. } => format!("check the Sentinel addresses in the redis+sentinel:// URL and SESSCTL_SENTINEL_PASSWORD; {URL}"),
+            TopologyError::SentinelRefused { .. } => "set SESSCTL_SENTINEL_PASSWORD to the Sentinels' password (the user info in the redis+sentinel:// URL is the primary's)".into(),
             TopologyError::UnknownMaster { .. } => "check the primary's name in the redis+sentinel:// URL (SENTINEL MASTERS lists them)".into(),
             TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),
         },

@@ -192,6 +192,8 @@ pub enum TopologyError {
     KeepsRedirecting { command: String },
     #[error("cannot reach any of the {count} Sentinels for {master:?}; first: {first}")]
     NoSentinel { count: usize, master: String, first: String },
+    #[error("the Sentinel at {addr} {problem}")]
+    SentinelRefused { addr: String, problem: AuthProblem },
     #[error("no Sentinel knows a primary named {master:?}")]
     UnknownMaster { master: String },
     #[error("the Sentinels name {addr} as the primary of {master:?}, but it says it is a {role}")]

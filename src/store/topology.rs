@@ -551,7 +551,10 @@ fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpo
                 };
             }
             Ok(None) => unknown = true,
-            Err(fail @ Fail::Fatal(StoreError::Auth { .. })) => return Err(fail),
+            // The Sentinels' own password is wrong or missing (not the primary's).
+            Err(Fail::Fatal(StoreError::Auth { addr, problem })) => {
+                return Err(Fail::Fatal(TopologyError::SentinelRefused { addr, problem }.into()))
+            }
             Err(fail) => {
                 first_failure.get_or_insert_with(|| fail.into_connect_error().to_string());
             }

@@ -621,3 +621,120 @@ pub fn kill_clients_until(server: &RedisServer, done: &std::sync::atomic::Atomic
 
 pub mod proxy;
 pub mod tmux;
+
+/// A primary, its replica, and Sentinels watching them (real `redis-server --sentinel`
+/// processes with their own config files), with short timeouts so a failover takes seconds.
+pub struct SentinelSetup {
+    pub primary: RedisServer,
+    pub replica: RedisServer,
+    pub sentinels: Vec<RedisServer>,
+    pub master: String,
+    /// The Sentinels' password (`requirepass`), if any.
+    pub sentinel_password: Option<String>,
+}
+
+impl SentinelSetup {
+    /// `count` Sentinels watching `mymaster` (quorum 1), `sentinel_password` required by them.
+    pub fn start(count: usize, sentinel_password: Option<&str>) -> SentinelSetup {
+        let fast_sync = || vec!["--repl-diskless-sync-delay".to_string(), "0".to_string()];
+        let primary = RedisServer::start_with(RedisOptions { extra: fast_sync(), ..Default::default() });
+        let mut extra = fast_sync();
+        extra.extend(["--replicaof".into(), "127.0.0.1".into(), primary.port.to_string()]);
+        let replica = RedisServer::start_with(RedisOptions { extra, ..Default::default() });
+        let master = "mymaster".to_string();
+        let sentinels = (0..count)
+            .map(|_| {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let port = free_port();
+                let mut conf = format!(
+                    "port {port}\nbind 127.0.0.1\ndir {dir}\nlogfile {dir}/sentinel.log\n\
+                     sentinel monitor {master} 127.0.0.1 {primary} 1\n\
+                     sentinel down-after-milliseconds {master} 1000\n\
+                     sentinel failover-timeout {master} 10000\n\
+                     sentinel parallel-syncs {master} 1\n",
+                    dir = dir.path().display(),
+                    primary = primary.port,
+                );
+                if let Some(pw) = sentinel_password {
+                    conf.push_str(&format!("requirepass {pw}\n"));
+                }
+                let path = dir.path().join("sentinel.conf");
+                std::fs::write(&path, conf).unwrap();
+                let child = Command::new("redis-server")
+                    .arg(&path)
+                    .arg("--sentinel")
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::inherit())
+                    .spawn()
+                    .expect("redis-server --sentinel");
+                let server = RedisServer {
+                    port,
+                    dir,
+                    child,
+                    password: sentinel_password.map(str::to_string),
+                    socket: None,
+                    tls: None,
+                };
+                server.wait_ready();
+                server
+            })
+            .collect();
+        let setup = SentinelSetup {
+            primary,
+            replica,
+            sentinels,
+            master,
+            sentinel_password: sentinel_password.map(str::to_string),
+        };
+        setup.wait_replica_known();
+        setup
+    }
+
+    /// The `redis+sentinel://` URL listing every Sentinel.
+    pub fn url(&self) -> String {
+        let hosts: Vec<String> = self.sentinels.iter().map(|s| format!("127.0.0.1:{}", s.port)).collect();
+        format!("redis+sentinel://{}/{}", hosts.join(","), self.master)
+    }
+
+    /// The port of the primary the Sentinels name now.
+    pub fn primary_port(&self) -> u16 {
+        let answer = self.sentinels[0].cli(&["SENTINEL", "get-master-addr-by-name", &self.master]);
+        answer.lines().nth(1).and_then(|p| p.trim().parse().ok()).expect("a primary")
+    }
+
+    /// Waits until every Sentinel knows the replica and it is in sync (a failover needs one).
+    pub fn wait_replica_known(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let ready = self.sentinels.iter().all(|s| {
+                let replicas = s.cli(&["SENTINEL", "REPLICAS", &self.master]);
+                replicas.contains(&self.replica.port.to_string())
+                    && !replicas.contains("s_down")
+                    && replicas.contains("master-link-status\nok")
+            });
+            if ready {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the Sentinels never saw the replica in sync");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Asks a Sentinel to fail over now, and waits until the replica is the primary and the
+    /// old primary its replica.
+    pub fn failover(&self) {
+        let before = self.primary_port();
+        assert_eq!(self.sentinels[0].cli(&["SENTINEL", "FAILOVER", &self.master]), "OK");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let old = if before == self.primary.port { &self.primary } else { &self.replica };
+            let done = self.primary_port() != before && old.cli(&["ROLE"]).lines().next() == Some("slave");
+            if done {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the failover did not finish");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Redis behind Sentinel: real `redis-server --sentinel` processes watching a primary and its
+//! replica. `redis+sentinel://` URLs find the primary (past a dead Sentinel, with the
+//! Sentinels' own password), errors say which part failed, and a `SENTINEL FAILOVER` in the
+//! middle of a long `revoke --user` is followed to the new primary in the same run.
+mod support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use sessctl::store::{AuthProblem, Expected, Lookup, Store, StoreError, TopologyError};
+use support::*;
+
+const PW: &str = "sentinel-pw";
+
+fn connect(url: &str, sentinel_password: Option<&str>) -> Result<Store, StoreError> {
+    let mut options = store_options(&[url.to_string()]);
+    options.sentinel_password = sentinel_password.map(str::to_string);
+    Store::connect(options)
+}
+
+#[test]
+fn a_sentinel_url_finds_the_primary() {
+    let setup = SentinelSetup::start(2, Some(PW));
+    // A dead Sentinel first: the next one answers.
+    let dead = free_port();
+    let hosts: Vec<String> = setup.sentinels.iter().map(|s| format!("127.0.0.1:{}", s.port)).collect();
+    let url = format!("redis+sentinel://127.0.0.1:{dead},{}/{}/2", hosts.join(","), setup.master);
+    let store = connect(&url, Some(PW)).unwrap();
+    assert!(store.is_sentinel() && !store.is_cluster());
+    assert_eq!(store.nodes(), vec![format!("127.0.0.1:{}", setup.primary.port)]);
+    assert_eq!(store.create(&[(b"session:s".to_vec(), b"u".to_vec())], 60).unwrap(), vec![true]);
+    assert_eq!(setup.primary.cli(&["-n", "2", "GET", "session:s"]), "u", "database 2 of the primary");
+    assert!(matches!(store.lookup(b"session:s").unwrap(), Lookup::Session { user, .. } if user == b"u"));
+
+    // The Sentinels want their password: the error says it is theirs, not the primary's.
+    let err = connect(&setup.url(), None).unwrap_err();
+    match &err {
+        StoreError::Topology(TopologyError::SentinelRefused { problem: AuthProblem::PasswordRequired, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().starts_with("the Sentinel at 127.0.0.1:"), "{err}");
+    let err = connect(&setup.url(), Some("wrong")).unwrap_err();
+    assert!(matches!(&err, StoreError::Topology(TopologyError::SentinelRefused { .. })), "{err:?}");
+    assert!(!format!("{err:?}").contains("wrong"));
+
+    let unknown = setup.url().replace("/mymaster", "/nosuch");
+    let err = connect(&unknown, Some(PW)).unwrap_err();
+    assert_eq!(err.to_string(), "no Sentinel knows a primary named \"nosuch\"");
+
+    // Through the binary, from the environment: the URL's commas separate Sentinels, not URLs.
+    let out = sessctl()
+        .env("SESSCTL_REDIS_URL", setup.url().replace("/mymaster", "/mymaster/2"))
+        .env("SESSCTL_SENTINEL_PASSWORD", PW)
+        .args(["list", "--count"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1", "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sessctl().env("SESSCTL_REDIS_URL", setup.url()).args(["list", "--count"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("SESSCTL_SENTINEL_PASSWORD") && err.trim().lines().count() == 1, "{err}");
+
+    let nobody = format!("redis+sentinel://127.0.0.1:{},127.0.0.1:{}/mymaster", free_port(), free_port());
+    let err = connect(&nobody, Some(PW)).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "cannot reach any of the 2 Sentinels for \"mymaster\"; first: cannot reach Redis at 127.0.0.1:"
+        ),
+        "{err}"
+    );
+}
+
+/// The acceptance test of issue 7's Sentinel item: `SENTINEL FAILOVER` while `revoke --user`
+/// runs. sessctl asks the Sentinels again, finishes on the new primary (the scan starts
+/// again there), exits 0, and every session of the user is gone, no other, counted once.
+#[test]
+fn revoke_follows_a_sentinel_failover_mid_run() {
+    const N: u64 = 60_000;
+    let setup = SentinelSetup::start(2, Some(PW));
+    setup.primary.pipe(&sessions_protocol("session:", N, 10));
+    let target = N / 10;
+    wait_synced(&setup.primary, &setup.replica);
+
+    let mut child = sessctl()
+        .env("SESSCTL_SENTINEL_PASSWORD", PW)
+        .args(["-r", &setup.url(), "revoke", "--user", "user3", "-o", "json", "--scan-count", "10"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once deletions have started, pause sessctl, fail over, and let it go on: the failover
+    // lands in the middle of the run whatever the machine's speed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while calls(&setup.primary, "evalsha") == 0 {
+        assert!(Instant::now() < deadline, "the revoke never started deleting");
+        assert!(child.try_wait().unwrap().is_none(), "the revoke ended before the failover");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    signal(&child, "STOP");
+    setup.failover();
+    signal(&child, "CONT");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(setup.primary_port(), setup.replica.port, "the replica is the primary now");
+
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["failovers"], 1, "{summary}; {stderr}");
+    assert_eq!(summary["complete"], true, "{summary}");
+    assert!(stderr.contains(&format!("followed the failover to 127.0.0.1:{}", setup.replica.port)), "{stderr}");
+    let new_primary = &setup.replica;
+    assert_eq!(new_primary.cli(&["DBSIZE"]), (N - target).to_string(), "only user3's sessions are gone");
+    let store = connect(&setup.url(), Some(PW)).unwrap();
+    let survivors: Vec<Expected> = (0..N)
+        .filter(|i| i % 10 == 3)
+        .map(|i| Expected { key: format!("session:{}", session_id(i)).into_bytes(), user: b"user3".to_vec() })
+        .collect();
+    assert!(store.delete_if_holds(&survivors).unwrap().iter().all(|d| !d), "none of user3's is left");
+    assert_eq!(summary["revoked"], target, "each session counted once: {summary}");
+    assert_eq!(summary["matched"], target, "{summary}");
+}
+
+/// Waits until `replica` has everything `primary` has.
+fn wait_synced(primary: &RedisServer, replica: &RedisServer) {
+    let offset = |s: &RedisServer, field: &str| -> Option<u64> {
+        s.cli(&["INFO", "replication"]).lines().find_map(|l| l.strip_prefix(field)?.trim().parse().ok())
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while offset(replica, "slave_repl_offset:") != offset(primary, "master_repl_offset:") {
+        assert!(Instant::now() < deadline, "the replica did not catch up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `INFO commandstats` calls of one command.
+fn calls(server: &RedisServer, command: &str) -> u64 {
+    let prefix = format!("cmdstat_{command}:calls=");
+    server
+        .cli(&["INFO", "commandstats"])
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix)?.split(',').next()?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status();
+    assert!(status.unwrap().success());
+}
