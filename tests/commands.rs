@@ -385,7 +385,10 @@ fn ctrl_c_stops_a_revoke_reports_and_exits_130() {
         );
     }
     redis.pipe(&proto);
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
     let mut child = at(&[redis.url()], &["revoke", "--all", "--yes", "-o", "json", "--scan-count", "100"])
+        .env("SESSCTL_AUDIT_LOG", &audit)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -409,4 +412,6 @@ fn ctrl_c_stops_a_revoke_reports_and_exits_130() {
     let left: u64 = redis.cli(&["DBSIZE"]).parse().unwrap();
     assert!(revoked > 0 && left > 0, "stopped part way: revoked {revoked}, left {left}");
     assert_eq!(revoked + left, 200_000, "the report matches what Redis lost");
+    let logged = std::fs::read_to_string(&audit).unwrap().lines().count() as u64;
+    assert_eq!(logged, revoked, "the audit log was flushed before the Ctrl-C exit: a line per deletion");
 }
