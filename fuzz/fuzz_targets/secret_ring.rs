@@ -36,7 +36,11 @@ fuzz_target!(|data: &[u8]| {
     // every message is one of a few fixed templates.
     for err in [&auto, &ring].into_iter().filter_map(|r| r.as_ref().err()) {
         let msg = blank_numbers(&err.to_string());
-        assert!(TEMPLATES.iter().any(|t| msg == format!("the secret is not a valid key ring: {t}")) || msg == blank_numbers(&SecretError::EmptyRing.to_string()), "an unexpected message (does it quote the text?): {msg}");
+        assert!(
+            TEMPLATES.iter().any(|t| msg == format!("the secret is not a valid key ring: {t}"))
+                || msg == blank_numbers(&SecretError::EmptyRing.to_string()),
+            "an unexpected message (does it quote the text?): {msg}"
+        );
     }
 });
 

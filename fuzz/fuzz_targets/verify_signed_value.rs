@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
         if mode & 1 == 1 {
             let mut parts = body.splitn(4, |&b| b == 0);
             let version = parts.next().map(|p| p.len() as i64 % 9).unwrap_or(0);
-            let timestamp = parts.next().map(|p| p.iter().fold(0i64, |t, b| t.wrapping_mul(31).wrapping_add(*b as i64))).unwrap_or(0);
+            let timestamp = parts
+                .next()
+                .map(|p| p.iter().fold(0i64, |t, b| t.wrapping_mul(31).wrapping_add(*b as i64)))
+                .unwrap_or(0);
             let name = parts.next().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default();
             let value = parts.next().unwrap_or(&[]);
             let secret = ring.get(version).map(|s| s.expose().to_vec()).unwrap_or_default();
