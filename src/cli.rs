@@ -28,6 +28,16 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
+    /// Settings from this profile of the config file (flags and environment variables still
+    /// win) [env: SESSCTL_PROFILE] [default: the file's default_profile]
+    #[arg(long, value_name = "NAME", global = true, value_parser = values::name)]
+    pub profile: Option<String>,
+
+    /// The config file [env: SESSCTL_CONFIG]
+    /// [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
     /// Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock;
     /// repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL]
     /// [default: redis://127.0.0.1:6379/0]
@@ -109,6 +119,15 @@ pub struct Global {
     /// No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Tables and CSV without their header row
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+
+    /// Write the output to FILE atomically (a temporary file renamed over it once the output
+    /// is complete; a failed or interrupted run leaves FILE as it was)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub output_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,6 +165,8 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print a new strong cookie secret, or the key ring with a new version added
     GenSecret(GenSecretArgs),
+    /// Show the resolved settings and where each came from, or the config file's profiles
+    Config(ConfigArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print a roff man page: sessctl's, or a command's
@@ -334,6 +355,21 @@ pub struct GenSecretArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum ConfigAction {
+    /// Every setting as a command would resolve it (flag > environment > profile > default),
+    /// with where it came from; the secret is never shown, only where it is read from
+    Show,
+    /// The profiles of the config file, the default one and the one chosen now
+    Profiles,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     #[arg(value_enum)]
@@ -342,7 +378,7 @@ pub struct CompletionsArgs {
 
 /// The commands that have a man page of their own (`sessctl man COMMAND`).
 pub const MAN_PAGES: &[&str] =
-    &["mint", "verify", "decode", "list", "revoke", "cleanup", "stats", "doctor", "gen-secret", "completions", "man"];
+    &["mint", "verify", "decode", "list", "revoke", "cleanup", "stats", "doctor", "gen-secret", "config", "completions", "man"];
 
 #[derive(Debug, Args)]
 pub struct ManArgs {

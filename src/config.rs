@@ -8,11 +8,20 @@
 //! the command line are always checked. Each value remembers where it came from ([`Origin`]),
 //! which is what a profile layer (flag > env > profile > default) and `config show` build on.
 //!
+//! A profile from the config file ([`file`]) sits between the environment and the defaults:
+//! flag > environment > profile > default, for every setting. The chosen profile is kept for
+//! the whole process ([`current_profile`]), so a command's own flags resolved with
+//! [`resolve`] / [`resolve_path`] (`--audit-log`, `--rate`…) get the profile layer too: the
+//! profile key is the flag's long name with `_` for `-`.
+//!
 //! The secret is loaded only by the commands that sign or verify, so `list` or `stats` never
 //! ask for it.
 
+pub mod file;
+
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::cli::{ColorChoice, Global, OutputFormat};
@@ -21,6 +30,8 @@ use crate::output::excerpt;
 use crate::secret::{KeyRing, SecretFormat};
 use crate::store::{ConnectOptions, Timeouts};
 use crate::values;
+
+pub use file::{ConfigFile, Profile};
 
 /// The default Redis URL when neither a flag nor the environment names one.
 pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379/0";
@@ -48,6 +59,8 @@ pub const OPTION_ENV: &[(&str, &str)] = &[
     ("color", "SESSCTL_COLOR"),
     ("quiet", "SESSCTL_QUIET"),
     ("audit-log", "SESSCTL_AUDIT_LOG"),
+    ("config", "SESSCTL_CONFIG"),
+    ("profile", "SESSCTL_PROFILE"),
 ];
 
 /// The environment variable that sets the option `--long`, if any.
@@ -62,6 +75,8 @@ pub enum Origin {
     Flag(&'static str),
     /// An environment variable (its name).
     Env(&'static str),
+    /// The named profile of the config file.
+    Profile(String),
     /// The built-in default.
     Default,
 }
@@ -71,6 +86,7 @@ impl std::fmt::Display for Origin {
         match self {
             Origin::Flag(flag) => write!(f, "flag {flag}"),
             Origin::Env(var) => write!(f, "env {var}"),
+            Origin::Profile(name) => write!(f, "profile {name}"),
             Origin::Default => f.write_str("default"),
         }
     }
@@ -98,9 +114,29 @@ pub struct Uses {
     pub output: bool,
 }
 
+/// The profile chosen for this process (set by [`Settings::resolve`]); `None` without one.
+static PROFILE: RwLock<Option<Arc<Profile>>> = RwLock::new(None);
+
+/// The profile chosen for this process, if any.
+pub fn current_profile() -> Option<Arc<Profile>> {
+    PROFILE.read().ok().and_then(|p| p.clone())
+}
+
+fn set_profile(profile: Option<Arc<Profile>>) {
+    if let Ok(mut p) = PROFILE.write() {
+        *p = profile;
+    }
+}
+
+/// The profile key of a flag: its long name without `--`, `_` for `-` (`--tls-ca`: `tls_ca`).
+pub fn profile_key(flag_name: &str) -> String {
+    flag_name.trim_start_matches('-').replace('-', "_")
+}
+
 /// Resolves one setting: the flag, else the environment variable (through `parse`, only when
-/// `used`), else `default`. An environment value that does not parse is a usage error naming
-/// the variable; an empty one counts as unset.
+/// `used`), else the chosen profile's value (through `parse` too), else `default`. An
+/// environment value that does not parse is a usage error naming the variable, a profile value
+/// one naming the file, the profile and the key; an empty variable counts as unset.
 pub fn resolve<T>(
     flag: Option<T>,
     flag_name: &'static str,
@@ -120,6 +156,13 @@ pub fn resolve<T>(
             return Ok(Resolved { value, origin: Origin::Env(env) });
         }
     }
+    if let Some(profile) = current_profile() {
+        let key = profile_key(flag_name);
+        if let Some(text) = profile.text(&key)? {
+            let value = parse(&text).map_err(|why| profile.refused(&key, &text, &why, flag_name, env))?;
+            return Ok(Resolved { value, origin: Origin::Profile(profile.name.clone()) });
+        }
+    }
     Ok(Resolved { value: default(), origin: Origin::Default })
 }
 
@@ -136,8 +179,23 @@ fn env_text(var: &'static str) -> anyhow::Result<Option<String>> {
     }
 }
 
-/// A path from a flag, else its environment variable (only when `used`).
+/// A path from a flag, else its environment variable (only when `used`), else the chosen
+/// profile (relative to the config file's directory).
 pub fn resolve_path(
+    flag: Option<PathBuf>,
+    flag_name: &'static str,
+    env: &'static str,
+    used: bool,
+) -> anyhow::Result<Resolved<Option<PathBuf>>> {
+    let outside = resolve_path_outside_profile(flag, flag_name, env, used);
+    if outside.value.is_some() {
+        return Ok(outside);
+    }
+    profile_path(flag_name)
+}
+
+/// [`resolve_path`] without the profile layer.
+fn resolve_path_outside_profile(
     flag: Option<PathBuf>,
     flag_name: &'static str,
     env: &'static str,
@@ -152,6 +210,16 @@ pub fn resolve_path(
     }
 }
 
+/// The chosen profile's path for a flag's setting, or none (origin default).
+fn profile_path(flag_name: &'static str) -> anyhow::Result<Resolved<Option<PathBuf>>> {
+    if let Some(profile) = current_profile() {
+        if let Some(path) = profile.path(&profile_key(flag_name))? {
+            return Ok(Resolved { value: Some(path), origin: Origin::Profile(profile.name.clone()) });
+        }
+    }
+    Ok(Resolved { value: None, origin: Origin::Default })
+}
+
 /// Everything a command needs to know, resolved once.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -159,6 +227,8 @@ pub struct Settings {
     pub cookie_name: String,
     pub prefix: String,
     pub output: OutputFormat,
+    /// How to render: the format, colour, headers and the width tables fit in.
+    pub style: crate::output::Style,
     /// The app's session lifetime (tornado-auth-sessions: 7 days).
     pub session_ttl: Duration,
     pub key_version: Option<i64>,
@@ -170,7 +240,14 @@ pub struct Settings {
     pub quiet: bool,
     /// Where each setting came from, by setting name (`ttl`, `redis_url`, …).
     pub origins: Vec<(&'static str, Origin)>,
+    /// The config file, when there is one.
+    pub config: Option<Arc<ConfigFile>>,
+    /// The chosen profile, if any.
+    pub profile: Option<Arc<Profile>>,
     secret_file: Option<PathBuf>,
+    /// `SESSCTL_SECRET` is the secret (it beats a profile's `secret_file`, not a file given
+    /// by flag or `SESSCTL_SECRET_FILE`).
+    secret_from_env: bool,
     secret_format: SecretFormat,
 }
 
@@ -178,6 +255,34 @@ impl Settings {
     /// Resolves the settings `uses` names (flag > environment > default); the others keep
     /// their defaults unless given as flags.
     pub fn resolve(global: &Global, uses: Uses) -> anyhow::Result<Settings> {
+        // The config file and its profile first: every setting below may come from it.
+        let explicit = global.config.is_some() || global.profile.is_some() || env_text("SESSCTL_PROFILE")?.is_some();
+        let wants_profile = uses.redis || uses.secret || uses.key_version || uses.cookie_name || uses.prefix || uses.ttl;
+        let config = if explicit || wants_profile { ConfigFile::load(global.config.as_deref())? } else { None };
+        let chosen = match &global.profile {
+            Some(name) => Some((name.clone(), Origin::Flag("--profile"))),
+            None => env_text("SESSCTL_PROFILE")?.map(|name| (name, Origin::Env("SESSCTL_PROFILE"))),
+        };
+        let profile = match (&config, chosen) {
+            (Some(config), chosen) => config.select(chosen)?.map(Arc::new),
+            (None, Some((name, origin))) => {
+                let named = match origin {
+                    Origin::Flag(_) => "--profile",
+                    _ => "SESSCTL_PROFILE",
+                };
+                let where_ = match file::locate(None) {
+                    Some((path, _)) => format!("{} does not exist", excerpt(path.as_os_str().as_encoded_bytes())),
+                    None => "HOME and XDG_CONFIG_HOME are not set".to_string(),
+                };
+                return Err(usage(format!(
+                    "{named} {} names a profile, but there is no config file ({where_}); write one or point --config (SESSCTL_CONFIG) at it",
+                    excerpt(name.as_bytes())
+                )));
+            }
+            (None, None) => None,
+        };
+        set_profile(profile.clone());
+
         let mut origins = Vec::new();
         let mut note = |name: &'static str, origin: &Origin| origins.push((name, origin.clone()));
 
@@ -192,15 +297,15 @@ impl Settings {
             || false,
         )?;
         note("cluster", &cluster.origin);
-        let tls_ca = resolve_path(global.tls_ca.clone(), "--tls-ca", "SESSCTL_TLS_CA", uses.redis);
+        let tls_ca = resolve_path(global.tls_ca.clone(), "--tls-ca", "SESSCTL_TLS_CA", uses.redis)?;
         note("tls_ca", &tls_ca.origin);
         let timeout = resolve(global.timeout, "--timeout", "SESSCTL_TIMEOUT", uses.redis, values::timeout, || {
             Duration::from_secs(10)
         })?;
         note("timeout", &timeout.origin);
-        let tls_cert = resolve_path(global.tls_cert.clone(), "--tls-cert", "SESSCTL_TLS_CERT", uses.redis);
+        let tls_cert = resolve_path(global.tls_cert.clone(), "--tls-cert", "SESSCTL_TLS_CERT", uses.redis)?;
         note("tls_cert", &tls_cert.origin);
-        let tls_key = resolve_path(global.tls_key.clone(), "--tls-key", "SESSCTL_TLS_KEY", uses.redis);
+        let tls_key = resolve_path(global.tls_key.clone(), "--tls-key", "SESSCTL_TLS_KEY", uses.redis)?;
         note("tls_key", &tls_key.origin);
         if tls_cert.value.is_some() != tls_key.value.is_some() {
             return Err(usage(
@@ -223,7 +328,14 @@ impl Settings {
                 crate::store::DEFAULT_COUNT as u32
             })?;
         note("scan_count", &scan_count.origin);
-        let secret_file = resolve_path(global.secret_file.clone(), "--secret-file", "SESSCTL_SECRET_FILE", uses.secret);
+        // --secret-file > SESSCTL_SECRET_FILE > SESSCTL_SECRET > the profile's secret_file.
+        let mut secret_file =
+            resolve_path_outside_profile(global.secret_file.clone(), "--secret-file", "SESSCTL_SECRET_FILE", uses.secret);
+        let secret_from_env =
+            secret_file.value.is_none() && uses.secret && std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty());
+        if secret_file.value.is_none() && !secret_from_env {
+            secret_file = profile_path("--secret-file")?;
+        }
         note("secret_file", &secret_file.origin);
         let secret_format = resolve(
             global.secret_format.as_deref().map(values::secret_format).transpose().map_err(usage)?,
@@ -271,6 +383,15 @@ impl Settings {
         // --quiet matters to every command (it silences notes), so its variable is always read.
         let quiet = resolve(global.quiet.then_some(true), "--quiet", "SESSCTL_QUIET", true, values::switch, || false)?;
         note("quiet", &quiet.origin);
+        if let (Origin::Env(var), Some(profile)) = (&urls.origin, &profile) {
+            // The server matters most: say when the environment overrides the profile's.
+            if !quiet.value && profile.text("redis_url")?.is_some() {
+                eprintln!(
+                    "sessctl: note: {var} overrides the redis_url of profile {} (unset {var} to use the profile's)",
+                    profile.name
+                );
+            }
+        }
 
         let color = match color.value {
             ColorChoice::Always => true,
@@ -297,6 +418,12 @@ impl Settings {
             cookie_name: cookie_name.value,
             prefix: prefix.value,
             output: output.value,
+            style: crate::output::Style {
+                format: output.value,
+                color,
+                headers: !global.no_headers,
+                width: if output.value == OutputFormat::Table { crate::output::table_width() } else { None },
+            },
             session_ttl: ttl.value,
             key_version: key_version.value,
             scan_count: scan_count.value,
@@ -304,28 +431,39 @@ impl Settings {
             chatty: !quiet.value && std::io::stderr().is_terminal(),
             quiet: quiet.value,
             origins,
+            config: config.map(Arc::new),
+            profile,
             secret_file: secret_file.value,
+            secret_from_env,
             secret_format: secret_format.value,
         })
+    }
+
+    /// How the secret's text is read (`--secret-format`).
+    pub fn secret_format(&self) -> SecretFormat {
+        self.secret_format
     }
 
     /// Where [`Settings::secret`] will read the secret from, without reading it (or prompting).
     pub fn secret_source(&self) -> SecretSource {
         if let Some(path) = &self.secret_file {
             SecretSource::File(path.clone())
-        } else if std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty()) {
+        } else if self.secret_from_env {
             SecretSource::Env
         } else {
             SecretSource::None
         }
     }
 
-    /// The cookie secret: `--secret-file`/`SESSCTL_SECRET_FILE`, else `SESSCTL_SECRET`, else a
-    /// hidden prompt when stdin is a terminal, else a usage error naming both.
+    /// The cookie secret: `--secret-file`/`SESSCTL_SECRET_FILE`, else `SESSCTL_SECRET`, else
+    /// the profile's `secret_file`, else a hidden prompt when stdin is a terminal, else a usage
+    /// error naming both.
     pub fn secret(&self) -> anyhow::Result<KeyRing> {
         let text = if let Some(path) = &self.secret_file {
             read_secret_file(path)?
-        } else if let Some(value) = std::env::var_os("SESSCTL_SECRET").filter(|v| !v.is_empty()) {
+        } else if let Some(value) =
+            std::env::var_os("SESSCTL_SECRET").filter(|v| self.secret_from_env && !v.is_empty())
+        {
             use std::os::unix::ffi::OsStringExt;
             value.into_vec()
         } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
@@ -375,8 +513,27 @@ pub enum SecretSource {
 }
 
 /// `--redis-url` flags, else `SESSCTL_REDIS_URL`, else `REDIS_URL` (either may hold several
-/// seed URLs separated by commas or spaces), else the default.
+/// seed URLs separated by commas or spaces), else the profile's `redis_url`, else the default.
 fn redis_urls(flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<String>>> {
+    let resolved = redis_urls_outside_profile(flags, used)?;
+    let profile = current_profile();
+    let from_profile = match &profile {
+        Some(profile) => profile.text("redis_url")?,
+        None => None,
+    };
+    if let (Some(profile), Some(text)) = (&profile, from_profile) {
+        let urls = crate::store::split_urls(&text);
+        if urls.is_empty() {
+            return Err(profile.bad("redis_url", "names no URL"));
+        }
+        if resolved.origin == Origin::Default {
+            return Ok(Resolved { value: urls, origin: Origin::Profile(profile.name.clone()) });
+        }
+    }
+    Ok(resolved)
+}
+
+fn redis_urls_outside_profile(flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<String>>> {
     if !flags.is_empty() {
         return Ok(Resolved { value: flags.to_vec(), origin: Origin::Flag("--redis-url") });
     }

@@ -31,6 +31,9 @@ pub enum Outcome {
     NotInRedis,
     /// Ctrl-C or SIGTERM: what was done so far has been reported, marked incomplete.
     Interrupted,
+    /// The command ran to its end and its output is whole, but its verdict is a failure
+    /// (`doctor`: a check failed): exit 1.
+    Failed,
 }
 
 impl Outcome {
@@ -41,7 +44,14 @@ impl Outcome {
             Outcome::NotInRedis => exit::NOT_IN_REDIS,
             // 130 after Ctrl-C, 143 after SIGTERM (128 + the signal).
             Outcome::Interrupted => crate::signals::exit_code(),
+            Outcome::Failed => exit::OPERATIONAL,
         }
+    }
+
+    /// The command's output is whole (everything but an interruption): `--output-file`
+    /// replaces its target only then.
+    pub fn output_is_whole(self) -> bool {
+        self != Outcome::Interrupted
     }
 }
 

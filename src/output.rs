@@ -2,8 +2,14 @@
 //! nothing about Redis or cookies: commands hand it records that implement [`Record`].
 //!
 //! Records stream: JSON Lines and CSV write each record as it comes, and the table lays out
-//! its columns from the first rows and then streams too, so `list` over a million sessions
-//! runs in constant memory in every format.
+//! its columns from the first page of rows and then streams page by page with the same widths
+//! (see [`table`]), so `list` over a million sessions runs in constant memory in every format.
+//!
+//! Tables are for people: they fit the terminal (cells shortened, never wrapped), show counts
+//! with thousands separators and times in human units, and escape what came from Redis or
+//! input ([`terminal_safe`]). JSON and CSV are for machines: exact text, CSV headers that are
+//! the JSON field names, TTLs in seconds, times in RFC 3339, empty cells for none, and no JSON
+//! inside a cell (nested values are flattened into `outer.inner` columns).
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -15,12 +21,25 @@ use time::OffsetDateTime;
 
 use crate::cli::OutputFormat;
 
+mod table;
+
+pub use table::{cut_end, shorten_middle, Column, Layout};
+
 /// One row of output: a JSON object, a CSV record, a table row.
 pub trait Record: Serialize {
-    /// Column titles for tables and CSV headers.
+    /// Column titles for tables (shown upper-case).
     fn columns() -> &'static [&'static str];
-    /// The cells of this row, as text, in `columns()` order.
+    /// The JSON field names, in order: CSV's header and the fields of each CSV row. A CSV
+    /// cell holds the JSON value as plain text: a string bare, a number or boolean as JSON
+    /// writes it, null empty, a list of plain values joined with spaces.
+    fn fields() -> &'static [&'static str];
+    /// The cells of this row for a table, in `columns()` order, for people (human units,
+    /// thousands separators); the writer makes them terminal-safe.
     fn cells(&self) -> Vec<String>;
+    /// How each table column shrinks to fit the terminal (default: all text, cut at the end).
+    fn kinds() -> &'static [Column] {
+        &[]
+    }
     /// Optional colour for the row's first cell in tables (e.g. status words).
     fn accent(&self) -> Option<Accent> {
         None
@@ -34,34 +53,74 @@ pub enum Accent {
     Warn,
 }
 
-/// Rows laid out before the table streams: widths come from these.
-const TABLE_LAYOUT_ROWS: usize = 500;
+/// How to render output: the format and, for tables and CSV, the presentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub format: OutputFormat,
+    /// Colour in tables.
+    pub color: bool,
+    /// Header rows in tables and CSV (`--no-headers` turns them off).
+    pub headers: bool,
+    /// The width a table must fit in (`COLUMNS`, else the terminal's); `None`: any width.
+    pub width: Option<usize>,
+}
+
+impl Style {
+    /// A plain style: the format, no colour, headers, any width.
+    pub fn plain(format: OutputFormat) -> Style {
+        Style { format, color: false, headers: true, width: None }
+    }
+}
+
+/// The width tables must fit in: `COLUMNS` when set to a number (at least 20), else the width
+/// of the terminal on stdout, else none (a pipe or a file gets whole cells).
+pub fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()) {
+        if n >= 20 {
+            return Some(n);
+        }
+    }
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ fills a winsize struct for a terminal fd; failure is checked.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    if unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } != 0 || size.ws_col == 0 {
+        return None;
+    }
+    Some(size.ws_col as usize)
+}
+
+/// Rows laid out before the table streams: widths come from these; later rows are drawn a
+/// page at a time with the same widths.
+const TABLE_PAGE_ROWS: usize = 500;
 
 /// Writes a stream of records in the chosen format.
 pub struct RecordWriter<W: Write> {
     out: W,
-    format: OutputFormat,
-    color: bool,
+    style: Style,
     /// CSV goes through the csv crate's writer, which owns its own buffer.
     csv: Option<csv::Writer<Vec<u8>>>,
-    pending: Vec<Vec<String>>,
-    pending_accents: Vec<Option<Accent>>,
-    widths: Option<Vec<usize>>,
+    pending: Vec<(Vec<String>, Option<Accent>)>,
+    layout: Option<Layout>,
     columns: &'static [&'static str],
+    fields: &'static [&'static str],
+    kinds: &'static [Column],
     rows: u64,
 }
 
 impl<W: Write> RecordWriter<W> {
-    pub fn new<R: Record>(out: W, format: OutputFormat, color: bool) -> Self {
+    pub fn new<R: Record>(out: W, style: Style) -> Self {
         RecordWriter {
             out,
-            format,
-            color,
+            style,
             csv: None,
             pending: Vec::new(),
-            pending_accents: Vec::new(),
-            widths: None,
+            layout: None,
             columns: R::columns(),
+            fields: R::fields(),
+            kinds: R::kinds(),
             rows: 0,
         }
     }
@@ -75,20 +134,27 @@ impl<W: Write> RecordWriter<W> {
         self.out.write_all(bytes)
     }
 
+    fn csv_writer(&mut self) -> io::Result<&mut csv::Writer<Vec<u8>>> {
+        if self.csv.is_none() {
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+            if self.style.headers {
+                w.write_record(self.fields).map_err(io::Error::other)?;
+            }
+            self.csv = Some(w);
+        }
+        Ok(self.csv.as_mut().expect("set just above"))
+    }
+
     pub fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
         self.rows += 1;
-        match self.format {
+        match self.style.format {
             OutputFormat::Json | OutputFormat::Prometheus => {
                 serde_json::to_writer(&mut self.out, record)?;
                 self.out.write_all(b"\n")
             }
             OutputFormat::Csv => {
-                let csv = self.csv.get_or_insert_with(|| {
-                    let mut w = csv::Writer::from_writer(Vec::new());
-                    let _ = w.write_record(R::columns());
-                    w
-                });
-                csv.write_record(record.cells()).map_err(io::Error::other)?;
+                let cells = csv_cells(record, self.fields)?;
+                self.csv_writer()?.write_record(cells).map_err(io::Error::other)?;
                 // Hand the encoded rows on every 256 records: the csv writer only appends.
                 if self.rows.is_multiple_of(256) {
                     self.drain_csv()?;
@@ -97,86 +163,63 @@ impl<W: Write> RecordWriter<W> {
             }
             OutputFormat::Table => {
                 let cells: Vec<String> = record.cells().iter().map(|c| terminal_safe(c).into_owned()).collect();
-                if self.widths.is_some() {
-                    self.write_row(&cells, record.accent())
-                } else {
-                    self.pending.push(cells);
-                    self.pending_accents.push(record.accent());
-                    if self.pending.len() >= TABLE_LAYOUT_ROWS {
-                        self.lay_out()?;
-                    }
-                    Ok(())
+                self.pending.push((cells, record.accent()));
+                if self.pending.len() >= TABLE_PAGE_ROWS {
+                    self.draw_page()?;
                 }
+                Ok(())
             }
         }
     }
 
     fn drain_csv(&mut self) -> io::Result<()> {
         if let Some(csv) = self.csv.take() {
-            let buf = csv.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+            let mut buf = csv.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
             self.out.write_all(&buf)?;
-            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(buf.capacity()));
-            w.flush()?;
-            self.csv = Some(w);
+            buf.clear();
+            self.csv = Some(csv::WriterBuilder::new().has_headers(false).from_writer(buf));
         }
         Ok(())
     }
 
-    fn lay_out(&mut self) -> io::Result<()> {
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| width(c)).collect();
-        for row in &self.pending {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(width(cell));
-            }
+    /// Draws the pending rows: the first page chooses the widths (and carries the header).
+    fn draw_page(&mut self) -> io::Result<()> {
+        let titles: Vec<String> = self.columns.iter().map(|c| c.to_uppercase()).collect();
+        let first = self.layout.is_none();
+        if first {
+            let rows: Vec<Vec<String>> = self.pending.iter().map(|(cells, _)| cells.clone()).collect();
+            let sized = if self.style.headers { titles.clone() } else { vec![String::new(); titles.len()] };
+            self.layout = Some(Layout::fit(&sized, &rows, self.kinds, self.style.width));
         }
-        let header: Vec<String> = self.columns.iter().map(|c| c.to_uppercase()).collect();
-        self.widths = Some(widths);
-        self.write_row(&header, None)?;
-        let rows = std::mem::take(&mut self.pending);
-        let accents = std::mem::take(&mut self.pending_accents);
-        for (row, accent) in rows.iter().zip(accents) {
-            self.write_row(row, accent)?;
+        let header = (first && self.style.headers).then_some(&titles[..]);
+        if header.is_none() && self.pending.is_empty() {
+            return Ok(());
         }
-        Ok(())
-    }
-
-    fn write_row(&mut self, cells: &[String], accent: Option<Accent>) -> io::Result<()> {
-        let widths = self.widths.as_ref().expect("laid out");
-        let mut line = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let last = i + 1 == cells.len();
-            let text = if i == 0 && self.color { paint(cell, accent) } else { cell.clone() };
-            line.push_str(&text);
-            if !last {
-                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(width(cell));
-                line.extend(std::iter::repeat_n(' ', pad + 2));
-            }
-        }
-        line.push('\n');
-        self.out.write_all(line.as_bytes())
+        let layout = self.layout.as_ref().expect("laid out just above");
+        let text = layout.draw(header, &self.pending, self.style.color);
+        self.pending.clear();
+        self.out.write_all(text.as_bytes())
     }
 
     /// Writes out what is pending (an interactive run shows each answer at once; a table is
     /// laid out from the rows so far).
     pub fn flush(&mut self) -> io::Result<()> {
-        match self.format {
-            OutputFormat::Table if self.widths.is_none() && !self.pending.is_empty() => self.lay_out()?,
+        match self.style.format {
+            OutputFormat::Table if !self.pending.is_empty() => self.draw_page()?,
             OutputFormat::Csv => self.drain_csv()?,
             _ => {}
         }
         self.out.flush()
     }
 
-    /// Ends the stream: lays out a short table, writes a CSV header when there were no rows.
+    /// Ends the stream: draws the last page, writes a CSV header when there were no rows.
     pub fn finish(mut self) -> io::Result<W> {
-        match self.format {
-            OutputFormat::Table if self.widths.is_none() && !self.pending.is_empty() => self.lay_out()?,
-            OutputFormat::Csv if self.csv.is_none() => {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(self.columns).map_err(io::Error::other)?;
-                self.out.write_all(&w.into_inner().map_err(|e| io::Error::other(e.to_string()))?)?;
+        match self.style.format {
+            OutputFormat::Table if !self.pending.is_empty() => self.draw_page()?,
+            OutputFormat::Csv => {
+                self.csv_writer()?;
+                self.drain_csv()?;
             }
-            OutputFormat::Csv => self.drain_csv()?,
             _ => {}
         }
         self.out.flush()?;
@@ -184,20 +227,18 @@ impl<W: Write> RecordWriter<W> {
     }
 }
 
-fn paint(text: &str, accent: Option<Accent>) -> String {
-    let code = match accent {
-        Some(Accent::Good) => "32",
-        Some(Accent::Bad) => "31",
-        Some(Accent::Warn) => "33",
-        None => return text.to_string(),
-    };
-    format!("\x1b[{code}m{text}\x1b[0m")
+/// A record's CSV cells: its JSON fields in order, each as plain text (see [`Record::fields`]).
+fn csv_cells<R: Serialize>(record: &R, fields: &[&str]) -> io::Result<Vec<String>> {
+    let value = serde_json::to_value(record).map_err(io::Error::other)?;
+    Ok(fields.iter().map(|f| value.get(*f).map(plain).unwrap_or_default()).collect())
 }
 
-/// A command's one-object summary (revoke, cleanup): ordered name → value pairs.
+/// A command's one-object summary (revoke, cleanup, stats…): ordered name → value pairs.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub fields: Vec<(&'static str, serde_json::Value)>,
+    /// Fields shown in tables exactly as JSON writes them (no thousands separators, no units).
+    raw: Vec<&'static str>,
 }
 
 impl Summary {
@@ -206,9 +247,27 @@ impl Summary {
         self
     }
 
-    /// JSON: one object on one line. CSV: a header and one row. Table: `name: value` lines.
-    pub fn write(&self, out: &mut impl Write, format: OutputFormat) -> io::Result<()> {
-        match format {
+    /// Adds a field that tables show as JSON does (an epoch timestamp, a version number).
+    pub fn add_raw(&mut self, name: &'static str, value: impl Into<serde_json::Value>) -> &mut Self {
+        self.raw.push(name);
+        self.add(name, value)
+    }
+
+    /// The fields flattened for CSV and tables: a nested object's fields named `outer.inner`,
+    /// a list of objects' items `outer.0.inner`, a list of plain values joined with spaces.
+    pub fn flattened(&self) -> Vec<(String, serde_json::Value)> {
+        let mut out = Vec::new();
+        for (name, value) in &self.fields {
+            flatten_into(name, value, &mut out);
+        }
+        out
+    }
+
+    /// JSON: one object on one line. CSV: a header (unless turned off) and one row, nested
+    /// values flattened. Table: `name  value` rows, counts with thousands separators and
+    /// `…_seconds` fields in human units.
+    pub fn write(&self, out: &mut impl Write, style: &Style) -> io::Result<()> {
+        match style.format {
             OutputFormat::Json | OutputFormat::Prometheus => {
                 let map: serde_json::Map<String, serde_json::Value> =
                     self.fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
@@ -216,29 +275,135 @@ impl Summary {
                 out.write_all(b"\n")
             }
             OutputFormat::Csv => {
+                let flat = self.flattened();
                 let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(self.fields.iter().map(|(k, _)| *k)).map_err(io::Error::other)?;
-                w.write_record(self.fields.iter().map(|(_, v)| plain(v))).map_err(io::Error::other)?;
+                if style.headers {
+                    w.write_record(flat.iter().map(|(k, _)| k.as_str())).map_err(io::Error::other)?;
+                }
+                w.write_record(flat.iter().map(|(_, v)| plain(v))).map_err(io::Error::other)?;
                 out.write_all(&w.into_inner().map_err(|e| io::Error::other(e.to_string()))?)
             }
             OutputFormat::Table => {
-                let width = self.fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-                for (k, v) in &self.fields {
-                    writeln!(out, "{k:<width$}  {}", terminal_safe(&plain(v)))?;
-                }
-                Ok(())
+                let rows: Vec<(Vec<String>, Option<Accent>)> = self
+                    .flattened()
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let top = k.split('.').next().unwrap_or_default();
+                        let shown = if self.raw.contains(&top) { plain(&v) } else { for_people(&k, &v) };
+                        (vec![k, terminal_safe(&shown).into_owned()], None)
+                    })
+                    .collect();
+                write_table(out, style, &[], &rows, &[Column::Text, Column::Text])
             }
         }
     }
 }
 
-/// A JSON value as a table/CSV cell: strings bare, null empty.
-pub fn plain(value: &serde_json::Value) -> String {
+/// Draws a small table (all rows at hand) in `style`: `titles` as its header unless headers
+/// are off or there are none.
+pub fn write_table(
+    out: &mut impl Write,
+    style: &Style,
+    titles: &[&str],
+    rows: &[(Vec<String>, Option<Accent>)],
+    kinds: &[Column],
+) -> io::Result<()> {
+    let titles: Vec<String> = titles.iter().map(|t| t.to_uppercase()).collect();
+    let with_header = style.headers && !titles.is_empty();
+    if rows.is_empty() && !with_header {
+        return Ok(());
+    }
+    let cells: Vec<Vec<String>> = rows.iter().map(|(c, _)| c.clone()).collect();
+    let columns = rows.first().map(|(c, _)| c.len()).unwrap_or(titles.len());
+    let sized: Vec<String> = if with_header { titles.clone() } else { vec![String::new(); columns] };
+    let layout = Layout::fit(&sized, &cells, kinds, style.width);
+    out.write_all(layout.draw(with_header.then_some(&titles[..]), rows, style.color).as_bytes())
+}
+
+fn flatten_into(name: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    use serde_json::Value;
     match value {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
+        Value::Object(map) => {
+            for (k, v) in map {
+                flatten_into(&format!("{name}.{k}"), v, out);
+            }
+        }
+        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten_into(&format!("{name}.{i}"), v, out);
+            }
+        }
+        other => out.push((name.to_string(), other.clone())),
+    }
+}
+
+/// A JSON value as a CSV cell: strings bare, null empty, lists of plain values joined with
+/// spaces, anything else as JSON writes it.
+pub fn plain(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(" "),
+        Value::Object(map) => map.iter().map(|(k, v)| format!("{k}={}", plain(v))).collect::<Vec<_>>().join(" "),
         other => other.to_string(),
     }
+}
+
+/// A summary value for people: counts with thousands separators, `…_seconds` in human units,
+/// null as `-`.
+fn for_people(name: &str, value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "-".to_string(),
+        Value::Number(n) if name.ends_with("_seconds") => match n.as_f64() {
+            Some(secs) if secs >= 0.0 && secs.is_finite() => human_duration(Duration::from_secs_f64(secs)),
+            _ => n.to_string(),
+        },
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => thousands(u as i128),
+            (None, Some(i)) => thousands(i as i128),
+            _ => n.to_string(),
+        },
+        other => plain(other),
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A duration for people, its two largest units: `7d`, `1h 30m`, `10s`, `250ms`.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs == 0 {
+        return format!("{}ms", d.subsec_millis());
+    }
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let mut left = secs;
+    let mut parts = Vec::new();
+    for (size, name) in units {
+        let n = left / size;
+        left %= size;
+        if n > 0 || !parts.is_empty() {
+            parts.push((n, name));
+        }
+    }
+    let parts: Vec<String> =
+        parts.into_iter().take(2).filter(|(n, _)| *n > 0).map(|(n, name)| format!("{n}{name}")).collect();
+    parts.join(" ")
 }
 
 /// RFC 3339 (UTC, seconds) for a Unix timestamp; `None` outside the representable range.
@@ -435,13 +600,16 @@ mod tests {
         fn columns() -> &'static [&'static str] {
             &["a", "b"]
         }
+        fn fields() -> &'static [&'static str] {
+            &["a", "b"]
+        }
         fn cells(&self) -> Vec<String> {
             vec![self.a.clone(), self.b.map(|b| b.to_string()).unwrap_or_default()]
         }
     }
 
     fn render(format: OutputFormat, rows: &[Row]) -> String {
-        let mut w = RecordWriter::new::<Row>(Vec::new(), format, false);
+        let mut w = RecordWriter::new::<Row>(Vec::new(), Style::plain(format));
         for r in rows {
             w.write(r).unwrap();
         }
@@ -465,7 +633,7 @@ mod tests {
     fn tables_align_columns() {
         let out =
             render(OutputFormat::Table, &[Row { a: "long value".into(), b: Some(1) }, Row { a: "s".into(), b: None }]);
-        assert_eq!(out, "A           B\nlong value  1\ns           \n");
+        assert_eq!(out, "A           B\nlong value  1\ns\n");
     }
 
     #[test]
@@ -503,6 +671,58 @@ mod tests {
         let col = |l: &str| width(&l[..l.rfind(' ').unwrap() + 1]);
         assert_eq!(col(lines[1]), col(lines[2]), "{out}");
         assert_eq!(col(lines[0]), col(lines[1]), "{out}");
+    }
+
+    #[test]
+    fn csv_cells_are_the_json_values_and_headers_can_be_left_out() {
+        let mut w = RecordWriter::new::<Row>(Vec::new(), Style { headers: false, ..Style::plain(OutputFormat::Csv) });
+        w.write(&Row { a: "x".into(), b: None }).unwrap();
+        assert_eq!(String::from_utf8(w.finish().unwrap()).unwrap(), "x,\n");
+        let w = RecordWriter::new::<Row>(Vec::new(), Style { headers: false, ..Style::plain(OutputFormat::Table) });
+        assert_eq!(String::from_utf8(w.finish().unwrap()).unwrap(), "");
+    }
+
+    #[test]
+    fn summaries_flatten_for_csv_and_read_well_in_tables() {
+        let mut s = Summary::default();
+        s.add("scanned", 1_234_567u64)
+            .add("complete", true)
+            .add("took_seconds", 90)
+            .add_raw("timestamp", 1_796_553_889i64)
+            .add("buckets", serde_json::json!({"le_1h": 2, "le_+Inf": 3}))
+            .add("top", serde_json::json!([{"user": "a", "sessions": 2}]))
+            .add("urls", serde_json::json!(["r://a", "r://b"]));
+        let mut csv = Vec::new();
+        s.write(&mut csv, &Style::plain(OutputFormat::Csv)).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(
+            csv,
+            "scanned,complete,took_seconds,timestamp,buckets.le_+Inf,buckets.le_1h,top.0.sessions,top.0.user,urls\n1234567,true,90,1796553889,3,2,2,a,r://a r://b\n"
+        );
+        assert!(!csv.contains('{'), "no JSON in cells");
+        let mut table = Vec::new();
+        s.write(&mut table, &Style::plain(OutputFormat::Table)).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        let row = |name: &str| {
+            let line = table.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("{table}"));
+            line[name.len()..].trim().to_string()
+        };
+        assert_eq!(row("scanned"), "1,234,567");
+        assert_eq!(row("took_seconds"), "1m 30s");
+        assert_eq!(row("timestamp"), "1796553889", "raw fields stay as JSON writes them");
+        assert_eq!(row("top.0.user"), "a");
+    }
+
+    #[test]
+    fn numbers_and_durations_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(-1_000_000), "-1,000,000");
+        assert_eq!(human_duration(Duration::from_secs(604_800)), "7d");
+        assert_eq!(human_duration(Duration::from_secs(5_400)), "1h 30m");
+        assert_eq!(human_duration(Duration::from_secs(86_400 + 60)), "1d");
+        assert_eq!(human_duration(Duration::from_millis(250)), "250ms");
     }
 
     #[test]

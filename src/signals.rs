@@ -33,6 +33,9 @@ static EXIT_NOTE: Mutex<Option<String>> = Mutex::new(None);
 /// The terminal settings to put back before exiting (set while a hidden prompt runs).
 static SAVED_TERMINAL: Mutex<Option<(i32, libc::termios)>> = Mutex::new(None);
 
+/// A temporary file to remove before any exit on a signal (`--output-file`'s).
+static REMOVE_ON_EXIT: Mutex<Option<std::path::PathBuf>> = Mutex::new(None);
+
 /// Held while a batch is written and recorded; a second signal waits for it.
 static CRITICAL: Mutex<()> = Mutex::new(());
 
@@ -84,6 +87,9 @@ fn exit_now(signal: i32) -> ! {
 
 fn exit_now_quietly(signal: i32) -> ! {
     restore_terminal();
+    if let Ok(Some(path)) = REMOVE_ON_EXIT.lock().map(|p| p.clone()) {
+        let _ = std::fs::remove_file(path);
+    }
     // `_exit`: no destructors or atexit handlers run on another thread's behalf.
     unsafe { libc::_exit(128 + signal) }
 }
@@ -128,6 +134,13 @@ pub fn exit_note(note: impl Into<String>) -> NoteGuard {
         *n = Some(note.into());
     }
     NoteGuard
+}
+
+/// Names a temporary file to remove if a signal ends the process (`None`: nothing to remove).
+pub fn remove_on_exit(path: Option<std::path::PathBuf>) {
+    if let Ok(mut p) = REMOVE_ON_EXIT.lock() {
+        *p = path;
+    }
 }
 
 /// A batch in flight: a second signal waits until it is dropped.

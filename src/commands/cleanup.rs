@@ -136,7 +136,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         .add("failovers", store.failovers().len() as u64)
         .add("complete", !interrupted && failure.is_none());
     let mut out = io::stdout().lock();
-    report.write(&mut out, settings.output)?;
+    report.write(&mut out, &settings.style)?;
     out.flush()?;
     if let Some(e) = failure {
         return Err(e.context("cleanup stopped part way; the summary above counts what was done"));

@@ -44,9 +44,9 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     let mut summary = Summary::default();
     summary
         .add("verified", false)
-        .add("format_version", decoded.format_version)
-        .add("key_version", decoded.key_version)
-        .add("timestamp", decoded.timestamp)
+        .add_raw("format_version", decoded.format_version)
+        .add_raw("key_version", decoded.key_version)
+        .add_raw("timestamp", decoded.timestamp)
         .add("signed_at", decoded.timestamp.and_then(output::rfc3339))
         .add("name", decoded.name.as_deref().map(output::text))
         .add("session_id", decoded.value.as_deref().map(output::text))
@@ -55,7 +55,7 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     if settings.output == OutputFormat::Table {
         writeln!(out, "UNVERIFIED: decoded without the secret; anyone can forge these fields (use `sessctl verify`)")?;
     }
-    summary.write(&mut out, settings.output)?;
+    summary.write(&mut out, &settings.style)?;
     out.flush()?;
     Ok(Outcome::Success)
 }

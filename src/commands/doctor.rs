@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::cli::{DoctorArgs, OutputFormat};
 use crate::config::{SecretSource, Settings};
 use crate::error::Outcome;
-use crate::output::{Accent, Record, RecordWriter};
+use crate::output::{Accent, Column, Record, RecordWriter};
 use crate::secret::KeyRing;
 use crate::secret_strength;
 use crate::store::{redact_url, NodeProbe, Permission, Population, Store, StoreError};
@@ -50,6 +50,9 @@ impl Record for Check {
     fn columns() -> &'static [&'static str] {
         &["check", "status", "detail", "hint"]
     }
+    fn fields() -> &'static [&'static str] {
+        &["check", "status", "detail", "hint"]
+    }
     fn cells(&self) -> Vec<String> {
         vec![
             self.check.to_string(),
@@ -83,31 +86,36 @@ pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<Outcome> {
     if failed.is_empty() {
         Ok(Outcome::Success)
     } else {
-        Err(anyhow::anyhow!("doctor: {} of {} checks failed ({})", failed.len(), checks.len(), failed.join(", ")))
+        // The report is whole (an --output-file gets it); the exit status says it failed.
+        eprintln!("sessctl: doctor: {} of {} checks failed ({})", failed.len(), checks.len(), failed.join(", "));
+        Ok(Outcome::Failed)
     }
 }
 
 fn print(settings: &Settings, checks: &[Check]) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     if settings.output != OutputFormat::Table {
-        let mut writer = RecordWriter::new::<Check>(&mut out, settings.output, false);
+        let mut writer = RecordWriter::new::<Check>(&mut out, settings.style);
         for check in checks {
             writer.write(check)?;
         }
         writer.finish()?;
         return Ok(());
     }
-    // A list rather than a table: details and hints are sentences.
-    let width = checks.iter().map(|c| c.check.len()).max().unwrap_or(0);
-    for check in checks {
-        let word = status_word(check.status);
-        let shown = if settings.color { paint(word, check.status) } else { word.to_string() };
-        let pad = " ".repeat(4 - word.len());
-        writeln!(out, "{shown}{pad}  {:<width$}  {}", check.check, check.detail)?;
-        if let Some(hint) = &check.hint {
-            writeln!(out, "{:<w$}hint: {hint}", "", w = 4 + 2 + width + 2)?;
-        }
-    }
+    // Status, check, then the detail with its hint below it: sentences wrap inside their
+    // column, so a row never wraps on the terminal and nothing is cut.
+    let rows: Vec<_> = checks
+        .iter()
+        .map(|check| {
+            let mut detail = crate::output::terminal_safe(&check.detail).into_owned();
+            if let Some(hint) = &check.hint {
+                detail.push_str("\nhint: ");
+                detail.push_str(&crate::output::terminal_safe(hint));
+            }
+            (vec![status_word(check.status).to_string(), check.check.to_string(), detail], check.accent())
+        })
+        .collect();
+    crate::output::write_table(&mut out, &settings.style, &[], &rows, &[Column::Text, Column::Text, Column::Wrap])?;
     let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
     let warnings = match count(Status::Warn) {
         1 => "1 warning".to_string(),
@@ -116,15 +124,6 @@ fn print(settings: &Settings, checks: &[Check]) -> anyhow::Result<()> {
     writeln!(out, "\n{} ok, {warnings}, {} failed", count(Status::Ok), count(Status::Fail))?;
     out.flush()?;
     Ok(())
-}
-
-fn paint(word: &str, status: Status) -> String {
-    let code = match status {
-        Status::Ok => "32",
-        Status::Warn => "33",
-        Status::Fail => "31",
-    };
-    format!("\x1b[{code}m{word}\x1b[0m")
 }
 
 const NEW_SECRET_HINT: &str =

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings};
 use crate::error::Outcome;
-use crate::output::{self, excerpt, Record, RecordWriter, Summary};
+use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
 /// The `list` JSON record.
@@ -24,6 +24,12 @@ pub struct Listed {
 impl Record for Listed {
     fn columns() -> &'static [&'static str] {
         &["session id", "user", "ttl", "expires at"]
+    }
+    fn fields() -> &'static [&'static str] {
+        &["session_id", "user", "ttl_seconds", "expires_at"]
+    }
+    fn kinds() -> &'static [Column] {
+        &[Column::Id, Column::Text, Column::Number, Column::Text]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -50,8 +56,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     // With --count no record is written (nor a CSV header for records).
     let mut writer = RecordWriter::new::<Listed>(
         io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
-        if args.count { OutputFormat::Json } else { settings.output },
-        settings.color,
+        if args.count { Style::plain(OutputFormat::Json) } else { settings.style },
     );
     let mut reached_limit = limit == 0;
     let mut interrupted = false;
@@ -95,7 +100,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
             format => {
                 let mut summary = Summary::default();
                 summary.add("count", shown).add("complete", complete);
-                summary.write(&mut out, format)?;
+                summary.write(&mut out, &Style { format, ..settings.style })?;
             }
         }
     }

@@ -53,6 +53,27 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     let store = if args.no_store { None } else { Some(super::connect(settings)?) };
     // From here a signal stops minting between batches: what was printed is what is stored.
     signals::graceful();
+    let result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref());
+    // With --output-file, "printed" means "in the file": an output that is not whole is
+    // dropped, so the sessions of the cookies written to it so far are deleted again.
+    if let (Some(store), Some(temp)) = (&store, super::output_file::current_temp()) {
+        if !matches!(result, Ok(outcome) if outcome.output_is_whole()) {
+            let undo = undo_written(store, settings, args, format, &temp);
+            eprintln!("sessctl: --output-file gets no cookies from this run, so {undo}");
+        }
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn mint_all(
+    settings: &Settings,
+    args: &MintArgs,
+    format: MintFormat,
+    key_version: i64,
+    secret: &[u8],
+    store: Option<&crate::store::Store>,
+) -> anyhow::Result<Outcome> {
 
     let ttl = settings.session_ttl.as_secs().max(1);
     let mut out = Stdout::new();
@@ -74,7 +95,7 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
         let n = left.min(size as u64) as usize;
         let _batch = signals::critical();
         let mut ids: Vec<String> = (0..n).map(|_| new_session_id()).collect::<anyhow::Result<_>>()?;
-        if let Some(store) = &store {
+        if let Some(store) = store {
             store_new(store, settings, user, ttl, &mut ids).map_err(|e| {
                 let undo = rollback(store, settings, user, &ids);
                 anyhow::anyhow!(
@@ -86,7 +107,7 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
         let mut buf = Vec::with_capacity(n * 200);
         let mut ends = Vec::with_capacity(n);
         for id in &ids {
-            let value = cookie::sign_v2(secret.expose(), key_version, &settings.cookie_name, id.as_bytes(), timestamp);
+            let value = cookie::sign_v2(secret, key_version, &settings.cookie_name, id.as_bytes(), timestamp);
             let expires = timestamp.saturating_add(ttl as i64);
             render(&mut buf, format, settings, args, id, value, key_version, timestamp, expires, store.is_some())?;
             ends.push(buf.len());
@@ -95,7 +116,7 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
         let shown = ends.iter().take_while(|end| **end <= taken).count();
         printed += shown as u64;
         if let Some(failure) = failure {
-            let Some(store) = &store else {
+            let Some(store) = store else {
                 return if failure.kind() == std::io::ErrorKind::BrokenPipe {
                     Ok(Outcome::Success)
                 } else {
@@ -119,6 +140,53 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// Deletes the sessions whose cookies are in the dropped `--output-file` output at `temp`
+/// (read back line by line: each line names its session), and says what happened.
+fn undo_written(
+    store: &crate::store::Store,
+    settings: &Settings,
+    args: &MintArgs,
+    format: MintFormat,
+    temp: &std::path::Path,
+) -> String {
+    use std::io::BufRead;
+    let file = match std::fs::File::open(temp) {
+        Ok(f) => f,
+        Err(e) => return format!("the sessions of the cookies written so far could not be found to delete ({e}); they expire with their TTL"),
+    };
+    let id_of = |line: &[u8]| -> Option<Vec<u8>> {
+        if format == MintFormat::Json {
+            let record: serde_json::Value = serde_json::from_slice(line).ok()?;
+            return record.get("session_id")?.as_str().map(|s| s.as_bytes().to_vec());
+        }
+        let value = cookie::input::extract(line, &settings.cookie_name)?;
+        cookie::decode(&value).ok()?.value
+    };
+    let (mut deleted, mut batch) = (0usize, Vec::new());
+    let mut flush = |batch: &mut Vec<crate::store::Expected>| -> Result<(), crate::store::StoreError> {
+        if !batch.is_empty() {
+            deleted += store.delete_if_holds(batch)?.iter().filter(|d| **d).count();
+            batch.clear();
+        }
+        Ok(())
+    };
+    for line in std::io::BufReader::new(file).split(b'\n') {
+        let Ok(line) = line else { break };
+        if let Some(id) = id_of(&line) {
+            batch.push(crate::store::Expected { key: settings.key_for(&id), user: args.user.as_bytes().to_vec() });
+            if batch.len() >= BATCH {
+                if let Err(e) = flush(&mut batch) {
+                    return format!("deleting their sessions failed part way ({e}); revoke them with `sessctl revoke --user` if needed");
+                }
+            }
+        }
+    }
+    match flush(&mut batch) {
+        Ok(()) => format!("the {deleted} session(s) stored for the cookies written so far were deleted again"),
+        Err(e) => format!("deleting their sessions failed part way ({e}); revoke them with `sessctl revoke --user` if needed"),
+    }
 }
 
 /// `SET … NX` for each id; an id that already exists (a 2^-256 event) is never overwritten,

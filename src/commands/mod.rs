@@ -2,12 +2,14 @@
 
 pub mod audit;
 mod cleanup;
+mod config;
 mod decode;
 mod doctor;
 pub(crate) mod gen_secret;
 mod hints;
 mod list;
 mod mint;
+pub(crate) mod output_file;
 mod revoke;
 pub(crate) mod stats;
 mod verify;
@@ -131,6 +133,16 @@ fn uses(command: &Command) -> Uses {
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
         Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
         Command::Doctor(_) => Uses { secret: true, key_version: true, ..redis },
+        // `config show` shows every setting, as the command that uses it would see it.
+        Command::Config(_) => Uses {
+            redis: true,
+            secret: true,
+            key_version: true,
+            cookie_name: true,
+            prefix: true,
+            ttl: true,
+            output: true,
+        },
         Command::Completions(_) | Command::Man(_) => Uses::default(),
     }
 }
@@ -162,9 +174,30 @@ fn shorten_quoted(text: &str) -> String {
     out
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line; with `--output-file`, its output replaces the file only when
+/// it is whole (see [`output_file`]).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let settings = Settings::resolve(&cli.global, uses(&cli.command))?;
+    let Some(path) = cli.global.output_file.clone() else { return dispatch(cli, &settings) };
+    // mint prints live cookies, gen-secret a secret: their files are for the owner only.
+    let secret = matches!(cli.command, Command::Mint(_) | Command::GenSecret(_));
+    let file = output_file::AtomicOutput::begin(&path, secret)?;
+    let result = dispatch(cli, &settings);
+    match &result {
+        Ok(outcome) if outcome.output_is_whole() => {
+            file.commit()?;
+        }
+        _ => {
+            let target = excerpt(file.target().as_os_str().as_encoded_bytes());
+            file.abandon();
+            // Said even with --quiet: a cron job's file did not change.
+            eprintln!("sessctl: the output was not complete, so --output-file {target} was left as it was");
+        }
+    }
+    result
+}
+
+fn dispatch(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
     let renders_records = matches!(
         cli.command,
         Command::Verify(_)
@@ -173,6 +206,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             | Command::Revoke(_)
             | Command::Cleanup(_)
             | Command::Doctor(_)
+            | Command::Config(_)
     );
     if renders_records && settings.output == crate::cli::OutputFormat::Prometheus {
         return Err(error::usage("-o prometheus is for stats; use table, json or csv"));
@@ -187,6 +221,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Doctor(args) => doctor::run(&settings, &args),
         Command::GenSecret(args) => gen_secret::run(&settings, &args),
+        Command::Config(args) => config::run(&settings, &args),
         Command::Completions(args) => {
             let mut cmd = crate::cli::command();
             let mut out = io::stdout().lock();
@@ -413,6 +448,6 @@ pub(crate) fn open_audit(
     command: &'static str,
     settings: &Settings,
 ) -> anyhow::Result<Option<audit::AuditLog>> {
-    let path = crate::config::resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true);
+    let path = crate::config::resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true)?;
     path.value.map(|p| audit::AuditLog::open(&p, command, &settings.redis.urls, &settings.prefix)).transpose()
 }

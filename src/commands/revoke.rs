@@ -156,7 +156,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         .add("complete", !interrupted && failure.is_none())
         .add("failovers", store.failovers().len() as u64);
     let mut out = io::stdout().lock();
-    summary.write(&mut out, settings.output)?;
+    summary.write(&mut out, &settings.style)?;
     out.flush()?;
     if let Some(e) = failure {
         return Err(e.context("revoke stopped part way; the summary above counts what was revoked"));

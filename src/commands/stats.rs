@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::cli::{OutputFormat, StatsArgs};
 use crate::config::{self, Settings};
 use crate::error::Outcome;
-use crate::output::{self, Summary};
+use crate::output::{self, Column, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
@@ -225,20 +225,32 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 .add("interrupted", interrupted)
                 .add("complete", !interrupted);
             if format == OutputFormat::Table {
-                summary_out.write(&mut out, format)?;
-                writeln!(out, "\nremaining TTL (sessions that expire)")?;
-                for ((_, label), n) in TTL_BUCKETS.iter().zip(t.buckets) {
-                    writeln!(out, "  <= {label:<5} {n}")?;
-                }
+                let style = &settings.style;
+                summary_out.write(&mut out, style)?;
+                writeln!(out)?;
+                let rows: Vec<_> = TTL_BUCKETS
+                    .iter()
+                    .zip(t.buckets)
+                    .map(|((_, label), n)| (vec![format!("<= {label}"), output::thousands(n.into())], None))
+                    .collect();
+                output::write_table(
+                    &mut out,
+                    style,
+                    &["remaining ttl", "sessions"],
+                    &rows,
+                    &[Column::Text, Column::Number],
+                )?;
                 if !top.is_empty() {
-                    writeln!(out, "\ntop users by sessions")?;
-                    for (user, n) in &top {
-                        writeln!(out, "  {n:>8}  {}", output::safe_bytes(user))?;
-                    }
+                    writeln!(out)?;
+                    let rows: Vec<_> = top
+                        .iter()
+                        .map(|(user, n)| (vec![output::safe_bytes(user), output::thousands((*n).into())], None))
+                        .collect();
+                    output::write_table(&mut out, style, &["top user", "sessions"], &rows, &[Column::Id, Column::Number])?;
                 }
             } else {
                 summary_out.add("ttl_distribution", serde_json::Value::Object(ttl_json)).add("top_users", top_json);
-                summary_out.write(&mut out, format)?;
+                summary_out.write(&mut out, &settings.style)?;
             }
         }
     }

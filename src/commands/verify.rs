@@ -11,7 +11,7 @@ use crate::cli::{OutputFormat, VerifyArgs};
 use crate::config::{self, Settings};
 use crate::cookie::{self, Verified, Verifier};
 use crate::error::{usage, Outcome};
-use crate::output::{self, Accent, Record, RecordWriter};
+use crate::output::{self, Accent, Column, Record, RecordWriter};
 use crate::store::{Lookup, Store};
 
 /// Cookies read and checked per batch (signatures on every core while the next batch is read).
@@ -51,6 +51,12 @@ pub enum Verdict {
 impl Record for Checked {
     fn columns() -> &'static [&'static str] {
         &["status", "session id", "user", "signed at", "ttl", "reason"]
+    }
+    fn fields() -> &'static [&'static str] {
+        &["valid", "status", "session_id", "user", "format_version", "key_version", "signed_at", "ttl_seconds", "reason"]
+    }
+    fn kinds() -> &'static [Column] {
+        &[Column::Text, Column::Id, Column::Text, Column::Text, Column::Number, Column::Text]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -103,8 +109,7 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let mut store: Option<Store> = None;
     let mut writer = RecordWriter::new::<Checked>(
         io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
-        settings.output,
-        settings.color,
+        settings.style,
     );
     let json = settings.output == OutputFormat::Json;
     let (mut any_invalid, mut any_missing, mut seen) = (false, false, 0u64);

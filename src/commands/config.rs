@@ -1,0 +1,221 @@
+//! `sessctl config show` and `sessctl config profiles`: what a command would use, and why.
+
+use std::io;
+
+use serde::Serialize;
+
+use crate::cli::{ConfigAction, ConfigArgs};
+use crate::config::{self, file, Origin, SecretSource, Settings};
+use crate::error::Outcome;
+use crate::output::{self, Record, RecordWriter};
+use crate::store::redact_url;
+
+/// One resolved setting: `config show`'s JSON record.
+#[derive(Debug, Serialize)]
+pub struct Setting {
+    pub setting: String,
+    pub value: String,
+    /// `flag`, `env`, `profile`, `file` (the config file's `default_profile`) or `default`.
+    pub origin: &'static str,
+    /// The flag, the variable or the profile the value came from (`null` for a default).
+    pub source: Option<String>,
+}
+
+impl Record for Setting {
+    fn columns() -> &'static [&'static str] {
+        &["setting", "value", "origin"]
+    }
+    fn fields() -> &'static [&'static str] {
+        &["setting", "value", "origin", "source"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let origin = match &self.source {
+            Some(source) => format!("{} {source}", self.origin),
+            None => self.origin.to_string(),
+        };
+        vec![self.setting.clone(), self.value.clone(), origin]
+    }
+}
+
+/// One profile: `config profiles`' JSON record.
+#[derive(Debug, Serialize)]
+pub struct ProfileRow {
+    pub profile: String,
+    /// The file's `default_profile`.
+    pub default: bool,
+    /// The profile a command would use now (`--profile`, `SESSCTL_PROFILE` or the default).
+    pub selected: bool,
+    pub redis_url: Vec<String>,
+    pub secret_file: Option<String>,
+    /// The keys the profile sets.
+    pub settings: Vec<String>,
+}
+
+impl Record for ProfileRow {
+    fn columns() -> &'static [&'static str] {
+        &["profile", "default", "selected", "redis url", "secret file", "settings"]
+    }
+    fn fields() -> &'static [&'static str] {
+        &["profile", "default", "selected", "redis_url", "secret_file", "settings"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let yes = |b: bool| if b { "yes" } else { "" }.to_string();
+        vec![
+            self.profile.clone(),
+            yes(self.default),
+            yes(self.selected),
+            self.redis_url.join(" "),
+            self.secret_file.clone().unwrap_or_default(),
+            self.settings.join(" "),
+        ]
+    }
+}
+
+pub fn run(settings: &Settings, args: &ConfigArgs) -> anyhow::Result<Outcome> {
+    match args.action {
+        ConfigAction::Show => show(settings),
+        ConfigAction::Profiles => profiles(settings),
+    }
+}
+
+fn origin_parts(origin: &Origin) -> (&'static str, Option<String>) {
+    match origin {
+        Origin::Flag(flag) => ("flag", Some(flag.to_string())),
+        Origin::Env(var) => ("env", Some(var.to_string())),
+        Origin::Profile(name) => ("profile", Some(name.clone())),
+        Origin::Default => ("default", None),
+    }
+}
+
+fn show(settings: &Settings) -> anyhow::Result<Outcome> {
+    let origin_of = |name: &str| {
+        settings.origins.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone()).unwrap_or(Origin::Default)
+    };
+    let mut rows: Vec<Setting> = Vec::new();
+    fn add(rows: &mut Vec<Setting>, setting: &str, value: String, origin: Origin) {
+        let (origin, source) = origin_parts(&origin);
+        rows.push(Setting { setting: setting.to_string(), value, origin, source });
+    }
+    let path_text = |p: &Option<std::path::PathBuf>| match p {
+        Some(p) => output::text(p.as_os_str().as_encoded_bytes()),
+        None => String::new(),
+    };
+
+    match &settings.config {
+        Some(config) => add(&mut rows, "config_file", output::text(config.path.as_os_str().as_encoded_bytes()), config.origin.clone()),
+        None => {
+            let value = match file::locate(None) {
+                Some((path, _)) => format!("none ({} does not exist)", path.display()),
+                None => "none".to_string(),
+            };
+            add(&mut rows, "config_file", value, Origin::Default)
+        }
+    }
+    match &settings.profile {
+        Some(profile) => {
+            let (origin, source) = match &profile.chosen_by {
+                Origin::Default => ("file", Some("default_profile".to_string())),
+                other => origin_parts(other),
+            };
+            rows.push(Setting { setting: "profile".into(), value: profile.name.clone(), origin, source });
+        }
+        None => add(&mut rows, "profile", String::new(), Origin::Default),
+    }
+    let r = &settings.redis;
+    add(&mut rows, "redis_url", r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "), origin_of("redis_url"));
+    add(&mut rows, 
+        "cluster",
+        match r.cluster {
+            Some(true) => "true".into(),
+            _ => "auto-detected".into(),
+        },
+        origin_of("cluster"),
+    );
+    add(&mut rows, "tls_ca", path_text(&r.tls_ca), origin_of("tls_ca"));
+    add(&mut rows, "tls_cert", path_text(&r.tls_cert), origin_of("tls_cert"));
+    add(&mut rows, "tls_key", path_text(&r.tls_key), origin_of("tls_key"));
+    add(&mut rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
+    add(&mut rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
+    add(&mut rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));
+    // The secret itself is never shown: only where it is read from.
+    match settings.secret_source() {
+        SecretSource::File(path) => {
+            add(&mut rows, "secret_file", path_text(&Some(path)), origin_of("secret_file"));
+            add(&mut rows, "secret", "(redacted) read from secret_file".into(), origin_of("secret_file"));
+        }
+        SecretSource::Env => {
+            add(&mut rows, "secret_file", String::new(), Origin::Default);
+            add(&mut rows, "secret", "(redacted)".into(), Origin::Env("SESSCTL_SECRET"));
+        }
+        SecretSource::None => {
+            add(&mut rows, "secret_file", String::new(), Origin::Default);
+            add(&mut rows, "secret", "none (asked for on a terminal)".into(), Origin::Default);
+        }
+    }
+    add(&mut rows, "secret_format", format!("{:?}", settings.secret_format()).to_lowercase(), origin_of("secret_format"));
+    add(&mut rows, 
+        "key_version",
+        settings.key_version.map(|v| v.to_string()).unwrap_or_else(|| "highest in the ring".into()),
+        origin_of("key_version"),
+    );
+    add(&mut rows, "cookie_name", settings.cookie_name.clone(), origin_of("cookie_name"));
+    add(&mut rows, "prefix", settings.prefix.clone(), origin_of("prefix"));
+    add(&mut rows, "ttl", output::human_duration(settings.session_ttl), origin_of("ttl"));
+    add(&mut rows, "output", format!("{:?}", settings.output).to_lowercase(), origin_of("output"));
+    add(&mut rows, "color", if settings.color { "on".into() } else { "off".into() }, origin_of("color"));
+    add(&mut rows, "quiet", settings.quiet.to_string(), origin_of("quiet"));
+    // Settings of some commands only (--audit-log…): their text as given, with its origin.
+    let shown: Vec<String> = rows.iter().map(|r| r.setting.clone()).collect();
+    for (long, var) in config::OPTION_ENV {
+        let key = config::profile_key(long);
+        if shown.contains(&key) || key == "config" || key == "profile" {
+            continue;
+        }
+        let (value, origin) = match std::env::var(var).ok().filter(|v| !v.is_empty()) {
+            Some(text) => (text, Origin::Env(var)),
+            None => match settings.profile.as_ref().map(|p| p.text(&key)).transpose()?.flatten() {
+                Some(text) => (text, Origin::Profile(settings.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default())),
+                None => (String::new(), Origin::Default),
+            },
+        };
+        add(&mut rows, &key, value, origin);
+    }
+
+    let mut writer = RecordWriter::new::<Setting>(io::stdout().lock(), settings.style);
+    for row in &rows {
+        writer.write(row)?;
+    }
+    drop(writer.finish()?);
+    Ok(Outcome::Success)
+}
+
+fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
+    let Some(config) = &settings.config else {
+        let where_ = match file::locate(None) {
+            Some((path, _)) => format!("{} does not exist", output::excerpt(path.as_os_str().as_encoded_bytes())),
+            None => "HOME and XDG_CONFIG_HOME are not set".into(),
+        };
+        if !settings.quiet {
+            eprintln!("sessctl: no config file ({where_}); docs/configuration.md shows how to write one");
+        }
+        drop(RecordWriter::new::<ProfileRow>(io::stdout().lock(), settings.style).finish()?);
+        return Ok(Outcome::Success);
+    };
+    let mut writer = RecordWriter::new::<ProfileRow>(io::stdout().lock(), settings.style);
+    for name in config.profiles.keys() {
+        let profile = config.select(Some((name.clone(), Origin::Default)))?;
+        let Some(profile) = profile else { continue };
+        let urls = profile.text("redis_url")?.map(|t| crate::store::split_urls(&t)).unwrap_or_default();
+        let row = ProfileRow {
+            profile: name.clone(),
+            default: config.default_profile.as_deref() == Some(name.as_str()),
+            selected: settings.profile.as_ref().is_some_and(|p| &p.name == name),
+            redis_url: urls.iter().map(|u| redact_url(u)).collect(),
+            secret_file: profile.path("secret_file")?.map(|p| output::text(p.as_os_str().as_encoded_bytes())),
+            settings: profile.keys().map(str::to_string).collect(),
+        };
+        writer.write(&row)?;
+    }
+    drop(writer.finish()?);
+    Ok(Outcome::Success)
+}

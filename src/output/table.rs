@@ -1,0 +1,259 @@
+//! Tables that fit: column widths chosen from the rows at hand and the terminal's width,
+//! cells shortened (ids in the middle, text at the end) so that no row ever wraps, and the
+//! rows drawn by comfy-table.
+//!
+//! A table streams: [`Layout::fit`] chooses the widths from a first page of rows, and every
+//! later page is drawn with the same widths (cells longer than their column are shortened), so
+//! a table of a million rows needs the memory of one page.
+
+use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, TableComponent, Width};
+
+use super::{width, Accent};
+
+/// How a column shrinks when the table is wider than the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Free text: cut at the end (`a long sen…`).
+    Text,
+    /// An identifier: shortened in the middle (`AbCdEf…VwXyZ`), so both ends stay comparable.
+    Id,
+    /// A number or a short measure (`1,024`, `6d 23h`): right-aligned, shrinks last.
+    Number,
+    /// Sentences (details, hints): wrapped inside the column rather than cut, so nothing is
+    /// lost; the row takes several lines but never wraps on the terminal.
+    Wrap,
+}
+
+/// The spaces between two columns.
+pub const GAP: usize = 2;
+/// The narrowest an id or text column becomes before the others shrink further.
+const MIN_TEXT: usize = 8;
+const MIN_ID: usize = 13;
+/// The narrowest a column of sentences becomes before the others shrink.
+const MIN_WRAP: usize = 24;
+/// The narrowest any column becomes.
+const MIN_ANY: usize = 3;
+
+/// Column widths for a table, chosen once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub widths: Vec<usize>,
+    pub kinds: Vec<Column>,
+}
+
+impl Layout {
+    /// Widths that fit `max_width` (when given) for these header titles and rows: each column
+    /// as wide as its widest cell, then the widest shrinkable column narrowed one step at a
+    /// time (numbers last) until the row fits.
+    pub fn fit(titles: &[String], rows: &[Vec<String>], kinds: &[Column], max_width: Option<usize>) -> Layout {
+        let n = titles.len();
+        let kinds: Vec<Column> = (0..n).map(|i| kinds.get(i).copied().unwrap_or(Column::Text)).collect();
+        let mut widths: Vec<usize> = titles.iter().map(|t| width(t)).collect();
+        for row in rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(width(cell));
+            }
+        }
+        // An empty column still takes a character, so the header has room.
+        for w in &mut widths {
+            *w = (*w).max(1);
+        }
+        let Some(max) = max_width else { return Layout { widths, kinds } };
+        let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
+        // First sentences (they wrap and lose nothing), then text and ids down to their soft
+        // minimum, then everything, numbers too, down to the hard minimum.
+        for pass in 0..3 {
+            while total(&widths) > max {
+                let floor = |k: Column| match (pass, k) {
+                    (0, Column::Wrap) => MIN_WRAP,
+                    (0, _) | (1, Column::Number) => usize::MAX,
+                    (1, Column::Id) => MIN_ID,
+                    (1, _) => MIN_TEXT,
+                    _ => MIN_ANY,
+                };
+                let widest = (0..n)
+                    .filter(|&i| widths[i] > floor(kinds[i]))
+                    .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
+                match widest {
+                    Some(i) => widths[i] -= 1,
+                    None => break,
+                }
+            }
+        }
+        Layout { widths, kinds }
+    }
+
+    /// The total width of a row.
+    pub fn total(&self) -> usize {
+        self.widths.iter().sum::<usize>() + GAP * self.widths.len().saturating_sub(1)
+    }
+
+    /// Draws the rows (and the header, when given) with these widths: cells shortened to
+    /// their column, accents painted when `color`.
+    pub fn draw(&self, header: Option<&[String]>, rows: &[(Vec<String>, Option<Accent>)], color: bool) -> String {
+        let mut table = Table::new();
+        table.load_preset(comfy_table::presets::NOTHING);
+        for component in [
+            TableComponent::LeftBorder,
+            TableComponent::RightBorder,
+            TableComponent::TopBorder,
+            TableComponent::BottomBorder,
+            TableComponent::HeaderLines,
+            TableComponent::LeftHeaderIntersection,
+            TableComponent::MiddleHeaderIntersections,
+            TableComponent::RightHeaderIntersection,
+            TableComponent::HorizontalLines,
+            TableComponent::VerticalLines,
+            TableComponent::MiddleIntersections,
+        ] {
+            table.remove_style(component);
+        }
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        if color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        let fit = |cell: &str, i: usize| -> String {
+            match self.kinds[i] {
+                // comfy-table wraps these inside the column.
+                Column::Wrap => cell.to_string(),
+                Column::Id => shorten_middle(cell, self.widths[i]),
+                _ => cut_end(cell, self.widths[i]),
+            }
+        };
+        if let Some(titles) = header {
+            table.set_header(titles.iter().enumerate().map(|(i, t)| Cell::new(fit(t, i))));
+        }
+        for (cells, accent) in rows {
+            table.add_row(cells.iter().enumerate().map(|(i, c)| {
+                let mut cell = Cell::new(fit(c, i));
+                if i == 0 && color {
+                    if let Some(accent) = accent {
+                        cell = cell.fg(match accent {
+                            Accent::Good => Color::Green,
+                            Accent::Bad => Color::Red,
+                            Accent::Warn => Color::Yellow,
+                        });
+                    }
+                }
+                cell
+            }));
+        }
+        let last = self.widths.len().saturating_sub(1);
+        for (i, column) in table.column_iter_mut().enumerate() {
+            // Padding on the right makes the gap between columns.
+            let padding = if i == last { 0 } else { GAP };
+            column.set_padding((0, padding as u16));
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed((self.widths[i] + padding) as u16)));
+            if self.kinds[i] == Column::Number {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let mut text = String::new();
+        for line in table.lines() {
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// `text` in at most `max` columns, the middle replaced by `…` (`AbCdEf…VwXyZ`).
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let keep = max - 1;
+    let (head_w, tail_w) = (keep.div_ceil(2), keep / 2);
+    let mut head = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]));
+        if w + cw > head_w {
+            break;
+        }
+        w += cw;
+        head.push(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in text.chars().rev() {
+        let cw = width(c.encode_utf8(&mut [0; 4]));
+        if w + cw > tail_w {
+            break;
+        }
+        w += cw;
+        tail.push(c);
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
+/// `text` in at most `max` columns, cut at the end with `…`.
+pub fn cut_end(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = width(c.encode_utf8(&mut [0; 4]));
+        if w + cw > max - 1 {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn ids_shorten_in_the_middle_and_text_at_the_end() {
+        let id = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde";
+        assert_eq!(shorten_middle(id, 13), "AbCdEf…_abcde");
+        assert_eq!(width(&shorten_middle(id, 13)), 13);
+        assert_eq!(shorten_middle("short", 13), "short");
+        assert_eq!(cut_end("a long sentence", 8), "a long …");
+        assert_eq!(cut_end("日本語日本語", 5), "日本…");
+        assert!(width(&shorten_middle("日本語日本語日本語", 6)) <= 6);
+    }
+
+    #[test]
+    fn a_table_that_fits_keeps_its_natural_widths() {
+        let layout = Layout::fit(&strings(&["A", "B"]), &[strings(&["long value", "1"])], &[], Some(80));
+        assert_eq!(layout.widths, [10, 1]);
+        let text = layout.draw(Some(&strings(&["A", "B"])), &[(strings(&["long value", "1"]), None)], false);
+        assert_eq!(text, "A           B\nlong value  1\n");
+    }
+
+    #[test]
+    fn a_wide_table_shrinks_its_widest_columns_and_never_wraps() {
+        let id = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde".to_string();
+        let row = vec![id.clone(), "user-with-a-rather-long-name@example.com".into(), "6d 23h".into(), "2026-12-06T10:44:49Z".into()];
+        let titles = strings(&["SESSION ID", "USER", "TTL", "EXPIRES AT"]);
+        let layout = Layout::fit(&titles, std::slice::from_ref(&row), &[Column::Id, Column::Text, Column::Number, Column::Text], Some(80));
+        assert!(layout.total() <= 80, "{layout:?}");
+        let text = layout.draw(Some(&titles), &[(row, None)], false);
+        for line in text.lines() {
+            assert!(width(line) <= 80, "{line:?}");
+        }
+        assert!(text.contains("6d 23h"), "numbers do not shrink while text can: {text}");
+        assert!(text.contains('…'), "{text}");
+    }
+}
