@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sessctl_global_optspecs
-    string join \n r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= scan-count= color= q/quiet h/help V/version
+    string join \n profile= config= r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= scan-count= color= q/quiet no-headers output-file= h/help V/version
 end
 
 function __fish_sessctl_needs_command
@@ -24,6 +24,8 @@ function __fish_sessctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c sessctl -n "__fish_sessctl_needs_command" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_needs_command" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -46,8 +48,10 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COU
 complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_needs_command" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_needs_command" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_needs_command" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_needs_command" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_needs_command" -s V -l version -d 'Print version'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
@@ -59,6 +63,7 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "cleanup" -d 'Delete
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
+complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from, or the config file\'s profiles'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -68,6 +73,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l format -d 'What
 cookie\t'`session_id="…"` as a browser sends it'
 header\t'A `Set-Cookie:` line as Tornado writes it'
 json\t'A JSON object per session'"
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -90,12 +97,16 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d '
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l no-store -d 'Only sign; store nothing in Redis'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l insecure-cookie -d 'Leave `; Secure` out of the header (tornado-auth-sessions\' set_session(is_secure=False))'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l max-age-days -d 'Oldest signature accepted, in days (Tornado\'s max_age_days)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -118,11 +129,15 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l raw -d 'Take each input as the exact signed value: no unquoting, no picking out of headers (stdin lines lose only their line ending)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l offline -d 'Check signatures only; do not look sessions up in Redis'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -145,12 +160,16 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l raw -d 'Take the input as the exact signed value (no unquoting or header parsing)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l user -d 'Only sessions of this user (repeatable)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l limit -d 'Stop after N sessions' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -173,14 +192,18 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d '
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l count -d 'Print only the number of sessions'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l user -d 'Revoke every session of this user (repeatable; one scan for all)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l audit-log -d 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -203,17 +226,21 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l all -d 'Revoke every session under the prefix'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l dry-run -d 'Count what would be revoked; delete nothing'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l max-age -d 'Delete sessions older than this (age = --ttl minus remaining TTL); must be less than --ttl, and at least 1h unless --yes' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l no-ttl -d 'What to do with session keys that have no expiry' -r -f -a "report\t'Count keys without expiry'
 fix\t'Give them the session TTL (--ttl)'
 delete\t'Delete them (compare-and-delete)'"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l audit-log -d 'Append one JSON line per deleted or fixed session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -236,12 +263,16 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l dry-run -d 'Count only; change nothing'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s y -l yes -d 'Allow a --max-age under one hour'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l top -d 'How many top users (by session count) to show, 0 to 10000' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -264,10 +295,14 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l sample -d 'Keys to examine per primary for the population checks (all of them when there are fewer; then the counts are exact)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -290,10 +325,14 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l scan-count -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -316,10 +355,107 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-coun
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ring -d 'Print the configured secret (one secret or a key ring) as a key ring with a new secret added under the next version'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''
+prometheus\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l no-headers -d 'Tables and CSV without their header row'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "show" -d 'Every setting as a command would resolve it (flag > environment > profile > default), with where it came from; the secret is never shown, only where it is read from'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "profiles" -d 'The profiles of the config file, the default one and the one chosen now'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''
+prometheus\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables and CSV without their header row'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''
+prometheus\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l no-headers -d 'Tables and CSV without their header row'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s h -l help -d 'Print help'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Every setting as a command would resolve it (flag > environment > profile > default), with where it came from; the secret is never shown, only where it is read from'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profiles" -d 'The profiles of the config file, the default one and the one chosen now'
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -342,9 +478,13 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-cou
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
@@ -367,18 +507,23 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'S
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from, or the config file\'s profiles'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every setting as a command would resolve it (flag > environment > profile > default), with where it came from; the secret is never shown, only where it is read from'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profiles" -d 'The profiles of the config file, the default one and the one chosen now'
