@@ -26,6 +26,7 @@ pub fn examples(command: &str) -> &'static [Example] {
             ("Count sessions, users and odd keys", "sessctl stats"),
             ("Check the setup: Redis, its sessions, the secret", "sessctl doctor"),
             ("Print a new strong cookie secret", "sessctl gen-secret"),
+            ("Settings from the prod profile of the config file", "sessctl stats --profile prod"),
             ("Read the manual page of a command", "sessctl man revoke | man -l -"),
         ],
         "mint" => &[
@@ -109,6 +110,11 @@ pub fn examples(command: &str) -> &'static [Example] {
                 "sessctl gen-secret --ring > cookie_ring.json",
             ),
         ],
+        "config" => &[
+            ("Every setting, and whether a flag, a variable, a profile or the default set it", "sessctl config show"),
+            ("What the prod profile gives, as JSON", "sessctl config show --profile prod -o json"),
+            ("The profiles of the config file", "sessctl config profiles"),
+        ],
         "completions" => &[
             ("bash", "sessctl completions bash > ~/.local/share/bash-completion/completions/sessctl"),
             ("zsh (a directory in $fpath)", "sessctl completions zsh > ~/.zfunc/_sessctl"),
@@ -146,6 +152,11 @@ pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
             (exit::USAGE, "usage error: bad flags or values"),
         ],
         "gen-secret" | "completions" | "man" => vec![ok, (exit::OPERATIONAL, "an I/O error"), usage],
+        "config" => vec![
+            ok,
+            (exit::OPERATIONAL, "an I/O error"),
+            (exit::USAGE, "usage error: a bad config file, profile, flag or value"),
+        ],
         "" => vec![
             ok,
             failed,
@@ -166,6 +177,8 @@ const PLAIN_VARIABLES: &[(&str, &str)] = &[
     ("REDIS_URL", "read when SESSCTL_REDIS_URL is not set"),
     ("SESSCTL_SENTINEL_PASSWORD", "password of the Sentinels (redis+sentinel://)"),
     ("NO_COLOR", "set and not empty: no colour with --color auto"),
+    ("COLUMNS", "the width tables fit in (else the terminal's)"),
+    ("XDG_CONFIG_HOME", "where the config file is looked for"),
     ("SESSCTL_NOW", "pin the clock (seconds since the epoch)"),
 ];
 
@@ -217,7 +230,8 @@ fn see_also(command: &str, all: &[String]) -> Vec<String> {
         "cleanup" => &["revoke", "stats"],
         "stats" => &["list", "cleanup", "doctor"],
         "gen-secret" => &["doctor", "mint", "verify"],
-        "doctor" => &["gen-secret", "stats"],
+        "doctor" => &["gen-secret", "stats", "config"],
+        "config" => &["doctor"],
         "completions" => &["man"],
         "man" => &["completions"],
         _ => &[],
@@ -303,13 +317,29 @@ pub fn man_page(command: &str) -> Option<Vec<u8>> {
     let page = page.after_long_help(None::<&str>).after_help(None::<&str>).version(None::<&str>);
     let name = page_name(command);
     let mut out = Vec::new();
-    clap_mangen::Man::new(page)
-        .title(name)
-        .source(format!("sessctl {}", env!("CARGO_PKG_VERSION")))
-        .render(&mut out)
-        .ok()?;
-
+    let actions: Vec<(String, String)> = page
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help")
+        .map(|s| (s.get_name().to_string(), s.get_about().map(|a| a.to_string()).unwrap_or_default()))
+        .collect();
+    let man = clap_mangen::Man::new(page).title(name).source(format!("sessctl {}", env!("CARGO_PKG_VERSION")));
     let mut roff = Roff::new();
+    if command.is_empty() || actions.is_empty() {
+        man.render(&mut out).ok()?;
+    } else {
+        // A command with actions of its own (`config show`): they are described here rather
+        // than as references to pages that do not exist.
+        man.render_title(&mut out).ok()?;
+        man.render_name_section(&mut out).ok()?;
+        man.render_synopsis_section(&mut out).ok()?;
+        man.render_description_section(&mut out).ok()?;
+        man.render_options_section(&mut out).ok()?;
+        roff.control("SH", ["SUBCOMMANDS"]);
+        for (action, about) in &actions {
+            roff.control("TP", []).text([bold(format!("sessctl {command} {action}"))]).text([roman(about.as_str())]);
+        }
+    }
+
     let examples = examples(command);
     if !examples.is_empty() {
         roff.control("SH", ["EXAMPLES"]);
