@@ -377,8 +377,20 @@ pub struct CompletionsArgs {
 }
 
 /// The commands that have a man page of their own (`sessctl man COMMAND`).
-pub const MAN_PAGES: &[&str] =
-    &["mint", "verify", "decode", "list", "revoke", "cleanup", "stats", "doctor", "gen-secret", "config", "completions", "man"];
+pub const MAN_PAGES: &[&str] = &[
+    "mint",
+    "verify",
+    "decode",
+    "list",
+    "revoke",
+    "cleanup",
+    "stats",
+    "doctor",
+    "gen-secret",
+    "config",
+    "completions",
+    "man",
+];
 
 #[derive(Debug, Args)]
 pub struct ManArgs {

@@ -257,7 +257,8 @@ impl Settings {
     pub fn resolve(global: &Global, uses: Uses) -> anyhow::Result<Settings> {
         // The config file and its profile first: every setting below may come from it.
         let explicit = global.config.is_some() || global.profile.is_some() || env_text("SESSCTL_PROFILE")?.is_some();
-        let wants_profile = uses.redis || uses.secret || uses.key_version || uses.cookie_name || uses.prefix || uses.ttl;
+        let wants_profile =
+            uses.redis || uses.secret || uses.key_version || uses.cookie_name || uses.prefix || uses.ttl;
         let config = if explicit || wants_profile { ConfigFile::load(global.config.as_deref())? } else { None };
         let chosen = match &global.profile {
             Some(name) => Some((name.clone(), Origin::Flag("--profile"))),
@@ -329,10 +330,15 @@ impl Settings {
             })?;
         note("scan_count", &scan_count.origin);
         // --secret-file > SESSCTL_SECRET_FILE > SESSCTL_SECRET > the profile's secret_file.
-        let mut secret_file =
-            resolve_path_outside_profile(global.secret_file.clone(), "--secret-file", "SESSCTL_SECRET_FILE", uses.secret);
-        let secret_from_env =
-            secret_file.value.is_none() && uses.secret && std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty());
+        let mut secret_file = resolve_path_outside_profile(
+            global.secret_file.clone(),
+            "--secret-file",
+            "SESSCTL_SECRET_FILE",
+            uses.secret,
+        );
+        let secret_from_env = secret_file.value.is_none()
+            && uses.secret
+            && std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty());
         if secret_file.value.is_none() && !secret_from_env {
             secret_file = profile_path("--secret-file")?;
         }
@@ -461,8 +467,7 @@ impl Settings {
     pub fn secret(&self) -> anyhow::Result<KeyRing> {
         let text = if let Some(path) = &self.secret_file {
             read_secret_file(path)?
-        } else if let Some(value) =
-            std::env::var_os("SESSCTL_SECRET").filter(|v| self.secret_from_env && !v.is_empty())
+        } else if let Some(value) = std::env::var_os("SESSCTL_SECRET").filter(|v| self.secret_from_env && !v.is_empty())
         {
             use std::os::unix::ffi::OsStringExt;
             value.into_vec()

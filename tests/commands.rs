@@ -166,8 +166,12 @@ fn list_streams_sessions_with_filters_limits_and_counts() {
     assert_eq!(summary(&out)["count"], 2);
     let out = ok(at(&urls, &["list", "-o", "csv"]));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text.lines().next().unwrap(), "session id,user,ttl,expires at");
+    // CSV for machines: the JSON field names, TTLs in seconds, times in RFC 3339.
+    assert_eq!(text.lines().next().unwrap(), "session_id,user,ttl_seconds,expires_at");
     assert_eq!(text.lines().count(), 7);
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    assert!(row[2].parse::<u64>().is_ok_and(|t| t > 600_000), "{row:?}");
+    assert!(row[3].ends_with('Z') && row[3].contains('T'), "{row:?}");
 
     redis.cli(&["SET", "session:forever", "u9"]);
     let forever: Vec<Value> = listed(&urls, &["--user", "u9"]);

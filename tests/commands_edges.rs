@@ -484,17 +484,19 @@ fn text_from_redis_is_escaped_in_tables_and_exact_in_json_and_csv() {
         }
         assert!(text.contains("evil\\x1b[2J\\x1b]0;PWNED\\x07\\rfake"), "{args:?} shows it visibly:\n{text}");
     }
-    // Wide characters keep the columns aligned: the TTL column starts at the same display
-    // column on every row.
+    // Wide characters keep the columns aligned: the (right-aligned) TTL column ends, and the
+    // expiry column starts, at the same display column on every row.
     let out = at(&url, &["list", "--user", "日本語ユーザー", "--user", "ab"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let col = |l: &str, word: &str| unicode_width::UnicodeWidthStr::width(&l[..l.find(word).unwrap()]);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    let header = col(lines[0], "TTL");
+    let ttl_end = col(lines[0], "TTL") + 3;
+    let expiry = col(lines[0], "EXPIRES AT");
     for line in &lines[1..] {
-        let pos = line.find(" 9m").or_else(|| line.find(" 10m")).map(|i| i + 1).unwrap_or_else(|| panic!("{line}"));
-        assert_eq!(unicode_width::UnicodeWidthStr::width(&line[..pos]), header, "aligned:\n{text}");
+        let end = line.find("s  20").map(|i| i + 1).unwrap_or_else(|| panic!("{line}"));
+        assert_eq!(unicode_width::UnicodeWidthStr::width(&line[..end]), ttl_end, "aligned:\n{text}");
+        assert_eq!(col(line, "20"), expiry, "aligned:\n{text}");
     }
     // JSON and CSV carry the exact text.
     let out = at(&url, &["list", "-o", "json", "--user", "evil\x1b[2J\x1b]0;PWNED\x07\rfake"]).output().unwrap();

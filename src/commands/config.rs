@@ -102,7 +102,12 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     };
 
     match &settings.config {
-        Some(config) => add(&mut rows, "config_file", output::text(config.path.as_os_str().as_encoded_bytes()), config.origin.clone()),
+        Some(config) => add(
+            &mut rows,
+            "config_file",
+            output::text(config.path.as_os_str().as_encoded_bytes()),
+            config.origin.clone(),
+        ),
         None => {
             let value = match file::locate(None) {
                 Some((path, _)) => format!("none ({} does not exist)", path.display()),
@@ -122,8 +127,14 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         None => add(&mut rows, "profile", String::new(), Origin::Default),
     }
     let r = &settings.redis;
-    add(&mut rows, "redis_url", r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "), origin_of("redis_url"));
-    add(&mut rows, 
+    add(
+        &mut rows,
+        "redis_url",
+        r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "),
+        origin_of("redis_url"),
+    );
+    add(
+        &mut rows,
         "cluster",
         match r.cluster {
             Some(true) => "true".into(),
@@ -152,8 +163,14 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
             add(&mut rows, "secret", "none (asked for on a terminal)".into(), Origin::Default);
         }
     }
-    add(&mut rows, "secret_format", format!("{:?}", settings.secret_format()).to_lowercase(), origin_of("secret_format"));
-    add(&mut rows, 
+    add(
+        &mut rows,
+        "secret_format",
+        format!("{:?}", settings.secret_format()).to_lowercase(),
+        origin_of("secret_format"),
+    );
+    add(
+        &mut rows,
         "key_version",
         settings.key_version.map(|v| v.to_string()).unwrap_or_else(|| "highest in the ring".into()),
         origin_of("key_version"),
@@ -174,7 +191,9 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         let (value, origin) = match std::env::var(var).ok().filter(|v| !v.is_empty()) {
             Some(text) => (text, Origin::Env(var)),
             None => match settings.profile.as_ref().map(|p| p.text(&key)).transpose()?.flatten() {
-                Some(text) => (text, Origin::Profile(settings.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default())),
+                Some(text) => {
+                    (text, Origin::Profile(settings.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default()))
+                }
                 None => (String::new(), Origin::Default),
             },
         };

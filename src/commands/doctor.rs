@@ -112,7 +112,7 @@ fn print(settings: &Settings, checks: &[Check]) -> anyhow::Result<()> {
                 detail.push_str("\nhint: ");
                 detail.push_str(&crate::output::terminal_safe(hint));
             }
-            (vec![status_word(check.status).to_string(), check.check.to_string(), detail], check.accent())
+            (vec![format!("{:<4}", status_word(check.status)), check.check.to_string(), detail], check.accent())
         })
         .collect();
     crate::output::write_table(&mut out, &settings.style, &[], &rows, &[Column::Text, Column::Text, Column::Wrap])?;

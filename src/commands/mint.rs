@@ -74,7 +74,6 @@ fn mint_all(
     secret: &[u8],
     store: Option<&crate::store::Store>,
 ) -> anyhow::Result<Outcome> {
-
     let ttl = settings.session_ttl.as_secs().max(1);
     let mut out = Stdout::new();
     let user = args.user.as_bytes();
@@ -154,7 +153,9 @@ fn undo_written(
     use std::io::BufRead;
     let file = match std::fs::File::open(temp) {
         Ok(f) => f,
-        Err(e) => return format!("the sessions of the cookies written so far could not be found to delete ({e}); they expire with their TTL"),
+        Err(e) => return format!(
+            "the sessions of the cookies written so far could not be found to delete ({e}); they expire with their TTL"
+        ),
     };
     let id_of = |line: &[u8]| -> Option<Vec<u8>> {
         if format == MintFormat::Json {
@@ -185,7 +186,9 @@ fn undo_written(
     }
     match flush(&mut batch) {
         Ok(()) => format!("the {deleted} session(s) stored for the cookies written so far were deleted again"),
-        Err(e) => format!("deleting their sessions failed part way ({e}); revoke them with `sessctl revoke --user` if needed"),
+        Err(e) => {
+            format!("deleting their sessions failed part way ({e}); revoke them with `sessctl revoke --user` if needed")
+        }
     }
 }
 

@@ -183,10 +183,7 @@ impl AtomicOutput {
         if let Err(e) = flushed {
             let _ = fs::remove_file(&self.temp);
             set_current(None);
-            return Err(anyhow::anyhow!(
-                "cannot write --output-file {}: {e}; it is unchanged",
-                shown(&self.target)
-            ));
+            return Err(anyhow::anyhow!("cannot write --output-file {}: {e}; it is unchanged", shown(&self.target)));
         }
         if let Some((uid, gid)) = self.owner {
             // Only root may give a file away; anyone else keeps their own (and that is fine).

@@ -246,7 +246,13 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                         .iter()
                         .map(|(user, n)| (vec![output::safe_bytes(user), output::thousands((*n).into())], None))
                         .collect();
-                    output::write_table(&mut out, style, &["top user", "sessions"], &rows, &[Column::Id, Column::Number])?;
+                    output::write_table(
+                        &mut out,
+                        style,
+                        &["top user", "sessions"],
+                        &rows,
+                        &[Column::Id, Column::Number],
+                    )?;
                 }
             } else {
                 summary_out.add("ttl_distribution", serde_json::Value::Object(ttl_json)).add("top_users", top_json);

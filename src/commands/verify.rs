@@ -53,7 +53,17 @@ impl Record for Checked {
         &["status", "session id", "user", "signed at", "ttl", "reason"]
     }
     fn fields() -> &'static [&'static str] {
-        &["valid", "status", "session_id", "user", "format_version", "key_version", "signed_at", "ttl_seconds", "reason"]
+        &[
+            "valid",
+            "status",
+            "session_id",
+            "user",
+            "format_version",
+            "key_version",
+            "signed_at",
+            "ttl_seconds",
+            "reason",
+        ]
     }
     fn kinds() -> &'static [Column] {
         &[Column::Text, Column::Id, Column::Text, Column::Text, Column::Number, Column::Text]
@@ -107,10 +117,8 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     };
 
     let mut store: Option<Store> = None;
-    let mut writer = RecordWriter::new::<Checked>(
-        io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
-        settings.style,
-    );
+    let mut writer =
+        RecordWriter::new::<Checked>(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()), settings.style);
     let json = settings.output == OutputFormat::Json;
     let (mut any_invalid, mut any_missing, mut seen) = (false, false, 0u64);
     let (mut current, mut next) = (Batch::default(), Batch::default());

@@ -133,11 +133,7 @@ impl Profile {
 
     /// A usage error about one of this profile's values.
     pub fn bad(&self, key: &str, why: &str) -> anyhow::Error {
-        usage(format!(
-            "{} [profiles.{}] {key} {why}; fix the config file",
-            shown(&self.file),
-            self.name,
-        ))
+        usage(format!("{} [profiles.{}] {key} {why}; fix the config file", shown(&self.file), self.name,))
     }
 
     /// The error for a value that its parser refused (`why`), with how to override it.
@@ -208,7 +204,11 @@ impl ConfigFile {
             return Err(usage(format!("the {} is larger than 1 MiB; is it the right file?", shown(&path))));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
-            usage(format!("the {} is not UTF-8 text (byte {}); TOML is UTF-8", shown(&path), e.utf8_error().valid_up_to()))
+            usage(format!(
+                "the {} is not UTF-8 text (byte {}); TOML is UTF-8",
+                shown(&path),
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         use std::os::unix::fs::PermissionsExt;
         let readable_by_others = meta.permissions().mode() & 0o044 != 0;
@@ -222,7 +222,11 @@ impl ConfigFile {
     /// at the top; only known keys in a profile; no secret written inline.
     pub fn parse(text: &str, path: &Path) -> anyhow::Result<ConfigFile> {
         let table: toml::Table = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|s| line_col(text, s.start)).map(|(l, c)| format!("line {l}, column {c}: ")).unwrap_or_default();
+            let at = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .map(|(l, c)| format!("line {l}, column {c}: "))
+                .unwrap_or_default();
             usage(format!("{}: {at}{}", shown(path), e.message().trim().replace('\n', " ")))
         })?;
         let known = profile_keys();
@@ -421,7 +425,10 @@ mod tests {
     #[test]
     fn unknown_keys_and_inline_secrets_are_refused_naming_key_and_file() {
         let e = parse("[profiles.p]\ntls_certs = \"x\"\n").unwrap_err().to_string();
-        assert!(e.contains("/etc/sessctl.toml") && e.contains("`tls_certs`") && e.contains("did you mean tls_cert"), "{e}");
+        assert!(
+            e.contains("/etc/sessctl.toml") && e.contains("`tls_certs`") && e.contains("did you mean tls_cert"),
+            "{e}"
+        );
         assert!(e.contains("line 2"), "{e}");
         let e = parse("[profiles.p]\nsecret = \"hunter2\"\n").unwrap_err().to_string();
         assert!(e.contains("secret_file") && !e.contains("hunter2"), "{e}");

@@ -71,9 +71,8 @@ impl Layout {
                     (1, _) => MIN_TEXT,
                     _ => MIN_ANY,
                 };
-                let widest = (0..n)
-                    .filter(|&i| widths[i] > floor(kinds[i]))
-                    .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
+                let widest =
+                    (0..n).filter(|&i| widths[i] > floor(kinds[i])).max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
                 match widest {
                     Some(i) => widths[i] -= 1,
                     None => break,
@@ -245,9 +244,19 @@ mod tests {
     #[test]
     fn a_wide_table_shrinks_its_widest_columns_and_never_wraps() {
         let id = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde".to_string();
-        let row = vec![id.clone(), "user-with-a-rather-long-name@example.com".into(), "6d 23h".into(), "2026-12-06T10:44:49Z".into()];
+        let row = vec![
+            id.clone(),
+            "user-with-a-rather-long-name@example.com".into(),
+            "6d 23h".into(),
+            "2026-12-06T10:44:49Z".into(),
+        ];
         let titles = strings(&["SESSION ID", "USER", "TTL", "EXPIRES AT"]);
-        let layout = Layout::fit(&titles, std::slice::from_ref(&row), &[Column::Id, Column::Text, Column::Number, Column::Text], Some(80));
+        let layout = Layout::fit(
+            &titles,
+            std::slice::from_ref(&row),
+            &[Column::Id, Column::Text, Column::Number, Column::Text],
+            Some(80),
+        );
         assert!(layout.total() <= 80, "{layout:?}");
         let text = layout.draw(Some(&titles), &[(row, None)], false);
         for line in text.lines() {

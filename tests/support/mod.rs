@@ -500,16 +500,21 @@ impl RedisCluster {
     }
 }
 
+/// An `XDG_CONFIG_HOME` that holds no sessctl config file (it does not exist).
+pub const NO_CONFIG_HOME: &str = "/nonexistent/sessctl-tests-config-home";
+
 /// The sessctl binary built for these tests, with no configuration leaking in from the
-/// environment of whoever runs the tests.
+/// environment or the config file of whoever runs the tests.
 pub fn sessctl() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessctl"));
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy().to_string();
-        if key.starts_with("SESSCTL_") || key == "REDIS_URL" || key == "NO_COLOR" {
+        if key.starts_with("SESSCTL_") || key == "REDIS_URL" || key == "NO_COLOR" || key == "COLUMNS" {
             cmd.env_remove(key);
         }
     }
+    // No config file of whoever runs the tests: its profile would change every command.
+    cmd.env("XDG_CONFIG_HOME", NO_CONFIG_HOME);
     cmd.stdin(Stdio::null());
     cmd
 }

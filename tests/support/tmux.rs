@@ -41,10 +41,11 @@ impl Terminal {
         let script = dir.path().join("run.sh");
         let mut text = String::from("#!/bin/bash\n");
         for (key, _) in std::env::vars() {
-            if key.starts_with("SESSCTL_") || key == "REDIS_URL" || key == "NO_COLOR" {
+            if key.starts_with("SESSCTL_") || key == "REDIS_URL" || key == "NO_COLOR" || key == "COLUMNS" {
                 text.push_str(&format!("unset {key}\n"));
             }
         }
+        text.push_str(&format!("export XDG_CONFIG_HOME={}\n", shell_quote(super::NO_CONFIG_HOME)));
         for (key, value) in env {
             text.push_str(&format!("export {key}={}\n", shell_quote(value)));
         }
