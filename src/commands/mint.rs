@@ -153,9 +153,11 @@ fn undo_written(
     use std::io::BufRead;
     let file = match std::fs::File::open(temp) {
         Ok(f) => f,
-        Err(e) => return format!(
+        Err(e) => {
+            return format!(
             "the sessions of the cookies written so far could not be found to delete ({e}); they expire with their TTL"
-        ),
+        )
+        }
     };
     let id_of = |line: &[u8]| -> Option<Vec<u8>> {
         if format == MintFormat::Json {
