@@ -212,16 +212,16 @@ fn dispatch(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
         return Err(error::usage("-o prometheus is for stats; use table, json or csv"));
     }
     match cli.command {
-        Command::Mint(args) => mint::run(&settings, &args),
-        Command::Verify(args) => verify::run(&settings, &args),
-        Command::Decode(args) => decode::run(&settings, &args),
-        Command::List(args) => list::run(&settings, &args),
-        Command::Revoke(args) => revoke::run(&settings, &args),
-        Command::Cleanup(args) => cleanup::run(&settings, &args),
-        Command::Stats(args) => stats::run(&settings, &args),
-        Command::Doctor(args) => doctor::run(&settings, &args),
-        Command::GenSecret(args) => gen_secret::run(&settings, &args),
-        Command::Config(args) => config::run(&settings, &args),
+        Command::Mint(args) => mint::run(settings, &args),
+        Command::Verify(args) => verify::run(settings, &args),
+        Command::Decode(args) => decode::run(settings, &args),
+        Command::List(args) => list::run(settings, &args),
+        Command::Revoke(args) => revoke::run(settings, &args),
+        Command::Cleanup(args) => cleanup::run(settings, &args),
+        Command::Stats(args) => stats::run(settings, &args),
+        Command::Doctor(args) => doctor::run(settings, &args),
+        Command::GenSecret(args) => gen_secret::run(settings, &args),
+        Command::Config(args) => config::run(settings, &args),
         Command::Completions(args) => {
             let mut cmd = crate::cli::command();
             let mut out = io::stdout().lock();
