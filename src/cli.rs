@@ -282,7 +282,9 @@ pub struct RevokeArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal)
+    /// Do not ask for confirmation (required for --all/--users-file when stdin is not a
+    /// terminal). On a terminal they count the sessions first and ask, naming the server, the
+    /// prefix and the selection; --all wants that number typed. A no: exit 1, nothing revoked
     #[arg(short = 'y', long)]
     pub yes: bool,
 

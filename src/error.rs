@@ -34,6 +34,9 @@ pub enum Outcome {
     /// The command ran to its end and its output is whole, but its verdict is a failure
     /// (`doctor`: a check failed): exit 1.
     Failed,
+    /// The operator declined a confirmation (or typed the wrong number): nothing was done,
+    /// nothing printed on stdout, exit 1.
+    Declined,
 }
 
 impl Outcome {
@@ -44,14 +47,14 @@ impl Outcome {
             Outcome::NotInRedis => exit::NOT_IN_REDIS,
             // 130 after Ctrl-C, 143 after SIGTERM (128 + the signal).
             Outcome::Interrupted => crate::signals::exit_code(),
-            Outcome::Failed => exit::OPERATIONAL,
+            Outcome::Failed | Outcome::Declined => exit::OPERATIONAL,
         }
     }
 
-    /// The command's output is whole (everything but an interruption): `--output-file`
-    /// replaces its target only then.
+    /// The command's output is whole (everything but an interruption or a declined
+    /// confirmation): `--output-file` replaces its target only then.
     pub fn output_is_whole(self) -> bool {
-        self != Outcome::Interrupted
+        !matches!(self, Outcome::Interrupted | Outcome::Declined)
     }
 }
 

@@ -572,19 +572,47 @@ pub fn prom_header(out: &mut String, name: &str, kind: &str, help: &str) {
     out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
 }
 
-/// A progress spinner on stderr (hidden unless `show`).
-pub fn spinner(show: bool, message: &str) -> indicatif::ProgressBar {
+/// The progress of a scan on stderr, hidden unless `show` (a terminal on stderr, no
+/// `--quiet`). With `total` (the keys in the database) a bar with the keys scanned, the rate
+/// and the time left; without it, a spinner with the keys scanned and the rate. The position
+/// is set by the caller ([`indicatif::ProgressBar::set_position`]); a position past the total
+/// (keys added during the scan) moves the total up.
+pub fn scan_progress(show: bool, what: &str, total: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
     if !show {
-        return indicatif::ProgressBar::hidden();
+        return ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} {msg} ({elapsed})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    bar.set_message(message.to_string());
+    let rate = |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let per_sec = state.per_sec();
+        let per_sec = if per_sec.is_finite() { per_sec.max(0.0) as i128 } else { 0 };
+        let _ = write!(w, "{} keys/s", thousands(per_sec));
+    };
+    let (bar, template) = match total {
+        Some(total) => (
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
+            "{msg} [{wide_bar}] {human_pos}/{human_len} keys, {rate}, {eta} left",
+        ),
+        None => (
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+            "{spinner} {msg}: {human_pos} keys, {rate} ({elapsed})",
+        ),
+    };
+    let style = ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key("rate", rate)
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(what.to_string());
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
+}
+
+/// Moves a [`scan_progress`] bar to `keys` scanned (and its total up, if passed).
+pub fn set_scan_position(bar: &indicatif::ProgressBar, keys: u64) {
+    if bar.length().is_some_and(|len| keys > len) {
+        bar.set_length(keys);
+    }
+    bar.set_position(keys);
 }
 
 #[cfg(test)]

@@ -103,6 +103,12 @@ pub fn graceful() {
     }
 }
 
+/// Back to immediate mode (a question after a counting scan): a signal ends the process at
+/// once, saying what the [`exit_note`] says.
+pub fn immediate() {
+    MODE.store(IMMEDIATE, Ordering::SeqCst);
+}
+
 /// True once a signal asked the work to stop.
 pub fn stopped() -> bool {
     STOP.load(Ordering::SeqCst)

@@ -53,13 +53,23 @@ pub fn read_hidden(prompt: &str) -> anyhow::Result<Vec<u8>> {
 /// Asks "question? [y/N]" and reads the answer from stdin (a terminal). End of input counts
 /// as no; Ctrl-C exits 130 with `interrupted; {nothing_done}`.
 pub fn confirm(question: &str, nothing_done: &str) -> anyhow::Result<bool> {
+    let answer = ask(&format!("{question}? [y/N] "), nothing_done)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Shows `prompt` on stderr and reads one line of answer from stdin (a terminal), at most
+/// 1 KiB of it. End of input is an empty answer; Ctrl-C exits 130 with
+/// `interrupted; {nothing_done}`.
+pub fn ask(prompt: &str, nothing_done: &str) -> anyhow::Result<String> {
     let _note = signals::exit_note(nothing_done.to_string());
-    eprint!("{question}? [y/N] ");
+    eprint!("{prompt}");
     let _ = io::stderr().flush();
-    let mut line = String::new();
-    let n = io::stdin().lock().read_line(&mut line).context("cannot read the answer from the terminal")?;
+    let mut line = Vec::new();
+    let n = io::Read::take(io::stdin().lock(), 1024)
+        .read_until(b'\n', &mut line)
+        .context("cannot read the answer from the terminal")?;
     if n == 0 {
         eprintln!();
     }
-    Ok(matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(String::from_utf8_lossy(&line).into_owned())
 }

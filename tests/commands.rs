@@ -241,6 +241,20 @@ fn users_file_and_all_need_yes_without_a_terminal() {
     let out = at(&urls, &["revoke", "--all"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(listed(&urls, &[]).len(), 4, "nothing deleted when refused");
+    // The refusal says what and where, and why; it comes before connecting, never with the
+    // password.
+    let out = sessctl()
+        .args(["-r", "redis://:hunter2@127.0.0.1:1/4", "revoke", "--all", "--issued-before", "2026-01-01"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to revoke ALL sessions under \"session:\" issued before 2026-01-01T00:00:00Z on 127.0.0.1:1/4 without --yes: stdin is not a terminal"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
 
     let out = ok(at(&urls, &["revoke", "--users-file", path, "--yes", "-o", "json"]));
     assert_eq!(summary(&out)["revoked"], 3);

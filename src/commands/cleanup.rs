@@ -48,7 +48,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
     let mut c = Counts::default();
     let mut fix_audit: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    let scanned = super::scan(settings, &store, &request, "keys checked", &mut |found| {
+    let scanned = super::scan(settings, &store, request, "cleanup: checking sessions", &mut |found| {
         match found {
             Found::NotString { key, redis_type } => {
                 c.non_string += 1;

@@ -61,7 +61,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let mut reached_limit = limit == 0;
     let mut interrupted = false;
     if let Some(store) = &store {
-        let summary = super::scan(settings, store, &request, "sessions listed", &mut |found| {
+        let summary = super::scan(settings, store, request, "listing sessions", &mut |found| {
             match found {
                 Found::NotString { .. } => not_string += 1,
                 // Listed already, before a failover restarted its part of the scan.

@@ -254,22 +254,27 @@ pub(crate) fn connect(settings: &Settings) -> anyhow::Result<Store> {
     })
 }
 
-/// Scans under the prefix with a progress spinner on stderr, stopping at Ctrl-C or SIGTERM
-/// (the command then reports what it saw, marked incomplete). `visit` returns `Break` to stop
-/// early, or an error to end the command.
+/// Scans under the prefix with a progress bar on stderr (keys scanned of the keys in the
+/// database, rate, time left; on a terminal and without `--quiet` only), stopping at Ctrl-C
+/// or SIGTERM (the command then reports what it saw, marked incomplete). `visit` returns
+/// `Break` to stop early, or an error to end the command.
 pub(crate) fn scan(
     settings: &Settings,
     store: &Store,
-    request: &ScanRequest,
+    mut request: ScanRequest,
     what: &str,
     visit: &mut dyn FnMut(Found) -> anyhow::Result<ControlFlow<()>>,
 ) -> anyhow::Result<ScanSummary> {
     signals::graceful();
-    let bar = crate::output::spinner(settings.chatty, what);
-    let result = store.scan(request, &STOP, |found| {
-        bar.inc(1);
-        visit(found)
-    });
+    // The total costs one DBSIZE per primary: only asked when the bar is shown. A server
+    // that refuses it (an ACL) gets a spinner instead.
+    let total = if settings.chatty { store.key_count().ok().flatten() } else { None };
+    let bar = crate::output::scan_progress(settings.chatty, what, total);
+    if settings.chatty {
+        let shown = bar.clone();
+        request.progress = Some(std::sync::Arc::new(move |keys| crate::output::set_scan_position(&shown, keys)));
+    }
+    let result = store.scan(&request, &STOP, visit);
     bar.finish_and_clear();
     let summary = result?;
     if summary.reconnects > 0 && !settings.quiet {
@@ -343,17 +348,61 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
-/// Asks yes/no on the terminal; refuses (usage error) when stdin is not a terminal. Ctrl-C at
-/// the question exits 130 saying `nothing_done`.
-pub(crate) fn confirm(question: &str, yes: bool, nothing_done: &str) -> anyhow::Result<bool> {
-    use std::io::IsTerminal;
-    if yes {
-        return Ok(true);
+/// Where the command acts, for confirmations, never with a password: `127.0.0.1:6379/0`, a
+/// socket, the cluster's seeds, or the primary behind Sentinel (`store`: what connecting
+/// found; without it, what the settings say).
+pub(crate) fn target(settings: &Settings, store: Option<&Store>) -> String {
+    let urls = &settings.redis.urls;
+    let url = urls.first().map(String::as_str).unwrap_or("redis://127.0.0.1:6379/0");
+    let cluster = store.map_or(settings.redis.cluster == Some(true) || urls.len() > 1, Store::is_cluster);
+    if cluster {
+        let seeds: Vec<String> = urls.iter().map(|u| place(u, 6379).0).collect();
+        let primaries = store.map(|s| format!(" ({} primaries)", s.nodes().len())).unwrap_or_default();
+        return format!("the Redis Cluster with seed(s) {}{primaries}", seeds.join(", "));
     }
-    if !io::stdin().is_terminal() {
-        return Err(error::usage(format!("refusing to {question} without --yes (stdin is not a terminal)")));
+    if store.map_or(url.contains("+sentinel://"), Store::is_sentinel) {
+        let (hosts, path) = place(url, crate::store::SENTINEL_PORT);
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        let master = segments.next().unwrap_or("?");
+        let db = segments.next().unwrap_or("0");
+        let now = store
+            .and_then(|s| s.nodes().first().cloned())
+            .map(|n| format!(", now at {}", crate::output::safe_bytes(n.as_bytes())))
+            .unwrap_or_default();
+        return format!("the primary {master}/{db} behind Sentinel {hosts}{now}");
     }
-    crate::terminal::confirm(question, nothing_done)
+    let (hosts, path) = place(url, 6379);
+    if url.starts_with("unix") {
+        let db = path.split('&').find_map(|kv| kv.strip_prefix("db=")).unwrap_or("0");
+        return format!("the socket {hosts} (db {db})");
+    }
+    let db = path.trim_start_matches('/');
+    format!("{hosts}/{}", if db.is_empty() { "0" } else { db })
+}
+
+/// A URL's hosts (without user, password or scheme; port 6379 when none is given) and the
+/// rest of its path (a unix socket: the path, and the query in place of the rest), made
+/// terminal-safe.
+fn place(url: &str, default_port: u16) -> (String, String) {
+    let safe = crate::output::safe_bytes;
+    let (scheme, rest) = url.split_once("://").unwrap_or(("redis", url));
+    if scheme.starts_with("unix") {
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        return (safe(path.as_bytes()), safe(query.as_bytes()));
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let hosts: Vec<String> = hosts
+        .split(',')
+        .map(|h| match h {
+            "" => format!("127.0.0.1:{default_port}"),
+            h if h.ends_with(']') || !h.contains(':') => format!("{h}:{default_port}"),
+            h => h.to_string(),
+        })
+        .collect();
+    let path = rest[end..].split(['?', '#']).next().unwrap_or("");
+    (safe(hosts.join(",").as_bytes()), safe(path.as_bytes()))
 }
 
 /// Why a session is removed or changed (the audit log's `reason`).
@@ -450,4 +499,21 @@ pub(crate) fn open_audit(
 ) -> anyhow::Result<Option<audit::AuditLog>> {
     let path = crate::config::resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true)?;
     path.value.map(|p| audit::AuditLog::open(&p, command, &settings.redis.urls, &settings.prefix)).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place;
+
+    #[test]
+    fn a_place_never_shows_the_password() {
+        assert_eq!(place("redis://user:hunter2@db.internal:6380/3", 6379), ("db.internal:6380".into(), "/3".into()));
+        assert_eq!(place("rediss://:pw@10.0.0.1", 6379), ("10.0.0.1:6379".into(), "".into()));
+        assert_eq!(place("redis://[::1]/2?x=1", 6379), ("[::1]:6379".into(), "/2".into()));
+        assert_eq!(
+            place("redis+sentinel://:pw@s1,s2:5000/mymaster/1", 26379),
+            ("s1:26379,s2:5000".into(), "/mymaster/1".into())
+        );
+        assert_eq!(place("unix:///run/redis.sock?db=2&pass=x", 6379), ("/run/redis.sock".into(), "db=2&pass=x".into()));
+    }
 }

@@ -1,7 +1,7 @@
 //! `sessctl revoke`: really log users out (the package's own logout deletes the wrong key).
 
 use std::collections::HashSet;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::ops::ControlFlow;
 
 use anyhow::Context;
@@ -10,8 +10,8 @@ use crate::cli::RevokeArgs;
 use crate::config::{self, Settings};
 use crate::cookie;
 use crate::error::{usage, Outcome};
-use crate::output::{excerpt, Summary};
-use crate::store::{Found, Lookup, ScanEnd, ScanRequest};
+use crate::output::{self, excerpt, Summary};
+use crate::store::{Found, Lookup, ScanEnd, ScanRequest, Store};
 use crate::values;
 
 use super::{issued_at, Deleter};
@@ -43,76 +43,165 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         })
         .transpose()?;
     let ids = args.targets.iter().map(|t| session_id_of(t, settings)).collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
+    let asks = (args.all || args.users_file.is_some()) && !args.dry_run && !args.yes;
+    if asks && !io::stdin().is_terminal() {
+        // Refused before connecting: nobody can answer, and --yes says the caller means it.
+        let selection = selection(args, &users, &ids, cutoff, settings);
+        let place = super::target(settings, None);
+        return Err(usage(format!(
+            "refusing to revoke {selection} on {place} without --yes: stdin is not a terminal, so nobody can confirm; add --yes (try --dry-run first to count them)"
+        )));
+    }
     let mut audit = super::open_audit(args.audit_log.clone(), "revoke", settings)?;
 
     let store = super::connect(settings)?;
-    if (args.all || args.users_file.is_some()) && !args.dry_run {
-        let what = if args.all {
-            format!("revoke ALL sessions under {}", excerpt(settings.prefix.as_bytes()))
-        } else {
-            format!("revoke every session of {} user(s)", users.len())
-        };
-        if !super::confirm(&what, args.yes, "nothing was revoked")? {
-            eprintln!("sessctl: nothing revoked");
+    let plan = Plan { ids: &ids, users, all: args.all, cutoff, now };
+    if asks {
+        // The operator's time matters more than one extra scan: count first, then ask with
+        // the number in front of them.
+        let counted = pass(settings, &store, &plan, true, None, "counting the sessions to revoke");
+        if let Some(e) = counted.failure {
+            return Err(e.context("cannot count the sessions to revoke; nothing was revoked"));
+        }
+        if counted.interrupted {
+            eprintln!("sessctl: interrupted while counting; nothing was revoked");
+            return Ok(Outcome::Interrupted);
+        }
+        let selection = selection(args, &plan.users, &ids, cutoff, settings);
+        let place = super::target(settings, Some(&store));
+        if counted.matched == 0 {
+            if !settings.quiet {
+                eprintln!("sessctl: no session matches ({selection} on {place}); nothing was revoked");
+            }
+            print_summary(settings, &store, &counted, false)?;
             return Ok(Outcome::Success);
+        }
+        // Back to immediate mode for the question: Ctrl-C there ends the run at once.
+        crate::signals::immediate();
+        if crate::signals::stopped() {
+            eprintln!("sessctl: interrupted while counting; nothing was revoked");
+            return Ok(Outcome::Interrupted);
+        }
+        let n = output::thousands(i128::from(counted.matched));
+        let sessions = if counted.matched == 1 { "session" } else { "sessions" };
+        let yes = if args.all {
+            eprintln!("sessctl: about to revoke {selection} on {place}: {n} {sessions} now.");
+            let answer = crate::terminal::ask(
+                &format!("Type {} to revoke them all (anything else cancels): ", counted.matched),
+                "nothing was revoked",
+            )?;
+            typed_number(&answer) == Some(counted.matched)
+        } else {
+            eprintln!("sessctl: about to revoke {selection} on {place}: {n} {sessions} now.");
+            crate::terminal::confirm(&format!("Revoke these {n} {sessions}"), "nothing was revoked")?
+        };
+        if !yes {
+            eprintln!("sessctl: cancelled; nothing was revoked");
+            return Ok(Outcome::Declined);
         }
     }
     // From here on a signal stops the work between batches and the summary says what was done.
     crate::signals::graceful();
+    let done = pass(settings, &store, &plan, args.dry_run, audit.as_mut(), "revoking sessions");
+    if let Some(audit) = audit.as_mut() {
+        audit.finish()?;
+    }
+    print_summary(settings, &store, &done, args.dry_run)?;
+    let interrupted = done.interrupted;
+    if let Some(e) = done.failure {
+        return Err(e.context("revoke stopped part way; the summary above counts what was revoked"));
+    }
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
 
-    let old_enough = |ttl_ms: Option<i64>| match cutoff {
+/// What to revoke.
+struct Plan<'a> {
+    ids: &'a [Vec<u8>],
+    users: HashSet<Vec<u8>>,
+    all: bool,
+    cutoff: Option<f64>,
+    now: f64,
+}
+
+/// What one pass over the selection did (or, dry, would do).
+#[derive(Default)]
+struct Pass {
+    matched: u64,
+    revoked: u64,
+    scanned: u64,
+    not_found: u64,
+    interrupted: bool,
+    failure: Option<anyhow::Error>,
+}
+
+/// Looks the named sessions up and scans for the users' (or all) sessions, deleting what
+/// matches unless `dry_run`.
+fn pass(
+    settings: &Settings,
+    store: &Store,
+    plan: &Plan,
+    dry_run: bool,
+    audit: Option<&mut super::audit::AuditLog>,
+    what: &str,
+) -> Pass {
+    let old_enough = |ttl_ms: Option<i64>| match plan.cutoff {
         None => true,
-        Some(cutoff) => issued_at(settings, now, ttl_ms).is_some_and(|t| t < cutoff),
+        Some(cutoff) => issued_at(settings, plan.now, ttl_ms).is_some_and(|t| t < cutoff),
     };
-    let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut());
-    let (mut matched, mut not_found, mut scanned, mut interrupted) = (0u64, 0u64, 0u64, false);
-    let mut failure: Option<anyhow::Error> = None;
+    // A counting pass before a prompt keeps its notes for the real one.
+    let counting = what.starts_with("counting");
+    let notes = !(settings.quiet || counting);
+    let mut deleter = Deleter::new(store, settings, dry_run, audit);
+    let mut p = Pass::default();
 
-    let keys: Vec<Vec<u8>> = ids.iter().map(|id| settings.key_for(id)).collect();
+    let keys: Vec<Vec<u8>> = plan.ids.iter().map(|id| settings.key_for(id)).collect();
     let lookups = if keys.is_empty() { Ok(Vec::new()) } else { store.lookup_many(&keys) };
     match lookups {
-        Err(e) => failure = Some(e.into()),
+        Err(e) => p.failure = Some(e.into()),
         Ok(lookups) => {
             for (key, lookup) in keys.into_iter().zip(lookups) {
                 if super::stopped() {
-                    interrupted = true;
+                    p.interrupted = true;
                     break;
                 }
                 match lookup {
                     Lookup::Session { user, ttl_ms } if old_enough(ttl_ms) => {
-                        matched += 1;
+                        p.matched += 1;
                         if let Err(e) = deleter.push(key, user, "revoked", false) {
-                            failure = Some(e);
+                            p.failure = Some(e);
                             break;
                         }
                     }
                     Lookup::Session { .. } => {}
                     Lookup::Missing => {
-                        not_found += 1;
-                        if !settings.quiet {
+                        p.not_found += 1;
+                        if notes {
                             eprintln!("sessctl: note: no session {} (already gone)", excerpt(&key));
                         }
                     }
                     Lookup::NotString { redis_type } => {
-                        eprintln!(
-                            "sessctl: warning: {} holds a {redis_type}, not a session; left alone",
-                            excerpt(&key)
-                        );
+                        if !counting {
+                            eprintln!(
+                                "sessctl: warning: {} holds a {redis_type}, not a session; left alone",
+                                excerpt(&key)
+                            );
+                        }
                     }
                 }
             }
         }
     }
 
-    if failure.is_none() && !interrupted && (args.all || !users.is_empty()) {
+    if p.failure.is_none() && !p.interrupted && (plan.all || !plan.users.is_empty()) {
         let request = ScanRequest {
-            with_ttl: cutoff.is_some(),
-            users: std::mem::take(&mut users),
+            with_ttl: plan.cutoff.is_some(),
+            users: plan.users.clone(),
             count: settings.scan_count as usize,
             ..ScanRequest::default()
         };
         let mut seen = 0u64;
-        let summary = super::scan(settings, &store, &request, "sessions matched", &mut |found| {
+        let mut matched = 0u64;
+        let summary = super::scan(settings, store, request, what, &mut |found| {
             seen += 1;
             if let Found::Session(s) = found {
                 if old_enough(s.ttl_ms) {
@@ -124,44 +213,99 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             }
             Ok(ControlFlow::Continue(()))
         });
+        p.matched += matched;
         match summary {
             Ok(summary) => {
-                scanned = summary.scanned;
-                interrupted = summary.end == ScanEnd::Interrupted;
+                p.scanned = summary.scanned;
+                p.interrupted = summary.end == ScanEnd::Interrupted;
             }
             Err(e) => {
-                scanned = seen;
-                failure = Some(e);
+                p.scanned = seen;
+                p.failure = Some(e);
             }
         }
     }
-    if !interrupted && failure.is_none() {
+    if !p.interrupted && p.failure.is_none() {
         if let Err(e) = deleter.flush() {
-            failure = Some(e);
+            p.failure = Some(e);
         }
     }
-    let revoked = deleter.deleted;
-    if let Some(audit) = audit.as_mut() {
-        audit.finish()?;
-    }
+    p.revoked = deleter.deleted;
+    p
+}
 
+/// The JSON/CSV/table summary of a pass on stdout.
+fn print_summary(settings: &Settings, store: &Store, p: &Pass, dry_run: bool) -> anyhow::Result<()> {
     let mut summary = Summary::default();
     summary
-        .add("matched", matched)
-        .add("revoked", revoked)
-        .add("scanned", scanned)
-        .add("dry_run", args.dry_run)
-        .add("not_found", not_found)
-        .add("interrupted", interrupted)
-        .add("complete", !interrupted && failure.is_none())
+        .add("matched", p.matched)
+        .add("revoked", p.revoked)
+        .add("scanned", p.scanned)
+        .add("dry_run", dry_run)
+        .add("not_found", p.not_found)
+        .add("interrupted", p.interrupted)
+        .add("complete", !p.interrupted && p.failure.is_none())
         .add("failovers", store.failovers().len() as u64);
     let mut out = io::stdout().lock();
     summary.write(&mut out, &settings.style)?;
     out.flush()?;
-    if let Some(e) = failure {
-        return Err(e.context("revoke stopped part way; the summary above counts what was revoked"));
+    Ok(())
+}
+
+/// The selection in words, for prompts and refusals: `ALL sessions under "session:"`,
+/// `every session of users "alice", "bob"`, `2 named sessions`, with `issued before …`.
+fn selection(
+    args: &RevokeArgs,
+    users: &HashSet<Vec<u8>>,
+    ids: &[Vec<u8>],
+    cutoff: Option<f64>,
+    settings: &Settings,
+) -> String {
+    let prefix = excerpt(settings.prefix.as_bytes());
+    let mut parts = Vec::new();
+    if args.all {
+        parts.push(format!("ALL sessions under {prefix}"));
     }
-    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+    if !ids.is_empty() {
+        parts.push(match ids.len() {
+            1 => format!("the session {}", excerpt(&ids[0])),
+            n => format!("{} named sessions", output::thousands(n as i128)),
+        });
+    }
+    if !users.is_empty() {
+        let mut named: Vec<&Vec<u8>> = users.iter().collect();
+        named.sort();
+        let shown: Vec<String> = named.iter().take(3).map(|u| excerpt(u)).collect();
+        let from = args
+            .users_file
+            .as_ref()
+            .map(|f| format!(" (from --users-file {})", excerpt(f.as_os_str().as_encoded_bytes())))
+            .unwrap_or_default();
+        parts.push(match users.len() {
+            1 => format!("every session of user {}{from} under {prefix}", shown[0]),
+            n if n <= 3 => format!("every session of users {}{from} under {prefix}", shown.join(", ")),
+            n => format!(
+                "every session of {} users{from}: {}, … under {prefix}",
+                output::thousands(n as i128),
+                shown.join(", ")
+            ),
+        });
+    }
+    let mut text = parts.join(" and ");
+    if let Some(cutoff) = cutoff {
+        let at = output::rfc3339(cutoff.floor() as i64).unwrap_or_else(|| format!("{cutoff}"));
+        text.push_str(&format!(" issued before {at}"));
+    }
+    text
+}
+
+/// The number an operator typed (`1234` or `1,234`); `None` for anything else.
+fn typed_number(answer: &str) -> Option<u64> {
+    let digits: String = answer.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// A target is a session id, a whole key (`session:<id>`), or a cookie in any form `verify`
@@ -218,4 +362,19 @@ fn read_users(path: &std::path::Path) -> anyhow::Result<Vec<Vec<u8>>> {
         }
     }
     Ok(users)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed_number;
+
+    #[test]
+    fn a_typed_number_may_have_separators_and_nothing_else() {
+        assert_eq!(typed_number("1234\n"), Some(1234));
+        assert_eq!(typed_number(" 1,234 "), Some(1234));
+        assert_eq!(typed_number("y"), None);
+        assert_eq!(typed_number(""), None);
+        assert_eq!(typed_number("-3"), None);
+        assert_eq!(typed_number("12 34"), None);
+    }
 }

@@ -101,7 +101,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
     let mut t = Tally::default();
-    let summary = super::scan(settings, &store, &request, "keys counted", &mut |found| {
+    let summary = super::scan(settings, &store, request, "counting sessions", &mut |found| {
         match found {
             Found::NotString { .. } => t.not_string += 1,
             // Counted already, before a failover restarted its part of the scan.

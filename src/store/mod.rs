@@ -241,6 +241,12 @@ impl Store {
         self.topology.probe_permissions(&self.options.prefix)
     }
 
+    /// Keys in the database summed over the primaries (`DBSIZE`), for a progress bar's total;
+    /// `None` when the server refused DBSIZE.
+    pub fn key_count(&self) -> Result<Option<u64>, StoreError> {
+        self.topology.key_count()
+    }
+
     /// A bounded look at the keys under the prefix: at most `budget` keys examined per
     /// primary (all of them when there are fewer; then the counts are exact).
     pub fn sample_population(&self, budget: u64) -> Result<Population, StoreError> {

@@ -159,6 +159,16 @@ impl Topology {
         Ok(probes)
     }
 
+    /// Keys in the database summed over the primaries (`DBSIZE` on each): the total a scan
+    /// goes through. `None` when a primary refused DBSIZE (an ACL without `+dbsize`).
+    pub fn key_count(&self) -> Result<Option<u64>, StoreError> {
+        let mut total = Some(0u64);
+        for primary in &self.map().primaries {
+            total = total.zip(dbsize(self, &primary.endpoint)?).map(|(a, b)| a + b);
+        }
+        Ok(total)
+    }
+
     /// SCANs each primary without a pattern until it ends or `budget` keys were examined
     /// there, reading `TYPE` and `PTTL` of the keys under the prefix, and sums `DBSIZE`. Bounded
     /// in time and memory on any keyspace: about `budget / 1000` round trips per primary, plus
@@ -169,21 +179,25 @@ impl Topology {
         let mut population =
             Population { primaries: map.primaries.len(), keys: Some(0), complete: true, ..Default::default() };
         for primary in &map.primaries {
-            let node = &primary.endpoint;
-            let dbsize = on_node(self, node, |conn| {
-                wire::push_cmd(&mut conn.out, &[b"DBSIZE"]);
-                conn.send()?;
-                let reply = conn.read()?;
-                Ok(match reply.top() {
-                    Tok::Int(n) => u64::try_from(n).ok(),
-                    _ => None,
-                })
-            })?;
+            let dbsize = dbsize(self, &primary.endpoint)?;
             population.keys = population.keys.zip(dbsize).map(|(a, b)| a + b);
             sample_primary(self, primary, prefix, budget, &mut population)?;
         }
         Ok(population)
     }
+}
+
+/// `DBSIZE` of one node; `None` when refused.
+fn dbsize(topology: &Topology, node: &Arc<Endpoint>) -> Result<Option<u64>, StoreError> {
+    on_node(topology, node, |conn| {
+        wire::push_cmd(&mut conn.out, &[b"DBSIZE"]);
+        conn.send()?;
+        let reply = conn.read()?;
+        Ok(match reply.top() {
+            Tok::Int(n) => u64::try_from(n).ok(),
+            _ => None,
+        })
+    })
 }
 
 /// One primary's part of [`Topology::sample_population`].

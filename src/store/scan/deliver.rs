@@ -123,6 +123,11 @@ impl Delivery {
         Ok(ControlFlow::Continue(()))
     }
 
+    /// Keys SCAN returned so far, over all parts and their restarts.
+    pub fn keys_so_far(&self) -> u64 {
+        self.parts.iter().map(|p| p.scanned + p.rescanned).sum()
+    }
+
     fn check_done(&mut self, part: usize) {
         let p = &self.parts[part];
         if p.last_seq == Some(p.next_seq) {

@@ -63,6 +63,9 @@ pub struct ScanRequest {
     pub resume: Option<ScanState>,
     /// Sets the pace of the scan (rate limits, latency targets).
     pub pacer: Option<Arc<dyn Pacer>>,
+    /// Told, on the calling thread after each batch, how many keys SCAN has returned so far
+    /// over all parts (a progress bar).
+    pub progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
 }
 
 impl std::fmt::Debug for ScanRequest {
@@ -73,6 +76,7 @@ impl std::fmt::Debug for ScanRequest {
             .field("count", &self.count)
             .field("resume", &self.resume)
             .field("pacer", &self.pacer.is_some())
+            .field("progress", &self.progress.is_some())
             .finish()
     }
 }
@@ -366,7 +370,11 @@ pub(crate) fn scan<E: From<StoreError>>(
                     break;
                 }
                 Ok(msg) => match delivery.take(msg, stop, visit) {
-                    Ok(ControlFlow::Continue(())) => {}
+                    Ok(ControlFlow::Continue(())) => {
+                        if let Some(progress) = &request.progress {
+                            progress(delivery.keys_so_far());
+                        }
+                    }
                     Ok(ControlFlow::Break(())) => break,
                     Err(e) => {
                         outcome = Err(e);
