@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete sessions: by id or cookie, every session of some users, or all')
             [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Delete old sessions and handle keys without expiry (for cron)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count sessions, users, keys without TTL and odd keys')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails')
             [CompletionResult]::new('gen-secret', 'gen-secret', [CompletionResultType]::ParameterValue, 'Print a new strong cookie secret, or the key ring with a new version added')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from, or the config file''s profiles')
@@ -197,6 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--users-file', '--users-file', [CompletionResultType]::ParameterName, 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)')
             [CompletionResult]::new('--issued-before', '--issued-before', [CompletionResultType]::ParameterName, 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
@@ -233,6 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Delete sessions older than this (age = --ttl minus remaining TTL); must be less than --ttl, and at least 1h unless --yes')
             [CompletionResult]::new('--no-ttl', '--no-ttl', [CompletionResultType]::ParameterName, 'What to do with session keys that have no expiry')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per deleted or fixed session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
@@ -286,6 +289,36 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--scan-count', '--scan-count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables and CSV without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'sessctl;restore' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'PEM file of CA certificates that signed the server''s certificate (rediss://) [env: SESSCTL_TLS_CA]')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]')
+            [CompletionResult]::new('--secret-format', '--secret-format', [CompletionResultType]::ParameterName, 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]')
+            [CompletionResult]::new('--key-version', '--key-version', [CompletionResultType]::ParameterName, 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]')
+            [CompletionResult]::new('--cookie-name', '--cookie-name', [CompletionResultType]::ParameterName, 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'The app''s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]')
+            [CompletionResult]::new('--retry-deadline', '--retry-deadline', [CompletionResultType]::ParameterName, 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]')
+            [CompletionResult]::new('--scan-count', '--scan-count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be restored; write nothing')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
@@ -526,6 +559,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete sessions: by id or cookie, every session of some users, or all')
             [CompletionResult]::new('cleanup', 'cleanup', [CompletionResultType]::ParameterValue, 'Delete old sessions and handle keys without expiry (for cron)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count sessions, users, keys without TTL and odd keys')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails')
             [CompletionResult]::new('gen-secret', 'gen-secret', [CompletionResultType]::ParameterValue, 'Print a new strong cookie secret, or the key ring with a new version added')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from, or the config file''s profiles')
@@ -553,6 +587,9 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             break
         }
         'sessctl;help;stats' {
+            break
+        }
+        'sessctl;help;restore' {
             break
         }
         'sessctl;help;doctor' {

@@ -46,6 +46,9 @@ _sessctl() {
             sessctl,mint)
                 cmd="sessctl__subcmd__mint"
                 ;;
+            sessctl,restore)
+                cmd="sessctl__subcmd__restore"
+                ;;
             sessctl,revoke)
                 cmd="sessctl__subcmd__revoke"
                 ;;
@@ -103,6 +106,9 @@ _sessctl() {
             sessctl__subcmd__help,mint)
                 cmd="sessctl__subcmd__help__subcmd__mint"
                 ;;
+            sessctl__subcmd__help,restore)
+                cmd="sessctl__subcmd__help__subcmd__restore"
+                ;;
             sessctl__subcmd__help,revoke)
                 cmd="sessctl__subcmd__help__subcmd__revoke"
                 ;;
@@ -125,7 +131,7 @@ _sessctl() {
 
     case "${cmd}" in
         sessctl)
-            opts="-r -o -q -h -V --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help --version mint verify decode list revoke cleanup stats doctor gen-secret config completions man help"
+            opts="-r -o -q -h -V --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help --version mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,7 +225,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__cleanup)
-            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +240,10 @@ _sessctl() {
                     return 0
                     ;;
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1047,7 +1057,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__help)
-            opts="mint verify decode list revoke cleanup stats doctor gen-secret config completions man help"
+            opts="mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,6 +1238,20 @@ _sessctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessctl__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessctl__subcmd__help__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1373,7 +1397,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__man)
-            opts="-r -o -q -h --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help mint verify decode list revoke cleanup stats doctor gen-secret config completions man"
+            opts="-r -o -q -h --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1572,8 +1596,102 @@ _sessctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sessctl__subcmd__restore)
+            opts="-r -o -q -h --dry-run --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-format)
+                    COMPREPLY=($(compgen -W "auto text ring" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookie-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scan-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sessctl__subcmd__revoke)
-            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1592,6 +1710,10 @@ _sessctl() {
                     return 0
                     ;;
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

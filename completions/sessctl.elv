@@ -53,6 +53,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand revoke 'Delete sessions: by id or cookie, every session of some users, or all'
             cand cleanup 'Delete old sessions and handle keys without expiry (for cron)'
             cand stats 'Count sessions, users, keys without TTL and odd keys'
+            cand restore 'Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)'
             cand doctor 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
             cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand config 'Show the resolved settings and where each came from, or the config file''s profiles'
@@ -189,6 +190,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --users-file 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)'
             cand --issued-before 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)'
             cand --audit-log 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]'
+            cand --backup 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials'
             cand --profile 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]'
             cand --config 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]'
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -224,6 +226,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --max-age 'Delete sessions older than this (age = --ttl minus remaining TTL); must be less than --ttl, and at least 1h unless --yes'
             cand --no-ttl 'What to do with session keys that have no expiry'
             cand --audit-log 'Append one JSON line per deleted or fixed session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]'
+            cand --backup 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials'
             cand --profile 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]'
             cand --config 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]'
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -276,6 +279,35 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --scan-count 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]'
             cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]'
             cand --output-file 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)'
+            cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+            cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+            cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+            cand --no-headers 'Tables and CSV without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sessctl;restore'= {
+            cand --profile 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]'
+            cand --config 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]'
+            cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
+            cand --redis-url 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
+            cand --tls-ca 'PEM file of CA certificates that signed the server''s certificate (rediss://) [env: SESSCTL_TLS_CA]'
+            cand --tls-cert 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]'
+            cand --tls-key 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]'
+            cand --secret-file 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]'
+            cand --secret-format 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]'
+            cand --key-version 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]'
+            cand --cookie-name 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]'
+            cand --prefix 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]'
+            cand -o 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]'
+            cand --output 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]'
+            cand --ttl 'The app''s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]'
+            cand --timeout 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]'
+            cand --retry-deadline 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]'
+            cand --scan-count 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]'
+            cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]'
+            cand --output-file 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)'
+            cand --dry-run 'Count what would be restored; write nothing'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
@@ -504,6 +536,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand revoke 'Delete sessions: by id or cookie, every session of some users, or all'
             cand cleanup 'Delete old sessions and handle keys without expiry (for cron)'
             cand stats 'Count sessions, users, keys without TTL and odd keys'
+            cand restore 'Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)'
             cand doctor 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
             cand gen-secret 'Print a new strong cookie secret, or the key ring with a new version added'
             cand config 'Show the resolved settings and where each came from, or the config file''s profiles'
@@ -524,6 +557,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         &'sessctl;help;cleanup'= {
         }
         &'sessctl;help;stats'= {
+        }
+        &'sessctl;help;restore'= {
         }
         &'sessctl;help;doctor'= {
         }

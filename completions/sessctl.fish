@@ -61,6 +61,7 @@ complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "list" -d 'Stream th
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "restore" -d 'Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
 complete -c sessctl -n "__fish_sessctl_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from, or the config file\'s profiles'
@@ -202,6 +203,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l user -d 'Revo
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l audit-log -d 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l backup -d 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
@@ -239,6 +241,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l no-ttl -d 'W
 fix\t'Give them the session TTL (--ttl)'
 delete\t'Delete them (compare-and-delete)'"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l audit-log -d 'Append one JSON line per deleted or fixed session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l backup -d 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
@@ -300,6 +303,36 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'Th
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l tls-cert -d 'PEM client certificate for servers that require one (tls-auth-clients yes); goes with --tls-key [env: SESSCTL_TLS_CERT]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l tls-key -d 'PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted) [env: SESSCTL_TLS_KEY]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l secret-file -d 'File holding the cookie secret (one trailing newline removed; at most 64 KiB) [env: SESSCTL_SECRET_FILE]' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l secret-format -d 'How to read the secret: auto (a text starting with `{` must be a valid key ring), text (always one secret, byte for byte) or ring [env: SESSCTL_SECRET_FORMAT] [default: auto]' -r -f -a "auto\t''
+text\t''
+ring\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''
+prometheus\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l dry-run -d 'Count what would be restored; write nothing'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l no-headers -d 'Tables and CSV without their header row'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l sample -d 'Keys to examine per primary for the population checks (all of them when there are fewer; then the counts are exact)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
@@ -512,18 +545,19 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l cluster -d 'The 
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from, or the config file\'s profiles'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
-complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats doctor gen-secret config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "mint" -d 'Create sessions as tornado-auth-sessions does and print their signed cookies'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "verify" -d 'Verify cookies as Tornado does, and check their sessions in Redis'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "decode" -d 'Show the fields of a signed value without any secret (unverified)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "list" -d 'Stream the sessions under the prefix (SCAN, never KEYS)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "revoke" -d 'Delete sessions: by id or cookie, every session of some users, or all'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "cleanup" -d 'Delete old sessions and handle keys without expiry (for cron)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "stats" -d 'Count sessions, users, keys without TTL and odd keys'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "restore" -d 'Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "doctor" -d 'Check the setup: Redis, its sessions, the secret; exit 1 when a check fails'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "gen-secret" -d 'Print a new strong cookie secret, or the key ring with a new version added'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from, or the config file\'s profiles'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "man" -d 'Print a roff man page: sessctl\'s, or a command\'s'
+complete -c sessctl -n "__fish_sessctl_using_subcommand help; and not __fish_seen_subcommand_from mint verify decode list revoke cleanup stats restore doctor gen-secret config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Every setting as a command would resolve it (flag > environment > profile > default), with where it came from; the secret is never shown, only where it is read from'
 complete -c sessctl -n "__fish_sessctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profiles" -d 'The profiles of the config file, the default one and the one chosen now'

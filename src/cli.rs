@@ -161,6 +161,8 @@ pub enum Command {
     Cleanup(CleanupArgs),
     /// Count sessions, users, keys without TTL and odd keys
     Stats(StatsArgs),
+    /// Put back sessions from a `--backup` file, with their remaining TTL (never overwrites)
+    Restore(RestoreArgs),
     /// Check the setup: Redis, its sessions, the secret; exit 1 when a check fails
     Doctor(DoctorArgs),
     /// Print a new strong cookie secret, or the key ring with a new version added
@@ -292,6 +294,11 @@ pub struct RevokeArgs {
     /// [env: SESSCTL_AUDIT_LOG]
     #[arg(long, value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
+
+    /// Before each deletion, append the session (key, user, remaining TTL) to FILE (mode
+    /// 0600), for `sessctl restore`; FILE holds live credentials
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -327,6 +334,22 @@ pub struct CleanupArgs {
     /// [env: SESSCTL_AUDIT_LOG]
     #[arg(long, value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
+
+    /// Before each deletion, append the session (key, user, remaining TTL) to FILE (mode
+    /// 0600), for `sessctl restore`; FILE holds live credentials
+    #[arg(long, value_name = "FILE")]
+    pub backup: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `revoke --backup` or `cleanup --backup` (mode 0600)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Count what would be restored; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -387,6 +410,7 @@ pub const MAN_PAGES: &[&str] = &[
     "revoke",
     "cleanup",
     "stats",
+    "restore",
     "doctor",
     "gen-secret",
     "config",

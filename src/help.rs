@@ -79,6 +79,14 @@ pub fn examples(command: &str) -> &'static [Example] {
                 "How many sessions were issued before an incident (nothing deleted)",
                 "sessctl revoke --all --issued-before 2026-11-01T00:00:00Z --dry-run",
             ),
+            (
+                "Log everyone out, keeping a way back (the file holds live credentials)",
+                "sessctl revoke --all --yes --backup /root/revoked.jsonl",
+            ),
+        ],
+        "restore" => &[
+            ("What a restore would put back (nothing written)", "sessctl restore /root/revoked.jsonl --dry-run"),
+            ("Undo a bulk revoke: sessions come back with their remaining TTL", "sessctl restore /root/revoked.jsonl"),
         ],
         "cleanup" => &[
             (
@@ -226,8 +234,9 @@ fn see_also(command: &str, all: &[String]) -> Vec<String> {
         "verify" => &["decode", "mint", "revoke"],
         "decode" => &["verify"],
         "list" => &["revoke", "stats"],
-        "revoke" => &["list", "cleanup"],
-        "cleanup" => &["revoke", "stats"],
+        "revoke" => &["list", "cleanup", "restore"],
+        "cleanup" => &["revoke", "stats", "restore"],
+        "restore" => &["revoke", "cleanup"],
         "stats" => &["list", "cleanup", "doctor"],
         "gen-secret" => &["doctor", "mint", "verify"],
         "doctor" => &["gen-secret", "stats", "config"],

@@ -50,8 +50,11 @@ printf '%s\n' "${{COMPREPLY[@]}}""#
 
 #[test]
 fn bash_sources_the_file_and_completes_commands_flags_and_man_pages() {
-    let offered = bash_complete("sessctl re");
+    let offered = bash_complete("sessctl rev");
     assert_eq!(offered, ["revoke"], "{offered:?}");
+    let mut offered = bash_complete("sessctl re");
+    offered.sort();
+    assert_eq!(offered, ["restore", "revoke"], "{offered:?}");
     let offered = bash_complete("sessctl revoke --us");
     assert_eq!(offered, ["--user", "--users-file"], "{offered:?}");
     let offered = bash_complete("sessctl gen-secret --r");
@@ -79,7 +82,7 @@ fn fish_parses_the_file_and_completes_commands_and_flags() {
     let file = completions("sessctl.fish");
     shell("fish", &["--no-config", "--no-execute", file.to_str().unwrap()]);
     let script = r#"source $argv[1]; or exit 1
-complete -C 'sessctl re'
+complete -C 'sessctl rev'
 echo SEPARATOR
 complete -C 'sessctl revoke --us'"#;
     let out = shell("fish", &["--no-config", "-c", script, file.to_str().unwrap()]);

@@ -645,3 +645,33 @@ fn a_secret_rotation_with_gen_secret_ring_keeps_old_cookies_until_their_version_
     let ran = run(&redis, &dropped, &["verify", &minted_after]);
     ran.expect_code(0);
 }
+
+#[test]
+fn a_bulk_revoke_with_backup_is_undone_by_restore_and_the_app_accepts_the_cookies_again() {
+    let redis = RedisServer::start();
+    let app = App::start(&redis, SECRET, None);
+    let logins = [app.login("alice"), app.login("alice"), app.login("bob"), app.login("carol")];
+    let before: BTreeMap<String, String> = sessions_in_redis(&redis);
+    assert_eq!(before.len(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("revoked.jsonl");
+    let file = file.to_str().unwrap();
+
+    let ran = run(&redis, SECRET, &["revoke", "--all", "--yes", "-o", "json", "--backup", file]);
+    ran.expect_code(0);
+    assert_eq!(ran.one_json()["revoked"], 4, "{}", ran.context());
+    for login in &logins {
+        app.assert_sent_to_login(&login.pair);
+    }
+
+    let ran = run(&redis, SECRET, &["restore", file, "-o", "json"]);
+    ran.expect_code(0);
+    let summary = ran.one_json();
+    assert_eq!(summary["restored"], 4, "{}", ran.context());
+    assert_eq!(sessions_in_redis(&redis), before, "the same sessions, for the same users");
+    for login in &logins {
+        app.assert_logged_in_as(&login.pair, &login.user);
+        let ttl: i64 = redis.cli(&["TTL", &format!("session:{}", login.session_id)]).parse().unwrap();
+        assert!((SESSION_TTL - 60..=SESSION_TTL).contains(&ttl), "TTL {ttl} after the restore");
+    }
+}

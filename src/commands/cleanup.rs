@@ -38,13 +38,14 @@ struct Counts {
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     check_max_age(settings, args)?;
     let mut audit = super::open_audit(args.audit_log.clone(), "cleanup", settings)?;
+    let mut backup = args.backup.as_deref().map(super::backup::BackupFile::open).transpose()?;
     let store = super::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.map(|age| now - age.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
     let request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
 
-    let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut());
+    let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut());
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
     let mut c = Counts::default();
     let mut fix_audit: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
@@ -73,7 +74,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                         c.no_ttl += new;
                         match args.no_ttl {
                             NoTtlAction::Report => {}
-                            NoTtlAction::Delete => deleter.push(s.key, s.user, "no_ttl", s.repeat)?,
+                            NoTtlAction::Delete => deleter.push(s.key, s.user, None, "no_ttl", s.repeat)?,
                             NoTtlAction::Fix if s.repeat => {}
                             NoTtlAction::Fix if !args.dry_run => {
                                 to_fix.push(s.key);
@@ -94,7 +95,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                     ttl => {
                         if cutoff.is_some_and(|c| issued_at(settings, now, ttl).is_some_and(|t| t < c)) {
                             c.too_old += new;
-                            deleter.push(s.key, s.user, "too_old", s.repeat)?;
+                            deleter.push(s.key, s.user, s.ttl_ms, "too_old", s.repeat)?;
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: glue that reads settings, calls the core and renders.
 
 pub mod audit;
+pub mod backup;
 mod cleanup;
 mod config;
 mod decode;
@@ -10,6 +11,7 @@ mod hints;
 mod list;
 mod mint;
 pub(crate) mod output_file;
+mod restore;
 mod revoke;
 pub(crate) mod stats;
 mod verify;
@@ -128,7 +130,7 @@ fn uses(command: &Command) -> Uses {
             ..Uses::default()
         },
         Command::Decode(a) => Uses { cookie_name: !a.raw, output: true, ..Uses::default() },
-        Command::List(_) | Command::Stats(_) => redis,
+        Command::List(_) | Command::Stats(_) | Command::Restore(_) => redis,
         Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
         Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
@@ -205,6 +207,7 @@ fn dispatch(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
             | Command::List(_)
             | Command::Revoke(_)
             | Command::Cleanup(_)
+            | Command::Restore(_)
             | Command::Doctor(_)
             | Command::Config(_)
     );
@@ -219,6 +222,7 @@ fn dispatch(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
         Command::Revoke(args) => revoke::run(settings, &args),
         Command::Cleanup(args) => cleanup::run(settings, &args),
         Command::Stats(args) => stats::run(settings, &args),
+        Command::Restore(args) => restore::run(settings, &args),
         Command::Doctor(args) => doctor::run(settings, &args),
         Command::GenSecret(args) => gen_secret::run(settings, &args),
         Command::Config(args) => config::run(settings, &args),
@@ -421,6 +425,10 @@ pub(crate) struct Deleter<'a> {
     pub deleted: u64,
     dry_run: bool,
     pub audit: Option<&'a mut audit::AuditLog>,
+    /// Per pending item: the remaining TTL read with it (for `--backup`).
+    ttls: Vec<Option<i64>>,
+    /// `--backup`: written ahead of each batch.
+    pub backup: Option<&'a mut backup::BackupFile>,
 }
 
 impl<'a> Deleter<'a> {
@@ -436,17 +444,34 @@ impl<'a> Deleter<'a> {
             deleted: 0,
             dry_run,
             audit,
+            ttls: Vec::with_capacity(Self::BATCH),
+            backup: None,
         }
     }
 
-    /// Queues `key` for deletion if it still holds `user`; sends a batch when full.
-    pub fn push(&mut self, key: Vec<u8>, user: Vec<u8>, reason: Reason, repeat: bool) -> anyhow::Result<()> {
+    /// Writes each session to `backup` before its deletion is sent.
+    pub fn with_backup(mut self, backup: Option<&'a mut backup::BackupFile>) -> Self {
+        self.backup = backup;
+        self
+    }
+
+    /// Queues `key` for deletion if it still holds `user` (`ttl_ms`: its remaining TTL, for
+    /// `--backup`); sends a batch when full.
+    pub fn push(
+        &mut self,
+        key: Vec<u8>,
+        user: Vec<u8>,
+        ttl_ms: Option<i64>,
+        reason: Reason,
+        repeat: bool,
+    ) -> anyhow::Result<()> {
         if self.dry_run {
             return Ok(());
         }
         self.pending.push(crate::store::Expected { key, user });
         self.reasons.push(reason);
         self.repeats.push(repeat);
+        self.ttls.push(ttl_ms);
         if self.pending.len() >= Self::BATCH {
             self.flush()?;
         }
@@ -461,9 +486,16 @@ impl<'a> Deleter<'a> {
         }
         let _batch = signals::critical();
         let n = self.pending.len();
+        if let Some(backup) = self.backup.as_deref_mut() {
+            // Write-ahead: on disk before the deletions are sent.
+            backup.before_delete(self.pending.iter().zip(&self.ttls).map(|(e, t)| (&e.key[..], &e.user[..], *t)))?;
+        }
         let done = self.store.delete_if_holds(&self.pending).with_context(|| {
             format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
         })?;
+        if let Some(backup) = self.backup.as_deref_mut() {
+            backup.not_deleted(self.pending.iter().zip(&done).filter(|(_, d)| !**d).map(|(e, _)| &e.key[..]))?;
+        }
         self.deleted += done.iter().zip(&self.repeats).filter(|(done, repeat)| **done && !**repeat).count() as u64;
         if let Some(audit) = self.audit.as_deref_mut() {
             let prefix_len = self.prefix_len;
@@ -480,6 +512,7 @@ impl<'a> Deleter<'a> {
         self.pending.clear();
         self.reasons.clear();
         self.repeats.clear();
+        self.ttls.clear();
         Ok(())
     }
 }

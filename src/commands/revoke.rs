@@ -53,13 +53,14 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         )));
     }
     let mut audit = super::open_audit(args.audit_log.clone(), "revoke", settings)?;
+    let mut backup = args.backup.as_deref().map(super::backup::BackupFile::open).transpose()?;
 
     let store = super::connect(settings)?;
     let plan = Plan { ids: &ids, users, all: args.all, cutoff, now };
     if asks {
         // The operator's time matters more than one extra scan: count first, then ask with
         // the number in front of them.
-        let counted = pass(settings, &store, &plan, true, None, "counting the sessions to revoke");
+        let counted = pass(settings, &store, &plan, true, None, None, "counting the sessions to revoke");
         if let Some(e) = counted.failure {
             return Err(e.context("cannot count the sessions to revoke; nothing was revoked"));
         }
@@ -102,7 +103,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     }
     // From here on a signal stops the work between batches and the summary says what was done.
     crate::signals::graceful();
-    let done = pass(settings, &store, &plan, args.dry_run, audit.as_mut(), "revoking sessions");
+    let done = pass(settings, &store, &plan, args.dry_run, audit.as_mut(), backup.as_mut(), "revoking sessions");
     if let Some(audit) = audit.as_mut() {
         audit.finish()?;
     }
@@ -142,6 +143,7 @@ fn pass(
     plan: &Plan,
     dry_run: bool,
     audit: Option<&mut super::audit::AuditLog>,
+    backup: Option<&mut super::backup::BackupFile>,
     what: &str,
 ) -> Pass {
     let old_enough = |ttl_ms: Option<i64>| match plan.cutoff {
@@ -151,7 +153,8 @@ fn pass(
     // A counting pass before a prompt keeps its notes for the real one.
     let counting = what.starts_with("counting");
     let notes = !(settings.quiet || counting);
-    let mut deleter = Deleter::new(store, settings, dry_run, audit);
+    let backup_ttl = backup.is_some();
+    let mut deleter = Deleter::new(store, settings, dry_run, audit).with_backup(backup);
     let mut p = Pass::default();
 
     let keys: Vec<Vec<u8>> = plan.ids.iter().map(|id| settings.key_for(id)).collect();
@@ -167,7 +170,7 @@ fn pass(
                 match lookup {
                     Lookup::Session { user, ttl_ms } if old_enough(ttl_ms) => {
                         p.matched += 1;
-                        if let Err(e) = deleter.push(key, user, "revoked", false) {
+                        if let Err(e) = deleter.push(key, user, ttl_ms, "revoked", false) {
                             p.failure = Some(e);
                             break;
                         }
@@ -194,7 +197,8 @@ fn pass(
 
     if p.failure.is_none() && !p.interrupted && (plan.all || !plan.users.is_empty()) {
         let request = ScanRequest {
-            with_ttl: plan.cutoff.is_some(),
+            // A backup keeps each session's remaining TTL.
+            with_ttl: plan.cutoff.is_some() || backup_ttl,
             users: plan.users.clone(),
             count: settings.scan_count as usize,
             ..ScanRequest::default()
@@ -208,7 +212,7 @@ fn pass(
                     // A session seen again after a failover is deleted again (the old
                     // primary may not have passed the first deletion on) but matched once.
                     matched += u64::from(!s.repeat);
-                    deleter.push(s.key, s.user, "revoked", s.repeat)?;
+                    deleter.push(s.key, s.user, s.ttl_ms, "revoked", s.repeat)?;
                 }
             }
             Ok(ControlFlow::Continue(()))

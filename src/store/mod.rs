@@ -203,6 +203,12 @@ impl Store {
         ops::create(&self.topology, sessions, ttl_secs)
     }
 
+    /// Puts sessions back: `SET <key> <user> NX PX <ttl_ms>` (no `PX` when `None`) for each,
+    /// pipelined. `true` where set, `false` where the key already existed (never overwritten).
+    pub fn put_back(&self, sessions: &[(Vec<u8>, Vec<u8>, Option<i64>)]) -> Result<Vec<bool>, StoreError> {
+        ops::put_back(&self.topology, sessions)
+    }
+
     /// `GET` + `PTTL` of one key (`TYPE` when it is not a string). Follows MOVED (after
     /// refreshing the slot map) and ASK (with ASKING) redirections.
     pub fn lookup(&self, key: &[u8]) -> Result<Lookup, StoreError> {

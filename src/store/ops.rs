@@ -59,6 +59,35 @@ pub(crate) fn create(
     )
 }
 
+/// `SET <key> <user> NX [PX <ms>]` for each `(key, user, ttl_ms)`, pipelined: `true` where
+/// set, `false` where the key existed.
+pub(crate) fn put_back(
+    topology: &Topology,
+    sessions: &[(Vec<u8>, Vec<u8>, Option<i64>)],
+) -> Result<Vec<bool>, StoreError> {
+    wire::run_writes(
+        topology,
+        sessions.len(),
+        &Writes {
+            command: "SET",
+            key: &|i| &sessions[i].0,
+            encode: &|out, i| {
+                let (key, user, ttl) = &sessions[i];
+                match ttl {
+                    Some(ms) => {
+                        let mut text = Vec::with_capacity(20);
+                        wire::push_uint(&mut text, (*ms).max(1) as u64);
+                        wire::push_cmd(out, &[b"SET", key, user, b"NX", b"PX", &text]);
+                    }
+                    None => wire::push_cmd(out, &[b"SET", key, user, b"NX"]),
+                }
+            },
+            decode: &set_nx_outcome,
+            script: None,
+        },
+    )
+}
+
 /// Compare-and-delete (EVALSHA), pipelined.
 pub(crate) fn delete_if_holds(topology: &Topology, items: &[Expected]) -> Result<Vec<bool>, StoreError> {
     let script = &scripts().0;

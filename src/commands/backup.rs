@@ -1,0 +1,326 @@
+//! `--backup FILE` for revoke and cleanup, and the file `sessctl restore` reads back.
+//!
+//! Write-ahead: before each batch of compare-and-deletes is sent, one JSON line per session
+//! of the batch is appended and synced to disk:
+//!
+//! ```text
+//! {"key":"session:…","user":"42","ttl_ms":603512345,"time":"2026-11-29T20:01:02.345Z"}
+//! ```
+//!
+//! `ttl_ms` is the remaining time to live when the session was read (`null`: no expiry),
+//! `time` when the line was written. A key or user that is not UTF-8 is written as
+//! `key_base64` / `user_base64` instead. After the batch, each session the compare-and-delete
+//! did not delete (it had changed, or was gone already) gets a line `{"not_deleted":"…"}`, so
+//! `restore` never brings back a session sessctl did not remove. A run that dies between the
+//! two leaves the first line alone; `restore` then puts the session back only if it is gone.
+//!
+//! The file holds live session ids: bearer credentials. It is created with mode 0600, and
+//! `restore` refuses one that others may read.
+
+use std::fs::File;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::error::usage;
+use crate::output::excerpt;
+
+/// The longest line `restore` reads: far more than any session needs, and a bound for a file
+/// that is not a backup (`/dev/zero`).
+pub const MAX_LINE: usize = 1 << 20;
+
+/// An open backup file.
+pub struct BackupFile {
+    file: File,
+    shown: String,
+    buf: Vec<u8>,
+    /// The `time` of the last batch written ahead.
+    batch_time: String,
+    /// Sessions written (write-ahead lines).
+    pub written: u64,
+}
+
+/// A session as a backup line holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: Vec<u8>,
+    pub user: Vec<u8>,
+    /// Remaining TTL in ms when the session was read; `None`: no expiry.
+    pub ttl_ms: Option<i64>,
+    /// When the line was written, in ms since the epoch.
+    pub time_ms: i64,
+}
+
+/// One line of the file, either kind.
+#[derive(Serialize, Deserialize, Default)]
+struct Line {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    key_base64: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    user_base64: Option<String>,
+    #[serde(default)]
+    ttl_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    not_deleted: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    not_deleted_base64: Option<String>,
+}
+
+/// Text as is when it is UTF-8, else base64 in the `…_base64` field.
+fn text_or_base64(bytes: &[u8]) -> (Option<String>, Option<String>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Some(text.to_string()), None),
+        Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(bytes))),
+    }
+}
+
+fn rfc3339_ms(ms: i64) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+fn now_ms() -> anyhow::Result<i64> {
+    Ok((crate::config::now()? * 1000.0).floor() as i64)
+}
+
+impl BackupFile {
+    /// Creates (mode 0600) or appends to `path`. Refuses a file others may read: it is about
+    /// to hold live credentials. Warns on stderr that it does.
+    pub fn open(path: &Path) -> anyhow::Result<BackupFile> {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| usage(format!("cannot open the backup file {shown}: {e}; check --backup")))?;
+        let mode = file.metadata().map(|m| m.permissions().mode()).unwrap_or(0);
+        if mode & 0o077 != 0 {
+            return Err(usage(format!(
+                "the backup file {shown} exists with mode {:o}, open to other users; it would hold live session credentials: `chmod 600` it or give a new file",
+                mode & 0o777
+            )));
+        }
+        eprintln!(
+            "sessctl: warning: the backup {shown} holds live session ids (bearer credentials): keep it private and delete it once it is not needed"
+        );
+        Ok(BackupFile { file, shown, buf: Vec::new(), batch_time: String::new(), written: 0 })
+    }
+
+    /// Appends a line per `(key, user, ttl_ms)` and syncs it to disk, before the deletions are
+    /// sent.
+    pub fn before_delete<'a>(
+        &mut self,
+        sessions: impl Iterator<Item = (&'a [u8], &'a [u8], Option<i64>)>,
+    ) -> anyhow::Result<()> {
+        let time = rfc3339_ms(now_ms()?);
+        self.batch_time.clone_from(&time);
+        self.buf.clear();
+        let mut n = 0;
+        for (key, user, ttl_ms) in sessions {
+            let (key, key_base64) = text_or_base64(key);
+            let (user, user_base64) = text_or_base64(user);
+            let line = Line { key, key_base64, user, user_base64, ttl_ms, time: Some(time.clone()), ..Line::default() };
+            serde_json::to_writer(&mut self.buf, &line)?;
+            self.buf.push(b'\n');
+            n += 1;
+        }
+        self.write(n)?;
+        self.written += n;
+        Ok(())
+    }
+
+    /// Marks sessions of the last batch written ahead whose compare-and-delete did not
+    /// delete them (same `time` as their write-ahead line).
+    pub fn not_deleted<'a>(&mut self, keys: impl Iterator<Item = &'a [u8]>) -> anyhow::Result<()> {
+        self.buf.clear();
+        let mut n = 0;
+        for key in keys {
+            let (not_deleted, not_deleted_base64) = text_or_base64(key);
+            let line = Line { not_deleted, not_deleted_base64, time: Some(self.batch_time.clone()), ..Line::default() };
+            serde_json::to_writer(&mut self.buf, &line)?;
+            self.buf.push(b'\n');
+            n += 1;
+        }
+        self.write(n)
+    }
+
+    fn write(&mut self, n: u64) -> anyhow::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        self.file.write_all(&self.buf).and_then(|()| self.file.sync_data()).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the backup {}: {e}; nothing of this batch was deleted (the backup comes first)",
+                self.shown
+            )
+        })
+    }
+}
+
+/// What one line of a backup file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Session(Entry),
+    /// The session written ahead with this key and time was not deleted.
+    NotDeleted {
+        key: Vec<u8>,
+        time_ms: i64,
+    },
+}
+
+/// Reads a backup file line by line, in bounded memory.
+pub struct Reader {
+    reader: std::io::Take<std::io::BufReader<File>>,
+    shown: String,
+    line: Vec<u8>,
+    /// The number of the line last read (1-based).
+    pub number: u64,
+}
+
+impl Reader {
+    /// Opens `path` for `restore`: refuses (usage error) a file that others may read or write.
+    pub fn open(path: &PathBuf) -> anyhow::Result<Reader> {
+        use std::os::unix::fs::PermissionsExt;
+        let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        let file = File::open(path).map_err(|e| usage(format!("cannot read the backup {shown}: {e}")))?;
+        let meta = file.metadata().map_err(|e| usage(format!("cannot read the backup {shown}: {e}")))?;
+        if !meta.is_file() {
+            return Err(usage(format!("{shown} is not a backup file (not a regular file)")));
+        }
+        let mode = meta.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(usage(format!(
+                "refusing the backup {shown}: its mode {:o} lets other users read or change it, and it holds live session credentials; `chmod 600` it (and check no one else copied it), then run again",
+                mode & 0o777
+            )));
+        }
+        Ok(Reader { reader: std::io::Read::take(std::io::BufReader::new(file), 0), shown, line: Vec::new(), number: 0 })
+    }
+
+    /// The next record; `None` at the end. Blank lines are skipped. A line that is not a
+    /// backup record is an error naming its number.
+    pub fn next_record(&mut self) -> anyhow::Result<Option<Record>> {
+        loop {
+            self.line.clear();
+            self.reader.set_limit(MAX_LINE as u64 + 1);
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.line)
+                .map_err(|e| anyhow::anyhow!("cannot read the backup {}: {e}", self.shown))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.number += 1;
+            if self.line.len() > MAX_LINE {
+                return Err(self.bad(&format!("longer than {MAX_LINE} bytes")));
+            }
+            let text = self.line.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            return parse_line(text).map(Some).map_err(|why| self.bad(&why));
+        }
+    }
+
+    fn bad(&self, why: &str) -> anyhow::Error {
+        usage(format!(
+            "line {} of the backup {} is not a backup record: {why}; was it made by `--backup`?",
+            self.number, self.shown
+        ))
+    }
+}
+
+/// Parses one line (exposed for the tests).
+pub fn parse_line(text: &[u8]) -> Result<Record, String> {
+    let line: Line = serde_json::from_slice(text).map_err(|e| format!("{e}"))?;
+    let bytes = |text: Option<String>, b64: Option<String>, name: &str| -> Result<Option<Vec<u8>>, String> {
+        match (text, b64) {
+            (Some(t), None) => Ok(Some(t.into_bytes())),
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map(Some)
+                .map_err(|e| format!("{name}_base64 is not base64 ({e})")),
+            (None, None) => Ok(None),
+            (Some(_), Some(_)) => Err(format!("both {name} and {name}_base64")),
+        }
+    };
+    let time = line.time.ok_or("no time")?;
+    let at = time::OffsetDateTime::parse(&time, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| format!("time {} is not an RFC 3339 time", excerpt(time.as_bytes())))?;
+    let time_ms = i64::try_from(at.unix_timestamp_nanos() / 1_000_000).map_err(|_| "time out of range")?;
+    if let Some(key) = bytes(line.not_deleted, line.not_deleted_base64, "not_deleted")? {
+        return Ok(Record::NotDeleted { key, time_ms });
+    }
+    let key = bytes(line.key, line.key_base64, "key")?.ok_or("no key")?;
+    if key.is_empty() {
+        return Err("an empty key".into());
+    }
+    let user = bytes(line.user, line.user_base64, "user")?.ok_or("no user")?;
+    if line.ttl_ms.is_some_and(|t| t < 0) {
+        return Err("a negative ttl_ms".into());
+    }
+    Ok(Record::Session(Entry { key, user, ttl_ms: line.ttl_ms, time_ms }))
+}
+
+/// The TTL to restore with at `now_ms`: the remaining TTL minus the time since the line was
+/// written. `Some(None)`: no expiry; `None`: it would have expired by now.
+pub fn remaining(entry: &Entry, now_ms: i64) -> Option<Option<i64>> {
+    match entry.ttl_ms {
+        None => Some(None),
+        Some(ttl) => {
+            let left = ttl.saturating_sub(now_ms.saturating_sub(entry.time_ms).max(0));
+            (left > 0).then_some(Some(left))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_read_back_as_written_including_binary_keys() {
+        let (k, kb) = text_or_base64(b"session:\xff\x00");
+        let line = Line {
+            key: k,
+            key_base64: kb,
+            user: Some("42".into()),
+            ttl_ms: Some(5000),
+            time: Some(rfc3339_ms(1_800_000_000_123)),
+            ..Line::default()
+        };
+        let text = serde_json::to_vec(&line).unwrap();
+        let Record::Session(e) = parse_line(&text).unwrap() else { panic!() };
+        assert_eq!(e.key, b"session:\xff\x00");
+        assert_eq!(e.user, b"42");
+        assert_eq!(e.time_ms, 1_800_000_000_123);
+        assert_eq!(remaining(&e, 1_800_000_001_123), Some(Some(4000)));
+        assert_eq!(remaining(&e, 1_800_000_005_123), None);
+    }
+
+    #[test]
+    fn malformed_lines_say_why() {
+        for (text, why) in [
+            (&br#"{"user":"1","time":"2026-01-01T00:00:00Z"}"#[..], "no key"),
+            (br#"{"key":"k","user":"1","time":"yesterday"}"#, "RFC 3339"),
+            (br#"{"key":"k","user":"1","ttl_ms":-5,"time":"2026-01-01T00:00:00Z"}"#, "negative"),
+            (b"not json", "expected"),
+        ] {
+            let err = parse_line(text).unwrap_err();
+            assert!(err.contains(why), "{err}");
+        }
+    }
+}

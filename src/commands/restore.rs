@@ -1,0 +1,141 @@
+//! `sessctl restore FILE`: put back the sessions a `--backup` file holds.
+//!
+//! Each session comes back with the TTL it had when it was deleted minus the time since
+//! (`SET key user NX PX ms`): one that would have expired by now is skipped, and a key that
+//! exists again is never overwritten. Sessions the file marks as not deleted are skipped.
+//! The whole file is read once before connecting, so a malformed line fails (exit 2, naming
+//! the line) before anything is written.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use crate::cli::RestoreArgs;
+use crate::config::{self, Settings};
+use crate::error::Outcome;
+use crate::output::Summary;
+use crate::store::Lookup;
+
+use super::backup::{remaining, Reader, Record};
+
+/// Sessions per pipeline.
+const BATCH: usize = 1000;
+
+#[derive(Default)]
+struct Counts {
+    restored: u64,
+    expired: u64,
+    already_present: u64,
+    not_deleted: u64,
+}
+
+pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
+    // First pass: every line must read, and which sessions were never deleted.
+    let mut reader = Reader::open(&args.file)?;
+    let mut skip: HashSet<(Vec<u8>, i64)> = HashSet::new();
+    let mut sessions = 0u64;
+    while let Some(record) = reader.next_record()? {
+        match record {
+            Record::Session(_) => sessions += 1,
+            Record::NotDeleted { key, time_ms } => {
+                skip.insert((key, time_ms));
+            }
+        }
+    }
+
+    let store = super::connect(settings)?;
+    crate::signals::graceful();
+    let mut reader = Reader::open(&args.file)?;
+    let mut c = Counts::default();
+    let mut batch: Vec<(Vec<u8>, Vec<u8>, Option<i64>)> = Vec::with_capacity(BATCH);
+    let mut interrupted = false;
+    let mut failure: Option<anyhow::Error> = None;
+    let mut now_ms = (config::now()? * 1000.0).floor() as i64;
+    loop {
+        let record = match reader.next_record() {
+            Ok(r) => r,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        let Some(record) = record else { break };
+        let Record::Session(entry) = record else { continue };
+        if skip.contains(&(entry.key.clone(), entry.time_ms)) {
+            c.not_deleted += 1;
+            continue;
+        }
+        match remaining(&entry, now_ms) {
+            None => c.expired += 1,
+            Some(ttl) => batch.push((entry.key, entry.user, ttl)),
+        }
+        if batch.len() >= BATCH {
+            if super::stopped() {
+                interrupted = true;
+                break;
+            }
+            if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
+                failure = Some(e);
+                break;
+            }
+            // The TTLs of the next batch count the time this one took.
+            now_ms = (config::now()? * 1000.0).floor() as i64;
+        }
+    }
+    if failure.is_none() && !interrupted {
+        if super::stopped() {
+            interrupted = true;
+        } else if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
+            failure = Some(e);
+        }
+    }
+
+    let mut summary = Summary::default();
+    summary
+        .add("restored", c.restored)
+        .add("expired", c.expired)
+        .add("already_present", c.already_present)
+        .add("not_deleted", c.not_deleted)
+        .add("sessions_in_file", sessions)
+        .add("dry_run", args.dry_run)
+        .add("interrupted", interrupted)
+        .add("complete", !interrupted && failure.is_none());
+    let mut out = io::stdout().lock();
+    summary.write(&mut out, &settings.style)?;
+    out.flush()?;
+    if let Some(e) = failure {
+        return Err(e.context("restore stopped part way; the summary above counts what was restored"));
+    }
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// Writes (or, in a dry run, looks up) one batch and counts the result.
+fn put_back(
+    store: &crate::store::Store,
+    batch: &mut Vec<(Vec<u8>, Vec<u8>, Option<i64>)>,
+    dry_run: bool,
+    c: &mut Counts,
+) -> anyhow::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    if dry_run {
+        let keys: Vec<Vec<u8>> = batch.iter().map(|(k, _, _)| k.clone()).collect();
+        for lookup in store.lookup_many(&keys)? {
+            match lookup {
+                Lookup::Missing => c.restored += 1,
+                _ => c.already_present += 1,
+            }
+        }
+    } else {
+        let _batch = crate::signals::critical();
+        for set in store.put_back(batch)? {
+            if set {
+                c.restored += 1;
+            } else {
+                c.already_present += 1;
+            }
+        }
+    }
+    batch.clear();
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! `--backup FILE` (revoke, cleanup) and `sessctl restore FILE`, against real redis-servers:
+//! the sessions come back with their remaining TTL, never over a key that exists again, the
+//! file is private, and a file others can read or a malformed line is refused before
+//! anything is written. (The real Tornado app accepting restored cookies is in
+//! tests/e2e_tornado.rs.)
+mod support;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::*;
+
+fn at(urls: &[String], args: &[&str]) -> Command {
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_REDIS_URL", urls.join(",")).args(args);
+    cmd
+}
+
+fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("run sessctl")
+}
+
+fn ok(cmd: Command) -> Output {
+    let out = run(cmd);
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn summary(out: &Output) -> Value {
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1, "one summary line: {}", String::from_utf8_lossy(&out.stdout));
+    lines.into_iter().next().unwrap()
+}
+
+/// Every session key holding a string, with its value and PTTL (ms), read in one Lua call
+/// through redis-cli (the oracle; one call, so the TTLs are read at one moment).
+fn sessions(server: &RedisServer) -> BTreeMap<String, (String, i64)> {
+    const DUMP: &str = "local r = {} for _, k in ipairs(redis.call('KEYS', 'session:*')) do \
+        if redis.call('TYPE', k).ok == 'string' then \
+        r[#r + 1] = k; r[#r + 1] = redis.call('GET', k); r[#r + 1] = redis.call('PTTL', k) end end return r";
+    let text = server.cli(&["EVAL", DUMP, "0"]);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len() % 3, 0, "{text}");
+    lines.chunks(3).map(|c| (c[0].to_string(), (c[1].to_string(), c[2].parse().unwrap()))).collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn revoke_all_with_backup_then_restore_brings_every_session_back_with_its_ttl() {
+    let server = RedisServer::start();
+    server.pipe(&sessions_protocol("session:", 2500, 40));
+    // Some sessions with shorter TTLs, one without any, and a hash under the prefix.
+    server.cli(&["SET", "session:short", "u-short", "PX", "90000"]);
+    server.cli(&["SET", "session:forever", "u-forever"]);
+    server.cli(&["HSET", "session:hash", "f", "v"]);
+    let before = sessions(&server);
+    assert_eq!(before.len(), 2502);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("revoked.jsonl");
+    let out = ok(at(&[server.url()], &["revoke", "--all", "--yes", "-o", "json", "--backup", file.to_str().unwrap()]));
+    assert_eq!(summary(&out)["revoked"], 2502);
+    assert!(stderr(&out).contains("bearer credentials"), "warns: {}", stderr(&out));
+    assert!(sessions(&server).is_empty());
+    assert_eq!(server.cli(&["TYPE", "session:hash"]), "hash", "non-string keys are never touched");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the backup is private");
+    let lines = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(lines.lines().count(), 2502, "one line per deleted session");
+    let first: Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    for field in ["key", "user", "ttl_ms", "time"] {
+        assert!(first.get(field).is_some(), "{field} in {first}");
+    }
+
+    // A dry run counts, and writes nothing.
+    let out = ok(at(&[server.url()], &["restore", file.to_str().unwrap(), "--dry-run", "-o", "json"]));
+    let s = summary(&out);
+    assert_eq!((s["restored"].as_u64(), s["dry_run"].as_bool()), (Some(2502), Some(true)), "{s}");
+    assert!(sessions(&server).is_empty());
+
+    let out = ok(at(&[server.url()], &["restore", file.to_str().unwrap(), "-o", "json"]));
+    let s = summary(&out);
+    assert_eq!(s["restored"], 2502, "{s}");
+    assert_eq!(s["expired"], 0, "{s}");
+    assert_eq!(s["already_present"], 0, "{s}");
+    assert_eq!(s["complete"], true, "{s}");
+    let after = sessions(&server);
+    assert_eq!(after.len(), before.len());
+    for (key, (user, ttl)) in &before {
+        let (user_after, ttl_after) = &after[key];
+        assert_eq!(user_after, user, "{key}");
+        if *ttl == -1 {
+            assert_eq!(*ttl_after, -1, "{key} had no expiry and has none");
+        } else {
+            assert!(
+                *ttl_after <= *ttl && *ttl_after >= ttl - 2000,
+                "{key}: TTL {ttl} ms before the revoke, {ttl_after} ms after the restore"
+            );
+        }
+    }
+
+    // Again: everything is there, nothing is overwritten.
+    server.cli(&["SET", "session:short", "someone-else", "EX", "100"]);
+    let out = ok(at(&[server.url()], &["restore", file.to_str().unwrap(), "-o", "json"]));
+    let s = summary(&out);
+    assert_eq!((s["restored"].as_u64(), s["already_present"].as_u64()), (Some(0), Some(2502)), "{s}");
+    assert_eq!(server.cli(&["GET", "session:short"]), "someone-else", "never overwritten");
+}
+
+#[test]
+fn sessions_whose_ttl_ran_out_since_are_skipped_as_expired() {
+    let server = RedisServer::start();
+    server.cli(&["SET", "session:a", "1", "EX", "100"]);
+    server.cli(&["SET", "session:b", "2", "EX", "100000"]);
+    server.cli(&["SET", "session:c", "3"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.jsonl");
+    ok(at(&[server.url()], &["revoke", "--all", "--yes", "--backup", file.to_str().unwrap()]));
+    // Restored as if 1,000 s later: a's 100 s are over.
+    let later =
+        format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1000);
+    let mut cmd = at(&[server.url()], &["restore", file.to_str().unwrap(), "-o", "json"]);
+    cmd.env("SESSCTL_NOW", &later);
+    let s = summary(&ok(cmd));
+    assert_eq!((s["restored"].as_u64(), s["expired"].as_u64()), (Some(2), Some(1)), "{s}");
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "0");
+    let ttl_b: i64 = server.cli(&["PTTL", "session:b"]).parse().unwrap();
+    // (The pinned clock is in whole seconds: up to one second less has elapsed.)
+    assert!((98_990_000..=99_001_000).contains(&ttl_b), "b lost the 1,000 s: {ttl_b}");
+    assert_eq!(server.cli(&["PTTL", "session:c"]), "-1");
+}
+
+#[test]
+fn cleanup_backup_keeps_what_it_deleted() {
+    let server = RedisServer::start();
+    // 7-day sessions: two issued 5 days ago (2 days left), one fresh.
+    let [old1, old2, new] = [0, 1, 2].map(|i| format!("session:{}", session_id(i)));
+    server.cli(&["SET", &old1, "1", "EX", "172800"]);
+    server.cli(&["SET", &old2, "2", "EX", "172800"]);
+    server.cli(&["SET", &new, "3", "EX", "604800"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.jsonl");
+    let s = summary(&ok(at(
+        &[server.url()],
+        &["cleanup", "--max-age", "3d", "-o", "json", "--backup", file.to_str().unwrap()],
+    )));
+    assert_eq!(s["deleted"], 2, "{s}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    assert!(text.contains(&old1) && text.contains(&old2) && !text.contains(&new));
+    let s = summary(&ok(at(&[server.url()], &["restore", file.to_str().unwrap(), "-o", "json"])));
+    assert_eq!(s["restored"], 2, "{s}");
+    assert_eq!(server.cli(&["GET", &old2]), "2");
+}
+
+#[test]
+fn restore_refuses_a_file_others_can_read_before_connecting() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("open.jsonl");
+    std::fs::write(&file, "{\"key\":\"session:x\",\"user\":\"1\",\"ttl_ms\":1000,\"time\":\"2026-01-01T00:00:00Z\"}\n")
+        .unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // Port 1: nothing listens; a usage error must come first.
+    let out = run(at(&["redis://127.0.0.1:1/0".into()], &["restore", file.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("644") && err.contains("chmod 600"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn a_malformed_line_is_an_error_naming_its_number_and_nothing_is_restored() {
+    let server = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.jsonl");
+    let good = "{\"key\":\"session:x\",\"user\":\"1\",\"ttl_ms\":100000,\"time\":\"2099-01-01T00:00:00Z\"}";
+    for (third, why) in [
+        ("{\"key\":\"session:y\",\"user\":\"2\",\"ttl_ms\":1000}", "no time"),
+        ("garbage", "expected"),
+        ("{\"key\":\"session:y\",\"user\":\"2\",\"ttl_ms\":-4,\"time\":\"2099-01-01T00:00:00Z\"}", "negative"),
+    ] {
+        std::fs::write(&file, format!("{good}\n\n{third}\n{good}\n")).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let out = run(at(&[server.url()], &["restore", file.to_str().unwrap()]));
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("line 3 of the backup") && err.contains(why), "{err}");
+        assert_eq!(server.cli(&["EXISTS", "session:x"]), "0", "nothing restored before the error");
+    }
+}
+
+#[test]
+fn sessions_the_file_marks_not_deleted_are_not_brought_back() {
+    let server = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nd.jsonl");
+    let t = "2099-01-01T00:00:00.000Z";
+    let text = format!(
+        "{{\"key\":\"session:a\",\"user\":\"1\",\"ttl_ms\":100000,\"time\":\"{t}\"}}\n\
+         {{\"key\":\"session:b\",\"user\":\"2\",\"ttl_ms\":100000,\"time\":\"{t}\"}}\n\
+         {{\"not_deleted\":\"session:b\",\"time\":\"{t}\"}}\n"
+    );
+    std::fs::write(&file, text).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // The clock before the lines' time: nothing has elapsed.
+    let mut cmd = at(&[server.url()], &["restore", file.to_str().unwrap(), "-o", "json"]);
+    cmd.env("SESSCTL_NOW", "4070908800");
+    let s = summary(&ok(cmd));
+    assert_eq!((s["restored"].as_u64(), s["not_deleted"].as_u64()), (Some(1), Some(1)), "{s}");
+    assert_eq!(server.cli(&["GET", "session:a"]), "1");
+    assert_eq!(server.cli(&["EXISTS", "session:b"]), "0");
+}
+
+#[test]
+fn a_backup_file_open_to_others_is_refused_before_revoking() {
+    let server = RedisServer::start();
+    server.cli(&["SET", "session:a", "1", "EX", "100"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("open.jsonl");
+    std::fs::write(&file, "").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(at(&[server.url()], &["revoke", "--all", "--yes", "--backup", file.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "nothing revoked");
+}
+
+#[test]
+fn backup_and_restore_on_a_cluster() {
+    let cluster = RedisCluster::start();
+    let urls = cluster.urls();
+    for i in 0..300 {
+        cluster.cli(&["SET", &format!("session:{}", session_id(i)), &format!("u{}", i % 7), "EX", "5000"]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cl.jsonl");
+    let s =
+        summary(&ok(at(&urls, &["revoke", "--user", "u3", "--yes", "-o", "json", "--backup", file.to_str().unwrap()])));
+    let revoked = s["revoked"].as_u64().unwrap();
+    assert_eq!(revoked, (0..300).filter(|i| i % 7 == 3).count() as u64);
+    assert_eq!(cluster.dbsize(), 300 - revoked);
+    let s = summary(&ok(at(&urls, &["restore", file.to_str().unwrap(), "-o", "json"])));
+    assert_eq!(s["restored"].as_u64(), Some(revoked), "{s}");
+    assert_eq!(cluster.dbsize(), 300);
+    assert!(Path::new(&file).exists());
+}
