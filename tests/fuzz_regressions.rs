@@ -6,6 +6,12 @@ use std::path::Path;
 
 use sessctl::cookie::{self, input, Verifier};
 use sessctl::secret::{KeyRing, Secret, SecretError, SecretFormat};
+use sessctl::store::read_replies;
+
+mod meter;
+
+#[global_allocator]
+static METER: meter::Meter = meter::Meter;
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
@@ -78,6 +84,36 @@ fn check_ring(data: &[u8]) {
                 assert!(!msg.contains(text), "quotes the secret: {msg}");
             }
         }
+    }
+}
+
+/// `resp_reader`: the same outcome in small reads and all at once; incomplete input is a
+/// request for more, never a protocol error; allocation bounded by the bytes received.
+fn check_resp(data: &[u8]) {
+    let Some((&first, sent)) = data.split_first() else { return };
+    let chunk = usize::from(first % 64) + 1;
+    let (small, peak_small) = meter::peak_during(|| read_replies(sent, chunk));
+    let (whole, peak_whole) = meter::peak_during(|| read_replies(sent, sent.len()));
+    assert_eq!(small, whole, "input {data:?}: the outcome depends on reads of {chunk}");
+    assert!(whole.consumed <= sent.len());
+    assert!(
+        matches!(whole.stopped, std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData),
+        "input {data:?}: {whole:?}"
+    );
+    if whole.stopped == std::io::ErrorKind::UnexpectedEof {
+        let again = read_replies(&sent[..whole.consumed], sent.len());
+        assert_eq!((again.replies, again.consumed), (whole.replies, whole.consumed), "input {data:?}");
+        assert_eq!(again.message, "connection closed by the server");
+    }
+    for peak in [peak_small, peak_whole] {
+        assert!(peak <= 512 * 1024 + 64 * sent.len(), "input {data:?}: {peak} bytes allocated");
+    }
+}
+
+#[test]
+fn every_corpus_input_of_the_resp_reader_passes_its_checks() {
+    for data in corpus("resp_reader") {
+        check_resp(&data);
     }
 }
 

@@ -35,7 +35,7 @@ pub use probe::{NodeProbe, Permission, Population};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
-pub use wire::read_replies;
+pub use wire::{read_replies, ReadReport};
 
 /// How to reach Redis. `Debug` shows the URLs with their passwords redacted.
 #[derive(Clone, Default)]

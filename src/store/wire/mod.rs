@@ -24,9 +24,27 @@ pub(crate) use resp::{push_array, push_bulk, push_cmd, push_uint, Reply, Tok};
 pub(crate) use retry::{with_retry, Attempts, Next, RetryPolicy, Retrying};
 pub(crate) use tls::{config as tls_config, TlsFiles};
 
-/// Reads every RESP reply in `data`, handed to the reader `chunk` bytes at a time, and returns
-/// how many were read before the data ended or a reply could not be read. The entry point of
-/// the fuzz target (`fuzz/fuzz_targets/resp_reader.rs`): whatever `data` holds, this returns.
-pub fn read_replies(data: &[u8], chunk: usize) -> usize {
-    resp::read_all(data, chunk, None).0
+/// What the reply reader made of a byte stream (see [`read_replies`]).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Complete replies read.
+    pub replies: usize,
+    /// The bytes those replies took, from the start of the data.
+    pub consumed: usize,
+    /// Why reading stopped (it always stops with an error: at the end of the data it is
+    /// `UnexpectedEof`, with "in the middle of a reply" when a reply was left incomplete;
+    /// bytes that are not RESP, or exceed the limits, are `InvalidData`).
+    pub stopped: std::io::ErrorKind,
+    /// The error's text.
+    pub message: String,
+}
+
+/// Reads every RESP reply in `data`, handed to the reader `chunk` bytes at a time (as a socket
+/// would), until the data ends or a reply cannot be read. The entry point of the fuzz target
+/// (`fuzz/fuzz_targets/resp_reader.rs`) and of the reader's property tests
+/// (`tests/resp_reader.rs`): whatever `data` holds, this returns.
+#[doc(hidden)]
+pub fn read_replies(data: &[u8], chunk: usize) -> ReadReport {
+    resp::read_report(data, chunk)
 }

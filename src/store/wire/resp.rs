@@ -410,11 +410,12 @@ pub(crate) fn push_cmd(buf: &mut Vec<u8>, args: &[&[u8]]) {
     }
 }
 
-/// Reads every reply in `data` (handed over in chunks of `chunk` bytes) until the data ends
-/// or a reply cannot be read; returns the number of replies read. For the fuzz target and
-/// the property tests: whatever `data` holds, this must return, not panic.
-#[doc(hidden)]
-pub fn read_all(data: &[u8], chunk: usize, limits: Option<Limits>) -> (usize, Option<io::Error>) {
+/// Reads every reply in `data` (handed over in chunks of `chunk` bytes) under `limits` until
+/// the data ends or a reply cannot be read; returns the number of replies read and the error
+/// that stopped it. For the unit tests (the fuzz target and the integration tests use
+/// [`read_report`]): whatever `data` holds, this must return, not panic.
+#[cfg(test)]
+fn read_all(data: &[u8], chunk: usize, limits: Option<Limits>) -> (usize, Option<io::Error>) {
     let mut reader = ReplyReader::with_limits(limits.unwrap_or(LIMITS));
     let mut src = Chunks { data, chunk: chunk.max(1) };
     let mut n = 0;
@@ -429,6 +430,29 @@ pub fn read_all(data: &[u8], chunk: usize, limits: Option<Limits>) -> (usize, Op
                 n += 1;
             }
             Err(e) => return (n, Some(e)),
+        }
+    }
+}
+
+/// [`read_all`] with the default limits, and what it consumed: see
+/// [`crate::store::ReadReport`].
+pub(crate) fn read_report(data: &[u8], chunk: usize) -> super::ReadReport {
+    let mut reader = ReplyReader::new();
+    let mut src = Chunks { data, chunk: chunk.max(1) };
+    let (mut replies, mut consumed) = (0, 0);
+    loop {
+        match reader.read(&mut src) {
+            Ok(reply) => {
+                for &tok in reply.toks {
+                    let _ = reply.bytes(tok);
+                }
+                let _ = (reply.error(), reply.text(), reply.excerpt());
+                replies += 1;
+                consumed += reply.data.len();
+            }
+            Err(e) => {
+                return super::ReadReport { replies, consumed, stopped: e.kind(), message: e.to_string() };
+            }
         }
     }
 }
