@@ -40,6 +40,12 @@ pub trait Record: Serialize {
     fn kinds() -> &'static [Column] {
         &[]
     }
+    /// The least width of each table column (0: none), for values later rows may bring: a
+    /// streamed table is laid out from its first page, and a column sized by that page alone
+    /// would cut `no expiry` or a time that comes later.
+    fn reserve() -> &'static [usize] {
+        &[]
+    }
     /// Optional colour for the row's first cell in tables (e.g. status words).
     fn accent(&self) -> Option<Accent> {
         None
@@ -107,6 +113,7 @@ pub struct RecordWriter<W: Write> {
     columns: &'static [&'static str],
     fields: &'static [&'static str],
     kinds: &'static [Column],
+    reserve: &'static [usize],
     rows: u64,
 }
 
@@ -121,6 +128,7 @@ impl<W: Write> RecordWriter<W> {
             columns: R::columns(),
             fields: R::fields(),
             kinds: R::kinds(),
+            reserve: R::reserve(),
             rows: 0,
         }
     }
@@ -189,7 +197,7 @@ impl<W: Write> RecordWriter<W> {
         if first {
             let rows: Vec<Vec<String>> = self.pending.iter().map(|(cells, _)| cells.clone()).collect();
             let sized = if self.style.headers { titles.clone() } else { vec![String::new(); titles.len()] };
-            self.layout = Some(Layout::fit(&sized, &rows, self.kinds, self.style.width));
+            self.layout = Some(Layout::fit_with(&sized, &rows, self.kinds, self.reserve, self.style.width));
         }
         let header = (first && self.style.headers).then_some(&titles[..]);
         if header.is_none() && self.pending.is_empty() {
@@ -686,6 +694,30 @@ mod tests {
         let e = excerpt(&long);
         assert!(e.len() < 80 && e.contains("120000 bytes"), "{e}");
         assert_eq!(excerpt(b"short\n"), "\"short\\n\"");
+    }
+
+    #[test]
+    fn a_long_table_streams_page_by_page_with_the_first_pages_widths() {
+        let style = Style { width: Some(40), ..Style::plain(OutputFormat::Table) };
+        let mut w = RecordWriter::new::<Row>(Vec::new(), style);
+        for i in 0..1_300i64 {
+            // A row after the first page is wider than anything the first page held.
+            let a = if i == 1_200 { "x".repeat(100) } else { format!("row{}", i % 100) };
+            w.write(&Row { a, b: Some(i % 10) }).unwrap();
+            assert!(w.pending.len() < TABLE_PAGE_ROWS, "at most a page is held");
+        }
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1_301, "one header, one line per row");
+        assert_eq!(lines.iter().filter(|l| l.starts_with('A')).count(), 1);
+        // The second column starts where the first page put it, on every page.
+        let col = lines[0].find('B').unwrap();
+        for (i, line) in lines[1..].iter().enumerate() {
+            let chars: Vec<char> = line.chars().collect();
+            assert_eq!(chars[col..].iter().collect::<String>(), (i % 10).to_string(), "{line:?}");
+            assert_eq!(chars[col - 1], ' ', "{line:?}");
+        }
+        assert_eq!(lines[1_201], "xxxx…  0", "a wider cell on a later page is shortened");
     }
 
     #[test]

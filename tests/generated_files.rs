@@ -1,5 +1,6 @@
-//! The committed completions and man page match the CLI. `SESSCTL_REGENERATE=1 cargo test
-//! --test generated_files` rewrites them.
+//! The committed completions and man page match the CLI, and `--help` matches its snapshots
+//! (insta, `tests/snapshots/generated_files__help_*.snap`). `SESSCTL_REGENERATE=1 cargo test
+//! --test generated_files` rewrites them all.
 
 use std::path::{Path, PathBuf};
 
@@ -72,5 +73,23 @@ fn every_subcommand_page_lists_the_global_flags() {
         for flag in [r"\-\-redis\-url", r"\-\-secret\-file", r"\-\-output", r"\-\-quiet"] {
             assert!(page.contains(flag), "{} lacks {flag}", path.display());
         }
+    }
+}
+
+#[test]
+fn help_matches_its_snapshots_at_100_columns() {
+    if std::env::var_os("SESSCTL_REGENERATE").is_some() {
+        // Rewrite the snapshots with the completions and man pages (edition 2021: safe).
+        std::env::set_var("INSTA_UPDATE", "always");
+    }
+    let bin = env!("CARGO_BIN_EXE_sessctl");
+    for args in [&["--help"][..], &["revoke", "--help"], &["list", "-h"]] {
+        let out = std::process::Command::new(bin).env("COLUMNS", "100").args(args).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        for line in text.lines() {
+            assert!(line.chars().count() <= 100, "wider than 100 columns: {line:?}");
+        }
+        insta::assert_snapshot!(format!("help_{}", args.join("_").trim_start_matches('-')), text);
     }
 }

@@ -29,7 +29,11 @@ impl Record for Listed {
         &["session_id", "user", "ttl_seconds", "expires_at"]
     }
     fn kinds() -> &'static [Column] {
-        &[Column::Id, Column::Text, Column::Number, Column::Text]
+        &[Column::Id, Column::Text, Column::Number, Column::Time]
+    }
+    fn reserve() -> &'static [usize] {
+        // `no expiry` (or `6d 23h`) and an RFC 3339 time (or `never`).
+        &[0, 0, 9, 20]
     }
     fn cells(&self) -> Vec<String> {
         vec![

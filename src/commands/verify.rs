@@ -66,7 +66,7 @@ impl Record for Checked {
         ]
     }
     fn kinds() -> &'static [Column] {
-        &[Column::Text, Column::Id, Column::Text, Column::Text, Column::Number, Column::Text]
+        &[Column::Text, Column::Id, Column::Text, Column::Time, Column::Number, Column::Wrap]
     }
     fn cells(&self) -> Vec<String> {
         vec![

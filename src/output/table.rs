@@ -19,6 +19,8 @@ pub enum Column {
     Id,
     /// A number or a short measure (`1,024`, `6d 23h`): right-aligned, shrinks last.
     Number,
+    /// A time (`2026-12-06T10:44:49Z`): left-aligned, shrinks last, like a number.
+    Time,
     /// Sentences (details, hints): wrapped inside the column rather than cut, so nothing is
     /// lost; the row takes several lines but never wraps on the terminal.
     Wrap,
@@ -46,9 +48,23 @@ impl Layout {
     /// as wide as its widest cell, then the widest shrinkable column narrowed one step at a
     /// time (numbers last) until the row fits.
     pub fn fit(titles: &[String], rows: &[Vec<String>], kinds: &[Column], max_width: Option<usize>) -> Layout {
+        Layout::fit_with(titles, rows, kinds, &[], max_width)
+    }
+
+    /// [`Layout::fit`] with columns at least as wide as `reserve` says before they shrink:
+    /// room for values a later page may bring (`no expiry`, a time) whatever the first page
+    /// held, so the layout does not depend on which rows came first.
+    pub fn fit_with(
+        titles: &[String],
+        rows: &[Vec<String>],
+        kinds: &[Column],
+        reserve: &[usize],
+        max_width: Option<usize>,
+    ) -> Layout {
         let n = titles.len();
         let kinds: Vec<Column> = (0..n).map(|i| kinds.get(i).copied().unwrap_or(Column::Text)).collect();
-        let mut widths: Vec<usize> = titles.iter().map(|t| width(t)).collect();
+        let mut widths: Vec<usize> =
+            titles.iter().enumerate().map(|(i, t)| width(t).max(reserve.get(i).copied().unwrap_or(0))).collect();
         for row in rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(width(cell));
@@ -66,7 +82,7 @@ impl Layout {
             while total(&widths) > max {
                 let floor = |k: Column| match (pass, k) {
                     (0, Column::Wrap) => MIN_WRAP,
-                    (0, _) | (1, Column::Number) => usize::MAX,
+                    (0, _) | (1, Column::Number | Column::Time) => usize::MAX,
                     (1, Column::Id) => MIN_ID,
                     (1, _) => MIN_TEXT,
                     _ => MIN_ANY,
