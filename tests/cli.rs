@@ -188,6 +188,14 @@ fn bad_flags_are_usage_errors() {
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
         assert!(err.contains("--help"), "says where to read more: {err}");
     }
+    // Formats a command cannot write are refused before anything is read or stored.
+    for format in ["csv", "prometheus"] {
+        let out =
+            sessctl().args(["mint", "--user", "1", "-r", "redis://127.0.0.1:1/0", "-o", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "mint -o {format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("-o json") && err.trim().lines().count() == 1, "{err}");
+    }
     let out = with_secret(&["verify", "--offline", "--max-age-days", "NaN", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     // A zero max age would be `revoke --all` by another name: refused before Redis.

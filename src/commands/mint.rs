@@ -46,6 +46,11 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     if args.user.is_empty() {
         return Err(usage("--user is empty; give the user id to log in"));
     }
+    if matches!(settings.output, OutputFormat::Csv | OutputFormat::Prometheus) {
+        return Err(usage(
+            "mint prints cookies, not records: -o csv and -o prometheus do not apply; use -o json (or --format json) for a JSON object per session",
+        ));
+    }
     let format =
         args.format.unwrap_or(if settings.output == OutputFormat::Json { MintFormat::Json } else { MintFormat::Value });
     let ring = settings.secret()?;
