@@ -225,7 +225,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__cleanup)
-            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,6 +244,22 @@ _sessctl() {
                     return 0
                     ;;
                 --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resume)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1295,7 +1311,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__list)
-            opts="-r -o -q -h --user --limit --count --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --user --limit --count --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1306,6 +1322,22 @@ _sessctl() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resume)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1691,7 +1723,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__revoke)
-            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1714,6 +1746,22 @@ _sessctl() {
                     return 0
                     ;;
                 --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resume)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1805,13 +1853,29 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__stats)
-            opts="-r -o -q -h --top --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --top --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resume)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

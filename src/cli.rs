@@ -255,6 +255,9 @@ pub struct ListArgs {
     /// Print only the number of sessions
     #[arg(long)]
     pub count: bool,
+
+    #[command(flatten)]
+    pub pace: PaceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -299,6 +302,9 @@ pub struct RevokeArgs {
     /// 0600), for `sessctl restore`; FILE holds live credentials
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub pace: PaceArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -339,6 +345,9 @@ pub struct CleanupArgs {
     /// 0600), for `sessctl restore`; FILE holds live credentials
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub pace: PaceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -357,6 +366,43 @@ pub struct StatsArgs {
     /// How many top users (by session count) to show, 0 to 10000
     #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = values::top)]
     pub top: usize,
+
+    #[command(flatten)]
+    pub pace: PaceArgs,
+}
+
+/// How a scan shares the server: its pace, and a time box (docs/neighbour.md).
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Pace and time box")]
+pub struct PaceArgs {
+    /// Scan at most this many keys per second, all primaries together, at a steady pace;
+    /// 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]
+    #[arg(long, value_name = "KEYS_PER_SECOND", allow_negative_numbers = true, value_parser = values::rate)]
+    pub rate: Option<u64>,
+
+    /// Go as fast as keeps the latency other clients see (a PING on a connection of its own
+    /// every 2ms, per primary) under this at its 99th percentile; 100us to 10s
+    /// [env: SESSCTL_MAX_LATENCY]
+    #[arg(long, value_name = "DURATION", value_parser = values::max_latency)]
+    pub max_latency: Option<std::time::Duration>,
+
+    /// Stop the scan cleanly after this long (exit 0, complete: false in the summary); with
+    /// --resume the next run continues where this one stopped; 10ms to 30d
+    #[arg(long, value_name = "DURATION", value_parser = values::max_duration)]
+    pub max_duration: Option<std::time::Duration>,
+
+    /// Continue from the per-primary cursors saved in FILE, if it exists, and save them
+    /// there when the scan stops before its end (the file is removed once the scan is
+    /// complete); refused when FILE was saved for another server, prefix or selection
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+}
+
+impl PaceArgs {
+    /// Any of the flags was given.
+    pub fn any(&self) -> bool {
+        self.rate.is_some() || self.max_latency.is_some() || self.max_duration.is_some() || self.resume.is_some()
+    }
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,8 @@ pub const OPTION_ENV: &[(&str, &str)] = &[
     ("color", "SESSCTL_COLOR"),
     ("quiet", "SESSCTL_QUIET"),
     ("audit-log", "SESSCTL_AUDIT_LOG"),
+    ("rate", "SESSCTL_RATE"),
+    ("max-latency", "SESSCTL_MAX_LATENCY"),
     ("config", "SESSCTL_CONFIG"),
     ("profile", "SESSCTL_PROFILE"),
 ];

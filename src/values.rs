@@ -28,6 +28,14 @@ pub const MAX_MINT_COUNT: u64 = 10_000_000;
 /// SCAN's COUNT hint range.
 pub const SCAN_COUNT_RANGE: std::ops::RangeInclusive<u64> = 1..=100_000;
 
+/// `--rate`: keys per second, all primaries together.
+pub const RATE_RANGE: std::ops::RangeInclusive<u64> = 10..=10_000_000;
+/// `--max-latency`: under 100 µs no server on a network can be held (a round trip on one
+/// machine is about that); over 10 s is not a latency target but an outage.
+pub const MAX_LATENCY_RANGE: (Duration, Duration) = (Duration::from_micros(100), Duration::from_secs(10));
+/// `--max-duration`: from 10 ms to 30 days.
+pub const MAX_DURATION_RANGE: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(30 * 86_400));
+
 const DURATION_EXAMPLES: &str = "examples: 7d, 36h, 90m, 30s";
 
 /// A duration as humantime reads it (`7d`, `36h`, `90m`, `1h 30m`), without bounds.
@@ -127,6 +135,33 @@ pub fn scan_count(text: &str) -> Result<u32, String> {
     in_range(text, SCAN_COUNT_RANGE).map(|n| n as u32)
 }
 
+/// `--rate`: keys per second, 10 to 10,000,000 (`_` separators allowed, `50k` for 50,000).
+pub fn rate(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, times) = match t.strip_suffix(['k', 'K']) {
+        Some(d) => (d, 1000),
+        None => (t, 1),
+    };
+    let n = integer(digits)
+        .map_err(|_| "not a number of keys per second (e.g. 20000 or 20k)".to_string())?
+        .checked_mul(times)
+        .ok_or("too large")?;
+    if !RATE_RANGE.contains(&n) {
+        return Err(format!("must be from {} to {} keys per second", RATE_RANGE.start(), RATE_RANGE.end()));
+    }
+    Ok(n)
+}
+
+/// `--max-latency`: from 100us to 10s (`1ms`, `500us`).
+pub fn max_latency(text: &str) -> Result<Duration, String> {
+    bounded(text, MAX_LATENCY_RANGE.0, MAX_LATENCY_RANGE.1, "10 seconds (10s)")
+}
+
+/// `--max-duration`: from 10ms to 30 days.
+pub fn max_duration(text: &str) -> Result<Duration, String> {
+    bounded(text, MAX_DURATION_RANGE.0, MAX_DURATION_RANGE.1, "30 days (30d)")
+}
+
 /// `--key-version`: an integer (Tornado's key versions are ints).
 pub fn key_version(text: &str) -> Result<i64, String> {
     text.trim().parse::<i64>().map_err(|_| "not an integer key version (e.g. 0, 1, 2)".into())
@@ -216,6 +251,26 @@ mod tests {
         assert!(scan_count("0").is_err());
         assert!(key_version("x").is_err());
         assert_eq!(key_version("-3"), Ok(-3));
+    }
+
+    #[test]
+    fn paces_are_bounded() {
+        assert_eq!(rate("20000"), Ok(20_000));
+        assert_eq!(rate("20k"), Ok(20_000));
+        assert_eq!(rate("1_000"), Ok(1_000));
+        assert!(rate("0").unwrap_err().contains("from 10"));
+        assert!(rate("-5").is_err());
+        assert!(rate("1.5").is_err());
+        assert!(rate("99999999999999999999k").is_err());
+        assert!(rate("20000000").is_err());
+        assert_eq!(max_latency("1ms"), Ok(Duration::from_millis(1)));
+        assert_eq!(max_latency("500us"), Ok(Duration::from_micros(500)));
+        assert!(max_latency("10us").unwrap_err().contains("at least 100us"));
+        assert!(max_latency("1m").is_err());
+        assert!(max_latency("5").unwrap_err().contains("unit"));
+        assert_eq!(max_duration("10m"), Ok(Duration::from_secs(600)));
+        assert!(max_duration("0s").is_err());
+        assert!(max_duration("31d").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
+use super::pacing::Pacing;
 use super::{audit, issued_at, Deleter};
 
 /// Odd keys named on stderr before the rest are only counted.
@@ -37,13 +38,30 @@ struct Counts {
 
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     check_max_age(settings, args)?;
+    let no_ttl = match args.no_ttl {
+        NoTtlAction::Report => "report",
+        NoTtlAction::Fix => "fix",
+        NoTtlAction::Delete => "delete",
+    };
+    let mut pacing = Pacing::resolve(
+        &args.pace,
+        settings,
+        "cleanup",
+        vec![
+            ("max_age_seconds", args.max_age.map(|a| a.as_secs()).into()),
+            ("no_ttl", no_ttl.into()),
+            ("ttl_seconds", settings.session_ttl.as_secs().into()),
+            ("dry_run", args.dry_run.into()),
+        ],
+    )?;
     let mut audit = super::open_audit(args.audit_log.clone(), "cleanup", settings)?;
     let mut backup = args.backup.as_deref().map(super::backup::BackupFile::open).transpose()?;
     let store = super::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.map(|age| now - age.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
-    let request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
+    let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
+    pacing.prepare(settings, &mut request);
 
     let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut());
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
@@ -103,11 +121,15 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         }
         Ok(ControlFlow::Continue(()))
     });
-    let (scanned, interrupted, mut failure) = match scanned {
-        Ok(summary) => (summary.scanned, summary.end == ScanEnd::Interrupted, None),
-        Err(e) => (c.sessions + c.non_string, false, Some(e)),
+    let (scanned, interrupted, mut failure, scan_summary) = match scanned {
+        Ok(summary) => (summary.scanned, summary.end == ScanEnd::Interrupted, None, Some(summary)),
+        Err(e) => (c.sessions + c.non_string, false, Some(e), None),
     };
-    if !interrupted && failure.is_none() {
+    let timeboxed = scan_summary.as_ref().is_some_and(|s| pacing.timeboxed(s));
+    let interrupted = interrupted && !timeboxed;
+    // After a signal the queued changes are dropped (stop soon), unless a resume file will say
+    // the scan passed them.
+    if (!interrupted || pacing.saves_on_stop()) && failure.is_none() {
         // The batches still queued are part of the run: send them.
         if let Err(e) = deleter.flush() {
             failure = Some(e);
@@ -118,6 +140,11 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         }
     }
     let deleted = deleter.deleted;
+    if let Some(summary) = &scan_summary {
+        if let Err(e) = pacing.finish(settings, summary, failure.is_none()) {
+            failure.get_or_insert(e);
+        }
+    }
     if let Some(audit) = audit.as_mut() {
         audit.finish()?;
     }
@@ -135,7 +162,8 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         .add("dry_run", args.dry_run)
         .add("interrupted", interrupted)
         .add("failovers", store.failovers().len() as u64)
-        .add("complete", !interrupted && failure.is_none());
+        .add("complete", !interrupted && !timeboxed && failure.is_none());
+    pacing.add_fields(&mut report, scan_summary.as_ref());
     let mut out = io::stdout().lock();
     report.write(&mut out, &settings.style)?;
     out.flush()?;

@@ -8,9 +8,11 @@ use serde::Serialize;
 
 use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings};
-use crate::error::Outcome;
+use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
+
+use super::pacing::{users_digest, Pacing};
 
 /// The `list` JSON record.
 #[derive(Debug, Serialize)]
@@ -47,14 +49,17 @@ impl Record for Listed {
 
 pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let limit = args.limit.unwrap_or(u64::MAX);
+    let users = args.user.iter().map(|u| u.as_bytes().to_vec()).collect::<HashSet<_>>();
+    if args.limit.is_some() && args.pace.resume.is_some() {
+        return Err(usage(
+            "--limit stops the scan in the middle of a batch, where --resume cannot continue exactly; leave out one of them",
+        ));
+    }
+    let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
     let store = if limit == 0 { None } else { Some(super::connect(settings)?) };
     let now = config::now()?.floor() as i64;
-    let request = ScanRequest {
-        with_ttl: !args.count,
-        users: args.user.iter().map(|u| u.as_bytes().to_vec()).collect::<HashSet<_>>(),
-        count: settings.scan_count as usize,
-        ..ScanRequest::default()
-    };
+    let mut request =
+        ScanRequest { with_ttl: !args.count, users, count: settings.scan_count as usize, ..ScanRequest::default() };
     let mut shown = 0u64;
     let mut not_string = 0u64;
     // With --count no record is written (nor a CSV header for records).
@@ -64,7 +69,10 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     );
     let mut reached_limit = limit == 0;
     let mut interrupted = false;
+    let mut timeboxed = false;
+    let mut scan_summary = None;
     if let Some(store) = &store {
+        pacing.prepare(settings, &mut request);
         let summary = super::scan(settings, store, request, "listing sessions", &mut |found| {
             match found {
                 Found::NotString { .. } => not_string += 1,
@@ -93,23 +101,31 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
             }
             Ok(if shown < limit { ControlFlow::Continue(()) } else { ControlFlow::Break(()) })
         })?;
-        interrupted = summary.end == ScanEnd::Interrupted;
+        timeboxed = pacing.timeboxed(&summary);
+        interrupted = summary.end == ScanEnd::Interrupted && !timeboxed;
+        scan_summary = Some(summary);
     }
     let mut out = writer.finish()?;
     if args.count {
-        let complete = !interrupted;
+        let complete = !interrupted && !timeboxed;
         match settings.output {
             OutputFormat::Table if !complete => {}
             OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
             format => {
                 let mut summary = Summary::default();
                 summary.add("count", shown).add("complete", complete);
+                pacing.add_fields(&mut summary, scan_summary.as_ref());
                 summary.write(&mut out, &Style { format, ..settings.style })?;
             }
         }
     }
     out.flush()?;
-    if interrupted {
+    if let Some(summary) = &scan_summary {
+        pacing.finish(settings, summary, true)?;
+    }
+    if timeboxed {
+        // pacing.finish said where the scan stopped.
+    } else if interrupted {
         eprintln!(
             "sessctl: interrupted: {} {shown} session(s) before stopping; the list is incomplete",
             if args.count { "counted" } else { "listed" }

@@ -11,6 +11,7 @@ mod hints;
 mod list;
 mod mint;
 pub(crate) mod output_file;
+mod pacing;
 mod restore;
 mod revoke;
 pub(crate) mod stats;

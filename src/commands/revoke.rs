@@ -14,6 +14,7 @@ use crate::output::{self, excerpt, Summary};
 use crate::store::{Found, Lookup, ScanEnd, ScanRequest, Store};
 use crate::values;
 
+use super::pacing::{users_digest, Pacing};
 use super::{issued_at, Deleter};
 
 pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
@@ -42,6 +43,23 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
                 .map_err(|why| usage(format!("--issued-before {}: {why}", excerpt(t.as_bytes()))))
         })
         .transpose()?;
+    let scans = args.all || !users.is_empty();
+    if args.pace.any() && !scans {
+        return Err(usage(
+            "--rate, --max-latency, --max-duration and --resume pace a scan, and revoking named sessions does not scan; leave them out, or add --user or --all",
+        ));
+    }
+    let mut pacing = Pacing::resolve(
+        &args.pace,
+        settings,
+        "revoke",
+        vec![
+            ("users", users_digest(&users)),
+            ("all", args.all.into()),
+            ("issued_before", args.issued_before.clone().into()),
+            ("dry_run", args.dry_run.into()),
+        ],
+    )?;
     let ids = args.targets.iter().map(|t| session_id_of(t, settings)).collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
     let asks = (args.all || args.users_file.is_some()) && !args.dry_run && !args.yes;
     if asks && !io::stdin().is_terminal() {
@@ -60,7 +78,9 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     if asks {
         // The operator's time matters more than one extra scan: count first, then ask with
         // the number in front of them.
-        let counted = pass(settings, &store, &plan, true, None, None, "counting the sessions to revoke");
+        // Counted at the same pace, without the time box or the resume file.
+        let counted =
+            pass(settings, &store, &plan, true, None, None, &mut pacing.pace_only(), "counting the sessions to revoke");
         if let Some(e) = counted.failure {
             return Err(e.context("cannot count the sessions to revoke; nothing was revoked"));
         }
@@ -74,7 +94,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             if !settings.quiet {
                 eprintln!("sessctl: no session matches ({selection} on {place}); nothing was revoked");
             }
-            print_summary(settings, &store, &counted, false)?;
+            print_summary(settings, &store, &counted, false, &pacing)?;
             return Ok(Outcome::Success);
         }
         // Back to immediate mode for the question: Ctrl-C there ends the run at once.
@@ -103,11 +123,12 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     }
     // From here on a signal stops the work between batches and the summary says what was done.
     crate::signals::graceful();
-    let done = pass(settings, &store, &plan, args.dry_run, audit.as_mut(), backup.as_mut(), "revoking sessions");
+    let done =
+        pass(settings, &store, &plan, args.dry_run, audit.as_mut(), backup.as_mut(), &mut pacing, "revoking sessions");
     if let Some(audit) = audit.as_mut() {
         audit.finish()?;
     }
-    print_summary(settings, &store, &done, args.dry_run)?;
+    print_summary(settings, &store, &done, args.dry_run, &pacing)?;
     let interrupted = done.interrupted;
     if let Some(e) = done.failure {
         return Err(e.context("revoke stopped part way; the summary above counts what was revoked"));
@@ -131,12 +152,18 @@ struct Pass {
     revoked: u64,
     scanned: u64,
     not_found: u64,
+    /// Stopped by a signal.
     interrupted: bool,
+    /// Stopped at --max-duration.
+    timeboxed: bool,
+    scan: Option<crate::store::ScanSummary>,
     failure: Option<anyhow::Error>,
 }
 
 /// Looks the named sessions up and scans for the users' (or all) sessions, deleting what
 /// matches unless `dry_run`.
+// The pass's inputs are all different things; a struct for them would only be passed here.
+#[allow(clippy::too_many_arguments)]
 fn pass(
     settings: &Settings,
     store: &Store,
@@ -144,6 +171,7 @@ fn pass(
     dry_run: bool,
     audit: Option<&mut super::audit::AuditLog>,
     backup: Option<&mut super::backup::BackupFile>,
+    pacing: &mut Pacing,
     what: &str,
 ) -> Pass {
     let old_enough = |ttl_ms: Option<i64>| match plan.cutoff {
@@ -196,7 +224,7 @@ fn pass(
     }
 
     if p.failure.is_none() && !p.interrupted && (plan.all || !plan.users.is_empty()) {
-        let request = ScanRequest {
+        let mut request = ScanRequest {
             // A backup keeps each session's remaining TTL.
             with_ttl: plan.cutoff.is_some() || backup_ttl,
             users: plan.users.clone(),
@@ -205,6 +233,7 @@ fn pass(
         };
         let mut seen = 0u64;
         let mut matched = 0u64;
+        pacing.prepare(settings, &mut request);
         let summary = super::scan(settings, store, request, what, &mut |found| {
             seen += 1;
             if let Found::Session(s) = found {
@@ -221,7 +250,9 @@ fn pass(
         match summary {
             Ok(summary) => {
                 p.scanned = summary.scanned;
-                p.interrupted = summary.end == ScanEnd::Interrupted;
+                p.timeboxed = pacing.timeboxed(&summary);
+                p.interrupted = summary.end == ScanEnd::Interrupted && !p.timeboxed;
+                p.scan = Some(summary);
             }
             Err(e) => {
                 p.scanned = seen;
@@ -229,17 +260,24 @@ fn pass(
             }
         }
     }
-    if !p.interrupted && p.failure.is_none() {
+    // After a signal the queued deletions are dropped (stop soon), unless a resume file will
+    // say the scan passed them.
+    if (!p.interrupted || pacing.saves_on_stop()) && p.failure.is_none() {
         if let Err(e) = deleter.flush() {
             p.failure = Some(e);
         }
     }
     p.revoked = deleter.deleted;
+    if let Some(summary) = &p.scan {
+        if let Err(e) = pacing.finish(settings, summary, p.failure.is_none()) {
+            p.failure.get_or_insert(e);
+        }
+    }
     p
 }
 
 /// The JSON/CSV/table summary of a pass on stdout.
-fn print_summary(settings: &Settings, store: &Store, p: &Pass, dry_run: bool) -> anyhow::Result<()> {
+fn print_summary(settings: &Settings, store: &Store, p: &Pass, dry_run: bool, pacing: &Pacing) -> anyhow::Result<()> {
     let mut summary = Summary::default();
     summary
         .add("matched", p.matched)
@@ -248,8 +286,9 @@ fn print_summary(settings: &Settings, store: &Store, p: &Pass, dry_run: bool) ->
         .add("dry_run", dry_run)
         .add("not_found", p.not_found)
         .add("interrupted", p.interrupted)
-        .add("complete", !p.interrupted && p.failure.is_none())
+        .add("complete", !p.interrupted && !p.timeboxed && p.failure.is_none())
         .add("failovers", store.failovers().len() as u64);
+    pacing.add_fields(&mut summary, p.scan.as_ref());
     let mut out = io::stdout().lock();
     summary.write(&mut out, &settings.style)?;
     out.flush()?;

@@ -12,6 +12,8 @@ use crate::error::Outcome;
 use crate::output::{self, Column, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
+use super::pacing::Pacing;
+
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
 const TTL_BUCKETS: [(i64, &str); 7] = [
     (3_600, "1h"),
@@ -97,9 +99,11 @@ impl UserCounts {
 }
 
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
+    let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
     let store = super::connect(settings)?;
     let started = Instant::now();
-    let request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
+    let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
+    pacing.prepare(settings, &mut request);
     let mut t = Tally::default();
     let summary = super::scan(settings, &store, request, "counting sessions", &mut |found| {
         match found {
@@ -127,7 +131,9 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         Ok(std::ops::ControlFlow::Continue(()))
     })?;
     let elapsed = started.elapsed().as_secs_f64();
-    let interrupted = summary.end == ScanEnd::Interrupted;
+    let timeboxed = pacing.timeboxed(&summary);
+    let interrupted = summary.end == ScanEnd::Interrupted && !timeboxed;
+    pacing.finish(settings, &summary, true)?;
     if interrupted && settings.output == OutputFormat::Prometheus {
         // A partial count with a fresh timestamp would pass for the truth on a dashboard:
         // write nothing, so the textfile is empty and the series go stale.
@@ -223,7 +229,8 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 .add("scanned", summary.scanned)
                 .add("resharding", summary.resharding)
                 .add("interrupted", interrupted)
-                .add("complete", !interrupted);
+                .add("complete", !interrupted && !timeboxed);
+            pacing.add_fields(&mut summary_out, Some(&summary));
             if format == OutputFormat::Table {
                 let style = &settings.style;
                 summary_out.write(&mut out, style)?;

@@ -5,7 +5,9 @@
 //! This file is the public API only. Below it:
 //! - `topology`: standalone, Sentinel, Cluster; the slot map, failovers, the connection pool;
 //! - `scan/`: the scan pipeline (scanner → channel → readers → the caller's visitor), with
-//!   per-primary cursors that can be saved and resumed, and a pacing hook;
+//!   per-primary cursors that can be saved and resumed, and a pacing hook (with a latency
+//!   probe per primary);
+//! - `pace`: the pacer for rates, latency targets and deadlines;
 //! - `ops`: what the single-key operations send and how their replies read;
 //! - `probe`: read-only health probes for `sessctl doctor` (version, round trips, the ACL
 //!   user's rights tried without changing data, a bounded sample of the keyspace);
@@ -19,6 +21,7 @@
 
 mod error;
 mod ops;
+mod pace;
 mod probe;
 mod scan;
 mod topology;
@@ -31,6 +34,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
 pub use probe::{NodeProbe, Permission, Population};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
 pub use url::{redact_url, split_urls, SENTINEL_PORT};

@@ -98,7 +98,7 @@ impl Delivery {
                     self.check_done(part);
                 }
             }
-            Msg::Restarted { part, epoch, node, addr } => {
+            Msg::Restarted { part, epoch, node, addr, run_id } => {
                 let p = &mut self.parts[part];
                 p.epoch = epoch;
                 p.rescanned += std::mem::take(&mut p.scanned);
@@ -115,6 +115,7 @@ impl Delivery {
                 let cursor = &mut self.cursors[part];
                 cursor.node = node;
                 cursor.addr = addr;
+                cursor.run_id = run_id;
                 cursor.cursor = 0;
                 cursor.done = false;
             }

@@ -24,6 +24,7 @@
 //! passed on to its replica is redone) without counting them twice.
 
 mod deliver;
+mod probe;
 mod reader;
 mod scanner;
 
@@ -66,6 +67,15 @@ pub struct ScanRequest {
     /// Told, on the calling thread after each batch, how many keys SCAN has returned so far
     /// over all parts (a progress bar).
     pub progress: Option<Arc<dyn Fn(u64) + Send + Sync>>,
+    /// With a pacer: time a `PING` to each part's primary this often, on a connection of its
+    /// own, and pass each round trip to [`Pacer::observe`] (the latency another client sees
+    /// while the scan runs).
+    pub probe_every: Option<Duration>,
+    /// Record which server process issued each part's cursor (one `INFO server` per primary),
+    /// so that a state saved from this scan is not resumed on a restarted server, whose
+    /// cursors mean other keys. Set it when the state will be saved; resuming a state reads
+    /// the run ids too.
+    pub resumable: bool,
 }
 
 impl std::fmt::Debug for ScanRequest {
@@ -77,6 +87,8 @@ impl std::fmt::Debug for ScanRequest {
             .field("resume", &self.resume)
             .field("pacer", &self.pacer.is_some())
             .field("progress", &self.progress.is_some())
+            .field("probe_every", &self.probe_every)
+            .field("resumable", &self.resumable)
             .finish()
     }
 }
@@ -88,6 +100,14 @@ pub trait Pacer: Send + Sync {
     /// returned; `latency` how long that SCAN took (send to reply). Return `false` to stop
     /// the scan as if interrupted (the summary says so and its state can be resumed).
     fn pace(&self, part: usize, keys: usize, latency: Duration) -> bool;
+
+    /// The round trip of one `PING` to the part's primary on a separate connection (see
+    /// [`ScanRequest::probe_every`]); called from the part's probe thread.
+    fn observe(&self, _part: usize, _round_trip: Duration) {}
+
+    /// Called once when the scan ends, for any reason, before its threads are joined: a pacer
+    /// blocked in [`Pacer::pace`] should return soon.
+    fn cancel(&self) {}
 }
 
 /// How a scan ended.
@@ -99,7 +119,9 @@ pub enum ScanEnd {
     Complete,
     /// The visitor returned `ControlFlow::Break` (a `--limit`, a failed write).
     StoppedByVisitor,
-    /// The stop flag was set (Ctrl-C, SIGTERM), or a pacer said stop.
+    /// The stop flag was set (Ctrl-C, SIGTERM), or a pacer said stop. After a pacer's stop
+    /// every batch already scanned is delivered first, so the state resumes exactly where the
+    /// delivered keys end.
     Interrupted,
 }
 
@@ -128,6 +150,9 @@ pub struct ScanSummary {
     pub resharding: bool,
     /// Where each part stands: resumable with [`ScanRequest::resume`].
     pub state: ScanState,
+    /// Parts that [`ScanRequest::resume`] had begun but that could not continue (their
+    /// slots, node or server process changed) and started again at cursor 0: their addresses.
+    pub started_over: Vec<String>,
 }
 
 impl ScanSummary {
@@ -147,6 +172,11 @@ pub struct ScanState {
 pub struct PartCursor {
     /// The node that issued `cursor` (cluster node id, or address).
     pub node: String,
+    /// The server process that issued `cursor` (`run_id` of `INFO server`; empty when not
+    /// recorded or not readable). A restarted server hashes keys with a new seed, so an old
+    /// cursor would skip keys there: the part starts again.
+    #[serde(default)]
+    pub run_id: String,
     /// Its address, for messages.
     pub addr: String,
     /// The slot ranges of the part (cluster), empty otherwise.
@@ -207,6 +237,7 @@ pub(crate) enum Msg {
         epoch: u32,
         node: String,
         addr: String,
+        run_id: String,
     },
     Failed(StoreError),
 }
@@ -222,6 +253,8 @@ pub(crate) struct Shared<'a> {
     /// MGET cannot span slots on a cluster node: read with one GET per key there.
     per_key_reads: bool,
     pacer: Option<&'a dyn Pacer>,
+    /// Record the run id of a part's new primary after a failover.
+    resumable: bool,
     /// Set to stop the workers (a failure, the end of delivery).
     abort: AtomicBool,
     /// A pacer asked to stop.
@@ -280,16 +313,34 @@ fn readers_per_part(parts: usize, with_ttl: bool) -> usize {
     }
 }
 
-/// The parts of a scan of `map`, continuing `resume` where its parts still match.
-fn plan(map: &Map, resume: Option<&ScanState>) -> (Vec<Part>, Vec<PartCursor>) {
+/// The parts of a scan of `map`, continuing `resume` where its parts still match:
+/// the same slots, served by the same node, still the same server process (when both run ids
+/// are known). Any other part starts at cursor 0, so a key present throughout is never
+/// skipped: a key's slot is served now by a primary whose slots, node and process are those
+/// that issued its cursor, or that primary's part starts over.
+fn plan(map: &Map, resume: Option<&ScanState>, run_ids: &[String]) -> (Vec<Part>, Vec<PartCursor>, Vec<String>) {
     let mut parts = Vec::new();
     let mut cursors = Vec::new();
-    for primary in &map.primaries {
+    let mut started_over = Vec::new();
+    for (i, primary) in map.primaries.iter().enumerate() {
+        let run_id = run_ids.get(i).cloned().unwrap_or_default();
         let earlier = resume.and_then(|r| r.parts.iter().find(|p| p.slots == primary.slots));
+        let same_process = |p: &PartCursor| p.run_id.is_empty() || run_id.is_empty() || p.run_id == run_id;
         let (start_cursor, done) = match earlier {
             // The cursor is only valid on the node that issued it.
-            Some(p) if p.node == primary.id => (p.cursor, p.done),
-            _ => (0, false),
+            Some(p) if p.node == primary.id && same_process(p) => (p.cursor, p.done),
+            _ => {
+                // Something was scanned under another topology: say this part starts over.
+                let begun = |p: &PartCursor| p.cursor != 0 || p.done;
+                let noteworthy = match earlier {
+                    Some(p) => begun(p),
+                    None => resume.is_some_and(|r| r.parts.iter().any(begun)),
+                };
+                if noteworthy {
+                    started_over.push(primary.endpoint.key());
+                }
+                (0, false)
+            }
         };
         parts.push(Part { first_slot: primary.first_slot(), start_cursor, done });
         cursors.push(PartCursor {
@@ -298,9 +349,10 @@ fn plan(map: &Map, resume: Option<&ScanState>) -> (Vec<Part>, Vec<PartCursor>) {
             slots: primary.slots.clone(),
             cursor: start_cursor,
             done,
+            run_id,
         });
     }
-    (parts, cursors)
+    (parts, cursors, started_over)
 }
 
 /// Streams every key under the prefix on every primary to `visit`. See the module's doc.
@@ -312,7 +364,15 @@ pub(crate) fn scan<E: From<StoreError>>(
     visit: &mut dyn FnMut(Found) -> Result<ControlFlow<()>, E>,
 ) -> Result<ScanSummary, E> {
     let map = topology.map();
-    let (parts, cursors) = plan(&map, request.resume.as_ref());
+    let run_ids = if request.resumable || request.resume.is_some() {
+        map.primaries
+            .iter()
+            .map(|p| scanner::run_id_of(topology, p.first_slot(), stop))
+            .collect::<Result<Vec<String>, StoreError>>()?
+    } else {
+        Vec::new()
+    };
+    let (parts, cursors, started_over) = plan(&map, request.resume.as_ref(), &run_ids);
     let count = if request.count == 0 { DEFAULT_COUNT } else { request.count };
     let shared = Shared {
         topology,
@@ -323,6 +383,7 @@ pub(crate) fn scan<E: From<StoreError>>(
         users: &request.users,
         per_key_reads: topology.is_cluster(),
         pacer: request.pacer.as_deref(),
+        resumable: request.resumable,
         abort: AtomicBool::new(false),
         paced_out: AtomicBool::new(false),
         moved: AtomicU64::new(0),
@@ -358,9 +419,14 @@ pub(crate) fn scan<E: From<StoreError>>(
                 });
             }
         }
+        if let (Some(pacer), Some(every)) = (shared.pacer, request.probe_every) {
+            for part in 0..shared.parts.len() {
+                s.spawn(move || probe::run(shared, pacer, part, every));
+            }
+        }
         drop(tx);
         loop {
-            if stop.load(Ordering::Relaxed) || shared.paced_out.load(Ordering::Relaxed) {
+            if stop.load(Ordering::Relaxed) {
                 delivery.end = ScanEnd::Interrupted;
                 break;
             }
@@ -385,8 +451,17 @@ pub(crate) fn scan<E: From<StoreError>>(
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
+        if shared.paced_out.load(Ordering::SeqCst) && delivery.end == ScanEnd::Complete && outcome.is_ok() {
+            // A pacer said stop: the scanners stopped at their next SCAN, and what they had
+            // scanned was still delivered (the loop ran until every worker was gone), so the
+            // state ends where delivery does and a resumed scan neither repeats nor skips.
+            delivery.end = ScanEnd::Interrupted;
+        }
         // Stop the workers: they check `abort`, and their sends fail once `rx` is gone.
         shared.abort.store(true, Ordering::SeqCst);
+        if let Some(pacer) = shared.pacer {
+            pacer.cancel();
+        }
         drop(rx);
     });
     outcome?;
@@ -395,6 +470,7 @@ pub(crate) fn scan<E: From<StoreError>>(
     summary.failovers = shared.restarts.load(Ordering::SeqCst);
     summary.moved = shared.moved.load(Ordering::SeqCst);
     summary.resharding = shared.resharding.load(Ordering::SeqCst) || summary.moved > 0;
+    summary.started_over = started_over;
     Ok(summary)
 }
 

@@ -47,7 +47,7 @@ pub(crate) fn run(
     let mut cursor_text = Vec::with_capacity(20);
     let mut last: Option<(usize, Duration)> = None;
     loop {
-        if shared.abort.load(Ordering::Relaxed) {
+        if shared.abort.load(Ordering::Relaxed) || shared.paced_out.load(Ordering::Relaxed) {
             return Ok(());
         }
         if let (Some(pacer), Some((n, latency))) = (shared.pacer, last) {
@@ -92,11 +92,17 @@ pub(crate) fn run(
             at.seq = 0;
             shared.restarts.fetch_add(1, Ordering::SeqCst);
             let node = shared.topology.map().primary_for_slot(spec.first_slot).map(|p| p.id.clone());
+            let run_id = if shared.resumable {
+                run_id_of(shared.topology, spec.first_slot, &shared.abort)?
+            } else {
+                String::new()
+            };
             let restarted = Msg::Restarted {
                 part,
                 epoch: at.epoch,
                 node: node.unwrap_or_else(|| at.owner.clone()),
                 addr: at.owner.clone(),
+                run_id,
             };
             if out.send(restarted).is_err() {
                 return Ok(());
@@ -124,6 +130,33 @@ pub(crate) fn run(
             return Ok(());
         }
     }
+}
+
+/// The `run_id` of the server process serving `slot` now (`INFO server`): a SCAN cursor is
+/// only meaningful to the process that issued it (a restarted server hashes keys with a new
+/// seed). Empty when the server will not say (an ACL without INFO).
+pub(crate) fn run_id_of(
+    topology: &crate::store::topology::Topology,
+    slot: Option<u16>,
+    abort: &std::sync::atomic::AtomicBool,
+) -> Result<String, StoreError> {
+    let mut conn: Option<Conn> = None;
+    let node = &mut || {
+        let map = topology.map();
+        map.primary_for_slot(slot)
+            .map(|p| p.endpoint.clone())
+            .ok_or_else(|| crate::store::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
+    };
+    wire::with_retry(topology, &mut conn, node, Some(abort), |conn| match conn.query(&[b"INFO", b"server"]) {
+        Ok(reply) => Ok(reply.text().as_deref().map(run_id_in).unwrap_or_default()),
+        Err(Fail::Server { error, .. }) if !error.kind.is_transient() => Ok(String::new()),
+        Err(fail) => Err(fail),
+    })
+}
+
+/// The `run_id:` line of `INFO server`.
+fn run_id_in(info: &str) -> String {
+    info.lines().find_map(|l| l.strip_prefix("run_id:")).map(|v| v.trim().to_string()).unwrap_or_default()
 }
 
 /// Fails (as READONLY, which the retry policy waits out with a fresh topology) when the
