@@ -97,6 +97,24 @@ fn revoke_all_counts_first_names_the_target_and_wants_the_number_typed() {
 }
 
 #[test]
+fn ctrl_c_while_counting_before_the_question_revokes_nothing() {
+    use support::proxy::{Fault, Proxy, What, When};
+    let redis = server_with_sessions(3000);
+    // The counting pass waits at its 3rd SCAN reply (held back by the proxy), with its bar up.
+    let proxy = Proxy::start(redis.port, vec![Fault::new(When::reply("SCAN", 3), What::Stall)]);
+    let url = format!("redis://:pw-never-shown@127.0.0.1:{}/0", proxy.port);
+    let command = format!("{} -r {} revoke --all --scan-count 100 --timeout 2s", bin(), shell_quote(&url));
+    let term = Terminal::run_sized(&command, &[], 100, 20);
+    term.wait_for("counting the sessions to revoke [");
+    term.keys(&["C-c"]);
+    assert_eq!(term.exit_status(), 130, "{}", term.screen());
+    let screen = term.screen();
+    assert!(screen.contains("interrupted while counting; nothing was revoked"), "{screen}");
+    assert!(!screen.contains("Type "), "no question after an interrupted count:\n{screen}");
+    assert_eq!(redis.cli(&["DBSIZE"]), "3000");
+}
+
+#[test]
 fn a_users_file_prompt_names_the_users_the_cutoff_and_the_count() {
     let redis = server_with_sessions(20);
     let dir = tempfile::tempdir().unwrap();

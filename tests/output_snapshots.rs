@@ -41,13 +41,20 @@ fn server() -> RedisServer {
 }
 
 fn run(redis: &RedisServer, columns: Option<u16>, args: &[&str]) -> String {
+    run_with_status(redis, columns, args, 0)
+}
+
+fn run_with_status(redis: &RedisServer, columns: Option<u16>, args: &[&str], status: i32) -> String {
     let mut cmd: Command = sessctl();
-    cmd.env("SESSCTL_NOW", NOW.to_string()).args(["-r", &redis.url()]).args(args);
+    cmd.env("SESSCTL_NOW", NOW.to_string())
+        .env("SESSCTL_SECRET", "snapshot-secret")
+        .args(["-r", &redis.url()])
+        .args(args);
     if let Some(c) = columns {
         cmd.env("COLUMNS", c.to_string());
     }
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(status), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     steady(String::from_utf8(out.stdout).unwrap())
 }
 
@@ -121,6 +128,18 @@ fn tables_fit_80_and_120_columns() {
         insta::assert_snapshot!(format!("stats_table_{columns}"), fits(&stats, columns as usize));
         let dry = run(&redis, Some(columns), &["revoke", "--all", "--dry-run"]);
         insta::assert_snapshot!(format!("revoke_dry_run_table_{columns}"), fits(&dry, columns as usize));
+    }
+    // verify's reasons wrap inside their column rather than being cut or wrapping the row.
+    let cookies = [
+        "session_id=\"2|1:0|10:1796553889|10:session_id|8:aGVsbG8=|00\"",
+        "2|1:0|10:1796553889|7:user_id|8:aGVsbG8=|00",
+        "not a cookie at all",
+    ];
+    for columns in [80u16, 120] {
+        let mut args = vec!["verify", "--offline"];
+        args.extend(cookies);
+        let verify = run_with_status(&redis, Some(columns), &args, 3);
+        insta::assert_snapshot!(format!("verify_table_{columns}"), fits(&verify, columns as usize));
     }
     // The same ids whole in JSON and CSV, shortened in the middle in the 80-column table only.
     let narrow = run(&redis, Some(80), &["list", "--user", "alice"]);
