@@ -101,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
         }
         'sessctl;verify' {
             [CompletionResult]::new('--max-age-days', '--max-age-days', [CompletionResultType]::ParameterName, 'Oldest signature accepted, in days (Tornado''s max_age_days)')
+            [CompletionResult]::new('--rdb', '--rdb', [CompletionResultType]::ParameterName, 'Look the sessions up in this RDB dump instead of a server; `-` reads stdin. TTLs are as of the dump''s time unless --now')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
@@ -123,6 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Take each input as the exact signed value: no unquoting, no picking out of headers (stdin lines lose only their line ending)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Check signatures only; do not look sessions up in Redis')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'With --rdb: count TTLs from now rather than from the dump''s own time')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
@@ -164,6 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
         'sessctl;list' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only sessions of this user (repeatable)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N sessions')
+            [CompletionResult]::new('--rdb', '--rdb', [CompletionResultType]::ParameterName, 'Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of a server; `-` reads stdin. TTLs are as of the dump''s time unless --now')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Scan at most this many keys per second, all primaries together, at a steady pace; 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]')
             [CompletionResult]::new('--max-latency', '--max-latency', [CompletionResultType]::ParameterName, 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 2ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]')
             [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d')
@@ -189,6 +192,8 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Print only the number of sessions')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server''s forked child does the work, not its main thread')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'With --rdb: count TTLs from now rather than from the dump''s own time')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
@@ -231,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be revoked; delete nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal). On a terminal they count the sessions first and ask, naming the server, the prefix and the selection; --all wants that number typed. A no: exit 1, nothing revoked')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal). On a terminal they count the sessions first and ask, naming the server, the prefix and the selection; --all wants that number typed. A no: exit 1, nothing revoked')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Find the sessions in a point-in-time snapshot of each primary (read over replication, SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
@@ -271,6 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count only; change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Allow a --max-age under one hour')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Allow a --max-age under one hour')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Find the sessions in a point-in-time snapshot of each primary (read over replication, SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
@@ -281,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
         }
         'sessctl;stats' {
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'How many top users (by session count) to show, 0 to 10000')
+            [CompletionResult]::new('--rdb', '--rdb', [CompletionResultType]::ParameterName, 'Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of a server; `-` reads stdin. TTLs are as of the dump''s time unless --now')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Scan at most this many keys per second, all primaries together, at a steady pace; 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]')
             [CompletionResult]::new('--max-latency', '--max-latency', [CompletionResultType]::ParameterName, 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 2ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]')
             [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d')
@@ -305,6 +313,8 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--scan-count', '--scan-count', [CompletionResultType]::ParameterName, 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server''s forked child does the work, not its main thread')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'With --rdb: count TTLs from now rather than from the dump''s own time')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')

@@ -225,7 +225,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__cleanup)
-            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --snapshot --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1311,7 +1311,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__list)
-            opts="-r -o -q -h --user --limit --count --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --user --limit --count --rdb --snapshot --now --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1322,6 +1322,10 @@ _sessctl() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rdb)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1723,7 +1727,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__revoke)
-            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --snapshot --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1853,13 +1857,17 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__stats)
-            opts="-r -o -q -h --top --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --top --rdb --snapshot --now --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rdb)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1967,13 +1975,17 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__verify)
-            opts="-r -o -q -h --raw --offline --max-age-days --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --raw --offline --max-age-days --rdb --now --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --max-age-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rdb)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

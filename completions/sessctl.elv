@@ -96,6 +96,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         }
         &'sessctl;verify'= {
             cand --max-age-days 'Oldest signature accepted, in days (Tornado''s max_age_days)'
+            cand --rdb 'Look the sessions up in this RDB dump instead of a server; `-` reads stdin. TTLs are as of the dump''s time unless --now'
             cand --profile 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]'
             cand --config 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]'
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -118,6 +119,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --output-file 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)'
             cand --raw 'Take each input as the exact signed value: no unquoting, no picking out of headers (stdin lines lose only their line ending)'
             cand --offline 'Check signatures only; do not look sessions up in Redis'
+            cand --now 'With --rdb: count TTLs from now rather than from the dump''s own time'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
@@ -157,6 +159,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         &'sessctl;list'= {
             cand --user 'Only sessions of this user (repeatable)'
             cand --limit 'Stop after N sessions'
+            cand --rdb 'Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of a server; `-` reads stdin. TTLs are as of the dump''s time unless --now'
             cand --rate 'Scan at most this many keys per second, all primaries together, at a steady pace; 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]'
             cand --max-latency 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 2ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]'
             cand --max-duration 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d'
@@ -182,6 +185,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]'
             cand --output-file 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)'
             cand --count 'Print only the number of sessions'
+            cand --snapshot 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server''s forked child does the work, not its main thread'
+            cand --now 'With --rdb: count TTLs from now rather than from the dump''s own time'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
@@ -223,6 +228,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --dry-run 'Count what would be revoked; delete nothing'
             cand -y 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal). On a terminal they count the sessions first and ask, naming the server, the prefix and the selection; --all wants that number typed. A no: exit 1, nothing revoked'
             cand --yes 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal). On a terminal they count the sessions first and ask, naming the server, the prefix and the selection; --all wants that number typed. A no: exit 1, nothing revoked'
+            cand --snapshot 'Find the sessions in a point-in-time snapshot of each primary (read over replication, SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
@@ -262,6 +268,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --dry-run 'Count only; change nothing'
             cand -y 'Allow a --max-age under one hour'
             cand --yes 'Allow a --max-age under one hour'
+            cand --snapshot 'Find the sessions in a point-in-time snapshot of each primary (read over replication, SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
@@ -271,6 +278,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         }
         &'sessctl;stats'= {
             cand --top 'How many top users (by session count) to show, 0 to 10000'
+            cand --rdb 'Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of a server; `-` reads stdin. TTLs are as of the dump''s time unless --now'
             cand --rate 'Scan at most this many keys per second, all primaries together, at a steady pace; 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]'
             cand --max-latency 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 2ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]'
             cand --max-duration 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d'
@@ -295,6 +303,8 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --scan-count 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]'
             cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]'
             cand --output-file 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)'
+            cand --snapshot 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server''s forked child does the work, not its main thread'
+            cand --now 'With --rdb: count TTLs from now rather than from the dump''s own time'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'

@@ -106,6 +106,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s q -l quiet -d '
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l max-age-days -d 'Oldest signature accepted, in days (Tornado\'s max_age_days)' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l rdb -d 'Look the sessions up in this RDB dump instead of a server; `-` reads stdin. TTLs are as of the dump\'s time unless --now' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
@@ -133,6 +134,7 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l raw -d 'Take each input as the exact signed value: no unquoting, no picking out of headers (stdin lines lose only their line ending)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l offline -d 'Check signatures only; do not look sessions up in Redis'
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l now -d 'With --rdb: count TTLs from now rather than from the dump\'s own time'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l no-headers -d 'Tables and CSV without their header row'
@@ -169,6 +171,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l no-headers -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l user -d 'Only sessions of this user (repeatable)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l limit -d 'Stop after N sessions' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l rdb -d 'Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of a server; `-` reads stdin. TTLs are as of the dump\'s time unless --now' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l rate -d 'Scan at most this many keys per second, all primaries together, at a steady pace; 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l max-latency -d 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 2ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l max-duration -d 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d' -r
@@ -199,6 +202,8 @@ always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l count -d 'Print only the number of sessions'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l snapshot -d 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server\'s forked child does the work, not its main thread'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l now -d 'With --rdb: count TTLs from now rather than from the dump\'s own time'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l no-headers -d 'Tables and CSV without their header row'
@@ -240,6 +245,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l output-file -
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l all -d 'Revoke every session under the prefix'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l dry-run -d 'Count what would be revoked; delete nothing'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s y -l yes -d 'Do not ask for confirmation (required for --all/--users-file when stdin is not a terminal). On a terminal they count the sessions first and ask, naming the server, the prefix and the selection; --all wants that number typed. A no: exit 1, nothing revoked'
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l snapshot -d 'Find the sessions in a point-in-time snapshot of each primary (read over replication, SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l no-headers -d 'Tables and CSV without their header row'
@@ -281,11 +287,13 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l dry-run -d 'Count only; change nothing'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s y -l yes -d 'Allow a --max-age under one hour'
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l snapshot -d 'Find the sessions in a point-in-time snapshot of each primary (read over replication, SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l top -d 'How many top users (by session count) to show, 0 to 10000' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l rdb -d 'Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of a server; `-` reads stdin. TTLs are as of the dump\'s time unless --now' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l rate -d 'Scan at most this many keys per second, all primaries together, at a steady pace; 10 to 10000000 (20k = 20000) [env: SESSCTL_RATE]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l max-latency -d 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 2ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l max-duration -d 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d' -r
@@ -315,6 +323,8 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colo
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l snapshot -d 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server\'s forked child does the work, not its main thread'
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l now -d 'With --rdb: count TTLs from now rather than from the dump\'s own time'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l no-headers -d 'Tables and CSV without their header row'

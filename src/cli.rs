@@ -229,6 +229,15 @@ pub struct VerifyArgs {
     /// Oldest signature accepted, in days (Tornado's max_age_days)
     #[arg(long, value_name = "F", default_value_t = 31.0, allow_negative_numbers = true)]
     pub max_age_days: f64,
+
+    /// Look the sessions up in this RDB dump instead of a server; `-` reads stdin. TTLs are
+    /// as of the dump's time unless --now
+    #[arg(long, value_name = "FILE", conflicts_with = "offline")]
+    pub rdb: Option<PathBuf>,
+
+    /// With --rdb: count TTLs from now rather than from the dump's own time
+    #[arg(long, requires = "rdb")]
+    pub now: bool,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +264,20 @@ pub struct ListArgs {
     /// Print only the number of sessions
     #[arg(long)]
     pub count: bool,
+
+    /// Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of
+    /// a server; `-` reads stdin. TTLs are as of the dump's time unless --now
+    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    pub rdb: Option<PathBuf>,
+
+    /// Read a point-in-time snapshot of each primary over replication (SYNC) instead of
+    /// scanning: the server's forked child does the work, not its main thread
+    #[arg(long)]
+    pub snapshot: bool,
+
+    /// With --rdb: count TTLs from now rather than from the dump's own time
+    #[arg(long)]
+    pub now: bool,
 
     #[command(flatten)]
     pub pace: PaceArgs,
@@ -303,6 +326,11 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
 
+    /// Find the sessions in a point-in-time snapshot of each primary (read over replication,
+    /// SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)
+    #[arg(long)]
+    pub snapshot: bool,
+
     #[command(flatten)]
     pub pace: PaceArgs,
 }
@@ -346,6 +374,11 @@ pub struct CleanupArgs {
     #[arg(long, value_name = "FILE")]
     pub backup: Option<PathBuf>,
 
+    /// Find the sessions in a point-in-time snapshot of each primary (read over replication,
+    /// SYNC) instead of scanning; deletions still go to the live server (compare-and-delete)
+    #[arg(long)]
+    pub snapshot: bool,
+
     #[command(flatten)]
     pub pace: PaceArgs,
 }
@@ -366,6 +399,20 @@ pub struct StatsArgs {
     /// How many top users (by session count) to show, 0 to 10000
     #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = values::top)]
     pub top: usize,
+
+    /// Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of
+    /// a server; `-` reads stdin. TTLs are as of the dump's time unless --now
+    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    pub rdb: Option<PathBuf>,
+
+    /// Read a point-in-time snapshot of each primary over replication (SYNC) instead of
+    /// scanning: the server's forked child does the work, not its main thread
+    #[arg(long)]
+    pub snapshot: bool,
+
+    /// With --rdb: count TTLs from now rather than from the dump's own time
+    #[arg(long)]
+    pub now: bool,
 
     #[command(flatten)]
     pub pace: PaceArgs,

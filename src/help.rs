@@ -64,6 +64,10 @@ pub fn examples(command: &str) -> &'static [Example] {
             ("Every session of user 42", "sessctl list --user 42"),
             ("How many sessions there are", "sessctl list --count"),
             ("The first 100 sessions as CSV", "sessctl list --limit 100 -o csv > sample.csv"),
+            (
+                "User 42's sessions in last night's backup (no server involved)",
+                "sessctl list --user 42 --rdb /backups/dump.rdb",
+            ),
         ],
         "revoke" => &[
             ("Every session of users 42 and 43 (one scan for both)", "sessctl revoke --user 42 --user 43"),
@@ -78,6 +82,10 @@ pub fn examples(command: &str) -> &'static [Example] {
             (
                 "How many sessions were issued before an incident (nothing deleted)",
                 "sessctl revoke --all --issued-before 2026-11-01T00:00:00Z --dry-run",
+            ),
+            (
+                "Find user 42's sessions in a snapshot, delete them on the live server",
+                "sessctl revoke --user 42 --snapshot",
             ),
             (
                 "Log everyone out, keeping a way back (the file holds live credentials)",
@@ -103,6 +111,10 @@ pub fn examples(command: &str) -> &'static [Example] {
             (
                 "For node_exporter's textfile collector",
                 "sessctl stats -o prometheus > /var/lib/node_exporter/textfile/sessctl.prom",
+            ),
+            (
+                "Count from a point-in-time snapshot (the server's forked child does the work)",
+                "sessctl stats --snapshot",
             ),
         ],
         "doctor" => &[

@@ -148,3 +148,56 @@ fn a_text_that_spells_a_message_is_one_secret_and_a_fixed_error_as_a_ring() {
     assert_eq!(KeyRing::parse(data), Ok(KeyRing::Single(Secret::new(&data[..]))));
     check_ring(data);
 }
+
+/// `rdb_dump`: the dump reader delivers only what is under the prefix, within its bounds; no
+/// panic.
+fn check_rdb(data: &[u8]) {
+    use sessctl::store::{read_dump, DumpRequest, Found, StoreError, DUMP_MAX_STRING};
+    let Some((&setting, dump)) = data.split_first() else { return };
+    let request = DumpRequest {
+        db: u64::from(setting & 1),
+        use_now: setting & 2 != 0,
+        now_ms: 1_800_000_000_000,
+        ..DumpRequest::default()
+    };
+    let mut delivered = 0u64;
+    let result = read_dump(dump, b"session:", &request, &std::sync::atomic::AtomicBool::new(false), |found| {
+        delivered += 1;
+        match found {
+            Found::Session(s) => {
+                assert!(s.key.starts_with(b"session:") && s.key.len() <= DUMP_MAX_STRING);
+                assert!(s.user.len() <= DUMP_MAX_STRING);
+                assert!(s.ttl_ms.is_none_or(|t| t > 0));
+            }
+            Found::NotString { key, .. } => assert!(key.starts_with(b"session:")),
+        }
+        Ok::<_, StoreError>(std::ops::ControlFlow::Continue(()))
+    });
+    if let Ok(summary) = result {
+        assert!(summary.scanned >= delivered && summary.bytes <= dump.len() as u64);
+    }
+}
+
+#[test]
+fn every_corpus_input_of_the_dump_reader_passes_its_checks() {
+    let inputs = corpus("rdb_dump");
+    // The committed real dumps (Redis 7.0, with and without compression) read whole.
+    let whole = inputs
+        .iter()
+        .filter(|d| d.len() > 1 && d[1..].starts_with(b"REDIS"))
+        .filter(|d| {
+            sessctl::store::read_dump(
+                &d[1..],
+                b"session:",
+                &sessctl::store::DumpRequest::default(),
+                &std::sync::atomic::AtomicBool::new(false),
+                |_| Ok::<_, sessctl::store::StoreError>(std::ops::ControlFlow::Continue(())),
+            )
+            .is_ok()
+        })
+        .count();
+    assert!(whole >= 4, "the real dumps in the corpus read whole ({whole})");
+    for data in inputs {
+        check_rdb(&data);
+    }
+}

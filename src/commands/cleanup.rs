@@ -15,6 +15,7 @@ use crate::output::{safe_bytes, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
 use super::pacing::Pacing;
+use super::sources::{self, Sessions};
 use super::{audit, issued_at, Deleter};
 
 /// Odd keys named on stderr before the rest are only counted.
@@ -43,6 +44,9 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         NoTtlAction::Fix => "fix",
         NoTtlAction::Delete => "delete",
     };
+    if args.snapshot && args.pace.any() {
+        return Err(usage("--rate, --max-latency, --max-duration and --resume pace a scan; --snapshot reads no scan"));
+    }
     let mut pacing = Pacing::resolve(
         &args.pace,
         settings,
@@ -67,7 +71,8 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
     let mut c = Counts::default();
     let mut fix_audit: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    let scanned = super::scan(settings, &store, request, "cleanup: checking sessions", &mut |found| {
+    let from = if args.snapshot { Sessions::Snapshot(&store) } else { Sessions::Scan(&store) };
+    let scanned = sources::read(settings, from, request, false, "cleanup: checking sessions", &mut |found| {
         match found {
             Found::NotString { key, redis_type } => {
                 c.non_string += 1;
@@ -122,7 +127,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         Ok(ControlFlow::Continue(()))
     });
     let (scanned, interrupted, mut failure, scan_summary) = match scanned {
-        Ok(summary) => (summary.scanned, summary.end == ScanEnd::Interrupted, None, Some(summary)),
+        Ok(read) => (read.summary.scanned, read.summary.end == ScanEnd::Interrupted, None, Some(read.summary)),
         Err(e) => (c.sessions + c.non_string, false, Some(e), None),
     };
     let timeboxed = scan_summary.as_ref().is_some_and(|s| pacing.timeboxed(s));

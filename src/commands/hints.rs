@@ -63,6 +63,11 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),
         },
         StoreError::NoSeed { first, .. } => return for_store(first),
+        StoreError::Dump { .. } => "check that the file is a whole RDB dump (redis-cli --rdb FILE makes one)".into(),
+        StoreError::SnapshotRefused { .. } => {
+            "nothing was changed; run the command without --snapshot to scan instead (managed services, ACLs without +sync/+psync and renamed SYNC commands allow no snapshot)".into()
+        }
+        StoreError::Snapshot { .. } => "run the command again, or without --snapshot to scan instead".into(),
     };
     Some(hint)
 }

@@ -13,6 +13,7 @@ use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary}
 use crate::store::{Found, ScanEnd, ScanRequest};
 
 use super::pacing::{users_digest, Pacing};
+use super::sources::{self, Sessions};
 
 /// The `list` JSON record.
 #[derive(Debug, Serialize)]
@@ -56,7 +57,19 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         ));
     }
     let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
-    let store = if limit == 0 { None } else { Some(super::connect(settings)?) };
+    if (args.rdb.is_some() || args.snapshot) && args.pace.any() {
+        return Err(usage(
+            "--rate, --max-latency, --max-duration and --resume pace a scan; --rdb and --snapshot read no scan",
+        ));
+    }
+    let store = if limit == 0 || args.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let from = match (&args.rdb, &store) {
+        _ if limit == 0 => None,
+        (Some(path), _) => Some(Sessions::Rdb(path)),
+        (None, Some(store)) if args.snapshot => Some(Sessions::Snapshot(store)),
+        (None, Some(store)) => Some(Sessions::Scan(store)),
+        (None, None) => None,
+    };
     let now = config::now()?.floor() as i64;
     let mut request =
         ScanRequest { with_ttl: !args.count, users, count: settings.scan_count as usize, ..ScanRequest::default() };
@@ -71,9 +84,11 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let mut interrupted = false;
     let mut timeboxed = false;
     let mut scan_summary = None;
-    if let Some(store) = &store {
-        pacing.prepare(settings, &mut request);
-        let summary = super::scan(settings, store, request, "listing sessions", &mut |found| {
+    if let Some(from) = from {
+        if matches!(from, Sessions::Scan(_)) {
+            pacing.prepare(settings, &mut request);
+        }
+        let read = sources::read(settings, from, request, args.now, "listing sessions", &mut |found| {
             match found {
                 Found::NotString { .. } => not_string += 1,
                 // Listed already, before a failover restarted its part of the scan.
@@ -90,7 +105,10 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
                             session_id: output::text(&s.id),
                             user: output::text(&s.user),
                             ttl_seconds,
-                            expires_at: ttl_seconds.and_then(|t| output::rfc3339(now.saturating_add(t))),
+                            expires_at: match s.expires_at_ms {
+                                Some(ms) => output::rfc3339(ms.div_euclid(1000)),
+                                None => ttl_seconds.and_then(|t| output::rfc3339(now.saturating_add(t))),
+                            },
                         };
                         writer.write(&record)?;
                     }
@@ -101,6 +119,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
             }
             Ok(if shown < limit { ControlFlow::Continue(()) } else { ControlFlow::Break(()) })
         })?;
+        let summary = read.summary;
         timeboxed = pacing.timeboxed(&summary);
         interrupted = summary.end == ScanEnd::Interrupted && !timeboxed;
         scan_summary = Some(summary);

@@ -14,6 +14,7 @@ pub(crate) mod output_file;
 mod pacing;
 mod restore;
 mod revoke;
+pub(crate) mod sources;
 pub(crate) mod stats;
 mod verify;
 

@@ -15,6 +15,7 @@ use crate::store::{Found, Lookup, ScanEnd, ScanRequest, Store};
 use crate::values;
 
 use super::pacing::{users_digest, Pacing};
+use super::sources::{self, Sessions};
 use super::{issued_at, Deleter};
 
 pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
@@ -49,6 +50,9 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             "--rate, --max-latency, --max-duration and --resume pace a scan, and revoking named sessions does not scan; leave them out, or add --user or --all",
         ));
     }
+    if args.snapshot && args.pace.any() {
+        return Err(usage("--rate, --max-latency, --max-duration and --resume pace a scan; --snapshot reads no scan"));
+    }
     let mut pacing = Pacing::resolve(
         &args.pace,
         settings,
@@ -74,7 +78,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     let mut backup = args.backup.as_deref().map(super::backup::BackupFile::open).transpose()?;
 
     let store = super::connect(settings)?;
-    let plan = Plan { ids: &ids, users, all: args.all, cutoff, now };
+    let plan = Plan { ids: &ids, users, all: args.all, cutoff, now, snapshot: args.snapshot };
     if asks {
         // The operator's time matters more than one extra scan: count first, then ask with
         // the number in front of them.
@@ -143,6 +147,8 @@ struct Plan<'a> {
     all: bool,
     cutoff: Option<f64>,
     now: f64,
+    /// Find the sessions in a live snapshot (`--snapshot`) rather than by scanning.
+    snapshot: bool,
 }
 
 /// What one pass over the selection did (or, dry, would do).
@@ -233,8 +239,11 @@ fn pass(
         };
         let mut seen = 0u64;
         let mut matched = 0u64;
-        pacing.prepare(settings, &mut request);
-        let summary = super::scan(settings, store, request, what, &mut |found| {
+        let from = if plan.snapshot { Sessions::Snapshot(store) } else { Sessions::Scan(store) };
+        if !plan.snapshot {
+            pacing.prepare(settings, &mut request);
+        }
+        let summary = sources::read(settings, from, request, false, what, &mut |found| {
             seen += 1;
             if let Found::Session(s) = found {
                 if old_enough(s.ttl_ms) {
@@ -248,7 +257,8 @@ fn pass(
         });
         p.matched += matched;
         match summary {
-            Ok(summary) => {
+            Ok(read) => {
+                let summary = read.summary;
                 p.scanned = summary.scanned;
                 p.timeboxed = pacing.timeboxed(&summary);
                 p.interrupted = summary.end == ScanEnd::Interrupted && !p.timeboxed;

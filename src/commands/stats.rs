@@ -13,6 +13,7 @@ use crate::output::{self, Column, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
 use super::pacing::Pacing;
+use super::sources::{self, Sessions};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
 const TTL_BUCKETS: [(i64, &str); 7] = [
@@ -99,13 +100,26 @@ impl UserCounts {
 }
 
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
+    if (args.rdb.is_some() || args.snapshot) && args.pace.any() {
+        return Err(crate::error::usage(
+            "--rate, --max-latency, --max-duration and --resume pace a scan; --rdb and --snapshot read no scan",
+        ));
+    }
     let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
-    let store = super::connect(settings)?;
+    let store = if args.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let from = match (&args.rdb, &store) {
+        (Some(path), _) => Sessions::Rdb(path),
+        (None, Some(store)) if args.snapshot => Sessions::Snapshot(store),
+        (None, Some(store)) => Sessions::Scan(store),
+        (None, None) => unreachable!("connected when there is no --rdb"),
+    };
     let started = Instant::now();
     let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
-    pacing.prepare(settings, &mut request);
+    if matches!(from, Sessions::Scan(_)) {
+        pacing.prepare(settings, &mut request);
+    }
     let mut t = Tally::default();
-    let summary = super::scan(settings, &store, request, "counting sessions", &mut |found| {
+    let read = sources::read(settings, from, request, args.now, "counting sessions", &mut |found| {
         match found {
             Found::NotString { .. } => t.not_string += 1,
             // Counted already, before a failover restarted its part of the scan.
@@ -130,6 +144,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         }
         Ok(std::ops::ControlFlow::Continue(()))
     })?;
+    let summary = read.summary;
     let elapsed = started.elapsed().as_secs_f64();
     let timeboxed = pacing.timeboxed(&summary);
     let interrupted = summary.end == ScanEnd::Interrupted && !timeboxed;
@@ -204,6 +219,20 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                     *n as f64,
                 );
             }
+            if let Some(dump) = &read.dump {
+                output::prom_header(
+                    &mut s,
+                    "sessctl_ttl_base_timestamp_seconds",
+                    "gauge",
+                    "The moment the TTLs are counted from (the dump's ctime, or now with --now).",
+                );
+                output::prom_sample(
+                    &mut s,
+                    "sessctl_ttl_base_timestamp_seconds",
+                    &labels,
+                    dump.base_ms.div_euclid(1000) as f64,
+                );
+            }
             output::prom_header(&mut s, "sessctl_scan_duration_seconds", "gauge", "How long the scan took.");
             output::prom_sample(&mut s, "sessctl_scan_duration_seconds", &labels, elapsed);
             output::prom_header(
@@ -231,6 +260,9 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 .add("interrupted", interrupted)
                 .add("complete", !interrupted && !timeboxed);
             pacing.add_fields(&mut summary_out, Some(&summary));
+            if let Some(dump) = &read.dump {
+                sources::summary_fields(&mut summary_out, dump, from);
+            }
             if format == OutputFormat::Table {
                 let style = &settings.style;
                 summary_out.write(&mut out, style)?;

@@ -117,6 +117,20 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     };
 
     let mut store: Option<Store> = None;
+    if args.rdb.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        return Err(usage("verify --rdb needs a file, not `-` (stdin may hold the cookies)"));
+    }
+    let mut noted = false;
+    let mut lookup = |keys: &[Vec<u8>]| -> anyhow::Result<Vec<Lookup>> {
+        match &args.rdb {
+            Some(path) => super::sources::lookup_in_dump(settings, path, args.now, keys, &mut noted),
+            // Connect only once a cookie passed: a batch of bad cookies needs no Redis.
+            None => match &mut store {
+                Some(store) => Ok(store.lookup_many(keys)?),
+                None => Ok(store.insert(super::connect(settings)?).lookup_many(keys)?),
+            },
+        }
+    };
     let mut writer =
         RecordWriter::new::<Checked>(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()), settings.style);
     let json = settings.output == OutputFormat::Json;
@@ -144,7 +158,7 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
         };
         let rendered = match checked {
             Pass::Ready(rendered) => rendered,
-            Pass::Pending(stages) => Rendered::Records(online(stages, settings, &mut store, now)?),
+            Pass::Pending(stages) => Rendered::Records(online(stages, settings, &mut lookup, now)?),
         };
         match rendered {
             Rendered::Json { chunks, invalid, missing } => {
@@ -406,13 +420,11 @@ fn offline(stages: Vec<Stage>, json: bool) -> Rendered {
     Rendered::Json { chunks: parts.into_iter().map(|(b, _)| b).collect(), invalid, missing: false }
 }
 
+/// Looks a batch of keys up (in Redis, or in a dump with `--rdb`).
+type LookupFn<'a> = dyn FnMut(&[Vec<u8>]) -> anyhow::Result<Vec<Lookup>> + 'a;
+
 /// Looks the sessions of the correctly signed cookies up in Redis, one pipeline per batch.
-fn online(
-    stages: Vec<Stage>,
-    settings: &Settings,
-    store: &mut Option<Store>,
-    now: f64,
-) -> anyhow::Result<Vec<Checked>> {
+fn online(stages: Vec<Stage>, settings: &Settings, lookup: &mut LookupFn, now: f64) -> anyhow::Result<Vec<Checked>> {
     let keys: Vec<Vec<u8>> = stages
         .iter()
         .filter_map(|s| match s {
@@ -420,17 +432,7 @@ fn online(
             Stage::Failed(_) => None,
         })
         .collect();
-    let mut lookups = if keys.is_empty() {
-        Vec::new()
-    } else {
-        // Connect only once a cookie passed: a batch of bad cookies needs no Redis.
-        let store = match store {
-            Some(store) => store,
-            None => store.insert(super::connect(settings)?),
-        };
-        store.lookup_many(&keys)?
-    }
-    .into_iter();
+    let mut lookups = if keys.is_empty() { Vec::new() } else { lookup(&keys)? }.into_iter();
     let lifetime = settings.session_ttl.as_secs() as i64;
     let mut records = Vec::with_capacity(stages.len());
     for stage in stages {

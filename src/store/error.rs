@@ -52,6 +52,16 @@ pub enum StoreError {
     /// None of several seed URLs could be reached.
     #[error("cannot reach any of the {count} Redis seed nodes; first: {first}")]
     NoSeed { count: usize, first: Box<StoreError> },
+    /// An RDB dump (a file, or a snapshot as it streamed in) that cannot be read.
+    #[error("{source}{}", from.as_deref().map(|f| format!(" ({f})")).unwrap_or_default())]
+    Dump { source: crate::store::dump::DumpError, from: Option<String> },
+    /// The server refused to send a snapshot (`SYNC` renamed or disabled, an ACL, a managed
+    /// service).
+    #[error("Redis at {addr} refused to send a snapshot ({command}: {detail})")]
+    SnapshotRefused { addr: String, command: String, detail: String },
+    /// The snapshot transfer broke off or did not end as announced.
+    #[error("the snapshot from Redis at {addr} failed: {detail}")]
+    Snapshot { addr: String, detail: String },
 }
 
 /// Which TLS file.

@@ -9,6 +9,8 @@
 //!   probe per primary);
 //! - `pace`: the pacer for rates, latency targets and deadlines;
 //! - `ops`: what the single-key operations send and how their replies read;
+//! - `dump/`: dump reading beside the scan, yielding the same records: RDB files, and live
+//!   snapshots each primary streams over the replication protocol (`SYNC`);
 //! - `probe`: read-only health probes for `sessctl doctor` (version, round trips, the ACL
 //!   user's rights tried without changing data, a bounded sample of the keyspace);
 //! - `wire/`: the protocol (connections, TLS, the RESP reader, pipelines, redirections,
@@ -19,6 +21,7 @@
 //! `docs/design.md` describes the threads, what is retried as a unit and where each
 //! redirection is handled.
 
+mod dump;
 mod error;
 mod ops;
 mod pace;
@@ -33,6 +36,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+pub use dump::{DumpError, DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
 pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
 pub use probe::{NodeProbe, Permission, Population};
@@ -115,6 +119,9 @@ pub struct Session {
     /// Remaining time to live in milliseconds; `None` when the key has no expiry; `Some` only
     /// when the scan asked for TTLs.
     pub ttl_ms: Option<i64>,
+    /// When it expires (ms since the epoch), where the source says so exactly (a dump); the
+    /// scan leaves it `None` (now plus `ttl_ms`).
+    pub expires_at_ms: Option<i64>,
     /// Delivered before by this scan, from a primary that then failed over (its part of the
     /// scan started again on the new primary). Act on it again (a deletion the old primary
     /// had not passed on is redone), but do not count it twice.
@@ -274,6 +281,40 @@ impl Store {
         mut visit: impl FnMut(Found) -> Result<ControlFlow<()>, E>,
     ) -> Result<ScanSummary, E> {
         scan::scan(&self.topology, &self.options.prefix, request, stop, &mut visit)
+    }
+}
+
+/// Reads the sessions of an RDB dump (a backup, or one made with `redis-cli --rdb`) from
+/// `input`, streamed in constant memory: each string key under `prefix` in `request.db`
+/// becomes a [`Found::Session`] (TTLs counted from the dump's `ctime` unless
+/// `request.use_now`; sessions already expired then are left out and counted), other keys
+/// under the prefix a [`Found::NotString`]. No byte of the input can make it panic or
+/// allocate more than a few buffers of [`DUMP_MAX_STRING`] bytes.
+pub fn read_dump<R: std::io::Read, E: From<StoreError>>(
+    input: R,
+    prefix: &[u8],
+    request: &DumpRequest,
+    stop: &AtomicBool,
+    mut visit: impl FnMut(Found) -> Result<ControlFlow<()>, E>,
+) -> Result<DumpSummary, E> {
+    dump::read(input, prefix, request, stop, &mut visit)
+}
+
+impl Store {
+    /// Reads a point-in-time snapshot of each primary over the replication protocol
+    /// (`REPLCONF rdb-only 1`, `SYNC`) as it streams in, delivering what [`read_dump`] would.
+    /// The primary's forked child makes the snapshot; its main thread only sends it. The
+    /// database is the URL's. `waiting(addr)` is called when a primary has not started the
+    /// transfer after a moment (`repl-diskless-sync-delay`). A server that refuses `SYNC`
+    /// fails with [`StoreError::SnapshotRefused`] before anything is delivered from it.
+    pub fn snapshot<E: From<StoreError>>(
+        &self,
+        request: &DumpRequest,
+        stop: &AtomicBool,
+        waiting: &dyn Fn(&str),
+        mut visit: impl FnMut(Found) -> Result<ControlFlow<()>, E>,
+    ) -> Result<DumpSummary, E> {
+        dump::sync::snapshot(&self.topology, &self.options.prefix, request, stop, waiting, &mut visit)
     }
 }
 

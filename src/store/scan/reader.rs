@@ -118,6 +118,7 @@ fn read_batch(shared: &Shared, conn: &mut Conn, batch: &KeyBatch) -> Result<(Vec
             id: key[shared.prefix.len()..].to_vec(),
             user,
             ttl_ms,
+            expires_at_ms: None,
             repeat: false,
         }));
     }

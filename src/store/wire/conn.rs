@@ -381,7 +381,6 @@ impl Conn {
     /// Reads raw bytes (first what the reply reader has buffered), for payloads that are not
     /// RESP replies, such as the RDB a primary streams after `SYNC`. Within the reply timeout
     /// per call. (For dump reading over replication; see docs/design.md.)
-    #[allow(dead_code)]
     pub fn read_raw(&mut self, buf: &mut [u8]) -> Result<usize, Fail> {
         let buffered = self.reader.buffered();
         if !buffered.is_empty() {

@@ -1,0 +1,188 @@
+//! Where `list`, `stats`, `revoke`, `cleanup` and `verify` read sessions from: a scan of the
+//! live server (the default), an RDB dump (`--rdb FILE`, no server at all), or a live
+//! snapshot of each primary (`--snapshot`: read over replication, acted on live).
+
+use std::io::{self, Read};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use crate::config::{self, Settings};
+use crate::error::usage;
+use crate::output::excerpt;
+use crate::store::{DumpRequest, DumpSummary, Found, ScanEnd, ScanRequest, ScanSummary, Store, TtlBase};
+
+/// Where the sessions come from.
+#[derive(Clone, Copy)]
+pub(crate) enum Sessions<'a> {
+    Scan(&'a Store),
+    Rdb(&'a Path),
+    Snapshot(&'a Store),
+}
+
+/// What a read from a dump adds to the scan's summary.
+pub(crate) struct SourceRead {
+    pub summary: ScanSummary,
+    /// Set when the sessions came from a dump or snapshot.
+    pub dump: Option<DumpSummary>,
+}
+
+/// The database a dump is read in: the one the Redis URL names (`/N`), else 0.
+pub(crate) fn url_db(settings: &Settings) -> u64 {
+    let Some(url) = settings.redis.urls.first() else { return 0 };
+    let url = url.split(['?', '#']).next().unwrap_or("");
+    let Some((_, rest)) = url.split_once("://") else { return 0 };
+    match rest.split_once('/') {
+        Some((_, path)) => path.rsplit('/').next().and_then(|d| d.parse().ok()).unwrap_or(0),
+        None => 0,
+    }
+}
+
+/// Reads every session from `from`, as [`super::scan`] does for the live server.
+pub(crate) fn read(
+    settings: &Settings,
+    from: Sessions,
+    request: ScanRequest,
+    use_now: bool,
+    what: &str,
+    visit: &mut dyn FnMut(Found) -> anyhow::Result<ControlFlow<()>>,
+) -> anyhow::Result<SourceRead> {
+    let store = match from {
+        Sessions::Scan(store) => {
+            return Ok(SourceRead { summary: super::scan(settings, store, request, what, visit)?, dump: None });
+        }
+        Sessions::Snapshot(store) => Some(store),
+        Sessions::Rdb(_) => None,
+    };
+    crate::signals::graceful();
+    let dump_request = DumpRequest {
+        db: url_db(settings),
+        users: request.users,
+        now_ms: (config::now()? * 1000.0).floor() as i64,
+        use_now,
+    };
+    let bar = crate::output::scan_progress(settings.chatty, what, None);
+    let mut count = |found: Found| {
+        bar.inc(1);
+        visit(found)
+    };
+    let dump = match (from, store) {
+        (Sessions::Rdb(path), _) => {
+            let input: Box<dyn Read> = if path.as_os_str() == "-" {
+                Box::new(io::stdin().lock())
+            } else {
+                let shown = excerpt(path.as_os_str().as_encoded_bytes());
+                Box::new(
+                    std::fs::File::open(path)
+                        .map_err(|e| usage(format!("cannot read the dump {shown}: {e}; check --rdb")))?,
+                )
+            };
+            let input = io::BufReader::with_capacity(1 << 16, input);
+            crate::store::read_dump(input, settings.prefix.as_bytes(), &dump_request, &super::STOP, &mut count)
+        }
+        (_, Some(store)) => {
+            let quiet = settings.quiet;
+            let waiting = |addr: &str| {
+                if !quiet {
+                    eprintln!(
+                        "sessctl: note: waiting for {addr} to start the snapshot; a primary delays diskless transfers by repl-diskless-sync-delay (5 s by default) to serve several replicas at once (sessctl does not change it)"
+                    );
+                }
+            };
+            store.snapshot(&dump_request, &super::STOP, &waiting, &mut count)
+        }
+        _ => unreachable!("a snapshot has a store"),
+    };
+    bar.finish_and_clear();
+    let dump = dump?;
+    if !settings.quiet {
+        eprintln!("sessctl: note: {}", describe(&dump, from));
+        if dump.oversized > 0 {
+            eprintln!(
+                "sessctl: note: {} key(s) or value(s) longer than {} KiB were skipped (no session is that long)",
+                dump.oversized,
+                crate::store::DUMP_MAX_STRING / 1024
+            );
+        }
+    }
+    let summary = ScanSummary { end: dump.end, scanned: dump.scanned, ..ScanSummary::default() };
+    Ok(SourceRead { summary, dump: Some(dump) })
+}
+
+/// One line on what was read and what the TTLs are relative to.
+pub(crate) fn describe(dump: &DumpSummary, from: Sessions) -> String {
+    let source = match from {
+        Sessions::Snapshot(_) => format!("read a snapshot of {} primary(ies)", dump.dumps),
+        _ => format!("read an RDB dump (version {})", dump.version),
+    };
+    let at = crate::output::rfc3339(dump.base_ms.div_euclid(1000)).unwrap_or_default();
+    let base = match dump.base {
+        TtlBase::DumpTime => {
+            format!("TTLs are as of the dump's own time, {at} (its ctime); --now counts them from now")
+        }
+        TtlBase::Now => format!("TTLs are counted from now, {at} (--now)"),
+        TtlBase::NowNoCtime => format!("the dump has no ctime, so TTLs are counted from now, {at}"),
+    };
+    let expired = match dump.expired {
+        0 => String::new(),
+        n => format!("; {n} session(s) already expired then were left out"),
+    };
+    format!("{source}; {base}{expired}")
+}
+
+/// The fields a summary adds when the sessions came from a dump: `source`, `ttl_base`,
+/// `as_of`.
+pub(crate) fn summary_fields(summary: &mut crate::output::Summary, dump: &DumpSummary, from: Sessions) {
+    let source = match from {
+        Sessions::Snapshot(_) => "snapshot",
+        Sessions::Rdb(_) => "rdb",
+        Sessions::Scan(_) => "scan",
+    };
+    let base = match dump.base {
+        TtlBase::DumpTime => "dump_ctime",
+        TtlBase::Now | TtlBase::NowNoCtime => "now",
+    };
+    summary
+        .add("source", source)
+        .add("ttl_base", base)
+        .add("as_of", crate::output::rfc3339(dump.base_ms.div_euclid(1000)).unwrap_or_default());
+}
+
+/// `verify --rdb`: looks `keys` up in the dump at `path` (one pass over it per call).
+pub(crate) fn lookup_in_dump(
+    settings: &Settings,
+    path: &Path,
+    use_now: bool,
+    keys: &[Vec<u8>],
+    noted: &mut bool,
+) -> anyhow::Result<Vec<crate::store::Lookup>> {
+    use crate::store::Lookup;
+    use std::collections::HashMap;
+    let mut wanted: HashMap<&[u8], Option<Lookup>> = keys.iter().map(|k| (&k[..], None)).collect();
+    let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    let file =
+        std::fs::File::open(path).map_err(|e| usage(format!("cannot read the dump {shown}: {e}; check --rdb")))?;
+    let request = DumpRequest {
+        db: url_db(settings),
+        users: Default::default(),
+        now_ms: (config::now()? * 1000.0).floor() as i64,
+        use_now,
+    };
+    let input = io::BufReader::with_capacity(1 << 16, file);
+    let dump = crate::store::read_dump(input, settings.prefix.as_bytes(), &request, &super::STOP, |found| {
+        let (key, lookup) = match found {
+            Found::Session(s) => (s.key, Lookup::Session { user: s.user, ttl_ms: s.ttl_ms }),
+            Found::NotString { key, redis_type } => (key, Lookup::NotString { redis_type }),
+        };
+        if let Some(slot) = wanted.get_mut(&key[..]) {
+            *slot = Some(lookup);
+        }
+        Ok::<_, anyhow::Error>(ControlFlow::Continue(()))
+    })?;
+    if dump.end == ScanEnd::Interrupted {
+        anyhow::bail!("interrupted while reading the dump {shown}");
+    }
+    if !settings.quiet && !std::mem::replace(noted, true) {
+        eprintln!("sessctl: note: sessions looked up in {shown}: {}", describe(&dump, Sessions::Rdb(path)));
+    }
+    Ok(keys.iter().map(|k| wanted.get(&k[..]).cloned().flatten().unwrap_or(Lookup::Missing)).collect())
+}
