@@ -76,6 +76,9 @@ fn name(signal: i32) -> &'static str {
 }
 
 fn exit_now(signal: i32) -> ! {
+    // A command still in immediate mode may be writing a batch of records (`verify` on a
+    // pipe): let it finish that batch, so the output ends on a whole record.
+    let _batch = wait_for_batch(std::time::Duration::from_secs(2));
     restore_terminal();
     let note = EXIT_NOTE.lock().ok().and_then(|n| n.clone());
     match note {
@@ -146,6 +149,21 @@ pub fn exit_note(note: impl Into<String>) -> NoteGuard {
 pub fn remove_on_exit(path: Option<std::path::PathBuf>) {
     if let Ok(mut p) = REMOVE_ON_EXIT.lock() {
         *p = path;
+    }
+}
+
+/// Waits (at most `bound`) for the batch in flight to be written; `None` when it did not end in time.
+fn wait_for_batch(bound: std::time::Duration) -> Option<std::sync::MutexGuard<'static, ()>> {
+    let deadline = std::time::Instant::now() + bound;
+    loop {
+        match CRITICAL.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(2))
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
     }
 }
 

@@ -160,6 +160,10 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
             Pass::Ready(rendered) => rendered,
             Pass::Pending(stages) => Rendered::Records(online(stages, settings, &mut lookup, now)?),
         };
+        // A signal (verify stays in immediate mode, so that Ctrl-C also stops a read from a
+        // terminal or an idle pipe) ends the process only between batches, after this batch is
+        // written whole: the output never ends in the middle of a record.
+        let batch_guard = crate::signals::critical();
         match rendered {
             Rendered::Json { chunks, invalid, missing } => {
                 any_invalid |= invalid;
@@ -179,10 +183,10 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
                 }
             }
         }
-        if interactive {
-            // Each answer as soon as its line is read.
-            writer.flush()?;
-        }
+        // Each answer (or batch of answers) as soon as it is checked, and before a signal may end
+        // the process.
+        writer.flush()?;
+        drop(batch_guard);
         if super::stopped() {
             writer.finish()?;
             return Ok(Outcome::Interrupted);
