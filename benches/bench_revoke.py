@@ -16,8 +16,13 @@ N/U sessions), then times, on the same data:
 Between runs the user's sessions are written back, so every run sees the same N keys.
 Measured per run: wall time; Redis command time (sum of `usec` in INFO commandstats after
 CONFIG RESETSTAT) and its share of the wall time; Redis process CPU (used_cpu_user+sys
-delta); peak RSS of the client process (GNU time %M); correctness (deleted ==
-the user's session count, DBSIZE == N - count afterwards, none of the user's keys left).
+delta); the client process's CPU (user + system) and peak RSS (GNU time %M); correctness
+(deleted == the user's session count, DBSIZE == N - count afterwards, none of the user's keys
+left).
+
+With --sessctl-baseline OTHER_BINARY (an older build), that binary's `revoke --user` is timed
+on the same data too, its runs alternating with sessctl's, and the report gives the ratios
+(the machine is shared, so only a comparison within one run means anything).
 
 Prints a markdown report (machine, table, scaling) on stdout; progress goes to stderr.
 """
@@ -207,6 +212,8 @@ def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
     usec = sum(u for _, u in commands.values())
     cpu = redis_cpu(server) - cpu0
     rss_kib = rusage.ru_maxrss  # KiB on Linux
+    # The child's CPU (user + system), its own children included (GNU time's is negligible).
+    client_cpu = rusage.ru_utime + rusage.ru_stime
     if rss_file:
         with open(rss_file) as f:
             lines = [l for l in f.read().splitlines() if l.strip()]
@@ -225,6 +232,7 @@ def timed(server, argv, timeout, env=None, stdout=subprocess.PIPE):
         "redis_s": usec / 1e6,
         "redis_cpu_s": cpu,
         "rss_kib": rss_kib,
+        "client_cpu_s": client_cpu,
         "commands": ", ".join(f"{c} {n:,} calls {u / 1e6:.3f} s" for c, (n, u) in
                               sorted(commands.items(), key=lambda kv: -kv[1][1])),
         "stdout": text,
@@ -277,7 +285,7 @@ def median_run(runs):
     """Median of each metric over the repeats (correctness: all runs must be right)."""
     if not runs:
         return None
-    keys = ["wall", "redis_s", "redis_cpu_s", "rss_kib"]
+    keys = ["wall", "redis_s", "redis_cpu_s", "rss_kib", "client_cpu_s"]
     m = {k: statistics.median(r[k] for r in runs) for k in keys}
     m["runs"] = len(runs)
     m["ok"] = all(r.get("ok", True) for r in runs)
@@ -299,6 +307,11 @@ def main():
                         help="runs of tuned/sessctl/list per size; medians are reported (3)")
     parser.add_argument("--sessctl", default=os.path.join(ROOT, "target/release/sessctl"))
     parser.add_argument("--no-sessctl", action="store_true", help="baselines only")
+    parser.add_argument("--sessctl-baseline", metavar="PATH",
+                        help="another sessctl binary (an older build) timed on the same data, "
+                             "its runs alternating with --sessctl's; the report gives the ratio")
+    parser.add_argument("--baseline-label", default="baseline build",
+                        help="what to call --sessctl-baseline in the report")
     parser.add_argument("--timeout", type=float, default=900,
                         help="seconds before any single run is killed (900)")
     args = parser.parse_args()
@@ -342,42 +355,64 @@ def main():
                             args.repeat))
             if not args.no_sessctl:
                 methods.append(("sessctl", [args.sessctl], args.repeat))
-            per_size = {"count": count}
+            if args.sessctl_baseline and not args.no_sessctl:
+                methods.append(("baseline", [args.sessctl_baseline], args.repeat))
+            # The runs in order: each method's repeats in turn, except sessctl and its baseline,
+            # which alternate (sessctl first in odd rounds, the baseline first in even ones) so
+            # that drifting load on a shared machine weighs on both alike.
+            schedule = []
+            paired = [m for m in methods if m[0] in ("sessctl", "baseline")]
             for name, base, repeat in methods:
-                runs = []
-                for i in range(repeat):
-                    if name == "sessctl":
-                        argv = base + ["revoke", "--user", args.user, "--yes", "-o", "json"]
-                    else:
-                        argv = base + ["--port", str(server.port), "--user", args.user]
-                    log(f"N={n:,} {name} run {i + 1}/{repeat}")
+                if name in ("sessctl", "baseline") and len(paired) == 2:
+                    continue
+                schedule += [(name, base, i, repeat) for i in range(repeat)]
+            if len(paired) == 2:
+                for i in range(args.repeat):
+                    pair = paired if i % 2 == 0 else paired[::-1]
+                    schedule += [(name, base, i, repeat) for name, base, repeat in pair]
+            per_size = {"count": count}
+            runs_of = {name: [] for name, _, _ in methods}
+            given_up = set()
+            for name, base, i, repeat in schedule:
+                if name in given_up:
+                    continue
+                if name in ("sessctl", "baseline"):
+                    argv = base + ["revoke", "--user", args.user, "--yes", "-o", "json"]
+                else:
+                    argv = base + ["--port", str(server.port), "--user", args.user]
+                log(f"N={n:,} {name} run {i + 1}/{repeat}")
+                try:
+                    run = timed(server, argv, args.timeout, env=env)
+                except TimeoutError as e:
+                    log(f"  {e}")
+                    given_up.add(name)
+                    continue
+                if run["code"] != 0:
+                    log(f"  {name} exited {run['code']}\n  stdout: {run['stdout'][:2000]}"
+                        f"\n  stderr: {run['stderr'][:2000]}")
+                    run["ok"] = False
+                    run["deleted"] = None
+                    run["left"] = server.r.dbsize()
+                else:
                     try:
-                        run = timed(server, argv, args.timeout, env=env)
-                    except TimeoutError as e:
-                        log(f"  {e}")
-                        break
-                    if run["code"] != 0:
-                        log(f"  {name} exited {run['code']}\n  stdout: {run['stdout'][:2000]}"
-                            f"\n  stderr: {run['stderr'][:2000]}")
-                        run["ok"] = False
-                        run["deleted"] = None
-                        run["left"] = server.r.dbsize()
-                    else:
-                        try:
-                            last = [l for l in run["stdout"].splitlines() if l.strip()][-1]
-                            summary = json.loads(last)
-                            deleted = summary["revoked"] if name == "sessctl" \
-                                else summary["deleted"]
-                        except (IndexError, ValueError, KeyError) as e:
-                            log(f"  cannot read {name}'s summary ({e}): {run['stdout'][:500]}")
-                            deleted = None
-                        check_revoke(server, run, n, user_keys, deleted)
-                    log(f"  wall {run['wall']:.3f} s, redis {run['redis_s']:.3f} s, "
-                        f"rss {run['rss_kib'] / 1024:.1f} MiB, ok={run['ok']}\n  Redis: {run['commands']}")
-                    runs.append(run)
-                    restore(server, user_keys, args.user)
-                    assert server.r.dbsize() == n
+                        last = [l for l in run["stdout"].splitlines() if l.strip()][-1]
+                        summary = json.loads(last)
+                        deleted = summary["revoked"] if name in ("sessctl", "baseline") \
+                            else summary["deleted"]
+                    except (IndexError, ValueError, KeyError) as e:
+                        log(f"  cannot read {name}'s summary ({e}): {run['stdout'][:500]}")
+                        deleted = None
+                    check_revoke(server, run, n, user_keys, deleted)
+                log(f"  wall {run['wall']:.3f} s, redis {run['redis_s']:.3f} s, "
+                    f"rss {run['rss_kib'] / 1024:.1f} MiB, client CPU {run['client_cpu_s']:.3f} s, ok={run['ok']}"
+                    f"\n  Redis: {run['commands']}")
+                runs_of[name].append(run)
+                restore(server, user_keys, args.user)
+                assert server.r.dbsize() == n
+            for name, runs in runs_of.items():
                 per_size[name] = median_run(runs)
+                if name in ("sessctl", "baseline"):
+                    per_size[name + "_walls"] = [r["wall"] for r in runs]
             if not args.no_sessctl:
                 runs = []
                 for i in range(args.repeat):
@@ -433,20 +468,21 @@ def report(results, info, args):
           f"{args.repeat} runs (naive: 1 run). Wall times include process start-up "
           f"(Python + `import redis` alone: {info['py_startup']:.2f} s).\n")
     print("| N sessions | method | user's sessions | wall (s) | Redis command time (s) | "
-          "Redis busy % of wall | Redis CPU (s) | client peak RSS (MiB) | deleted | keys left | correct |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+          "Redis busy % of wall | Redis CPU (s) | client CPU (s) | client peak RSS (MiB) | deleted | keys left | correct |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     names = {
         "naive": "redis-py `scan_iter` + `GET` + `DEL`",
         "tuned": "redis-py `SCAN 1000` + `MGET` + batched `DEL`",
         "sessctl": "`sessctl revoke --user U --yes`",
         "list": "`sessctl list -o json > /dev/null`",
+        "baseline": f"`sessctl revoke --user U --yes`, {args.baseline_label}",
     }
     for n, per in results.items():
-        for name in ("naive", "tuned", "sessctl", "list"):
+        for name in ("naive", "tuned", "sessctl", "baseline", "list"):
             m = per.get(name)
             if m is None:
                 if name == "naive" and name not in per:
-                    print(f"| {n:,} | {names[name]} | {per['count']} | skipped | | | | | | | |")
+                    print(f"| {n:,} | {names[name]} | {per['count']} | skipped | | | | | | | | |")
                 continue
             busy = 100 * m["redis_s"] / m["wall"] if m["wall"] else 0
             if name == "list":
@@ -456,7 +492,7 @@ def report(results, info, args):
                 left = "—" if m["left"] is None else f"{m['left']:,}"
                 sessions = str(per["count"])
             print(f"| {n:,} | {names[name]} | {sessions} | {fmt_s(m['wall'])} | "
-                  f"{fmt_s(m['redis_s'])} | {busy:.0f}% | {fmt_s(m['redis_cpu_s'])} | "
+                  f"{fmt_s(m['redis_s'])} | {busy:.0f}% | {fmt_s(m['redis_cpu_s'])} | {fmt_s(m['client_cpu_s'])} | "
                   f"{m['rss_kib'] / 1024:.1f} | {deleted} | {left} | "
                   f"{'yes' if m['ok'] else '**NO**'} |")
     sizes = sorted(results)
@@ -473,7 +509,17 @@ def report(results, info, args):
                       f"{mb['rss_kib'] / 1024:.1f} MiB ({mb['rss_kib'] / ma['rss_kib']:.2f}x) |")
     for n in sizes:
         per = results[n]
-        s = per.get("sessctl")
+        s, b = per.get("sessctl"), per.get("baseline")
+        if s and b and s["wall"] and b["wall"]:
+            walls = ", ".join(f"{w:.3f}" for w in per.get("sessctl_walls", []))
+            base_walls = ", ".join(f"{w:.3f}" for w in per.get("baseline_walls", []))
+            print(f"\nAt {n:,} sessions, `revoke --user` wall time: this build {fmt_s(s['wall'])} s "
+                  f"(runs {walls}), {args.baseline_label} {fmt_s(b['wall'])} s (runs {base_walls}); "
+                  f"ratio this/baseline {s['wall'] / b['wall']:.3f} (medians, runs alternating). "
+                  f"Redis command time {fmt_s(s['redis_s'])} s vs {fmt_s(b['redis_s'])} s; "
+                  f"client CPU {s['client_cpu_s']:.3f} s vs {b['client_cpu_s']:.3f} s "
+                  f"(ratio {s['client_cpu_s'] / max(b['client_cpu_s'], 1e-9):.3f}); "
+                  f"client peak RSS {s['rss_kib'] / 1024:.1f} vs {b['rss_kib'] / 1024:.1f} MiB.", end="")
         for base in ("naive", "tuned"):
             m = per.get(base)
             if s and m and s["wall"] and m["wall"]:
