@@ -173,7 +173,7 @@ impl<W: Write> RecordWriter<W> {
                 let cells: Vec<String> = record.cells().iter().map(|c| terminal_safe(c).into_owned()).collect();
                 self.pending.push((cells, record.accent()));
                 if self.pending.len() >= TABLE_PAGE_ROWS {
-                    self.draw_page()?;
+                    self.draw_page(true)?;
                 }
                 Ok(())
             }
@@ -191,13 +191,16 @@ impl<W: Write> RecordWriter<W> {
     }
 
     /// Draws the pending rows: the first page chooses the widths (and carries the header).
-    fn draw_page(&mut self) -> io::Result<()> {
+    /// When `more` rows may follow, the widths leave the room [`Record::reserve`] asks for;
+    /// a table drawn whole at the end is sized by its rows alone.
+    fn draw_page(&mut self, more: bool) -> io::Result<()> {
         let titles: Vec<String> = self.columns.iter().map(|c| c.to_uppercase()).collect();
         let first = self.layout.is_none();
         if first {
             let rows: Vec<Vec<String>> = self.pending.iter().map(|(cells, _)| cells.clone()).collect();
             let sized = if self.style.headers { titles.clone() } else { vec![String::new(); titles.len()] };
-            self.layout = Some(Layout::fit_with(&sized, &rows, self.kinds, self.reserve, self.style.width));
+            let reserve = if more { self.reserve } else { &[] };
+            self.layout = Some(Layout::fit_with(&sized, &rows, self.kinds, reserve, self.style.width));
         }
         let header = (first && self.style.headers).then_some(&titles[..]);
         if header.is_none() && self.pending.is_empty() {
@@ -213,7 +216,7 @@ impl<W: Write> RecordWriter<W> {
     /// laid out from the rows so far).
     pub fn flush(&mut self) -> io::Result<()> {
         match self.style.format {
-            OutputFormat::Table if !self.pending.is_empty() => self.draw_page()?,
+            OutputFormat::Table if !self.pending.is_empty() => self.draw_page(true)?,
             OutputFormat::Csv => self.drain_csv()?,
             _ => {}
         }
@@ -223,7 +226,7 @@ impl<W: Write> RecordWriter<W> {
     /// Ends the stream: draws the last page, writes a CSV header when there were no rows.
     pub fn finish(mut self) -> io::Result<W> {
         match self.style.format {
-            OutputFormat::Table if !self.pending.is_empty() => self.draw_page()?,
+            OutputFormat::Table if !self.pending.is_empty() => self.draw_page(false)?,
             OutputFormat::Csv => {
                 self.csv_writer()?;
                 self.drain_csv()?;
@@ -718,6 +721,45 @@ mod tests {
             assert_eq!(chars[col - 1], ' ', "{line:?}");
         }
         assert_eq!(lines[1_201], "xxxx…  0", "a wider cell on a later page is shortened");
+    }
+
+    #[derive(Serialize)]
+    struct Timed {
+        status: &'static str,
+        at: &'static str,
+    }
+    impl Record for Timed {
+        fn columns() -> &'static [&'static str] {
+            &["status", "at"]
+        }
+        fn fields() -> &'static [&'static str] {
+            &["status", "at"]
+        }
+        fn cells(&self) -> Vec<String> {
+            vec![self.status.into(), self.at.into()]
+        }
+        fn kinds() -> &'static [Column] {
+            &[Column::Fixed, Column::Fixed]
+        }
+        fn reserve() -> &'static [usize] {
+            &[13, 20]
+        }
+    }
+
+    #[test]
+    fn a_table_answered_line_by_line_leaves_room_for_later_rows() {
+        let style = Style { width: Some(80), ..Style::plain(OutputFormat::Table) };
+        // Flushed after each row (verify on a terminal): the first row lays the table out.
+        let mut w = RecordWriter::new::<Timed>(Vec::new(), style);
+        w.write(&Timed { status: "malformed", at: "" }).unwrap();
+        w.flush().unwrap();
+        w.write(&Timed { status: "bad_signature", at: "2026-11-29T20:06:49Z" }).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert!(out.lines().nth(2).unwrap() == "bad_signature  2026-11-29T20:06:49Z", "nothing cut: {out}");
+        // Drawn whole at the end, the table is as wide as its rows.
+        let mut w = RecordWriter::new::<Timed>(Vec::new(), style);
+        w.write(&Timed { status: "valid", at: "" }).unwrap();
+        assert_eq!(String::from_utf8(w.finish().unwrap()).unwrap(), "STATUS  AT\nvalid\n");
     }
 
     #[test]

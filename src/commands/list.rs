@@ -32,7 +32,7 @@ impl Record for Listed {
         &["session_id", "user", "ttl_seconds", "expires_at"]
     }
     fn kinds() -> &'static [Column] {
-        &[Column::Id, Column::Text, Column::Number, Column::Time]
+        &[Column::Id, Column::Text, Column::Number, Column::Fixed]
     }
     fn reserve() -> &'static [usize] {
         // `no expiry` (or `6d 23h`) and an RFC 3339 time (or `never`).

@@ -66,7 +66,12 @@ impl Record for Checked {
         ]
     }
     fn kinds() -> &'static [Column] {
-        &[Column::Text, Column::Id, Column::Text, Column::Time, Column::Number, Column::Wrap]
+        &[Column::Fixed, Column::Id, Column::Text, Column::Fixed, Column::Number, Column::Wrap]
+    }
+    fn reserve() -> &'static [usize] {
+        // Checked one at a time on a terminal, the first answer lays the table out: leave room
+        // for the status words, an id, a time and a TTL that later answers bring.
+        &[13, 13, 0, 20, 6]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -105,7 +110,7 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let interactive = from_stdin && io::stdin().is_terminal();
     if interactive && !settings.quiet {
         // Otherwise a bare `sessctl verify` looks hung.
-        eprintln!("sessctl: reading cookies from stdin, one per line; Ctrl-D to finish, Ctrl-C to stop");
+        eprintln!("sessctl: reading cookies from stdin, one per line; Ctrl-D ends, Ctrl-C stops");
     }
     let mut source = if from_stdin {
         Source::Stdin {

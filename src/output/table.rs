@@ -19,8 +19,9 @@ pub enum Column {
     Id,
     /// A number or a short measure (`1,024`, `6d 23h`): right-aligned, shrinks last.
     Number,
-    /// A time (`2026-12-06T10:44:49Z`): left-aligned, shrinks last, like a number.
-    Time,
+    /// A value of a known short form (a time `2026-12-06T10:44:49Z`, a status word):
+    /// left-aligned, shrinks last, like a number.
+    Fixed,
     /// Sentences (details, hints): wrapped inside the column rather than cut, so nothing is
     /// lost; the row takes several lines but never wraps on the terminal.
     Wrap,
@@ -33,6 +34,8 @@ const MIN_TEXT: usize = 8;
 const MIN_ID: usize = 13;
 /// The narrowest a column of sentences becomes before the others shrink.
 const MIN_WRAP: usize = 24;
+/// The narrowest it becomes before numbers and times are cut.
+const MIN_WRAP_NARROW: usize = 12;
 /// The narrowest any column becomes.
 const MIN_ANY: usize = 3;
 
@@ -77,12 +80,14 @@ impl Layout {
         let Some(max) = max_width else { return Layout { widths, kinds } };
         let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
         // First sentences (they wrap and lose nothing), then text and ids down to their soft
-        // minimum, then everything, numbers too, down to the hard minimum.
-        for pass in 0..3 {
+        // minimum, then sentences further (still nothing lost), then everything, numbers and
+        // times too, down to the hard minimum.
+        for pass in 0..4 {
             while total(&widths) > max {
                 let floor = |k: Column| match (pass, k) {
                     (0, Column::Wrap) => MIN_WRAP,
-                    (0, _) | (1, Column::Number | Column::Time) => usize::MAX,
+                    (2, Column::Wrap) => MIN_WRAP_NARROW,
+                    (0 | 2, _) | (1, Column::Number | Column::Fixed | Column::Wrap) => usize::MAX,
                     (1, Column::Id) => MIN_ID,
                     (1, _) => MIN_TEXT,
                     _ => MIN_ANY,
@@ -247,6 +252,17 @@ mod tests {
         assert_eq!(cut_end("a long sentence", 8), "a long …");
         assert_eq!(cut_end("日本語日本語", 5), "日本…");
         assert!(width(&shorten_middle("日本語日本語日本語", 6)) <= 6);
+    }
+
+    #[test]
+    fn sentences_narrow_before_a_time_is_cut() {
+        let titles = strings(&["SIGNED AT", "REASON"]);
+        let row = strings(&["2026-11-29T20:06:49Z", "bad signature (wrong secret, or the cookie was altered)"]);
+        let layout = Layout::fit(&titles, std::slice::from_ref(&row), &[Column::Fixed, Column::Wrap], Some(40));
+        assert_eq!(layout.widths, [20, 18]);
+        let text = layout.draw(Some(&titles), &[(row, None)], false);
+        assert!(text.contains("2026-11-29T20:06:49Z") && text.lines().all(|l| width(l) <= 40), "{text}");
+        assert!(text.contains("altered)"), "the sentence wraps, nothing is lost: {text}");
     }
 
     #[test]
