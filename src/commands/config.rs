@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::{ConfigAction, ConfigArgs};
 use crate::config::{self, file, Origin, SecretSource, Settings};
 use crate::error::Outcome;
-use crate::output::{self, Record, RecordWriter};
+use crate::output::{self, Column, Record, RecordWriter};
 use crate::store::redact_url;
 
 /// One resolved setting: `config show`'s JSON record.
@@ -27,6 +27,10 @@ impl Record for Setting {
     }
     fn fields() -> &'static [&'static str] {
         &["setting", "value", "origin", "source"]
+    }
+    fn kinds() -> &'static [Column] {
+        // A value (a URL, a path) is read whole: it wraps inside its column.
+        &[Column::Fixed, Column::Wrap, Column::Fixed]
     }
     fn cells(&self) -> Vec<String> {
         let origin = match &self.source {
@@ -57,6 +61,9 @@ impl Record for ProfileRow {
     }
     fn fields() -> &'static [&'static str] {
         &["profile", "default", "selected", "redis_url", "secret_file", "settings"]
+    }
+    fn kinds() -> &'static [Column] {
+        &[Column::Text, Column::Fixed, Column::Fixed, Column::Wrap, Column::Wrap, Column::Wrap]
     }
     fn cells(&self) -> Vec<String> {
         let yes = |b: bool| if b { "yes" } else { "" }.to_string();
