@@ -249,3 +249,20 @@ fn backup_and_restore_on_a_cluster() {
     assert_eq!(cluster.dbsize(), 300);
     assert!(Path::new(&file).exists());
 }
+
+#[test]
+fn a_session_named_twice_is_backed_up_and_restored() {
+    // Its second compare-and-delete finds it gone: that must not mark it "not deleted" (a
+    // SCAN that returns a key twice does the same).
+    let server = RedisServer::start();
+    let id = session_id(1);
+    let key = format!("session:{id}");
+    server.cli(&["SET", &key, "u1", "EX", "5000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twice.jsonl");
+    let s = summary(&ok(at(&[server.url()], &["revoke", &id, &id, "-o", "json", "--backup", file.to_str().unwrap()])));
+    assert_eq!(s["revoked"], 1, "{s}");
+    let s = summary(&ok(at(&[server.url()], &["restore", file.to_str().unwrap(), "-o", "json"])));
+    assert_eq!((s["restored"].as_u64(), s["not_deleted"].as_u64()), (Some(1), Some(0)), "{s}");
+    assert_eq!(server.cli(&["GET", &key]), "u1");
+}

@@ -496,7 +496,19 @@ impl<'a> Deleter<'a> {
             format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
         })?;
         if let Some(backup) = self.backup.as_deref_mut() {
-            backup.not_deleted(self.pending.iter().zip(&done).filter(|(_, d)| !**d).map(|(e, _)| &e.key[..]))?;
+            // A key can come twice in a batch (SCAN may return a key twice, a session id can
+            // be named twice): its second deletion finds it gone. Only a key none of whose
+            // deletions happened is marked.
+            let deleted: std::collections::HashSet<&[u8]> =
+                self.pending.iter().zip(&done).filter(|(_, d)| **d).map(|(e, _)| &e.key[..]).collect();
+            let mut marked = std::collections::HashSet::new();
+            backup.not_deleted(
+                self.pending
+                    .iter()
+                    .zip(&done)
+                    .filter(|(e, d)| !**d && !deleted.contains(&e.key[..]) && marked.insert(&e.key[..]))
+                    .map(|(e, _)| &e.key[..]),
+            )?;
         }
         self.deleted += done.iter().zip(&self.repeats).filter(|(done, repeat)| **done && !**repeat).count() as u64;
         if let Some(audit) = self.audit.as_deref_mut() {
