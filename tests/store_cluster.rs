@@ -58,6 +58,21 @@ fn cluster_scan_routing_and_deletes() {
     assert_eq!(ids.len() as u64, SESSIONS + 1);
     assert_eq!(odd, vec![(b"session:hash".to_vec(), "hash".to_string())]);
 
+    // What a progress bar shows: the keys of every primary (DBSIZE summed) as its total, and
+    // the keys scanned so far, growing after each batch up to the scan's own count.
+    assert_eq!(store.key_count().unwrap(), Some(SESSIONS + 3));
+    let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    let request = ScanRequest {
+        count: 200,
+        progress: Some(std::sync::Arc::new(move |keys| sink.lock().unwrap().push(keys))),
+        ..Default::default()
+    };
+    let summary = scan_with(&store, &request, &AtomicBool::new(false), |_| true).unwrap();
+    let reports = reports.lock().unwrap();
+    assert!(reports.len() > 3 && reports.windows(2).all(|w| w[0] <= w[1]), "{reports:?}");
+    assert_eq!(reports.last(), Some(&summary.scanned));
+
     // A users filter on the cluster.
     let request = ScanRequest {
         with_ttl: false,
