@@ -83,8 +83,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         // The operator's time matters more than one extra scan: count first, then ask with
         // the number in front of them.
         // Counted at the same pace, without the time box or the resume file.
-        let counted =
-            pass(settings, &store, &plan, true, None, None, &mut pacing.pace_only(), "counting the sessions to revoke");
+        let counted = pass(settings, &store, &plan, true, None, None, &mut pacing.pace_only(), Purpose::Count);
         if let Some(e) = counted.failure {
             return Err(e.context("cannot count the sessions to revoke; nothing was revoked"));
         }
@@ -128,7 +127,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     // From here on a signal stops the work between batches and the summary says what was done.
     crate::signals::graceful();
     let done =
-        pass(settings, &store, &plan, args.dry_run, audit.as_mut(), backup.as_mut(), &mut pacing, "revoking sessions");
+        pass(settings, &store, &plan, args.dry_run, audit.as_mut(), backup.as_mut(), &mut pacing, Purpose::Revoke);
     if let Some(audit) = audit.as_mut() {
         audit.finish()?;
     }
@@ -166,6 +165,25 @@ struct Pass {
     failure: Option<anyhow::Error>,
 }
 
+/// Why a pass runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Count what would be revoked before asking (deletes nothing, notes nothing).
+    Count,
+    /// Revoke (or, with `--dry-run`, count for the summary).
+    Revoke,
+}
+
+impl Purpose {
+    /// What the progress bar says.
+    fn what(self) -> &'static str {
+        match self {
+            Purpose::Count => "counting the sessions to revoke",
+            Purpose::Revoke => "revoking sessions",
+        }
+    }
+}
+
 /// Looks the named sessions up and scans for the users' (or all) sessions, deleting what
 /// matches unless `dry_run`.
 // The pass's inputs are all different things; a struct for them would only be passed here.
@@ -178,14 +196,15 @@ fn pass(
     audit: Option<&mut super::audit::AuditLog>,
     backup: Option<&mut super::backup::BackupFile>,
     pacing: &mut Pacing,
-    what: &str,
+    purpose: Purpose,
 ) -> Pass {
     let old_enough = |ttl_ms: Option<i64>| match plan.cutoff {
         None => true,
         Some(cutoff) => issued_at(settings, plan.now, ttl_ms).is_some_and(|t| t < cutoff),
     };
     // A counting pass before a prompt keeps its notes for the real one.
-    let counting = what.starts_with("counting");
+    let counting = purpose == Purpose::Count;
+    let what = purpose.what();
     let notes = !(settings.quiet || counting);
     let backup_ttl = backup.is_some();
     let mut deleter = Deleter::new(store, settings, dry_run, audit).with_backup(backup);
