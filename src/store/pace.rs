@@ -4,21 +4,25 @@
 //! last SCAN returned; the pacer blocks until those keys fit the pace, or says stop.
 //!
 //! - A *rate* (keys per second, all parts together) is a schedule: every batch of `n` keys
-//!   moves the time the next SCAN may start by `n / rate`. A scan that fell behind gets back
-//!   at most one batch of credit, so there is never a burst beyond one batch.
+//!   moves the time the next SCAN may start by `n / rate`. A scan that fell behind (a slow
+//!   reply, a thread that waited for a CPU) catches up by at most one batch or [`CREDIT`] of
+//!   the pace, whichever is more: never a burst beyond that, and a pace that a busy machine's
+//!   scheduling jitter does not drag down.
 //! - A *latency target* gives each part a schedule of its own, whose rate follows the
 //!   latency of the part's probe (a `PING` on a separate connection every few ms, see
 //!   [`crate::store::ScanRequest::probe_every`]): every [`WINDOW`], the 99th percentile of
-//!   the window's round trips is compared with the target. Above it, the rate is cut to 70 %
-//!   (multiplicative decrease); under 70 % of it, the rate grows: by half per window until the
-//!   first cut (slow start), then by a fixed step, 5 % of the rate at the last cut (additive
-//!   increase); in between it holds. The rate never grows beyond half as much again as the
-//!   part really went (a scan held back by Redis or the network does not earn credit).
-//!   With a rate too, the rate caps the total.
+//!   the round trips of the last [`HORIZON`] is compared with the target. Above it, the rate
+//!   is cut to 70 % (multiplicative decrease), and the next decision waits for fresh samples
+//!   ([`SETTLE`]) so one spike is not cut twice; under 70 % of it, the rate grows: by half per
+//!   window until the first cut (slow start), then by a fixed step, 5 % of the rate at the
+//!   last cut (additive increase); in between it holds. The rate never grows beyond half as
+//!   much again as the part really went (a scan held back by Redis or the network does not
+//!   earn credit). With a rate too, the rate caps the total.
 //! - A *deadline* makes every part stop at its next SCAN once passed.
 //!
 //! Pure logic and clocks: no I/O.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -27,6 +31,14 @@ use super::scan::Pacer;
 
 /// How often a latency target is checked against the probe.
 pub const WINDOW: Duration = Duration::from_millis(200);
+/// The probe round trips a latency decision looks at: the last 2 s (about 1,000 round trips,
+/// so their p99 is the 10th slowest, not one stray spike).
+pub const HORIZON: Duration = Duration::from_secs(2);
+/// After a cut, how long the samples must be all fresh before the next decision.
+pub const SETTLE: Duration = Duration::from_millis(500);
+/// The most a rate schedule that fell behind catches up at once (with one batch, whichever
+/// is more).
+pub const CREDIT: Duration = Duration::from_millis(5);
 /// How often the probe pings each primary.
 pub const PROBE_EVERY: Duration = Duration::from_millis(2);
 /// The pace a latency target starts each part at, in keys per second.
@@ -36,8 +48,8 @@ const START_RATE: f64 = 20_000.0;
 pub const FLOOR_RATE: f64 = 200.0;
 /// The longest single sleep, so a cancelled or timed-out scan is not held up.
 const SLICE: Duration = Duration::from_millis(20);
-/// Round trips kept per window (the probe sends about WINDOW / PROBE_EVERY).
-const WINDOW_SAMPLES: usize = 4096;
+/// Round trips kept per part (the probe sends about HORIZON / PROBE_EVERY = 1,000).
+const KEPT_SAMPLES: usize = 4096;
 /// The run's latency histogram: 10 µs buckets up to 100 ms, then one bucket for anything
 /// longer.
 const BUCKET_US: u64 = 10;
@@ -64,8 +76,8 @@ impl Schedule {
     /// Books `keys` keys at `rate` and returns when the next SCAN may start.
     fn book(&mut self, now: Instant, keys: usize, rate: f64) -> Instant {
         let cost = Duration::from_secs_f64((keys as f64 / rate.max(1e-3)).min(3600.0));
-        // Behind schedule by more than this batch: catch up by this batch only.
-        let floor = now.checked_sub(cost).unwrap_or(now);
+        // Behind schedule by more than this batch (or CREDIT): catch up by that much only.
+        let floor = now.checked_sub(cost.max(CREDIT)).unwrap_or(now);
         let due = match self.due {
             Some(due) if due > floor => due,
             _ => floor,
@@ -83,8 +95,10 @@ struct Adaptive {
     window_start: Option<Instant>,
     /// Keys the part scanned in this window.
     window_keys: u64,
-    /// Probe round trips (µs) in this window.
-    samples: Vec<u32>,
+    /// Probe round trips (µs) of the last HORIZON, oldest first, with when each came.
+    recent: VecDeque<(Instant, u32)>,
+    /// No decision before this (a cut's effect is being measured).
+    settle_until: Option<Instant>,
     /// No cut yet.
     slow_start: bool,
     /// The additive step, set at each cut.
@@ -98,31 +112,50 @@ impl Adaptive {
             schedule: Schedule { due: None },
             window_start: None,
             window_keys: 0,
-            samples: Vec::new(),
+            recent: VecDeque::new(),
+            settle_until: None,
             slow_start: true,
             step: START_RATE * 0.05,
         }
     }
 
-    /// Adjusts the rate at the end of a window (AIMD on the window's p99).
+    /// Records one probe round trip.
+    fn observe(&mut self, at: Instant, us: u32) {
+        if self.recent.len() >= KEPT_SAMPLES {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((at, us));
+    }
+
+    /// Adjusts the rate at the end of a window (AIMD on the p99 of the last HORIZON).
     fn adjust(&mut self, now: Instant, target: Duration) {
         let start = *self.window_start.get_or_insert(now);
         let took = now - start;
-        if took < WINDOW || self.samples.len() < 10 {
+        if took < WINDOW || self.settle_until.is_some_and(|t| now < t) {
             return;
         }
-        let p99 = Duration::from_micros(percentile(&mut self.samples, 0.99) as u64);
+        let oldest = now.checked_sub(HORIZON).unwrap_or(now);
+        while self.recent.front().is_some_and(|(at, _)| *at < oldest) {
+            self.recent.pop_front();
+        }
+        if self.recent.len() < 20 {
+            return;
+        }
+        let mut values: Vec<u32> = self.recent.iter().map(|(_, us)| *us).collect();
+        let p99 = Duration::from_micros(percentile(&mut values, 0.99) as u64);
         let achieved = self.window_keys as f64 / took.as_secs_f64();
         if p99 > target {
             self.rate = (self.rate.min(achieved.max(FLOOR_RATE)) * 0.7).max(FLOOR_RATE);
             self.slow_start = false;
             self.step = (self.rate * 0.05).max(FLOOR_RATE);
+            // Judge the cut on round trips measured after it.
+            self.recent.clear();
+            self.settle_until = Some(now + SETTLE);
         } else if p99 < target.mul_f64(0.7) {
             let grown = if self.slow_start { self.rate * 1.5 } else { self.rate + self.step };
             // Only grow a pace the part really keeps up with.
             self.rate = grown.min((achieved * 1.5).max(self.rate)).max(FLOOR_RATE);
         }
-        self.samples.clear();
         self.window_keys = 0;
         self.window_start = Some(now);
     }
@@ -280,10 +313,7 @@ impl Pacer for Pace {
             if parts.len() <= part {
                 parts.resize_with(part + 1, Adaptive::new);
             }
-            let samples = &mut parts[part].samples;
-            if samples.len() < WINDOW_SAMPLES {
-                samples.push(us);
-            }
+            parts[part].observe(Instant::now(), us);
         }
         if let Ok(mut histogram) = self.histogram.lock() {
             if !histogram.is_empty() {
@@ -306,7 +336,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_schedule_spaces_batches_by_their_cost_and_gives_one_batch_of_credit() {
+    fn a_schedule_spaces_batches_by_their_cost_and_gives_bounded_credit() {
         let t0 = Instant::now();
         let mut s = Schedule { due: None };
         // 1,000 keys at 10,000/s cost 100 ms each.
@@ -317,6 +347,14 @@ mod tests {
         let late = t0 + Duration::from_secs(10);
         assert_eq!(s.book(late, 1000, 10_000.0), late);
         assert_eq!(s.book(late, 1000, 10_000.0) - late, Duration::from_millis(100));
+        // Small batches: the credit is CREDIT (5 ms), not one 1 ms batch.
+        let mut s = Schedule { due: Some(t0) };
+        let late = t0 + Duration::from_secs(1);
+        assert_eq!(s.book(late, 100, 100_000.0), late - CREDIT + Duration::from_millis(1));
+        for _ in 0..4 {
+            s.book(late, 100, 100_000.0);
+        }
+        assert_eq!(s.book(late, 100, 100_000.0), late + Duration::from_millis(1), "5 ms caught up, then the pace");
     }
 
     #[test]
@@ -327,6 +365,15 @@ mod tests {
         assert_eq!(percentile(&mut [], 0.99), 0);
     }
 
+    /// One window: `n` round trips of `us` µs, then the decision with `keys` scanned.
+    fn window(a: &mut Adaptive, at: Instant, n: usize, us: u32, keys: f64, target: Duration) {
+        for i in 0..n {
+            a.observe(at - WINDOW + WINDOW * i as u32 / n as u32, us);
+        }
+        a.window_keys = keys as u64;
+        a.adjust(at, target);
+    }
+
     #[test]
     fn a_latency_target_cuts_the_rate_when_exceeded_and_grows_it_when_clear() {
         let target = Duration::from_millis(1);
@@ -334,33 +381,40 @@ mod tests {
         let t0 = Instant::now();
         a.window_start = Some(t0);
         // A clear window at a pace the part keeps up with: slow start grows by half.
-        a.samples = vec![100; 100];
-        a.window_keys = (START_RATE * 0.2) as u64;
-        a.adjust(t0 + WINDOW, target);
+        window(&mut a, t0 + WINDOW, 100, 100, START_RATE * 0.2, target);
         assert_eq!(a.rate, START_RATE * 1.5);
-        // A window over the target: cut to 70 % of what was achieved, slow start over.
-        a.samples = vec![2_000; 100];
-        a.window_keys = (START_RATE * 1.5 * 0.2) as u64;
-        a.adjust(t0 + WINDOW * 2, target);
+        // Over the target: cut to 70 % of what was achieved, slow start over.
+        let t = t0 + WINDOW * 2;
+        window(&mut a, t, 100, 2_000, START_RATE * 1.5 * 0.2, target);
         assert!((a.rate - START_RATE * 1.5 * 0.7).abs() < 1.0, "{}", a.rate);
         assert!(!a.slow_start);
-        // Clear again: additive growth by 5 % of the rate at the cut.
-        let before = a.rate;
-        a.samples = vec![100; 100];
-        a.window_keys = (before * 0.2) as u64;
-        a.adjust(t0 + WINDOW * 3, target);
-        assert!((a.rate - before * 1.05).abs() < 1.0, "{} vs {before}", a.rate);
+        // While the cut settles, no decision, even on a spike.
+        let cut = a.rate;
+        window(&mut a, t + WINDOW, 100, 5_000, cut * 0.2, target);
+        assert_eq!(a.rate, cut);
+        // Fresh, clear round trips: additive growth by 5 % of the rate at the cut.
+        let t = t + SETTLE + WINDOW;
+        a.recent.clear();
+        window(&mut a, t, 100, 100, cut * (SETTLE + WINDOW).as_secs_f64(), target);
+        assert!((a.rate - cut * 1.05).abs() < 1.0, "{} vs {cut}", a.rate);
         // Between 70 % and 100 % of the target: hold.
         let held = a.rate;
-        a.samples = vec![800; 100];
-        a.window_keys = (held * 0.2) as u64;
-        a.adjust(t0 + WINDOW * 4, target);
+        a.recent.clear();
+        window(&mut a, t + WINDOW, 100, 800, held * 0.2, target);
         assert_eq!(a.rate, held);
+        // One spike among many clear round trips of the horizon is not the p99: no cut.
+        a.recent.clear();
+        for i in 0..9 {
+            window(&mut a, t + WINDOW * (2 + i), 100, 100, held * 0.2, target);
+        }
+        let before = a.rate;
+        a.observe(t + WINDOW * 11, 50_000);
+        window(&mut a, t + WINDOW * 11, 100, 100, before * 0.2, target);
+        assert!(a.rate >= before, "a single spike cut the rate");
         // A part that does not keep up with its pace earns no growth beyond 1.5x of it.
-        a.samples = vec![100; 100];
-        a.window_keys = 100; // 500 keys/s
-        a.adjust(t0 + WINDOW * 5, target);
-        assert_eq!(a.rate, held, "the rate was not used, so it does not grow");
+        let kept = a.rate;
+        window(&mut a, t + WINDOW * 12, 100, 100, 100.0, target);
+        assert_eq!(a.rate, kept, "the rate was not used, so it does not grow");
     }
 
     #[test]
