@@ -11,9 +11,9 @@
 //! - A *latency target* gives each part a schedule of its own, whose rate follows the
 //!   latency of the part's probe (a `PING` on a separate connection every few ms, see
 //!   [`crate::store::ScanRequest::probe_every`]): every [`WINDOW`], the 99th percentile of
-//!   the round trips of the last [`HORIZON`] is compared with the target. Above it, the rate
-//!   is cut to 70 % (multiplicative decrease), and the next decision waits for fresh samples
-//!   ([`SETTLE`]) so one spike is not cut twice; under 70 % of it, the rate grows: by half per
+//!   the round trips since the rate last changed (at most the last [`HORIZON`]) is compared
+//!   with the target. Above it, the rate is cut to 70 % (multiplicative decrease), and the
+//!   next decision waits for fresh samples ([`SETTLE`]); under 70 % of it, the rate grows: by half per
 //!   window until the first cut (slow start), then by a fixed step, 5 % of the rate at the
 //!   last cut (additive increase); in between it holds. The rate never grows beyond half as
 //!   much again as the part really went (a scan held back by Redis or the network does not
@@ -35,7 +35,10 @@ pub const WINDOW: Duration = Duration::from_millis(200);
 /// so their p99 is the 10th slowest, not one stray spike).
 pub const HORIZON: Duration = Duration::from_secs(2);
 /// After a cut, how long the samples must be all fresh before the next decision.
-pub const SETTLE: Duration = Duration::from_millis(500);
+pub const SETTLE: Duration = Duration::from_millis(400);
+/// The fewest round trips a decision is made on (one window's worth at the probe's pace, so
+/// its p99 is the second slowest).
+const MIN_SAMPLES: usize = 80;
 /// The most a rate schedule that fell behind catches up at once (with one batch, whichever
 /// is more).
 pub const CREDIT: Duration = Duration::from_millis(5);
@@ -138,7 +141,7 @@ impl Adaptive {
         while self.recent.front().is_some_and(|(at, _)| *at < oldest) {
             self.recent.pop_front();
         }
-        if self.recent.len() < 20 {
+        if self.recent.len() < MIN_SAMPLES {
             return;
         }
         let mut values: Vec<u32> = self.recent.iter().map(|(_, us)| *us).collect();
@@ -154,7 +157,13 @@ impl Adaptive {
         } else if p99 < target.mul_f64(0.7) {
             let grown = if self.slow_start { self.rate * 1.5 } else { self.rate + self.step };
             // Only grow a pace the part really keeps up with.
-            self.rate = grown.min((achieved * 1.5).max(self.rate)).max(FLOOR_RATE);
+            let grown = grown.min((achieved * 1.5).max(self.rate)).max(FLOOR_RATE);
+            if grown > self.rate {
+                self.rate = grown;
+                // The next decision looks at the new pace only (round trips of the old,
+                // slower one would let it grow past what the target allows).
+                self.recent.clear();
+            }
         }
         self.window_keys = 0;
         self.window_start = Some(now);
