@@ -197,8 +197,8 @@ fn a_rate_holds_the_scan_to_its_pace() {
     let took = started.elapsed().as_secs_f64();
     assert_eq!(s["complete"], true);
     assert_eq!(s["count"], 3_000);
-    // Only the last batch (about 250 keys here: 5000/20) is not waited for; SCAN's COUNT is
-    // a hint, so allow a batch of up to 800 keys.
+    // Only the last batch (about 25 keys here: 5 ms of the pace) is not waited for; SCAN's
+    // COUNT is a hint, so allow far more.
     assert!(took >= (3_000.0 - 800.0) / 5_000.0, "3,000 keys at 5,000/s took only {took:.2}s");
     let kps = s["keys_per_second"].as_u64().unwrap();
     assert!(kps > 0 && kps <= 5_000 * 3_000 / 2_200, "keys_per_second {kps} is over the pace");

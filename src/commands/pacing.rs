@@ -175,10 +175,10 @@ impl Pacing {
             self.pace = Some(pace);
         }
         if let Some(rate) = self.rate {
-            // A batch is at most 1/20 s of the rate, so a slow pace is steady, not 250 keys
-            // and then a long pause.
-            let count = if request.count == 0 { crate::store::DEFAULT_COUNT } else { request.count };
-            request.count = count.min((rate / 20).max(10) as usize);
+            // A batch is 5 ms of the pace (10 to 1,000 keys): a slow pace is steady, not 250
+            // keys and then a long pause, and a fast one has room to catch up after its
+            // thread waited for a CPU, without a burst beyond one batch.
+            request.count = (rate / 200).clamp(10, 1000) as usize;
         }
         if let Some(resume) = &self.resume {
             request.resumable = true;
