@@ -213,10 +213,16 @@ impl<W: Write> RecordWriter<W> {
     }
 
     /// Writes out what is pending (an interactive run shows each answer at once; a table is
-    /// laid out from the rows so far).
+    /// laid out from the rows so far, with room for rows that may follow).
     pub fn flush(&mut self) -> io::Result<()> {
+        self.flush_with(true)
+    }
+
+    /// [`RecordWriter::flush`], saying whether more rows may follow: when none will, a table
+    /// not laid out yet is sized by its rows alone.
+    pub fn flush_with(&mut self, more: bool) -> io::Result<()> {
         match self.style.format {
-            OutputFormat::Table if !self.pending.is_empty() => self.draw_page(true)?,
+            OutputFormat::Table if !self.pending.is_empty() => self.draw_page(more)?,
             OutputFormat::Csv => self.drain_csv()?,
             _ => {}
         }

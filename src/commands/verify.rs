@@ -189,8 +189,9 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
             }
         }
         // Each answer (or batch of answers) as soon as it is checked, and before a signal may end
-        // the process.
-        writer.flush()?;
+        // the process. (Read ahead, `next` tells whether more answers follow; on a terminal
+        // they may.)
+        writer.flush_with(interactive || !next.is_empty())?;
         drop(batch_guard);
         if super::stopped() {
             writer.finish()?;
