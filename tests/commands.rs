@@ -390,6 +390,20 @@ fn cluster_commands_cover_every_primary() {
     assert_eq!(cluster.dbsize(), 30);
     let s = summary(&ok(at(&urls, &["stats", "-o", "json"])));
     assert_eq!(s["sessions"], 30);
+
+    // On a terminal, the question names the cluster by its seeds and primaries.
+    let bin = support::tmux::shell_quote(env!("CARGO_BIN_EXE_sessctl"));
+    let term = support::tmux::Terminal::run(
+        &format!("{bin} -r {} revoke --all", support::tmux::shell_quote(&urls[0])),
+        &[("SESSCTL_SECRET", SECRET)],
+    );
+    let screen = term.wait_for("Type 30 to revoke them all");
+    let seed =
+        format!("on the Redis Cluster with seed(s) 127.0.0.1:{} (3 primaries): 30 sessions", cluster.nodes[1].port);
+    assert!(screen.contains(&seed), "{seed:?} missing:\n{screen}");
+    term.keys(&["C-c"]);
+    assert_eq!(term.exit_status(), 130);
+    assert_eq!(cluster.dbsize(), 30);
 }
 
 #[test]
