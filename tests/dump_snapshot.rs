@@ -370,6 +370,15 @@ fn snapshots_cover_every_primary_of_a_cluster_and_the_primary_behind_sentinel() 
     let s = stats(&ok(at(&urls, &["revoke", "--user", "u4", "--yes", "-o", "json", "--snapshot"])));
     assert_eq!(s["revoked"].as_u64(), Some((0..400).filter(|i| i % 9 == 4).count() as u64));
     assert_eq!(cluster.dbsize(), 400 - s["revoked"].as_u64().unwrap());
+    // One primary refuses SYNC: every transfer is asked for before any session is acted
+    // on, so nothing is deleted on any primary.
+    let left = cluster.dbsize();
+    let last = *cluster.primaries().last().unwrap();
+    cluster.nodes[last].cli(&["ACL", "SETUSER", "default", "-sync", "-psync"]);
+    let out = run(at(&urls, &["revoke", "--all", "--yes", "--snapshot"]));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("refused to send a snapshot"), "{}", stderr(&out));
+    assert_eq!(cluster.dbsize(), left, "nothing deleted on any primary");
 
     let sentinel = SentinelSetup::start(1, None);
     sentinel.primary.pipe(&sessions_protocol("session:", 100, 3));

@@ -173,6 +173,10 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     report.write(&mut out, &settings.style)?;
     out.flush()?;
     if let Some(e) = failure {
+        if super::sources::refused_snapshot(&e) {
+            // Refused before any session was read: nothing was done, nothing "part way".
+            return Err(e);
+        }
         return Err(e.context("cleanup stopped part way; the summary above counts what was done"));
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })

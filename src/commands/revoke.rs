@@ -134,6 +134,10 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     print_summary(settings, &store, &done, args.dry_run, &pacing)?;
     let interrupted = done.interrupted;
     if let Some(e) = done.failure {
+        if super::sources::refused_snapshot(&e) {
+            // Refused before any session was read: nothing was done, nothing "part way".
+            return Err(e);
+        }
         return Err(e.context("revoke stopped part way; the summary above counts what was revoked"));
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })

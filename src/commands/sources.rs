@@ -186,3 +186,10 @@ pub(crate) fn lookup_in_dump(
     }
     Ok(keys.iter().map(|k| wanted.get(&k[..]).cloned().flatten().unwrap_or(Lookup::Missing)).collect())
 }
+
+/// The server refused the snapshot (before any session was read from it).
+pub(crate) fn refused_snapshot(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        matches!(e.downcast_ref::<crate::store::StoreError>(), Some(crate::store::StoreError::SnapshotRefused { .. }))
+    })
+}

@@ -8,11 +8,13 @@
 
 use std::io::{self, BufReader, Read};
 use std::ops::ControlFlow;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use super::{read_one, DumpRequest, DumpSummary};
 use crate::store::error::StoreError;
+use crate::store::scan::ScanEnd;
 use crate::store::topology::Topology;
 use crate::store::wire::{self, Conn, Fail};
 use crate::store::Found;
@@ -24,9 +26,13 @@ const WAIT_NOTICE: Duration = Duration::from_millis(1500);
 /// The longest header line accepted (`$EOF:` and a 40-byte mark, or `$` and a length).
 const MAX_HEADER: usize = 64;
 
-/// Reads a snapshot of every primary in turn, delivering what is under `prefix`.
-/// `waiting(addr)` is called once per primary when its transfer has not started after a
-/// moment.
+/// Reads a snapshot of every primary, delivering what is under `prefix` to `visit` on the
+/// calling thread. Every primary is asked first and every transfer's header read before any
+/// session is delivered: a primary that refuses is found before anything was acted on, and
+/// the primaries' diskless delays run at the same time. Then one thread per primary reads
+/// its transfer as it streams in (a primary is never kept waiting on another's), passing
+/// batches through a bounded channel. `waiting(addr)` is called once per primary whose
+/// transfer has not started after a moment.
 pub(crate) fn snapshot<E: From<StoreError>>(
     topology: &Topology,
     prefix: &[u8],
@@ -36,53 +42,162 @@ pub(crate) fn snapshot<E: From<StoreError>>(
     visit: &mut dyn FnMut(Found) -> Result<ControlFlow<()>, E>,
 ) -> Result<DumpSummary, E> {
     let map = topology.map();
-    let mut summary = DumpSummary::default();
+    let mut conns = Vec::with_capacity(map.primaries.len());
     for primary in &map.primaries {
         let endpoint = &primary.endpoint;
-        let addr = endpoint.key();
         let mut conn = Conn::open(endpoint).map_err(Fail::into_connect_error)?;
-        let mark = start_transfer(&mut conn, waiting)?;
-        let mut request = request.clone();
-        request.db = endpoint.db.max(0) as u64;
-        let mut payload = Payload { conn: &mut conn, left: mark.as_ref().err().copied(), failure: None };
-        let mut input = BufReader::with_capacity(1 << 16, &mut payload);
-        let flow = read_one(
-            &mut input,
-            prefix,
-            &request,
-            stop,
-            Some(&format!("the snapshot from {addr}")),
-            &mut summary,
-            visit,
-        );
-        let flow = match flow {
-            Ok(flow) => flow,
-            Err(e) => {
-                drop(input);
-                // A broken connection says more than "the dump ends early".
-                if let Some(fail) = payload.failure.take() {
-                    return Err(snapshot_failed(&addr, fail).into());
-                }
-                return Err(e);
-            }
-        };
-        if let ControlFlow::Break(()) = flow {
-            return Ok(summary);
+        ask(&mut conn)?;
+        conns.push((endpoint.key(), endpoint.db.max(0) as u64, conn));
+    }
+    let asked = Instant::now();
+    let mut transfers = Vec::with_capacity(conns.len());
+    for (addr, db, mut conn) in conns {
+        let mark = header(&mut conn, asked, waiting)?;
+        transfers.push((addr, db, conn, mark));
+    }
+
+    let abort = AtomicBool::new(false);
+    let mut summary = DumpSummary::default();
+    let mut outcome: Result<(), E> = Ok(());
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Msg>(4 * transfers.len().max(1));
+        for (addr, db, conn, mark) in transfers {
+            let tx = tx.clone();
+            let abort = &abort;
+            let mut request = request.clone();
+            request.db = db;
+            scope.spawn(move || {
+                let msg = match read_transfer(conn, &addr, mark, prefix, &request, abort, &tx) {
+                    Ok(part) => Msg::Done(Box::new(part)),
+                    Err(e) => Msg::Failed(e),
+                };
+                let _ = tx.send(msg);
+            });
         }
-        if let Ok(mark) = mark {
-            // Diskless: the RDB is followed by the mark the header announced.
-            let mut end = [0u8; 40];
-            let ended = input.read_exact(&mut end);
-            if ended.is_err() || end != mark {
-                return Err(StoreError::Snapshot {
-                    addr,
-                    detail: "the transfer did not end with the mark it announced".into(),
-                }
-                .into());
+        drop(tx);
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                summary.end = ScanEnd::Interrupted;
+                break;
             }
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(Msg::Batch(found)) => {
+                    for f in found {
+                        match visit(f) {
+                            Ok(ControlFlow::Continue(())) => {}
+                            Ok(ControlFlow::Break(())) => {
+                                summary.end = ScanEnd::StoppedByVisitor;
+                                break;
+                            }
+                            Err(e) => {
+                                outcome = Err(e);
+                                break;
+                            }
+                        }
+                    }
+                    if outcome.is_err() || summary.end != ScanEnd::Complete {
+                        break;
+                    }
+                }
+                Ok(Msg::Done(part)) => merge(&mut summary, &part),
+                Ok(Msg::Failed(e)) => {
+                    outcome = Err(e.into());
+                    break;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // Stop the readers: they check `abort`, and their sends fail once `rx` is gone.
+        abort.store(true, Ordering::SeqCst);
+        drop(rx);
+    });
+    outcome?;
+    Ok(summary)
+}
+
+/// What a reader thread sends.
+enum Msg {
+    Batch(Vec<Found>),
+    Done(Box<DumpSummary>),
+    Failed(StoreError),
+}
+
+/// Sessions per message from a reader thread.
+const BATCH: usize = 256;
+
+/// One primary's transfer, read to its end (and its end mark checked).
+fn read_transfer(
+    mut conn: Conn,
+    addr: &str,
+    mark: Result<[u8; 40], u64>,
+    prefix: &[u8],
+    request: &DumpRequest,
+    abort: &AtomicBool,
+    tx: &SyncSender<Msg>,
+) -> Result<DumpSummary, StoreError> {
+    let mut part = DumpSummary::default();
+    let mut payload = Payload { conn: &mut conn, left: mark.as_ref().err().copied(), failure: None };
+    let mut input = BufReader::with_capacity(1 << 16, &mut payload);
+    let from = format!("the snapshot from {addr}");
+    let mut batch = Vec::with_capacity(BATCH);
+    let flow = read_one(&mut input, prefix, request, abort, Some(&from), &mut part, &mut |found| {
+        batch.push(found);
+        if batch.len() >= BATCH
+            && tx.send(Msg::Batch(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
+        {
+            return Ok::<_, StoreError>(ControlFlow::Break(()));
+        }
+        Ok(ControlFlow::Continue(()))
+    });
+    let flow = match flow {
+        Ok(flow) => flow,
+        Err(e) => {
+            drop(input);
+            // A broken connection says more than "the dump ends early".
+            if let Some(fail) = payload.failure.take() {
+                return Err(snapshot_failed(addr, fail));
+            }
+            return Err(e);
+        }
+    };
+    if let ControlFlow::Break(()) = flow {
+        return Ok(part);
+    }
+    if !batch.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
+        return Ok(part);
+    }
+    if let Ok(mark) = mark {
+        // Diskless: the RDB is followed by the mark the header announced.
+        let mut end = [0u8; 40];
+        let ended = input.read_exact(&mut end);
+        if ended.is_err() || end != mark {
+            return Err(StoreError::Snapshot {
+                addr: addr.to_string(),
+                detail: "the transfer did not end with the mark it announced".into(),
+            });
         }
     }
-    Ok(summary)
+    Ok(part)
+}
+
+/// Adds one primary's totals to the whole.
+fn merge(whole: &mut DumpSummary, part: &DumpSummary) {
+    whole.scanned += part.scanned;
+    whole.expired += part.expired;
+    whole.oversized += part.oversized;
+    whole.keys += part.keys;
+    whole.bytes += part.bytes;
+    whole.dumps += part.dumps;
+    whole.version = whole.version.max(part.version);
+    whole.ctime = match (whole.ctime, part.ctime) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if whole.dumps == part.dumps || part.base_ms < whole.base_ms {
+        whole.base = part.base;
+        whole.base_ms = part.base_ms;
+    }
 }
 
 fn snapshot_failed(addr: &str, fail: Fail) -> StoreError {
@@ -95,9 +210,8 @@ fn snapshot_failed(addr: &str, fail: Fail) -> StoreError {
     }
 }
 
-/// Asks for the snapshot and reads the header: `Ok(mark)` for a diskless transfer, `Err(len)`
-/// for one from disk.
-fn start_transfer(conn: &mut Conn, waiting: &dyn Fn(&str)) -> Result<Result<[u8; 40], u64>, StoreError> {
+/// Asks a primary for a snapshot: `REPLCONF capa eof`, `REPLCONF rdb-only 1`, `SYNC`.
+fn ask(conn: &mut Conn) -> Result<(), StoreError> {
     let addr = conn.addr.clone();
     let refused = |command: &str, detail: String| StoreError::SnapshotRefused {
         addr: addr.clone(),
@@ -120,11 +234,15 @@ fn start_transfer(conn: &mut Conn, waiting: &dyn Fn(&str)) -> Result<Result<[u8;
         Err(fail) => return Err(fail.into_error()),
     }
     wire::push_cmd(&mut conn.out, &[b"SYNC"]);
-    conn.send().map_err(Fail::into_error)?;
-    let asked = Instant::now();
+    conn.send().map_err(Fail::into_error)
+}
+
+/// Reads the transfer's header: `Ok(mark)` for a diskless transfer, `Err(len)` for one from
+/// disk. The primary sends newlines while its child starts.
+fn header(conn: &mut Conn, asked: Instant, waiting: &dyn Fn(&str)) -> Result<Result<[u8; 40], u64>, StoreError> {
+    let addr = conn.addr.clone();
     let mut told = false;
     let mut byte = [0u8; 1];
-    // Newlines while the child starts; then `$` or an error line.
     let first = loop {
         if conn.read_raw(&mut byte).map_err(|f| snapshot_failed(&addr, f))? == 0 {
             return Err(StoreError::Snapshot { addr, detail: "the server closed the connection".into() });
@@ -155,7 +273,7 @@ fn start_transfer(conn: &mut Conn, waiting: &dyn Fn(&str)) -> Result<Result<[u8;
     }
     let text = String::from_utf8_lossy(&line).into_owned();
     match first {
-        b'-' => Err(refused("SYNC", text)),
+        b'-' => Err(StoreError::SnapshotRefused { addr, command: "SYNC".into(), detail: text }),
         b'$' => {
             if let Some(mark) = text.strip_prefix("EOF:") {
                 let mark: [u8; 40] = mark.as_bytes().try_into().map_err(|_| StoreError::Snapshot {
