@@ -115,12 +115,13 @@ pub(crate) fn describe(dump: &DumpSummary, from: Sessions) -> String {
         _ => format!("read an RDB dump (version {})", dump.version),
     };
     let at = crate::output::rfc3339(dump.base_ms.div_euclid(1000)).unwrap_or_default();
-    let base = match dump.base {
-        TtlBase::DumpTime => {
+    let base = match (dump.base, from) {
+        (TtlBase::DumpTime, Sessions::Snapshot(_)) => format!("TTLs are as of the snapshot, {at}"),
+        (TtlBase::DumpTime, _) => {
             format!("TTLs are as of the dump's own time, {at} (its ctime); --now counts them from now")
         }
-        TtlBase::Now => format!("TTLs are counted from now, {at} (--now)"),
-        TtlBase::NowNoCtime => format!("the dump has no ctime, so TTLs are counted from now, {at}"),
+        (TtlBase::Now, _) => format!("TTLs are counted from now, {at} (--now)"),
+        (TtlBase::NowNoCtime, _) => format!("the dump has no ctime, so TTLs are counted from now, {at}"),
     };
     let expired = match dump.expired {
         0 => String::new(),

@@ -9,10 +9,9 @@
 //!
 //! Why not the `rdb` crate (0.4): it reads these dumps, through a streaming iterator, but a
 //! compressed string's announced length goes straight to an allocation (`lzf::decompress`
-//! reserves it before reading a byte), so a 20-byte file can make it reserve exabytes and
-//! abort the process; and it reads every value of a matching key whole. sessctl promises
-//! that no byte of a dump can do that, so it reads the little it needs itself (see
-//! docs/snapshots.md).
+//! reserves it before reading a byte): a 38-byte dump announcing 2^62 bytes made it abort
+//! the process. And it reads every value of a matching key whole. sessctl promises that no
+//! byte of a dump can do that, so it reads the little it needs itself (docs/snapshots.md).
 
 mod lzf;
 mod rdb;
