@@ -385,3 +385,21 @@ fn snapshots_cover_every_primary_of_a_cluster_and_the_primary_behind_sentinel() 
     let out = ok(at(&[sentinel.url()], &["list", "--count", "--snapshot"]));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "100");
 }
+
+#[test]
+fn a_snapshot_over_tls_reads_the_same_sessions() {
+    let server = RedisServer::start_with(RedisOptions {
+        tls: true,
+        extra: vec!["--repl-diskless-sync-delay".into(), "0".into()],
+        ..Default::default()
+    });
+    server.pipe(&sessions_protocol("session:", 2000, 13));
+    let ca = server.tls.as_ref().unwrap().ca.display().to_string();
+    let mut live = at(&[server.url()], &["list", "-o", "json"]);
+    live.env("SESSCTL_TLS_CA", &ca);
+    let mut snap = at(&[server.url()], &["list", "-o", "json", "--snapshot"]);
+    snap.env("SESSCTL_TLS_CA", &ca);
+    let live = listed(&ok(live));
+    assert_eq!(live.len(), 2000);
+    assert_same_sessions(&listed(&ok(snap)), &live);
+}
