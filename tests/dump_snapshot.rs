@@ -403,3 +403,21 @@ fn a_snapshot_over_tls_reads_the_same_sessions() {
     assert_eq!(live.len(), 2000);
     assert_same_sessions(&listed(&ok(snap)), &live);
 }
+
+#[test]
+fn pacing_flags_are_refused_with_a_dump_or_snapshot_before_connecting() {
+    // Port 1: nothing listens; the usage error (exit 2) must come first.
+    let nowhere = ["redis://127.0.0.1:1/0".to_string()];
+    for args in [
+        &["list", "--snapshot", "--rate", "100"][..],
+        &["stats", "--rdb", "x.rdb", "--max-duration", "1s"],
+        &["revoke", "--all", "--yes", "--snapshot", "--max-latency", "5ms"],
+        &["cleanup", "--snapshot", "--resume", "cursor.json"],
+        &["list", "--rdb", "x.rdb", "--snapshot"],
+        &["verify", "--rdb", "x.rdb", "--offline", "2|1:0|10:1|10:session_id|4:eA==|00"],
+    ] {
+        let out = run(at(&nowhere, args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).trim().lines().count(), 1, "{args:?}: {}", stderr(&out));
+    }
+}
