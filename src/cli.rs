@@ -428,7 +428,7 @@ pub struct PaceArgs {
     pub rate: Option<u64>,
 
     /// Go as fast as keeps the latency other clients see (a PING on a connection of its own
-    /// every 2ms, per primary) under this at its 99th percentile; 100us to 10s
+    /// every 1ms, per primary) under this at its 99th percentile; 100us to 10s
     /// [env: SESSCTL_MAX_LATENCY]
     #[arg(long, value_name = "DURATION", value_parser = values::max_latency)]
     pub max_latency: Option<std::time::Duration>,

@@ -11,7 +11,7 @@
 //! - A *latency target* gives each part a schedule of its own, whose rate follows the
 //!   latency of the part's probe (a `PING` on a separate connection every few ms, see
 //!   [`crate::store::ScanRequest::probe_every`]): every [`WINDOW`], the round trips since the
-//!   rate last changed (at least 100, at most the last [`HORIZON`]) are counted against the
+//!   rate last changed (at least 150, at most the last [`HORIZON`]) are counted against the
 //!   target. More than 1.5 % of them over it (at least two): the p99 is over, and the rate is
 //!   cut to 70 % (multiplicative decrease), and the next decision waits for fresh samples
 //!   ([`SETTLE`]); at most 1 % over 70 % of the target (the p99 under 70 % of it): the rate grows: by half per
@@ -32,18 +32,17 @@ use super::scan::Pacer;
 
 /// How often a latency target is checked against the probe.
 pub const WINDOW: Duration = Duration::from_millis(200);
-/// The probe round trips a latency decision looks at: the last 2 s (about 1,000 round trips,
-/// so their p99 is the 10th slowest, not one stray spike).
+/// The probe round trips a latency decision looks at: at most the last 2 s (about 2,000).
 pub const HORIZON: Duration = Duration::from_secs(2);
 /// After a cut, how long the samples must be all fresh before the next decision.
 pub const SETTLE: Duration = Duration::from_millis(400);
 /// The fewest round trips a decision is made on (one window's worth at the probe's pace).
-const MIN_SAMPLES: usize = 100;
+const MIN_SAMPLES: usize = 150;
 /// The most a rate schedule that fell behind catches up at once (with one batch, whichever
 /// is more).
 pub const CREDIT: Duration = Duration::from_millis(5);
 /// How often the probe pings each primary.
-pub const PROBE_EVERY: Duration = Duration::from_millis(2);
+pub const PROBE_EVERY: Duration = Duration::from_millis(1);
 /// The pace a latency target starts each part at, in keys per second.
 const START_RATE: f64 = 20_000.0;
 /// The slowest pace a latency target goes to (keys per second per part): a server whose
@@ -51,7 +50,7 @@ const START_RATE: f64 = 20_000.0;
 pub const FLOOR_RATE: f64 = 200.0;
 /// The longest single sleep, so a cancelled or timed-out scan is not held up.
 const SLICE: Duration = Duration::from_millis(20);
-/// Round trips kept per part (the probe sends about HORIZON / PROBE_EVERY = 1,000).
+/// Round trips kept per part (the probe sends about HORIZON / PROBE_EVERY = 2,000).
 const KEPT_SAMPLES: usize = 4096;
 /// The run's latency histogram: 10 µs buckets up to 100 ms, then one bucket for anything
 /// longer.
@@ -144,7 +143,7 @@ impl Adaptive {
         if self.recent.len() < MIN_SAMPLES {
             return;
         }
-        // Counted rather than one percentile of a few round trips: with 100 of them the p99
+        // Counted rather than one percentile of a few round trips: with 150 of them the p99
         // is the second slowest, and on a machine whose CPUs are shared a stray spike or two
         // is common even with no scan at all.
         let n = self.recent.len();
@@ -382,39 +381,39 @@ mod tests {
         let t0 = Instant::now();
         a.window_start = Some(t0);
         // A clear window at a pace the part keeps up with: slow start grows by half.
-        window(&mut a, t0 + WINDOW, 100, 100, START_RATE * 0.2, target);
+        window(&mut a, t0 + WINDOW, 200, 100, START_RATE * 0.2, target);
         assert_eq!(a.rate, START_RATE * 1.5);
         // Over the target: cut to 70 % of what was achieved, slow start over.
         let t = t0 + WINDOW * 2;
-        window(&mut a, t, 100, 2_000, START_RATE * 1.5 * 0.2, target);
+        window(&mut a, t, 200, 2_000, START_RATE * 1.5 * 0.2, target);
         assert!((a.rate - START_RATE * 1.5 * 0.7).abs() < 1.0, "{}", a.rate);
         assert!(!a.slow_start);
         // While the cut settles, no decision, even on a spike.
         let cut = a.rate;
-        window(&mut a, t + WINDOW, 100, 5_000, cut * 0.2, target);
+        window(&mut a, t + WINDOW, 200, 5_000, cut * 0.2, target);
         assert_eq!(a.rate, cut);
         // Fresh, clear round trips: additive growth by 5 % of the rate at the cut.
         let t = t + SETTLE + WINDOW;
         a.recent.clear();
-        window(&mut a, t, 100, 100, cut * (SETTLE + WINDOW).as_secs_f64(), target);
+        window(&mut a, t, 200, 100, cut * (SETTLE + WINDOW).as_secs_f64(), target);
         assert!((a.rate - cut * 1.05).abs() < 1.0, "{} vs {cut}", a.rate);
         // Between 70 % and 100 % of the target: hold.
         let held = a.rate;
         a.recent.clear();
-        window(&mut a, t + WINDOW, 100, 800, held * 0.2, target);
+        window(&mut a, t + WINDOW, 200, 800, held * 0.2, target);
         assert_eq!(a.rate, held);
         // One spike among many clear round trips of the horizon is not the p99: no cut.
         a.recent.clear();
         for i in 0..9 {
-            window(&mut a, t + WINDOW * (2 + i), 100, 100, held * 0.2, target);
+            window(&mut a, t + WINDOW * (2 + i), 200, 100, held * 0.2, target);
         }
         let before = a.rate;
         a.observe(t + WINDOW * 11, 50_000);
-        window(&mut a, t + WINDOW * 11, 100, 100, before * 0.2, target);
+        window(&mut a, t + WINDOW * 11, 200, 100, before * 0.2, target);
         assert!(a.rate >= before, "a single spike cut the rate");
         // A part that does not keep up with its pace earns no growth beyond 1.5x of it.
         let kept = a.rate;
-        window(&mut a, t + WINDOW * 12, 100, 100, 100.0, target);
+        window(&mut a, t + WINDOW * 12, 200, 100, 100.0, target);
         assert_eq!(a.rate, kept, "the rate was not used, so it does not grow");
     }
 
