@@ -181,6 +181,13 @@ fn a_time_box_stops_every_scanning_command_cleanly_with_exit_0() {
     // A table count that is not complete prints no number that could pass for the total.
     let out = ok(at(&url, &["list", "--count", "--rate", "2000", "--max-duration", "200ms"]));
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    // --quiet silences the note where the output itself says complete: false (a nightly
+    // slice need not mail every night), not where nothing else would say the list is partial.
+    let out = ok(at(&url, &["-q", "stats", "-o", "json", "--rate", "2000", "--max-duration", "200ms"]));
+    assert_eq!(summary(&out)["complete"], false);
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    let out = ok(at(&url, &["-q", "list", "-o", "json", "--rate", "2000", "--max-duration", "200ms"]));
+    assert!(stderr(&out).contains("stopped at --max-duration 200ms"), "{}", stderr(&out));
     // A time box the scan fits in changes nothing.
     let s = summary(&ok(at(&url, &["list", "--count", "-o", "json", "--max-duration", "1h"])));
     assert_eq!(s["complete"], true);

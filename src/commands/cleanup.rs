@@ -146,7 +146,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     }
     let deleted = deleter.deleted;
     if let Some(summary) = &scan_summary {
-        if let Err(e) = pacing.finish(settings, summary, failure.is_none()) {
+        if let Err(e) = pacing.finish(settings, summary, failure.is_none(), true) {
             failure.get_or_insert(e);
         }
     }

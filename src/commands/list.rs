@@ -140,7 +140,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if let Some(summary) = &scan_summary {
-        pacing.finish(settings, summary, true)?;
+        pacing.finish(settings, summary, true, args.count && settings.output != OutputFormat::Table)?;
     }
     if timeboxed {
         // pacing.finish said where the scan stopped.

@@ -231,8 +231,10 @@ impl Pacing {
 
     /// After the scan: saves the state to the resume file when the scan stopped before its
     /// end (`clean`: everything queued was sent), removes the file when it is complete, and
-    /// says on stderr what happened. A failed scan leaves the file as it was.
-    pub fn finish(&self, settings: &Settings, scan: &ScanSummary, clean: bool) -> anyhow::Result<()> {
+    /// says on stderr what happened. A failed scan leaves the file as it was. `summarised`:
+    /// the command's output says `complete: false` itself, so --quiet may silence the note
+    /// that the time box stopped the scan (a nightly slice need not mail every night).
+    pub fn finish(&self, settings: &Settings, scan: &ScanSummary, clean: bool, summarised: bool) -> anyhow::Result<()> {
         if !settings.quiet {
             for addr in &scan.started_over {
                 eprintln!(
@@ -266,7 +268,7 @@ impl Pacing {
             }
             _ => None,
         };
-        if timeboxed {
+        if timeboxed && !(settings.quiet && summarised) {
             let limit = self.max_duration.map(|d| humantime::format_duration(d).to_string()).unwrap_or_default();
             let next = match (saved, &self.resume) {
                 (Some(path), _) => {
@@ -275,7 +277,7 @@ impl Pacing {
                 (None, Some(resume)) => format!("{} was left as it was", shown(&resume.path)),
                 (None, None) => "give --resume FILE to continue from here next time".to_string(),
             };
-            // Not silenced by --quiet: the result is partial.
+            // Not silenced by --quiet when nothing else says the output is partial.
             eprintln!(
                 "sessctl: stopped at --max-duration {limit} after {} key(s); the scan is not complete (complete: false); {next}",
                 scan.scanned

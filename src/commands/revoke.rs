@@ -302,7 +302,7 @@ fn pass(
     }
     p.revoked = deleter.deleted;
     if let Some(summary) = &p.scan {
-        if let Err(e) = pacing.finish(settings, summary, p.failure.is_none()) {
+        if let Err(e) = pacing.finish(settings, summary, p.failure.is_none(), true) {
             p.failure.get_or_insert(e);
         }
     }

@@ -148,7 +148,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     let elapsed = started.elapsed().as_secs_f64();
     let timeboxed = pacing.timeboxed(&summary);
     let interrupted = summary.end == ScanEnd::Interrupted && !timeboxed;
-    pacing.finish(settings, &summary, true)?;
+    pacing.finish(settings, &summary, true, true)?;
     if interrupted && settings.output == OutputFormat::Prometheus {
         // A partial count with a fresh timestamp would pass for the truth on a dashboard:
         // write nothing, so the textfile is empty and the series go stale.
