@@ -366,3 +366,54 @@ fn a_slot_moved_between_slices_restarts_the_two_parts_it_touches() {
     seen.extend(listed(&rest));
     assert_eq!(seen, whole, "nothing present throughout is missed");
 }
+
+/// Ctrl-C with a resume file: the deletions already queued are sent before the state is
+/// saved (the saved cursors have passed them), so the next run finishes the job and the two
+/// runs together revoke each session of the users exactly once.
+#[test]
+fn ctrl_c_saves_where_revoke_stopped_and_the_next_run_finishes() {
+    let server = standalone(3_000, 20);
+    let url = [server.url()];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    let f = file.to_str().unwrap();
+    let args = ["revoke", "--user", "user3", "--user", "user7", "-y", "-o", "json", "--resume", f];
+    server.cli(&["CONFIG", "RESETSTAT"]);
+    let mut child = at(&url, &[&args[..], &["--rate", "1000"]].concat())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the scan is under way (a few SCANs done), well before its end.
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    let scans = || -> u64 {
+        let stats = server.cli(&["INFO", "commandstats"]);
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix("cmdstat_scan:calls="))
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    while scans() < 5 {
+        assert!(Instant::now() < deadline, "the scan did not start");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let out = std::mem::replace(&mut child, Command::new("true").spawn().unwrap()).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let first = summary(&out);
+    assert_eq!(first["interrupted"], true);
+    assert_eq!(first["complete"], false);
+    let revoked = first["revoked"].as_u64().unwrap();
+    assert_eq!(first["matched"].as_u64().unwrap(), revoked, "what was matched was sent: {first}");
+    assert!(revoked < 300, "stopped part way: {first}");
+    assert_eq!(server.cli(&["DBSIZE"]), (3_000 - revoked).to_string());
+    assert!(file.exists(), "the state was saved: {}", stderr(&out));
+
+    let second = summary(&ok(at(&url, &args)));
+    assert_eq!(second["complete"], true);
+    assert_eq!(revoked + second["revoked"].as_u64().unwrap(), 300, "each session revoked once over the two runs");
+    assert_eq!(server.cli(&["DBSIZE"]), "2700");
+    assert!(!file.exists());
+}
