@@ -124,6 +124,11 @@ fn resumed_slices_list_exactly_what_one_run_lists_on_a_cluster() {
     let cluster = cluster(3_000, 50);
     let dir = tempfile::tempdir().unwrap();
     slices_list_what_one_run_lists(&cluster.urls(), &dir.path().join("list.resume"));
+    // A latency target on a cluster: a probe and a pace per primary, one summary.
+    let s = summary(&ok(at(&cluster.urls(), &["list", "--count", "-o", "json", "--max-latency", "5ms"])));
+    assert_eq!(s["complete"], true);
+    assert_eq!(s["count"], 3_000);
+    assert!(s["observed_p99_ms"].as_f64().is_some_and(|p| p > 0.0), "{s}");
 }
 
 #[test]
