@@ -6,8 +6,9 @@
 //! - A *rate* (keys per second, all parts together) is a schedule: every batch of `n` keys
 //!   moves the time the next SCAN may start by `n / rate`. A scan that fell behind (a slow
 //!   reply, a thread that waited for a CPU) catches up by at most one batch or [`CREDIT`] of
-//!   the pace, whichever is more: never a burst beyond that, and a pace that a busy machine's
-//!   scheduling jitter does not drag down.
+//!   the pace, whichever is more (the commands make a batch 5 ms of the pace up to 200k
+//!   keys/s, so that is one batch there): never a burst beyond that, and a pace that a busy
+//!   machine's scheduling jitter does not drag down.
 //! - A *latency target* gives each part a schedule of its own, whose rate follows the
 //!   latency of the part's probe (a `PING` on a separate connection every few ms, see
 //!   [`crate::store::ScanRequest::probe_every`]): every [`WINDOW`], the round trips since the
