@@ -265,19 +265,8 @@ pub struct ListArgs {
     #[arg(long)]
     pub count: bool,
 
-    /// Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of
-    /// a server; `-` reads stdin. TTLs are as of the dump's time unless --now
-    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
-    pub rdb: Option<PathBuf>,
-
-    /// Read a point-in-time snapshot of each primary over replication (SYNC) instead of
-    /// scanning: the server's forked child does the work, not its main thread
-    #[arg(long)]
-    pub snapshot: bool,
-
-    /// With --rdb: count TTLs from now rather than from the dump's own time
-    #[arg(long)]
-    pub now: bool,
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     #[command(flatten)]
     pub pace: PaceArgs,
@@ -394,12 +383,9 @@ pub struct RestoreArgs {
     pub dry_run: bool,
 }
 
+/// Where `list` and `stats` read sessions: a scan (the default), a dump or a live snapshot.
 #[derive(Debug, Args)]
-pub struct StatsArgs {
-    /// How many top users (by session count) to show, 0 to 10000
-    #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = values::top)]
-    pub top: usize,
-
+pub struct SourceArgs {
     /// Read the sessions from this RDB dump (a backup, or `redis-cli --rdb FILE`) instead of
     /// a server; `-` reads stdin. TTLs are as of the dump's time unless --now
     #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
@@ -413,6 +399,29 @@ pub struct StatsArgs {
     /// With --rdb: count TTLs from now rather than from the dump's own time
     #[arg(long)]
     pub now: bool,
+}
+
+impl SourceArgs {
+    /// The flag that replaces the scan, if any (`--rdb` or `--snapshot`).
+    pub fn instead_of_scan(&self) -> Option<&'static str> {
+        if self.rdb.is_some() {
+            Some("--rdb")
+        } else if self.snapshot {
+            Some("--snapshot")
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// How many top users (by session count) to show, 0 to 10000
+    #[arg(long, value_name = "N", default_value_t = 10, allow_negative_numbers = true, value_parser = values::top)]
+    pub top: usize,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     #[command(flatten)]
     pub pace: PaceArgs,

@@ -44,9 +44,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         NoTtlAction::Fix => "fix",
         NoTtlAction::Delete => "delete",
     };
-    if args.snapshot && args.pace.any() {
-        return Err(usage("--rate, --max-latency, --max-duration and --resume pace a scan; --snapshot reads no scan"));
-    }
+    super::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
     let mut pacing = Pacing::resolve(
         &args.pace,
         settings,

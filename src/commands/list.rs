@@ -57,16 +57,12 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         ));
     }
     let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
-    if (args.rdb.is_some() || args.snapshot) && args.pace.any() {
-        return Err(usage(
-            "--rate, --max-latency, --max-duration and --resume pace a scan; --rdb and --snapshot read no scan",
-        ));
-    }
-    let store = if limit == 0 || args.rdb.is_some() { None } else { Some(super::connect(settings)?) };
-    let from = match (&args.rdb, &store) {
+    sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
+    let store = if limit == 0 || args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let from = match (&args.source.rdb, &store) {
         _ if limit == 0 => None,
         (Some(path), _) => Some(Sessions::Rdb(path)),
-        (None, Some(store)) if args.snapshot => Some(Sessions::Snapshot(store)),
+        (None, Some(store)) if args.source.snapshot => Some(Sessions::Snapshot(store)),
         (None, Some(store)) => Some(Sessions::Scan(store)),
         (None, None) => None,
     };
@@ -88,7 +84,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         if matches!(from, Sessions::Scan(_)) {
             pacing.prepare(settings, &mut request);
         }
-        let read = sources::read(settings, from, request, args.now, "listing sessions", &mut |found| {
+        let read = sources::read(settings, from, request, args.source.now, "listing sessions", &mut |found| {
             match found {
                 Found::NotString { .. } => not_string += 1,
                 // Listed already, before a failover restarted its part of the scan.

@@ -50,9 +50,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             "--rate, --max-latency, --max-duration and --resume pace a scan, and revoking named sessions does not scan; leave them out, or add --user or --all",
         ));
     }
-    if args.snapshot && args.pace.any() {
-        return Err(usage("--rate, --max-latency, --max-duration and --resume pace a scan; --snapshot reads no scan"));
-    }
+    super::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
     let mut pacing = Pacing::resolve(
         &args.pace,
         settings,

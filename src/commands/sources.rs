@@ -27,6 +27,16 @@ pub(crate) struct SourceRead {
 }
 
 /// The database a dump is read in: the one the Redis URL names (`/N`), else 0.
+/// Pacing flags pace a scan: refused (exit 2) when `instead` (`--rdb`, `--snapshot`) reads none.
+pub(crate) fn refuse_pace_without_scan(instead: Option<&str>, pace: &crate::cli::PaceArgs) -> anyhow::Result<()> {
+    match instead {
+        Some(flag) if pace.any() => Err(usage(format!(
+            "--rate, --max-latency, --max-duration and --resume pace a scan, and {flag} reads no scan; leave out one of them"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn url_db(settings: &Settings) -> u64 {
     let Some(url) = settings.redis.urls.first() else { return 0 };
     let url = url.split(['?', '#']).next().unwrap_or("");

@@ -100,16 +100,12 @@ impl UserCounts {
 }
 
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
-    if (args.rdb.is_some() || args.snapshot) && args.pace.any() {
-        return Err(crate::error::usage(
-            "--rate, --max-latency, --max-duration and --resume pace a scan; --rdb and --snapshot read no scan",
-        ));
-    }
+    sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
-    let store = if args.rdb.is_some() { None } else { Some(super::connect(settings)?) };
-    let from = match (&args.rdb, &store) {
+    let store = if args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let from = match (&args.source.rdb, &store) {
         (Some(path), _) => Sessions::Rdb(path),
-        (None, Some(store)) if args.snapshot => Sessions::Snapshot(store),
+        (None, Some(store)) if args.source.snapshot => Sessions::Snapshot(store),
         (None, Some(store)) => Sessions::Scan(store),
         (None, None) => unreachable!("connected when there is no --rdb"),
     };
@@ -119,7 +115,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         pacing.prepare(settings, &mut request);
     }
     let mut t = Tally::default();
-    let read = sources::read(settings, from, request, args.now, "counting sessions", &mut |found| {
+    let read = sources::read(settings, from, request, args.source.now, "counting sessions", &mut |found| {
         match found {
             Found::NotString { .. } => t.not_string += 1,
             // Counted already, before a failover restarted its part of the scan.
