@@ -20,12 +20,6 @@ fn at(urls: &[String], args: &[&str]) -> Command {
     cmd
 }
 
-fn ok(mut cmd: Command) -> Output {
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
-    out
-}
-
 fn summary(out: &Output) -> Value {
     let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 1, "one summary object: {recs:?}");

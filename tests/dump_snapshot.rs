@@ -23,16 +23,6 @@ fn at(urls: &[String], args: &[&str]) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command) -> Output {
-    cmd.output().expect("run sessctl")
-}
-
-fn ok(cmd: Command) -> Output {
-    let out = run(cmd);
-    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    out
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }

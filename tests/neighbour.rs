@@ -25,16 +25,6 @@ fn at(urls: &[String], args: &[&str]) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command) -> Output {
-    cmd.output().unwrap()
-}
-
-fn ok(cmd: Command) -> Output {
-    let out = run(cmd);
-    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
-    out
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }

@@ -520,6 +520,24 @@ pub fn sessctl() -> Command {
 }
 
 /// Runs sessctl with `stdin` fed in, returning its output.
+/// Runs `cmd` to the end.
+pub fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("run sessctl")
+}
+
+/// Runs `cmd`, which must succeed (the failure shows its exit status, stdout and stderr).
+pub fn ok(cmd: Command) -> Output {
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 pub fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
     use std::io::Write;
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
