@@ -411,3 +411,37 @@ fn pacing_flags_are_refused_with_a_dump_or_snapshot_before_connecting() {
         assert_eq!(stderr(&out).trim().lines().count(), 1, "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn a_snapshot_cut_short_still_names_the_primary_and_time_it_read() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let server = server(&[]);
+    server.pipe(&sessions_protocol("session:", 20_000, 7));
+    let url = server.url();
+    // Stopped by the command itself (--limit).
+    let out = ok(at(std::slice::from_ref(&url), &["list", "--snapshot", "--limit", "1", "-o", "json"]));
+    let err = stderr(&out);
+    assert!(err.contains("snapshot of 1 primary") && !err.contains("1970"), "{err}");
+    // Stopped by SIGTERM while the output is held up: the list is written as it streams in,
+    // so the transfer is surely part way when the signal comes.
+    let mut child = at(&[url], &["list", "--snapshot", "-o", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("session_id"), "{first}");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    let listed = 1 + rest.iter().filter(|&&b| b == b'\n').count();
+    assert!(listed < 20_000, "the signal came part way: {listed} listed");
+    let err = stderr(&out);
+    assert!(err.contains("snapshot of 1 primary") && !err.contains("1970"), "{err}");
+    assert!(err.contains("incomplete"), "{err}");
+}

@@ -59,6 +59,7 @@ pub(crate) fn snapshot<E: From<StoreError>>(
     let abort = AtomicBool::new(false);
     let mut summary = DumpSummary::default();
     let mut outcome: Result<(), E> = Ok(());
+    let mut undelivered = 0u64;
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Msg>(4 * transfers.len().max(1));
         for (addr, db, conn, mark) in transfers {
@@ -82,7 +83,9 @@ pub(crate) fn snapshot<E: From<StoreError>>(
             }
             match rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(Msg::Batch(found)) => {
+                    let mut left = found.len() as u64;
                     for f in found {
+                        left -= 1;
                         match visit(f) {
                             Ok(ControlFlow::Continue(())) => {}
                             Ok(ControlFlow::Break(())) => {
@@ -95,6 +98,7 @@ pub(crate) fn snapshot<E: From<StoreError>>(
                             }
                         }
                     }
+                    undelivered += left;
                     if outcome.is_err() || summary.end != ScanEnd::Complete {
                         break;
                     }
@@ -108,9 +112,18 @@ pub(crate) fn snapshot<E: From<StoreError>>(
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
-        // Stop the readers: they check `abort`, and their sends fail once `rx` is gone.
+        // Stop the readers (they check `abort`) and wait for their totals, so that a run cut
+        // short still says which snapshots it read and as of when. Sessions read but never
+        // delivered are not counted as scanned.
         abort.store(true, Ordering::SeqCst);
-        drop(rx);
+        for msg in rx.iter() {
+            match msg {
+                Msg::Batch(found) => undelivered += found.len() as u64,
+                Msg::Done(part) => merge(&mut summary, &part),
+                Msg::Failed(_) => {}
+            }
+        }
+        summary.scanned = summary.scanned.saturating_sub(undelivered);
     });
     outcome?;
     Ok(summary)
@@ -162,6 +175,10 @@ fn read_transfer(
         }
     };
     if let ControlFlow::Break(()) = flow {
+        // Read but not delivered: sent so that the totals can leave them out.
+        if !batch.is_empty() {
+            let _ = tx.send(Msg::Batch(batch));
+        }
         return Ok(part);
     }
     if !batch.is_empty() && tx.send(Msg::Batch(batch)).is_err() {
