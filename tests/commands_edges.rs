@@ -804,3 +804,42 @@ fn the_secret_never_shows_in_help_errors_or_the_command_line() {
     drop(child.stdin.take());
     child.wait().unwrap();
 }
+
+/// Runs `cmd`, killing it (and failing) when it has not ended within 10 seconds.
+fn run_bounded(mut cmd: Command) -> Output {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{cmd:?} still running after 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn backup_restore_and_resume_files_that_are_pipes_or_devices_are_refused_without_blocking() {
+    let redis = RedisServer::start();
+    redis.pipe(&sessions_protocol("session:", 20, 2));
+    let url = redis.url();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let fifo = fifo.to_str().unwrap();
+    for (args, what) in [
+        (vec!["revoke", "--all", "--yes", "--backup", fifo], "named pipe"),
+        (vec!["restore", fifo], "named pipe"),
+        (vec!["list", "--resume", fifo], "named pipe"),
+        (vec!["revoke", "--all", "--yes", "--resume", fifo], "named pipe"),
+        (vec!["list", "--resume", "/dev/null"], "device"),
+    ] {
+        let out = run_bounded(at(&url, &args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = one_line_usage_error(&out);
+        assert!(err.contains(what) && !err.contains("delete"), "{args:?}: {err}");
+    }
+    assert_eq!(redis.cli(&["DBSIZE"]), "20", "nothing was revoked");
+}

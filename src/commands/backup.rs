@@ -100,6 +100,11 @@ impl BackupFile {
     pub fn open(path: &Path) -> anyhow::Result<BackupFile> {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        if let Some(kind) = super::special_file(path) {
+            return Err(usage(format!(
+                "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
+            )));
+        }
         let file = std::fs::OpenOptions::new()
             .append(true)
             .create(true)
@@ -195,6 +200,9 @@ impl Reader {
     pub fn open(path: &PathBuf) -> anyhow::Result<Reader> {
         use std::os::unix::fs::PermissionsExt;
         let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        if let Some(kind) = super::special_file(path) {
+            return Err(usage(format!("{shown} is {kind}, not a backup file; give the file `--backup` wrote")));
+        }
         let file = File::open(path).map_err(|e| usage(format!("cannot read the backup {shown}: {e}")))?;
         let meta = file.metadata().map_err(|e| usage(format!("cannot read the backup {shown}: {e}")))?;
         if !meta.is_file() {

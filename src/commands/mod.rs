@@ -538,6 +538,23 @@ pub(crate) fn issued_at(settings: &Settings, now: f64, ttl_ms: Option<i64>) -> O
     Some(now - (settings.session_ttl.as_secs_f64() - remaining))
 }
 
+/// What `path` is when it exists and is neither a regular file nor a directory (a pipe, a
+/// device, a socket): files sessctl reads back or appends to must be regular, and opening a
+/// pipe would block until another process opens its other end.
+pub(crate) fn special_file(path: &std::path::Path) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_fifo() {
+        Some("a named pipe")
+    } else if kind.is_char_device() || kind.is_block_device() {
+        Some("a device")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else {
+        None
+    }
+}
+
 /// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.
 pub(crate) fn open_audit(
     flag: Option<std::path::PathBuf>,
