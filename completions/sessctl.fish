@@ -203,7 +203,7 @@ never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l count -d 'Print only the number of sessions'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l snapshot -d 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server\'s forked child does the work, not its main thread'
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l now -d 'With --rdb: count TTLs from now rather than from the dump\'s own time'
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l now -d 'With --rdb or --snapshot: count TTLs from now rather than from the dump\'s own time'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l no-headers -d 'Tables and CSV without their header row'
@@ -324,7 +324,7 @@ always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l snapshot -d 'Read a point-in-time snapshot of each primary over replication (SYNC) instead of scanning: the server\'s forked child does the work, not its main thread'
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l now -d 'With --rdb: count TTLs from now rather than from the dump\'s own time'
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l now -d 'With --rdb or --snapshot: count TTLs from now rather than from the dump\'s own time'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l no-headers -d 'Tables and CSV without their header row'

@@ -396,7 +396,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub snapshot: bool,
 
-    /// With --rdb: count TTLs from now rather than from the dump's own time
+    /// With --rdb or --snapshot: count TTLs from now rather than from the dump's own time
     #[arg(long)]
     pub now: bool,
 }

@@ -445,3 +445,23 @@ fn a_snapshot_cut_short_still_names_the_primary_and_time_it_read() {
     assert!(err.contains("snapshot of 1 primary") && !err.contains("1970"), "{err}");
     assert!(err.contains("incomplete"), "{err}");
 }
+
+#[test]
+fn now_without_a_dump_or_snapshot_is_refused_instead_of_doing_nothing() {
+    let server = server(&[]);
+    server.pipe(&sessions_protocol("session:", 10, 2));
+    // A live server, and port 1 where nothing listens: the usage error comes first.
+    for url in [server.url(), "redis://127.0.0.1:1/0".to_string()] {
+        for args in [&["list", "--now"][..], &["list", "--count", "--now"], &["stats", "--now", "-o", "json"]] {
+            let out = run(at(std::slice::from_ref(&url), args));
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+            assert!(out.stdout.is_empty(), "{args:?}");
+            let err = stderr(&out);
+            assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+            assert!(err.contains("--now") && err.contains("--rdb") && err.contains("--snapshot"), "{err}");
+        }
+    }
+    // With a snapshot it is taken.
+    let out = ok(at(&[server.url()], &["list", "--count", "--now", "--snapshot"]));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "10");
+}

@@ -58,6 +58,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     }
     let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
+    sources::refuse_now_without_dump(&args.source)?;
     let store = if limit == 0 || args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         _ if limit == 0 => None,

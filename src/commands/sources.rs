@@ -26,7 +26,6 @@ pub(crate) struct SourceRead {
     pub dump: Option<DumpSummary>,
 }
 
-/// The database a dump is read in: the one the Redis URL names (`/N`), else 0.
 /// Pacing flags pace a scan: refused (exit 2) when `instead` (`--rdb`, `--snapshot`) reads none.
 pub(crate) fn refuse_pace_without_scan(instead: Option<&str>, pace: &crate::cli::PaceArgs) -> anyhow::Result<()> {
     match instead {
@@ -37,6 +36,18 @@ pub(crate) fn refuse_pace_without_scan(instead: Option<&str>, pace: &crate::cli:
     }
 }
 
+/// `--now` moves the time a dump's or snapshot's TTLs count from: refused (exit 2) when the
+/// sessions come from a live scan, where it would do nothing.
+pub(crate) fn refuse_now_without_dump(source: &crate::cli::SourceArgs) -> anyhow::Result<()> {
+    if source.now && source.instead_of_scan().is_none() {
+        return Err(usage(
+            "--now counts TTLs from now instead of from a dump's or snapshot's time, and a live scan's TTLs are already from now; give --rdb FILE or --snapshot, or leave out --now",
+        ));
+    }
+    Ok(())
+}
+
+/// The database a dump is read in: the one the Redis URL names (`/N`), else 0.
 pub(crate) fn url_db(settings: &Settings) -> u64 {
     let Some(url) = settings.redis.urls.first() else { return 0 };
     let url = url.split(['?', '#']).next().unwrap_or("");

@@ -101,6 +101,7 @@ impl UserCounts {
 
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
+    sources::refuse_now_without_dump(&args.source)?;
     let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
     let store = if args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
