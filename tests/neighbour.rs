@@ -412,3 +412,34 @@ fn ctrl_c_saves_where_revoke_stopped_and_the_next_run_finishes() {
     assert_eq!(server.cli(&["DBSIZE"]), "2700");
     assert!(!file.exists());
 }
+
+#[test]
+fn the_run_that_finishes_a_resumed_scan_never_passes_its_part_for_the_whole() {
+    let server = standalone(3_000, 50);
+    let url = [server.url()];
+    let dir = tempfile::tempdir().unwrap();
+    // stats: a first slice (1,000 keys/s cannot scan 3,000 keys in 300 ms), then the rest.
+    let file = dir.path().join("stats.resume");
+    let file = file.to_str().unwrap();
+    let first =
+        summary(&ok(at(&url, &["stats", "-o", "json", "--rate", "1000", "--max-duration", "300ms", "--resume", file])));
+    assert_eq!(first["complete"], false, "{first}");
+    assert!(first.get("resumed").is_none(), "the first slice continues nothing: {first}");
+    let out = ok(at(&url, &["stats", "-o", "json", "--resume", file]));
+    let last = summary(&out);
+    assert_eq!(last["resumed"], true, "{last}");
+    let part = last["sessions"].as_u64().unwrap();
+    assert_eq!(first["sessions"].as_u64().unwrap() + part, 3_000, "{first} {last}");
+    assert!(stderr(&out).contains("cover only"), "{}", stderr(&out));
+    // list --count as a table: a bare number would be taken for the total.
+    let file = dir.path().join("count.resume");
+    let file = file.to_str().unwrap();
+    let out = ok(at(&url, &["list", "--count", "--rate", "1000", "--max-duration", "300ms", "--resume", file]));
+    assert!(out.stdout.is_empty());
+    let out = ok(at(&url, &["list", "--count", "--resume", file]));
+    assert!(out.stdout.is_empty(), "a part's count printed as a bare number: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr(&out).contains("cover only"), "{}", stderr(&out));
+    // A run that continues nothing prints the total as before.
+    let out = ok(at(&url, &["list", "--count", "--resume", file]));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "3000");
+}

@@ -125,7 +125,8 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     if args.count {
         let complete = !interrupted && !timeboxed;
         match settings.output {
-            OutputFormat::Table if !complete => {}
+            // A bare number is taken for the total: none for a part of the scan.
+            OutputFormat::Table if !complete || pacing.continued() => {}
             OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
             format => {
                 let mut summary = Summary::default();

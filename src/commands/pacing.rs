@@ -203,6 +203,12 @@ impl Pacing {
             && self.pace.as_ref().is_some_and(|p| p.deadline_reached())
     }
 
+    /// The run continues a scan that an earlier run saved: its figures cover only the part of
+    /// the keyspace left, never the whole.
+    pub fn continued(&self) -> bool {
+        self.resume.as_ref().is_some_and(|r| r.state.is_some())
+    }
+
     /// A stop (deadline or signal) after which the state can be saved: the command must send
     /// what it has queued (deletions) before [`Pacing::finish`], so nothing the saved cursors
     /// passed is left undone.
@@ -212,7 +218,11 @@ impl Pacing {
 
     /// The summary fields of the pace: `keys_per_second` with a rate or a latency target,
     /// `observed_p99_ms` with a latency target, `deadline_reached` with a time box.
+    /// `resumed` (true) when the run continued a scan saved by an earlier run.
     pub fn add_fields(&self, summary: &mut Summary, scan: Option<&ScanSummary>) {
+        if self.continued() {
+            summary.add("resumed", true);
+        }
         let Some(pace) = &self.pace else { return };
         if self.rate.is_some() || self.max_latency.is_some() {
             let scanned = scan.map_or(0, |s| s.scanned);
@@ -268,6 +278,12 @@ impl Pacing {
             }
             _ => None,
         };
+        if self.continued() && scan.is_complete() && !(settings.quiet && summarised) {
+            // Not silenced by --quiet when nothing else says the figures are a part.
+            eprintln!(
+                "sessctl: note: this run finished a scan that earlier runs began, so its figures cover only the keys they left (resumed: true), not the whole; the runs' figures add up to the whole pass"
+            );
+        }
         if timeboxed && !(settings.quiet && summarised) {
             let limit = self.max_duration.map(|d| humantime::format_duration(d).to_string()).unwrap_or_default();
             let next = match (saved, &self.resume) {
