@@ -465,3 +465,26 @@ fn now_without_a_dump_or_snapshot_is_refused_instead_of_doing_nothing() {
     let out = ok(at(&[server.url()], &["list", "--count", "--now", "--snapshot"]));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "10");
 }
+
+#[test]
+fn an_rdb_path_that_is_a_directory_is_a_usage_error_like_a_missing_one() {
+    let server = server(&[]);
+    server.pipe(&sessions_protocol("session:", 10, 2));
+    let dir = server.dir.path().to_str().unwrap().to_string();
+    let minted = ok(at(&[server.url()], &["mint", "--no-store", "--user", "u"]));
+    let cookie = String::from_utf8(minted.stdout).unwrap();
+    let cookie = cookie.trim();
+    for args in [
+        &["list", "--rdb", &dir][..],
+        &["stats", "--rdb", &dir, "-o", "json"],
+        &["verify", "--rdb", &dir, cookie],
+        &["list", "--rdb", "/nonexistent/dump.rdb"],
+    ] {
+        let out = run(at(&[server.url()], args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("--rdb") && !err.contains("os error 21"), "{err}");
+    }
+}

@@ -88,15 +88,8 @@ pub(crate) fn read(
     };
     let dump = match (from, store) {
         (Sessions::Rdb(path), _) => {
-            let input: Box<dyn Read> = if path.as_os_str() == "-" {
-                Box::new(io::stdin().lock())
-            } else {
-                let shown = excerpt(path.as_os_str().as_encoded_bytes());
-                Box::new(
-                    std::fs::File::open(path)
-                        .map_err(|e| usage(format!("cannot read the dump {shown}: {e}; check --rdb")))?,
-                )
-            };
+            let input: Box<dyn Read> =
+                if path.as_os_str() == "-" { Box::new(io::stdin().lock()) } else { Box::new(open_dump(path)?) };
             let input = io::BufReader::with_capacity(1 << 16, input);
             crate::store::read_dump(input, settings.prefix.as_bytes(), &dump_request, &super::STOP, &mut count)
         }
@@ -169,6 +162,18 @@ pub(crate) fn summary_fields(summary: &mut crate::output::Summary, dump: &DumpSu
         .add("as_of", crate::output::rfc3339(dump.base_ms.div_euclid(1000)).unwrap_or_default());
 }
 
+/// Opens the dump `--rdb` names: a path that cannot be opened or is a directory is a usage
+/// error naming the flag (a pipe is read as it comes: `--rdb <(ssh host cat dump.rdb)`).
+fn open_dump(path: &Path) -> anyhow::Result<std::fs::File> {
+    let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    let file =
+        std::fs::File::open(path).map_err(|e| usage(format!("cannot read the dump {shown}: {e}; check --rdb")))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(usage(format!("--rdb {shown} is a directory; name the dump file in it (such as dump.rdb)")));
+    }
+    Ok(file)
+}
+
 /// `verify --rdb`: looks `keys` up in the dump at `path` (one pass over it per call).
 pub(crate) fn lookup_in_dump(
     settings: &Settings,
@@ -181,8 +186,7 @@ pub(crate) fn lookup_in_dump(
     use std::collections::HashMap;
     let mut wanted: HashMap<&[u8], Option<Lookup>> = keys.iter().map(|k| (&k[..], None)).collect();
     let shown = excerpt(path.as_os_str().as_encoded_bytes());
-    let file =
-        std::fs::File::open(path).map_err(|e| usage(format!("cannot read the dump {shown}: {e}; check --rdb")))?;
+    let file = open_dump(path)?;
     let request = DumpRequest {
         db: url_db(settings),
         users: Default::default(),
