@@ -256,3 +256,27 @@ fn a_session_named_twice_is_backed_up_and_restored() {
     assert_eq!((s["restored"].as_u64(), s["not_deleted"].as_u64()), (Some(1), Some(0)), "{s}");
     assert_eq!(server.cli(&["GET", &key]), "u1");
 }
+
+#[test]
+fn a_dry_run_with_backup_creates_no_file_but_refuses_what_the_real_run_would() {
+    let server = RedisServer::start();
+    server.cli(&["SET", "session:a", "1", "EX", "100"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.jsonl");
+    let path = file.to_str().unwrap();
+    for args in [
+        &["revoke", "--all", "--yes", "--dry-run", "--backup", path, "-o", "json"][..],
+        &["cleanup", "--no-ttl", "delete", "--dry-run", "--backup", path, "-o", "json"],
+    ] {
+        let out = run(at(&[server.url()], args));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!file.exists(), "{args:?}: a dry run made the backup file");
+        assert!(!stderr(&out).contains("holds live session ids"), "{args:?}: {}", stderr(&out));
+    }
+    std::fs::write(&file, "").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(at(&[server.url()], &["revoke", "--all", "--yes", "--dry-run", "--backup", path]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("mode 644"), "{}", stderr(&out));
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1");
+}

@@ -95,6 +95,38 @@ fn now_ms() -> anyhow::Result<i64> {
 }
 
 impl BackupFile {
+    /// `--backup` with `--dry-run`: nothing will be written, so the file is neither created
+    /// nor announced, but what would refuse it in the real run refuses it now.
+    pub fn check(path: &Path) -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        if let Some(kind) = super::special_file(path) {
+            return Err(usage(format!(
+                "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
+            )));
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                Err(usage(format!("cannot open the backup file {shown}: it is a directory; check --backup")))
+            }
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => Err(usage(format!(
+                "the backup file {shown} exists with mode {:o}, open to other users; it would hold live session credentials: `chmod 600` it or give a new file",
+                meta.permissions().mode() & 0o777
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Opens the backup for a run: `None` without `--backup`, and with `--dry-run` (which
+    /// writes nothing: the path is only checked).
+    pub fn for_run(path: Option<&Path>, dry_run: bool) -> anyhow::Result<Option<BackupFile>> {
+        match path {
+            None => Ok(None),
+            Some(path) if dry_run => BackupFile::check(path).map(|()| None),
+            Some(path) => BackupFile::open(path).map(Some),
+        }
+    }
+
     /// Creates (mode 0600) or appends to `path`. Refuses a file others may read: it is about
     /// to hold live credentials. Warns on stderr that it does.
     pub fn open(path: &Path) -> anyhow::Result<BackupFile> {

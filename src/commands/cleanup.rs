@@ -57,7 +57,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         ],
     )?;
     let mut audit = super::open_audit(args.audit_log.clone(), "cleanup", settings)?;
-    let mut backup = args.backup.as_deref().map(super::backup::BackupFile::open).transpose()?;
+    let mut backup = super::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
     let store = super::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.map(|age| now - age.as_secs_f64());

@@ -73,7 +73,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         )));
     }
     let mut audit = super::open_audit(args.audit_log.clone(), "revoke", settings)?;
-    let mut backup = args.backup.as_deref().map(super::backup::BackupFile::open).transpose()?;
+    let mut backup = super::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
 
     let store = super::connect(settings)?;
     let plan = Plan { ids: &ids, users, all: args.all, cutoff, now, snapshot: args.snapshot };
