@@ -174,6 +174,15 @@ fn a_malformed_line_is_an_error_naming_its_number_and_nothing_is_restored() {
         ("{\"key\":\"session:y\",\"user\":\"2\",\"ttl_ms\":1000}", "no time"),
         ("garbage", "expected"),
         ("{\"key\":\"session:y\",\"user\":\"2\",\"ttl_ms\":-4,\"time\":\"2099-01-01T00:00:00Z\"}", "negative"),
+        // Redis refuses such a PX (it failed half-way), or keeps the session for ever.
+        (
+            "{\"key\":\"session:y\",\"user\":\"2\",\"ttl_ms\":9223372036854775807,\"time\":\"2099-01-01T00:00:00Z\"}",
+            "100 years",
+        ),
+        (
+            "{\"key\":\"session:y\",\"user\":\"2\",\"ttl_ms\":9223372036854775807,\"time\":\"1970-01-01T00:00:00Z\"}",
+            "100 years",
+        ),
     ] {
         std::fs::write(&file, format!("{good}\n\n{third}\n{good}\n")).unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();

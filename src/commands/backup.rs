@@ -312,6 +312,10 @@ pub fn parse_line(text: &[u8]) -> Result<Record, String> {
     if line.ttl_ms.is_some_and(|t| t < 0) {
         return Err("a negative ttl_ms".into());
     }
+    // No session lives longer than the longest --ttl; Redis refuses a PX near i64::MAX.
+    if line.ttl_ms.is_some_and(|t| t as u128 > crate::values::MAX_LIFETIME.as_millis()) {
+        return Err("a ttl_ms over 100 years".into());
+    }
     Ok(Record::Session(Entry { key, user, ttl_ms: line.ttl_ms, time_ms }))
 }
 
