@@ -289,3 +289,30 @@ fn a_dry_run_with_backup_creates_no_file_but_refuses_what_the_real_run_would() {
     assert!(stderr(&out).contains("mode 644"), "{}", stderr(&out));
     assert_eq!(server.cli(&["EXISTS", "session:a"]), "1");
 }
+
+#[test]
+fn restore_refuses_a_key_outside_the_prefix_before_writing_anything() {
+    let server = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edited.jsonl");
+    let line = |key: &str| {
+        format!("{{\"key\":\"{key}\",\"user\":\"1\",\"ttl_ms\":100000,\"time\":\"2099-01-01T00:00:00Z\"}}\n")
+    };
+    std::fs::write(&file, [line("session:x"), line("app:config"), line("session:")].concat()).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(at(&[server.url()], &["restore", file.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("line 2 of the backup") && err.contains("app:config") && err.contains("--prefix"), "{err}");
+    assert_eq!(server.cli(&["DBSIZE"]), "0", "nothing written");
+    // The bare prefix is no session either.
+    std::fs::write(&file, [line("session:x"), line("session:")].concat()).unwrap();
+    let out = run(at(&[server.url()], &["restore", file.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("line 2 of the backup"), "{}", stderr(&out));
+    // Under another --prefix, a backup of that prefix restores.
+    std::fs::write(&file, line("app:config")).unwrap();
+    let out = ok(at(&[server.url()], &["--prefix", "app:", "restore", file.to_str().unwrap(), "-o", "json"]));
+    assert_eq!(summary(&out)["restored"], 1);
+}

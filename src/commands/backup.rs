@@ -275,6 +275,21 @@ impl Reader {
         }
     }
 
+    /// Refuses (usage error naming the line) a session key outside `prefix`: sessctl never
+    /// writes keys it does not manage, whatever a file says.
+    pub fn check_prefix(&self, key: &[u8], prefix: &[u8]) -> anyhow::Result<()> {
+        if key.starts_with(prefix) && key.len() > prefix.len() {
+            return Ok(());
+        }
+        Err(usage(format!(
+            "line {} of the backup {} holds the key {}, which is not a session under the prefix {}; restore writes only keys under --prefix: give the prefix the backup was made with",
+            self.number,
+            self.shown,
+            excerpt(key),
+            excerpt(prefix)
+        )))
+    }
+
     fn bad(&self, why: &str) -> anyhow::Error {
         usage(format!(
             "line {} of the backup {} is not a backup record: {why}; was it made by `--backup`?",

@@ -35,7 +35,10 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
     let mut sessions = 0u64;
     while let Some(record) = reader.next_record()? {
         match record {
-            Record::Session(_) => sessions += 1,
+            Record::Session(entry) => {
+                reader.check_prefix(&entry.key, settings.prefix.as_bytes())?;
+                sessions += 1;
+            }
             Record::NotDeleted { key, time_ms } => {
                 skip.insert((key, time_ms));
             }
