@@ -312,3 +312,19 @@ fn config_profiles_lists_the_profiles_with_the_default_and_the_chosen_one() {
     assert!(text.contains("redis://10.0.0.1:6379 redis://10.0.0.2:6379"), "{text}");
     assert!(!text.contains('['), "{text}");
 }
+
+#[test]
+fn config_profiles_without_a_file_says_how_to_write_one_and_names_only_docs_that_exist() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = sessctl();
+    cmd.env("XDG_CONFIG_HOME", home.path()).args(["config", "profiles"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("no config file") && err.contains("[profiles."), "{err}");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for doc in err.split(|c: char| c.is_whitespace() || "(),\"".contains(c)).filter(|w| w.starts_with("docs/")) {
+        assert!(root.join(doc).exists(), "the message names {doc}, which is not in the repository: {err}");
+    }
+}

@@ -222,7 +222,9 @@ fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
             None => "HOME and XDG_CONFIG_HOME are not set".into(),
         };
         if !settings.quiet {
-            eprintln!("sessctl: no config file ({where_}); docs/configuration.md shows how to write one");
+            eprintln!(
+                "sessctl: no config file ({where_}); write one with a table per profile, such as [profiles.prod] then redis_url = \"redis://host:6379/0\" (docs/cli.md, \"The config file and its profiles\")"
+            );
         }
         drop(RecordWriter::new::<ProfileRow>(io::stdout().lock(), settings.style).finish()?);
         return Ok(Outcome::Success);
