@@ -277,8 +277,19 @@ fn a_resume_file_of_another_run_is_refused_before_connecting() {
     assert!(stderr(&out).contains("was saved for redis://127.0.0.1"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), saved, "a refused run leaves the file alone");
 
+    // A file sessctl did not write: refused, and never with advice to delete it.
     std::fs::write(&file, "not json\n").unwrap();
-    refused(&["revoke", "--user", "user1", "--dry-run", "--resume", f], "not a sessctl resume file");
+    let out = run(at(&url, &["revoke", "--user", "user1", "--dry-run", "--resume", f]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("not a sessctl resume file") && !err.contains("delete"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not json\n");
+    let big = file.with_extension("big");
+    std::fs::File::create(&big).unwrap().set_len(17 << 20).unwrap();
+    let out = run(at(&url, &["list", "--resume", big.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("16 MiB") && !stderr(&out).contains("delete"), "{}", stderr(&out));
     // Flags that cannot go together are refused with the reason.
     let out = run(at(&url, &["list", "--limit", "5", "--resume", f]));
     assert_eq!(out.status.code(), Some(2));

@@ -331,6 +331,9 @@ fn millis(d: Duration) -> String {
 fn load(path: &Path, identity: &Identity) -> anyhow::Result<Option<ScanState>> {
     let name = shown(path);
     let start_over = format!("give another file, or delete {name} to start a new scan");
+    // A file sessctl did not write is never to be deleted on its word (a typo may name any file).
+    let not_ours =
+        "give another file name (sessctl makes the file the first time, and removes it when the scan is complete)";
     if path.as_os_str().is_empty() {
         return Err(usage("--resume is empty; give a file name"));
     }
@@ -357,16 +360,14 @@ fn load(path: &Path, identity: &Identity) -> anyhow::Result<Option<ScanState>> {
     let mut text = Vec::new();
     file.take(MAX_FILE + 1).read_to_end(&mut text).map_err(|e| usage(format!("cannot read --resume {name}: {e}")))?;
     if text.len() as u64 > MAX_FILE {
-        return Err(usage(format!(
-            "--resume {name} is larger than 16 MiB, so not a sessctl resume file; {start_over}"
-        )));
+        return Err(usage(format!("--resume {name} is larger than 16 MiB, so not a sessctl resume file; {not_ours}")));
     }
     let version: Option<u32> = serde_json::from_slice::<Value>(&text)
         .ok()
         .and_then(|v| v.get("sessctl_resume").and_then(Value::as_u64))
         .and_then(|v| u32::try_from(v).ok());
     match version {
-        None => return Err(usage(format!("--resume {name} is not a sessctl resume file; {start_over}"))),
+        None => return Err(usage(format!("--resume {name} is not a sessctl resume file; {not_ours}"))),
         Some(v) if v != FORMAT => {
             return Err(usage(format!(
                 "--resume {name} has format {v}, this sessctl reads format {FORMAT}; {start_over}"
