@@ -488,3 +488,43 @@ fn an_rdb_path_that_is_a_directory_is_a_usage_error_like_a_missing_one() {
         assert!(err.contains("--rdb") && !err.contains("os error 21"), "{err}");
     }
 }
+
+#[test]
+fn sigterm_while_a_primary_delays_its_snapshot_ends_at_once_with_nothing_deleted() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let server = server(&["--repl-diskless-sync-delay", "15"]);
+    server.cli(&["SET", &format!("session:{}", session_id(1)), "u", "EX", "1000"]);
+    for args in [&["stats", "--snapshot", "-o", "json"][..], &["revoke", "--all", "--yes", "--snapshot", "-o", "json"]]
+    {
+        let mut child = at(&[server.url()], args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // The note that it waits comes after a second and a half of the 15 s delay.
+        let mut stderr_lines = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("waiting for") {
+            line.clear();
+            assert!(stderr_lines.read_line(&mut line).unwrap() > 0, "{args:?}: no waiting note");
+        }
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let sent = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(sent.elapsed() < Duration::from_secs(20), "{args:?}: still running");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert!(sent.elapsed() < Duration::from_secs(3), "{args:?}: took {:?} after SIGTERM", sent.elapsed());
+        assert_eq!(status.code(), Some(143), "{args:?}");
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        let s: Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!((s["complete"].as_bool(), s["interrupted"].as_bool()), (Some(false), Some(true)), "{s}");
+        assert!(!out.contains("1970"), "{out}");
+        let mut rest = String::new();
+        stderr_lines.read_to_string(&mut rest).unwrap();
+        assert!(!rest.contains("1970"), "{rest}");
+    }
+    assert_eq!(server.cli(&["DBSIZE"]), "1", "nothing deleted");
+}

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
-use super::{read_one, DumpRequest, DumpSummary};
+use super::{read_one, DumpRequest, DumpSummary, TtlBase};
 use crate::store::error::StoreError;
 use crate::store::scan::ScanEnd;
 use crate::store::topology::Topology;
@@ -52,7 +52,15 @@ pub(crate) fn snapshot<E: From<StoreError>>(
     let asked = Instant::now();
     let mut transfers = Vec::with_capacity(conns.len());
     for (addr, db, mut conn) in conns {
-        let mark = header(&mut conn, asked, waiting)?;
+        let Some(mark) = header(&mut conn, asked, waiting, stop)? else {
+            // Interrupted while a primary delayed its transfer: nothing was read.
+            return Ok(DumpSummary {
+                end: ScanEnd::Interrupted,
+                base: TtlBase::Now,
+                base_ms: request.now_ms,
+                ..DumpSummary::default()
+            });
+        };
         transfers.push((addr, db, conn, mark));
     }
 
@@ -255,12 +263,21 @@ fn ask(conn: &mut Conn) -> Result<(), StoreError> {
 }
 
 /// Reads the transfer's header: `Ok(mark)` for a diskless transfer, `Err(len)` for one from
-/// disk. The primary sends newlines while its child starts.
-fn header(conn: &mut Conn, asked: Instant, waiting: &dyn Fn(&str)) -> Result<Result<[u8; 40], u64>, StoreError> {
+/// disk. The primary sends newlines while its child starts (every second, also through the
+/// diskless delay); `None` when `stop` was set meanwhile.
+fn header(
+    conn: &mut Conn,
+    asked: Instant,
+    waiting: &dyn Fn(&str),
+    stop: &AtomicBool,
+) -> Result<Option<Result<[u8; 40], u64>>, StoreError> {
     let addr = conn.addr.clone();
     let mut told = false;
     let mut byte = [0u8; 1];
     let first = loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         if conn.read_raw(&mut byte).map_err(|f| snapshot_failed(&addr, f))? == 0 {
             return Err(StoreError::Snapshot { addr, detail: "the server closed the connection".into() });
         }
@@ -297,9 +314,9 @@ fn header(conn: &mut Conn, asked: Instant, waiting: &dyn Fn(&str)) -> Result<Res
                     addr: addr.clone(),
                     detail: format!("a diskless header without a 40-byte mark: {}", short(&text)),
                 })?;
-                Ok(Ok(mark))
+                Ok(Some(Ok(mark)))
             } else {
-                text.parse::<u64>().map(Err).map_err(|_| StoreError::Snapshot {
+                text.parse::<u64>().map(|len| Some(Err(len))).map_err(|_| StoreError::Snapshot {
                     addr,
                     detail: format!("an unexpected header: ${}", short(&text)),
                 })
