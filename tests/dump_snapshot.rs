@@ -528,3 +528,27 @@ fn sigterm_while_a_primary_delays_its_snapshot_ends_at_once_with_nothing_deleted
     }
     assert_eq!(server.cli(&["DBSIZE"]), "1", "nothing deleted");
 }
+
+#[test]
+fn verify_refuses_a_dump_from_a_pipe_which_it_could_read_only_once() {
+    let server = server(&[]);
+    let minted = ok(at(&[server.url()], &["mint", "--user", "42", "--count", "3"]));
+    let dump = save(&server);
+    let dir = tempfile::tempdir().unwrap();
+    // More than one batch (16,384) of cookies: the second batch found the pipe empty and
+    // failed as "not an RDB dump" after printing the first.
+    let unsaved = ok(at(&[server.url()], &["mint", "--user", "7", "--count", "16400", "--no-store"]));
+    let cookies = dir.path().join("cookies.txt");
+    std::fs::write(&cookies, [minted.stdout, unsaved.stdout].concat()).unwrap();
+    let script = format!("exec \"$0\" verify -o json --rdb <(cat '{}') < '{}'", dump.display(), cookies.display());
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", &script, env!("CARGO_BIN_EXE_sessctl")])
+        .env("SESSCTL_REDIS_URL", server.url())
+        .env("SESSCTL_SECRET", SECRET);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "no verdicts before the refusal");
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("save the dump to a file"), "{err}");
+}

@@ -186,6 +186,12 @@ pub(crate) fn lookup_in_dump(
     use std::collections::HashMap;
     let mut wanted: HashMap<&[u8], Option<Lookup>> = keys.iter().map(|k| (&k[..], None)).collect();
     let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    // Each batch of cookies reads the dump again: a pipe would be empty from the second on.
+    if super::special_file(path).is_some() {
+        return Err(usage(format!(
+            "verify --rdb {shown} is a pipe or a device, and verify reads the dump once per batch of cookies; save the dump to a file first (redis-cli --rdb FILE makes one)"
+        )));
+    }
     let file = open_dump(path)?;
     let request = DumpRequest {
         db: url_db(settings),
