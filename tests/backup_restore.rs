@@ -316,3 +316,41 @@ fn restore_refuses_a_key_outside_the_prefix_before_writing_anything() {
     let out = ok(at(&[server.url()], &["--prefix", "app:", "restore", file.to_str().unwrap(), "-o", "json"]));
     assert_eq!(summary(&out)["restored"], 1);
 }
+
+#[test]
+fn backup_audit_log_resume_and_output_file_naming_one_file_are_refused_before_anything_is_done() {
+    let server = RedisServer::start();
+    server.cli(&["SET", "session:a", "u", "EX", "1000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.jsonl");
+    let f = f.to_str().unwrap();
+    let same = format!("{}/./f.jsonl", dir.path().display());
+    let cases: Vec<(Vec<&str>, Option<&str>)> = vec![
+        // The audit lines made the backup unreadable for restore (after the revocation).
+        (vec!["revoke", "--user", "u", "--backup", f, "--audit-log", f], None),
+        (vec!["revoke", "--user", "u", "--backup", f], Some(f)),
+        // The resume file was renamed over the backup.
+        (vec!["revoke", "--user", "u", "--backup", f, "--resume", &same, "--max-duration", "10s"], None),
+        (vec!["cleanup", "--no-ttl", "delete", "--audit-log", f, "--output-file", &same], None),
+        (vec!["list", "--count", "-o", "json", "--resume", f, "--output-file", &same], None),
+    ];
+    for (args, env) in cases {
+        let mut cmd = at(&[server.url()], &args);
+        if let Some(audit) = env {
+            cmd.env("SESSCTL_AUDIT_LOG", audit);
+        }
+        let out = run(cmd);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("the same file"), "{args:?}: {err}");
+        assert!(!Path::new(f).exists(), "{args:?}: the file was made");
+        assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "{args:?}: nothing revoked");
+    }
+    // The file exists now: found by identity too.
+    std::fs::write(f, "").unwrap();
+    std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(at(&[server.url()], &["revoke", "--user", "u", "--backup", f, "--audit-log", &same]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1");
+}

@@ -182,6 +182,7 @@ fn shorten_quoted(text: &str) -> String {
 /// it is whole (see [`output_file`]).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let settings = Settings::resolve(&cli.global, uses(&cli.command))?;
+    refuse_shared_files(&cli)?;
     let Some(path) = cli.global.output_file.clone() else { return dispatch(cli, &settings) };
     // mint prints live cookies, gen-secret a secret: their files are for the owner only.
     let secret = matches!(cli.command, Command::Mint(_) | Command::GenSecret(_));
@@ -553,6 +554,46 @@ pub(crate) fn special_file(path: &std::path::Path) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The files a run writes (`--output-file`, `--backup`, `--audit-log`, `--resume`) must be
+/// distinct: one written over another loses it (a backup replaced by the resume file, or made
+/// unreadable for `restore` by audit lines). Refused (exit 2) before anything is done.
+fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
+    use std::path::{Path, PathBuf};
+    let mut files: Vec<(&str, PathBuf)> = Vec::new();
+    if let Some(p) = &cli.global.output_file {
+        files.push(("--output-file", p.clone()));
+    }
+    let audit_env = || std::env::var_os("SESSCTL_AUDIT_LOG").filter(|v| !v.is_empty()).map(PathBuf::from);
+    let (backup, audit, resume) = match &cli.command {
+        Command::Revoke(a) => (a.backup.clone(), a.audit_log.clone().or_else(audit_env), a.pace.resume.clone()),
+        Command::Cleanup(a) => (a.backup.clone(), a.audit_log.clone().or_else(audit_env), a.pace.resume.clone()),
+        Command::List(a) => (None, None, a.pace.resume.clone()),
+        Command::Stats(a) => (None, None, a.pace.resume.clone()),
+        _ => (None, None, None),
+    };
+    files.extend(backup.map(|p| ("--backup", p)));
+    files.extend(audit.map(|p| ("--audit-log", p)));
+    files.extend(resume.map(|p| ("--resume", p)));
+    let same = |a: &Path, b: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+            _ => std::path::absolute(a).ok().is_some_and(|x| std::path::absolute(b).ok() == Some(x)),
+        }
+    };
+    for (i, (flag_a, a)) in files.iter().enumerate() {
+        for (flag_b, b) in &files[i + 1..] {
+            if same(a, b) {
+                return Err(error::usage(format!(
+                    "{flag_a} and {flag_b} name the same file {}; give each its own file",
+                    excerpt(b.as_os_str().as_encoded_bytes())
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.
