@@ -354,3 +354,21 @@ fn backup_audit_log_resume_and_output_file_naming_one_file_are_refused_before_an
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(server.cli(&["EXISTS", "session:a"]), "1");
 }
+
+#[test]
+fn output_file_over_the_file_the_run_reads_is_refused_and_the_input_kept() {
+    let server = RedisServer::start();
+    server.cli(&["SET", "session:a", "u", "EX", "1000"]);
+    assert_eq!(server.cli(&["SAVE"]), "OK");
+    let dump = server.dir.path().join("dump.rdb");
+    let before = std::fs::read(&dump).unwrap();
+    let d = dump.to_str().unwrap();
+    for args in
+        [&["stats", "--rdb", d, "-o", "json", "--output-file", d][..], &["list", "--rdb", d, "--output-file", d]]
+    {
+        let out = run(at(&[server.url()], args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("the same file"), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&dump).unwrap(), before, "{args:?}: the dump was written over");
+    }
+}

@@ -557,8 +557,10 @@ pub(crate) fn special_file(path: &std::path::Path) -> Option<&'static str> {
 }
 
 /// The files a run writes (`--output-file`, `--backup`, `--audit-log`, `--resume`) must be
-/// distinct: one written over another loses it (a backup replaced by the resume file, or made
-/// unreadable for `restore` by audit lines). Refused (exit 2) before anything is done.
+/// distinct, from each other and from the file it reads (`--rdb`, `restore`'s FILE,
+/// `--users-file`): one written over another loses it (a backup replaced by the resume file,
+/// or made unreadable for `restore` by audit lines, a dump replaced by the output). Refused
+/// (exit 2) before anything is done.
 fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
     use std::path::{Path, PathBuf};
     let mut files: Vec<(&str, PathBuf)> = Vec::new();
@@ -573,6 +575,16 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         Command::Stats(a) => (None, None, a.pace.resume.clone()),
         _ => (None, None, None),
     };
+    // What the run reads is never to be written over either (`sort f > f`).
+    let input = match &cli.command {
+        Command::List(a) => a.source.rdb.clone().map(|p| ("--rdb", p)),
+        Command::Stats(a) => a.source.rdb.clone().map(|p| ("--rdb", p)),
+        Command::Verify(a) => a.rdb.clone().map(|p| ("--rdb", p)),
+        Command::Restore(a) => Some(("restore's FILE", a.file.clone())),
+        Command::Revoke(a) => a.users_file.clone().map(|p| ("--users-file", p)),
+        _ => None,
+    };
+    files.extend(input.filter(|(_, p)| p.as_os_str() != "-"));
     files.extend(backup.map(|p| ("--backup", p)));
     files.extend(audit.map(|p| ("--audit-log", p)));
     files.extend(resume.map(|p| ("--resume", p)));
