@@ -347,6 +347,16 @@ fn backup_audit_log_resume_and_output_file_naming_one_file_are_refused_before_an
         assert!(!Path::new(f).exists(), "{args:?}: the file was made");
         assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "{args:?}: nothing revoked");
     }
+    // An audit log named by the profile in use is the same file too.
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[profiles.p]\naudit_log = \"{f}\"\n")).unwrap();
+    let mut cmd = at(&[server.url()], &["--profile", "p", "revoke", "--user", "u", "--backup", f]);
+    cmd.env("SESSCTL_CONFIG", &config);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--backup and --audit-log name the same file"), "{}", stderr(&out));
+    assert!(!Path::new(f).exists(), "the file was made");
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "nothing revoked");
     // The file exists now: found by identity too.
     std::fs::write(f, "").unwrap();
     std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();

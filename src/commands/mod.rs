@@ -567,10 +567,13 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
     if let Some(p) = &cli.global.output_file {
         files.push(("--output-file", p.clone()));
     }
-    let audit_env = || std::env::var_os("SESSCTL_AUDIT_LOG").filter(|v| !v.is_empty()).map(PathBuf::from);
+    // The audit log as the run will open it: the flag, else SESSCTL_AUDIT_LOG, else the profile.
+    let audit = |flag: &Option<PathBuf>| {
+        crate::config::resolve_path(flag.clone(), "--audit-log", "SESSCTL_AUDIT_LOG", true).map(|r| r.value)
+    };
     let (backup, audit, resume) = match &cli.command {
-        Command::Revoke(a) => (a.backup.clone(), a.audit_log.clone().or_else(audit_env), a.pace.resume.clone()),
-        Command::Cleanup(a) => (a.backup.clone(), a.audit_log.clone().or_else(audit_env), a.pace.resume.clone()),
+        Command::Revoke(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
+        Command::Cleanup(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
         Command::List(a) => (None, None, a.pace.resume.clone()),
         Command::Stats(a) => (None, None, a.pace.resume.clone()),
         _ => (None, None, None),
