@@ -37,10 +37,6 @@ fn sessions(server: &RedisServer) -> BTreeMap<String, (String, i64)> {
     lines.chunks(3).map(|c| (c[0].to_string(), (c[1].to_string(), c[2].parse().unwrap()))).collect()
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
-
 #[test]
 fn revoke_all_with_backup_then_restore_brings_every_session_back_with_its_ttl() {
     let server = RedisServer::start();

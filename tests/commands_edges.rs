@@ -19,10 +19,6 @@ fn at(url: &str, args: &[&str]) -> Command {
     cmd
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn one_line_usage_error(out: &Output) -> String {
     let err = stderr(out);
     assert_eq!(out.status.code(), Some(2), "exit 2 expected; stderr: {err}");

@@ -5,7 +5,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 use support::*;
@@ -43,10 +43,6 @@ impl Setup {
         cmd.arg("--config").arg(self.file()).args(args);
         cmd
     }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// `config show -o json` as setting name → (value, origin, source).

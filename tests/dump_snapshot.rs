@@ -23,10 +23,6 @@ fn at(urls: &[String], args: &[&str]) -> Command {
     cmd
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
-
 /// Starts a server for these tests: snapshots without the diskless delay unless `extra` says.
 fn server(extra: &[&str]) -> RedisServer {
     let mut args: Vec<String> = vec!["--repl-diskless-sync-delay".into(), "0".into()];

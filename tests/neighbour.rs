@@ -25,10 +25,6 @@ fn at(urls: &[String], args: &[&str]) -> Command {
     cmd
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
-
 fn summary(out: &Output) -> Value {
     let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 1, "one summary object: {recs:?}");

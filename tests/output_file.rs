@@ -6,7 +6,7 @@ mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::*;
@@ -17,10 +17,6 @@ fn at(url: &str, args: &[&str]) -> Command {
     let mut cmd = sessctl();
     cmd.env("SESSCTL_SECRET", SECRET).args(["-r", url]).args(args);
     cmd
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn mode(path: &Path) -> u32 {

@@ -8,9 +8,6 @@
 //! reader must be the same.
 #![no_main]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use libfuzzer_sys::fuzz_target;
 use sessctl::store::{read_replies, ReadReport};
 
@@ -50,52 +47,10 @@ fn allocation_bound(received: usize) -> usize {
     512 * 1024 + 64 * received
 }
 
-/// Bytes allocated and not yet freed by this thread, and the most at any moment.
-struct Meter;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn note(delta: isize) {
-    let _ = LIVE.try_with(|live| {
-        live.set(live.get() + delta);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
-    });
-}
-
-// SAFETY: every call is passed to the system allocator unchanged; only a counter is updated.
-unsafe impl GlobalAlloc for Meter {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size() as isize);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size() as isize);
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note(-(layout.size() as isize));
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size as isize - layout.size() as isize);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+/// The tests' counting allocator (per-thread live bytes and their peak).
+#[path = "../../tests/meter/mod.rs"]
+mod meter;
+use meter::{peak_during, Meter};
 
 #[global_allocator]
 static METER: Meter = Meter;
-
-/// Runs `f` and returns the most bytes it had allocated at once.
-fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    let base = LIVE.with(Cell::get);
-    PEAK.with(|peak| peak.set(base));
-    let result = f();
-    let peak = PEAK.with(Cell::get);
-    (result, (peak - base).max(0) as usize)
-}
