@@ -107,6 +107,12 @@ pub struct Global {
     #[arg(long, value_name = "DURATION", global = true, value_parser = values::timeout)]
     pub retry_deadline: Option<std::time::Duration>,
 
+    /// Replicas that must acknowledge each batch of writes (WAIT) before it counts as done;
+    /// 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the
+    /// primary has replicas, else 0]
+    #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::wait_replicas)]
+    pub wait_replicas: Option<u32>,
+
     /// SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]
     #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::scan_count)]
     pub scan_count: Option<u32>,

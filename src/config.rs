@@ -56,6 +56,7 @@ pub const OPTION_ENV: &[(&str, &str)] = &[
     ("timeout", "SESSCTL_TIMEOUT"),
     ("retry-deadline", "SESSCTL_RETRY_DEADLINE"),
     ("scan-count", "SESSCTL_SCAN_COUNT"),
+    ("wait-replicas", "SESSCTL_WAIT_REPLICAS"),
     ("color", "SESSCTL_COLOR"),
     ("quiet", "SESSCTL_QUIET"),
     ("audit-log", "SESSCTL_AUDIT_LOG"),
@@ -331,6 +332,16 @@ impl Settings {
                 crate::store::DEFAULT_COUNT as u32
             })?;
         note("scan_count", &scan_count.origin);
+        // `None` (the default): one replica where the primary has replicas.
+        let wait_replicas = resolve(
+            global.wait_replicas.map(Some),
+            "--wait-replicas",
+            "SESSCTL_WAIT_REPLICAS",
+            uses.redis,
+            |t| values::wait_replicas(t).map(Some),
+            || None,
+        )?;
+        note("wait_replicas", &wait_replicas.origin);
         // --secret-file > SESSCTL_SECRET_FILE > SESSCTL_SECRET > the profile's secret_file.
         let mut secret_file = resolve_path_outside_profile(
             global.secret_file.clone(),
@@ -422,6 +433,7 @@ impl Settings {
                     response: timeout.value,
                     retry_deadline: retry_deadline.value,
                 },
+                wait_replicas: wait_replicas.value,
             },
             cookie_name: cookie_name.value,
             prefix: prefix.value,

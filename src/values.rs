@@ -28,6 +28,11 @@ pub const MAX_MINT_COUNT: u64 = 10_000_000;
 /// SCAN's COUNT hint range.
 pub const SCAN_COUNT_RANGE: std::ops::RangeInclusive<u64> = 1..=100_000;
 
+/// `--wait-replicas`: 0 to 100 replicas.
+pub fn wait_replicas(text: &str) -> Result<u32, String> {
+    in_range(text, 0..=100).map(|n| n as u32)
+}
+
 /// `--rate`: keys per second, all primaries together.
 pub const RATE_RANGE: std::ops::RangeInclusive<u64> = 10..=10_000_000;
 /// `--max-latency`: under 100 µs no server on a network can be held (a round trip on one

@@ -146,3 +146,87 @@ fn signal(child: &std::process::Child, name: &str) {
     let status = std::process::Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status();
     assert!(status.unwrap().success());
 }
+
+/// Sessions under `session:` on a server (its keyspace, by SCAN through redis-cli).
+fn sessions_on(server: &RedisServer) -> u64 {
+    server.cli(&["--scan", "--pattern", "session:*"]).lines().filter(|l| !l.is_empty()).count() as u64
+}
+
+/// Waits until the Sentinels name a primary, that primary answers ROLE master, and the old
+/// one has become its replica and caught up: the deployment is settled after a failover.
+fn wait_settled(setup: &SentinelSetup) -> &RedisServer {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let port = setup.primary_port();
+        let (new, old) = if port == setup.primary.port {
+            (&setup.primary, &setup.replica)
+        } else {
+            (&setup.replica, &setup.primary)
+        };
+        let settled = new.cli(&["ROLE"]).lines().next() == Some("master")
+            && old.cli(&["ROLE"]).lines().next() == Some("slave")
+            && old.cli(&["INFO", "replication"]).contains("master_link_status:up");
+        if settled {
+            wait_synced(new, old);
+            return new;
+        }
+        assert!(Instant::now() < deadline, "the deployment did not settle after the failover");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Issue 14's acceptance test: `SENTINEL FAILOVER` while a paced `revoke --all` keeps running
+/// (sessctl is never paused). Sentinel promotes the replica first and turns the old primary
+/// into a replica seconds later; deletions sent to the old primary in between are thrown away
+/// when it resyncs. sessctl must notice (its WAIT falls short), send them again to the new
+/// primary and scan again there: after exit 0 no session is left, every session was counted
+/// once, and the failover is in the summary and named on stderr. (Exit 1 with complete:false
+/// is allowed too, and then a second run must leave none.)
+#[test]
+fn a_sentinel_failover_during_revoke_all_loses_no_deletion() {
+    const N: u64 = 60_000;
+    let setup = SentinelSetup::start(1, None);
+    setup.primary.pipe(&sessions_protocol("session:", N, 100));
+    wait_synced(&setup.primary, &setup.replica);
+
+    let run = || {
+        sessctl()
+            .args(["-r", &setup.url(), "revoke", "--all", "--yes", "--rate", "15000", "-o", "json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let child = run();
+    // Once a sixth of the sessions are gone, fail over; sessctl runs on throughout.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while setup.primary.cli(&["DBSIZE"]).parse::<u64>().unwrap() > N - N / 6 {
+        assert!(Instant::now() < deadline, "the revoke never got going");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(setup.sentinels[0].cli(&["SENTINEL", "FAILOVER", &setup.master]), "OK");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    let new_primary = wait_settled(&setup);
+    assert_eq!(new_primary.port, setup.replica.port, "the replica is the primary now");
+    match out.status.code() {
+        Some(0) => {
+            assert_eq!(summary["complete"], true, "{summary}");
+            assert!(summary["failovers"].as_u64().unwrap() >= 1, "{summary}; {stderr}");
+            assert!(stderr.contains(&format!("followed the failover to 127.0.0.1:{}", setup.replica.port)), "{stderr}");
+            assert_eq!(sessions_on(new_primary), 0, "revoked means revoked: {summary}; {stderr}");
+            assert_eq!(summary["revoked"], N, "each session counted once: {summary}");
+            assert_eq!(summary["matched"], N, "{summary}");
+        }
+        Some(1) => {
+            assert_eq!(summary["complete"], false, "{summary}");
+            assert!(stderr.contains("run the same command again"), "{stderr}");
+            let again = run().wait_with_output().unwrap();
+            assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+            wait_synced(new_primary, &setup.primary);
+            assert_eq!(sessions_on(new_primary), 0);
+        }
+        other => panic!("exit {other:?}: {stderr}"),
+    }
+}

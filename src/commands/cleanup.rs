@@ -101,12 +101,13 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                                 to_fix.push(s.key);
                                 fix_audit.push((s.id, s.user));
                                 if to_fix.len() >= FIX_BATCH {
-                                    c.fixed += fix(
+                                    fix(
                                         &store,
                                         &mut to_fix,
                                         &mut fix_audit,
                                         ttl_secs,
                                         deleter.audit.as_deref_mut(),
+                                        &mut c.fixed,
                                     )?;
                                 }
                             }
@@ -137,7 +138,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         if let Err(e) = deleter.flush() {
             failure = Some(e);
         } else if let Err(e) =
-            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut()).map(|n| c.fixed += n)
+            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut(), &mut c.fixed)
         {
             failure = Some(e);
         }
@@ -208,12 +209,13 @@ fn fix(
     who: &mut Vec<(Vec<u8>, Vec<u8>)>,
     ttl_secs: u64,
     audit: Option<&mut audit::AuditLog>,
-) -> anyhow::Result<u64> {
+    fixed: &mut u64,
+) -> anyhow::Result<()> {
     if keys.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let _batch = crate::signals::critical();
-    let done = store.expire_if_persistent(keys, ttl_secs)?;
+    let (done, unconfirmed) = super::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
     if let Some(audit) = audit {
         audit.record(
             audit::Action::TtlSet,
@@ -222,5 +224,10 @@ fn fix(
     }
     keys.clear();
     who.clear();
-    Ok(done.iter().filter(|d| **d).count() as u64)
+    // Only confirmed TTLs count (and are audited); see `split_unconfirmed`.
+    *fixed += done.iter().filter(|d| **d).count() as u64;
+    match unconfirmed {
+        None => Ok(()),
+        Some(e) => Err(e.into()),
+    }
 }

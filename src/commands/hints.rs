@@ -50,6 +50,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             _ => "the failover or recovery did not finish in time; check the cluster or Sentinel, or raise --retry-deadline (SESSCTL_RETRY_DEADLINE)".into(),
         },
         StoreError::UnexpectedReply { .. } | StoreError::Protocol { .. } => return None,
+        StoreError::Unconfirmed { .. } => "a failover could undo them; run the same command again to finish the job (it repeats nothing that was confirmed), or check the replicas (INFO replication); --wait-replicas 0 (SESSCTL_WAIT_REPLICAS) writes without waiting".into(),
         StoreError::Topology(problem) => match problem {
             TopologyError::NotACluster { .. } => "drop --cluster (SESSCTL_CLUSTER)".into(),
             TopologyError::DatabaseInCluster { db, .. } => format!("remove /{db} from the Redis URL"),

@@ -22,8 +22,6 @@ use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use crate::cli::{Cli, Command};
 use crate::config::{Settings, Uses};
 use crate::error::{self, Outcome};
@@ -490,26 +488,46 @@ impl<'a> Deleter<'a> {
         let _batch = signals::critical();
         let n = self.pending.len();
         if let Some(backup) = self.backup.as_deref_mut() {
-            // Write-ahead: on disk before the deletions are sent.
-            backup.before_delete(self.pending.iter().zip(&self.ttls).map(|(e, t)| (&e.key[..], &e.user[..], *t)))?;
-        }
-        let done = self.store.delete_if_holds(&self.pending).with_context(|| {
-            format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
-        })?;
-        if let Some(backup) = self.backup.as_deref_mut() {
-            // A key can come twice in a batch (SCAN may return a key twice, a session id can
-            // be named twice): its second deletion finds it gone. Only a key none of whose
-            // deletions happened is marked.
-            let deleted: std::collections::HashSet<&[u8]> =
-                self.pending.iter().zip(&done).filter(|(_, d)| **d).map(|(e, _)| &e.key[..]).collect();
-            let mut marked = std::collections::HashSet::new();
-            backup.not_deleted(
+            // Write-ahead: on disk before the deletions are sent. A session delivered again (SCAN
+            // returned it twice, or its part restarted after a failover) has its line already.
+            backup.before_delete(
                 self.pending
                     .iter()
-                    .zip(&done)
-                    .filter(|(e, d)| !**d && !deleted.contains(&e.key[..]) && marked.insert(&e.key[..]))
-                    .map(|(e, _)| &e.key[..]),
+                    .zip(&self.ttls)
+                    .zip(&self.repeats)
+                    .filter(|(_, repeat)| !**repeat)
+                    .map(|((e, t), _)| (&e.key[..], &e.user[..], *t)),
             )?;
+        }
+        // Made on the primary but not acknowledged by its replicas: only what was confirmed
+        // counts (and is audited); the rest may be undone by a failover.
+        let (done, unconfirmed) = match split_unconfirmed(self.store.delete_if_holds(&self.pending)) {
+            Ok(split) => split,
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted"
+                )))
+            }
+        };
+        if unconfirmed.is_none() {
+            if let Some(backup) = self.backup.as_deref_mut() {
+                // A key can come twice in a batch (SCAN may return a key twice, a session id can
+                // be named twice): its second deletion finds it gone. Only a key none of whose
+                // deletions happened is marked.
+                let deleted: std::collections::HashSet<&[u8]> =
+                    self.pending.iter().zip(&done).filter(|(_, d)| **d).map(|(e, _)| &e.key[..]).collect();
+                let mut marked = std::collections::HashSet::new();
+                backup.not_deleted(
+                    self.pending
+                        .iter()
+                        .zip(&done)
+                        .zip(&self.repeats)
+                        .filter(|((e, d), repeat)| {
+                            !**d && !**repeat && !deleted.contains(&e.key[..]) && marked.insert(&e.key[..])
+                        })
+                        .map(|((e, _), _)| &e.key[..]),
+                )?;
+            }
         }
         self.deleted += done.iter().zip(&self.repeats).filter(|(done, repeat)| **done && !**repeat).count() as u64;
         if let Some(audit) = self.audit.as_deref_mut() {
@@ -524,11 +542,29 @@ impl<'a> Deleter<'a> {
                     .map(|((e, r), _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], *r)),
             )?;
         }
+        if let Some(e) = unconfirmed {
+            return Err(e.into());
+        }
         self.pending.clear();
         self.reasons.clear();
         self.repeats.clear();
         self.ttls.clear();
         Ok(())
+    }
+}
+
+/// The result of a batch of writes as what was confirmed, and the error when some of it could
+/// not be ([`StoreError::Unconfirmed`]: the caller counts the confirmed part, then fails).
+pub(crate) fn split_unconfirmed(
+    result: Result<Vec<bool>, StoreError>,
+) -> Result<(Vec<bool>, Option<StoreError>), StoreError> {
+    match result {
+        Ok(done) => Ok((done, None)),
+        Err(StoreError::Unconfirmed { confirmed, addr, command, writes, replicas, acked, why }) => {
+            let e = StoreError::Unconfirmed { confirmed: Vec::new(), addr, command, writes, replicas, acked, why };
+            Ok((confirmed, Some(e)))
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -26,6 +26,7 @@ struct Counts {
     expired: u64,
     already_present: u64,
     not_deleted: u64,
+    duplicates: u64,
 }
 
 pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
@@ -52,6 +53,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
     let mut batch: Vec<(Vec<u8>, Vec<u8>, Option<i64>)> = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut failure: Option<anyhow::Error> = None;
+    let mut queued: HashSet<Vec<u8>> = HashSet::new();
     let mut now_ms = (config::now()? * 1000.0).floor() as i64;
     loop {
         let record = match reader.next_record() {
@@ -65,6 +67,12 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         let Record::Session(entry) = record else { continue };
         if skip.contains(&(entry.key.clone(), entry.time_ms)) {
             c.not_deleted += 1;
+            continue;
+        }
+        // A key the file holds twice (a backup written before sessctl kept one line per key)
+        // is put back once.
+        if !queued.insert(entry.key.clone()) {
+            c.duplicates += 1;
             continue;
         }
         match remaining(&entry, now_ms) {
@@ -98,6 +106,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         .add("expired", c.expired)
         .add("already_present", c.already_present)
         .add("not_deleted", c.not_deleted)
+        .add("duplicates", c.duplicates)
         .add("sessions_in_file", sessions)
         .add("dry_run", args.dry_run)
         .add("interrupted", interrupted)
@@ -131,7 +140,14 @@ fn put_back(
         }
     } else {
         let _batch = crate::signals::critical();
-        for set in store.put_back(batch)? {
+        let (done, unconfirmed) = super::split_unconfirmed(store.put_back(batch))?;
+        if let Some(e) = unconfirmed {
+            // Only the confirmed ones count; the others may or may not be back.
+            c.restored += done.iter().filter(|d| **d).count() as u64;
+            batch.clear();
+            return Err(e.into());
+        }
+        for set in done {
             if set {
                 c.restored += 1;
             } else {

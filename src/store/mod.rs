@@ -64,6 +64,10 @@ pub struct ConnectOptions {
     /// The password of the Sentinels (a Sentinel URL's user info is the primary's).
     pub sentinel_password: Option<String>,
     pub timeouts: Timeouts,
+    /// Replicas that must acknowledge each batch of writes (`WAIT`) before it counts: `None`
+    /// means one where the primary has replicas when sessctl first writes to it, none
+    /// elsewhere; `Some(0)` never waits.
+    pub wait_replicas: Option<u32>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -77,6 +81,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("tls_key", &self.tls_key)
             .field("sentinel_password", &self.sentinel_password.as_ref().map(|_| "(redacted)"))
             .field("timeouts", &self.timeouts)
+            .field("wait_replicas", &self.wait_replicas)
             .finish()
     }
 }

@@ -56,6 +56,14 @@ pub(crate) fn run(
                 return Ok(());
             }
         }
+        // A failover noticed elsewhere (a write's WAIT fell short, a Sentinel announced a new
+        // primary): the map names another primary for this part. Leave the old one, whose
+        // data may be replaced, and start again on the new one.
+        if let (Some(c), Ok(primary)) = (&conn, shared.part_primary(part)) {
+            if c.addr != primary.key() {
+                conn = None;
+            }
+        }
         let started = Instant::now();
         let mut failed_before = false;
         let (next, mut batch) = wire::with_retry(

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::conn::{Conn, Endpoint, Fail};
-use super::resp::{self, Reply};
+use super::resp::{self, Reply, Tok};
 use super::retry::{with_retry, Attempts, Conns, Next, Retrying};
 use crate::store::error::{ServerError, ServerErrorKind, StoreError};
 
@@ -31,6 +31,16 @@ pub(crate) trait Router: Retrying + Sync {
     fn take(&self, node: &Endpoint) -> Result<Conn, Fail>;
     /// Puts back a connection whose replies have all been read.
     fn keep(&self, conn: Conn);
+    /// How many replicas must acknowledge writes to `node` before they count (0: none, do not
+    /// `WAIT`). Decided once per node (asking `ROLE` on `conn` when the setting is "where the
+    /// primary has replicas") and kept for the run, so a primary that loses its replicas
+    /// mid-run (a split brain) is still held to it.
+    fn wait_replicas(&self, node: &Endpoint, conn: &mut Conn) -> Result<u32, Fail>;
+    /// `WAIT`'s own timeout, in milliseconds (well under the reply timeout).
+    fn wait_timeout_ms(&self) -> u64;
+    /// True when `node` is no longer a primary: the Sentinels name another, the cluster gave
+    /// its slots to another node. Reads the topology again (recording the failover).
+    fn replaced(&self, node: &Endpoint) -> bool;
 }
 
 /// The pool as a connection source for [`with_retry`].
@@ -136,6 +146,9 @@ fn redirected(router: &dyn Router, kind: &ServerErrorKind) -> Route {
 /// What a round left to do.
 #[derive(Default)]
 struct Round {
+    /// Writes a node made whose `WAIT` fell short or was lost: the node, the replicas wanted,
+    /// and the items (each made its change there).
+    unconfirmed: Vec<(Arc<Endpoint>, u32, Vec<usize>)>,
     again: Vec<(usize, Route)>,
     /// The first failure that calls for the retry policy (a lost connection, a transient error).
     failure: Option<Fail>,
@@ -148,22 +161,63 @@ struct Round {
 }
 
 /// Runs one write per item, pipelined per node, following MOVED/ASK and NOSCRIPT and retrying
-/// lost replies. `true` where the item's change was made. An item whose reply was lost with a
-/// broken connection is sent again; the conditional writes used here never do anything twice,
-/// and an item sent again that finds its key already in the state its change leaves
-/// ([`Outcome::AlreadySo`]) counts as done by the lost attempt.
+/// lost replies. `true` where the item's change was made (and, where the primary has replicas,
+/// acknowledged by them: see `confirm.rs`). An item whose reply was lost with a broken
+/// connection is sent again; the conditional writes used here never do anything twice, and an
+/// item sent again that finds its key already in the state its change leaves
+/// ([`Outcome::AlreadySo`]) counts as done by the lost attempt. Writes made on a primary that
+/// then turned out to be replaced are sent again to the new one, the same way.
+///
+/// When writes could not be confirmed before the retry deadline, the error is
+/// [`StoreError::Unconfirmed`], carrying what was confirmed.
 pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Result<Vec<bool>, StoreError> {
     let mut results: Vec<Option<bool>> = vec![None; items];
-    // Items sent on a connection that broke before their reply came.
+    // Items sent on a connection that broke before their reply came, or whose change was made
+    // on a primary that was then replaced.
     let mut lost = vec![false; items];
     let mut pending: Vec<(usize, Route)> = (0..items).map(|i| (i, Route::Slot)).collect();
     let mut attempts = Attempts::new(router.policy());
     let mut script_loads = 0;
+    let mut failovers = 0;
     while !pending.is_empty() {
         let mut round = Round::default();
         for (node, asking, indexes) in group(router, pending, w.key)? {
             for chunk in indexes.chunks(BATCH) {
                 write_chunk(router, &node, asking, chunk, w, &mut results, &mut lost, &mut round)?;
+            }
+        }
+        for (node, replicas, done) in std::mem::take(&mut round.unconfirmed) {
+            match super::confirm::confirm(router, &node, replicas) {
+                super::confirm::Confirmation::Confirmed => {
+                    for i in done {
+                        results[i] = Some(true);
+                    }
+                }
+                super::confirm::Confirmation::FailedOver if failovers < MAX_FAILOVERS => {
+                    failovers += 1;
+                    // The changes may be lost with the old primary's history: make them again
+                    // where the keys live now; finding them already made there counts.
+                    for i in done {
+                        lost[i] = true;
+                        round.again.push((i, Route::Slot));
+                    }
+                }
+                outcome => {
+                    let (acked, why) = match outcome {
+                        super::confirm::Confirmation::Unresolved { acked, why } => (acked, why),
+                        _ => (0, format!("the primary was replaced {failovers} times during one batch")),
+                    };
+                    let writes = done.len();
+                    return Err(StoreError::Unconfirmed {
+                        addr: node.key(),
+                        command: w.command.to_string(),
+                        writes,
+                        replicas,
+                        acked,
+                        why,
+                        confirmed: results.iter().map(|r| *r == Some(true)).collect(),
+                    });
+                }
             }
         }
         if round.progress {
@@ -208,7 +262,12 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
     Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
 }
 
-/// Sends one chunk of writes to `node` and reads their replies.
+/// Failovers followed within one call of [`run_writes`] before it stops and says the writes
+/// are unconfirmed.
+const MAX_FAILOVERS: u32 = 8;
+
+/// Sends one chunk of writes to `node` and reads their replies, then (where the node's
+/// replicas must acknowledge) the reply of the `WAIT` queued after them.
 #[allow(clippy::too_many_arguments)]
 fn write_chunk(
     router: &dyn Router,
@@ -221,21 +280,45 @@ fn write_chunk(
     round: &mut Round,
 ) -> Result<(), StoreError> {
     let route = || if asking { Route::Ask(node.clone()) } else { Route::Slot };
+    let give_back = |round: &mut Round, fail: Fail| {
+        round.again.extend(chunk.iter().map(|&i| (i, route())));
+        round.failure.get_or_insert(fail);
+    };
     let mut conn = match router.take(node) {
         Ok(conn) => conn,
         Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
         Err(fail) => {
-            round.again.extend(chunk.iter().map(|&i| (i, route())));
-            round.failure.get_or_insert(fail);
+            give_back(round, fail);
             return Ok(());
         }
     };
+    let replicas = match router.wait_replicas(node, &mut conn) {
+        Ok(n) => n,
+        Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+        Err(fail) => {
+            give_back(round, fail);
+            return Ok(());
+        }
+    };
+    // A write sent again after a lost reply may find its change already made by the lost
+    // attempt, on another connection: this connection's WAIT does not cover that one, so the
+    // batch is confirmed by the replicas' offsets instead.
+    let resent = chunk.iter().any(|&i| lost[i]);
     for &i in chunk {
         if asking {
             resp::push_cmd(&mut conn.out, &[b"ASKING"]);
         }
         (w.encode)(&mut conn.out, i);
     }
+    let mut wait_text = Vec::new();
+    if replicas > 0 {
+        resp::push_uint(&mut wait_text, router.wait_timeout_ms());
+        let mut n = Vec::new();
+        resp::push_uint(&mut n, u64::from(replicas));
+        resp::push_cmd(&mut conn.out, &[b"WAIT", &n, &wait_text]);
+    }
+    // Changes made, waiting for the replicas (only where they must acknowledge).
+    let mut made: Vec<usize> = Vec::new();
     let mut answered = 0;
     let addr = conn.addr.clone();
     let read = (|| {
@@ -254,11 +337,16 @@ fn write_chunk(
                         detail: reply.excerpt(),
                     }));
                 };
-                results[i] = Some(match outcome {
+                let done = match outcome {
                     Outcome::Done => true,
                     Outcome::NotDone => false,
                     Outcome::AlreadySo => lost[i],
-                });
+                };
+                if done && replicas > 0 {
+                    made.push(i);
+                } else {
+                    results[i] = Some(done);
+                }
                 round.progress = true;
                 continue;
             };
@@ -280,6 +368,20 @@ fn write_chunk(
                 _ => return Err(Fail::server(&addr, w.command, error)),
             }
         }
+        if replicas > 0 {
+            let reply = conn.read()?;
+            let acked = match reply.top() {
+                Tok::Int(n) => n.max(0) as u64,
+                // Refused (an ACL without WAIT): the offsets decide.
+                _ => 0,
+            };
+            if acked >= u64::from(replicas) && !resent {
+                for &i in &made {
+                    results[i] = Some(true);
+                }
+                made.clear();
+            }
+        }
         Ok(())
     })();
     match read {
@@ -293,6 +395,9 @@ fn write_chunk(
             round.failure.get_or_insert(fail);
         }
         Err(fail) => return Err(fail.into_error()),
+    }
+    if !made.is_empty() {
+        round.unconfirmed.push((node.clone(), replicas, made));
     }
     Ok(())
 }
