@@ -230,3 +230,81 @@ fn a_sentinel_failover_during_revoke_all_loses_no_deletion() {
         other => panic!("exit {other:?}: {stderr}"),
     }
 }
+
+/// Issue 14: replication lag. The replica is paused (SIGSTOP) while sessctl deletes, so its
+/// WAIT falls short; the primary is then killed, the replica resumed and promoted by Sentinel.
+/// The deletions the dead primary had made never reached the new primary: sessctl must not
+/// count them, and must make them again there. Whatever the exit, no session counted as
+/// revoked is live on the promoted replica; other users' sessions are untouched.
+#[test]
+fn deletions_the_replica_never_saw_are_not_counted_and_are_made_again_after_the_failover() {
+    const N: u64 = 20_000;
+    let mut setup = SentinelSetup::start(1, None);
+    setup.primary.pipe(&sessions_protocol("session:", N, 10));
+    wait_synced(&setup.primary, &setup.replica);
+    let target = N / 10;
+    let replica_pid = pid_of(&setup.replica);
+    kill(&replica_pid, "STOP");
+
+    let child = sessctl()
+        .args(["-r", &setup.url(), "revoke", "--user", "user3", "-o", "json", "--retry-deadline", "40s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Deletions made on the primary, the replica has none of them: sessctl waits for it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while live_of(&setup.primary, "user3", N) == target {
+        assert!(Instant::now() < deadline, "the revoke never started deleting");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    setup.primary.kill();
+    kill(&replica_pid, "CONT");
+
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    // sessctl may have ended before Sentinel promoted the replica: the claims are checked
+    // against the new primary.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while setup.primary_port() != setup.replica.port || setup.replica.cli(&["ROLE"]).lines().next() != Some("master") {
+        assert!(Instant::now() < deadline, "Sentinel did not promote the replica");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let live = live_of(&setup.replica, "user3", N);
+    let revoked = summary["revoked"].as_u64().unwrap();
+    assert!(
+        revoked <= target - live,
+        "{revoked} counted as revoked but {live} of {target} still live: {summary}; {stderr}"
+    );
+    match out.status.code() {
+        Some(0) => {
+            assert_eq!(live, 0, "{summary}; {stderr}");
+            assert_eq!(revoked, target, "{summary}");
+            assert!(summary["failovers"].as_u64().unwrap() >= 1, "{summary}");
+        }
+        Some(1) => assert_eq!(summary["complete"], false, "{summary}"),
+        other => panic!("exit {other:?}: {summary}; {stderr}"),
+    }
+    let others = setup.replica.cli(&["DBSIZE"]).parse::<u64>().unwrap() - live;
+    assert_eq!(others, N - target, "only user3's sessions are gone");
+}
+
+/// Live sessions of `user` among the `n` the test loaded (`sessions_protocol`: user i % 10).
+fn live_of(server: &RedisServer, user: &str, n: u64) -> u64 {
+    let index: u64 = user.trim_start_matches("user").parse().unwrap();
+    let keys: Vec<String> = (0..n).filter(|i| i % 10 == index).map(|i| format!("session:{}", session_id(i))).collect();
+    let mut args = vec!["EXISTS"];
+    args.extend(keys.iter().map(String::as_str));
+    server.cli(&args).trim().parse().unwrap()
+}
+
+fn pid_of(server: &RedisServer) -> String {
+    server.cli(&["INFO", "server"]).lines().find_map(|l| l.strip_prefix("process_id:")).unwrap().trim().to_string()
+}
+
+fn kill(pid: &str, name: &str) {
+    let status = std::process::Command::new("kill").args([&format!("-{name}"), pid]).status();
+    assert!(status.unwrap().success());
+}
