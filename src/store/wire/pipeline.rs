@@ -135,6 +135,33 @@ fn group<'k>(
     Ok(groups.into_iter().map(|((_, asking), (node, items))| (node, asking, items)).collect())
 }
 
+/// [`group`], waiting out a slot no primary serves (a cluster failover under way: the map
+/// was read while the slot changed hands) as the retry policy waits out CLUSTERDOWN: `None`
+/// after such a wait (route again), an error when the deadline has passed.
+fn route_all<'k>(
+    router: &dyn Router,
+    attempts: &mut Attempts,
+    pending: &[(usize, Route)],
+    key: &dyn Fn(usize) -> &'k [u8],
+    command: &str,
+) -> Result<Option<Vec<Group>>, StoreError> {
+    match group(router, pending.to_vec(), key) {
+        Ok(groups) => Ok(Some(groups)),
+        Err(StoreError::Topology(crate::store::TopologyError::SlotNotServed { slot })) => {
+            let error = ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
+            match attempts.failed(Fail::server("the cluster", command, error)) {
+                Next::GiveUp(e) => Err(e),
+                Next::Retry { wait, .. } => {
+                    super::retry::pause(wait, None);
+                    router.refresh();
+                    Ok(None)
+                }
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The route for an item a node redirected.
 fn redirected(router: &dyn Router, kind: &ServerErrorKind) -> Route {
     match kind {
@@ -181,7 +208,8 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
     let mut failovers = 0;
     while !pending.is_empty() {
         let mut round = Round::default();
-        for (node, asking, indexes) in group(router, pending, w.key)? {
+        let Some(groups) = route_all(router, &mut attempts, &pending, w.key, w.command)? else { continue };
+        for (node, asking, indexes) in groups {
             for chunk in indexes.chunks(BATCH) {
                 write_chunk(router, &node, asking, chunk, w, &mut results, &mut lost, &mut round)?;
             }
@@ -430,7 +458,8 @@ pub(crate) fn run_lookups<L: Lookups>(router: &dyn Router, op: &L, items: usize)
         let mut again = Vec::new();
         let mut moved = false;
         let mut wrong_type = Vec::new();
-        for (node, asking, indexes) in group(router, pending, &|i| op.key(i))? {
+        let Some(groups) = route_all(router, &mut attempts, &pending, &|i| op.key(i), op.command())? else { continue };
+        for (node, asking, indexes) in groups {
             for chunk in indexes.chunks(BATCH) {
                 let answers = on_node(router, &node, |conn| {
                     for &i in chunk {
