@@ -305,6 +305,12 @@ pub(crate) fn scan(
 /// Notes on stderr for each failover followed (a primary replaced by its replica), and what
 /// it meant for the scan.
 pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Option<&ScanSummary>) {
+    if let Some(s) = summary.filter(|s| s.duplicates > 0 && !settings.quiet) {
+        eprintln!(
+            "sessctl: note: SCAN returned {} key(s) twice (Redis resized its table during the scan); each was counted once",
+            s.duplicates
+        );
+    }
     let failovers = store.failovers();
     if settings.quiet || failovers.is_empty() {
         return;
