@@ -308,3 +308,128 @@ fn kill(pid: &str, name: &str) {
     let status = std::process::Command::new("kill").args([&format!("-{name}"), pid]).status();
     assert!(status.unwrap().success());
 }
+
+/// The primary the Sentinels name now.
+fn current(setup: &SentinelSetup) -> &RedisServer {
+    if setup.primary_port() == setup.primary.port {
+        &setup.primary
+    } else {
+        &setup.replica
+    }
+}
+
+/// Starts `args` through the Sentinels, fails over once `started` says the run is under way
+/// (sessctl keeps running), and returns its output once the deployment has settled.
+fn through_a_failover(
+    setup: &SentinelSetup,
+    args: &[&str],
+    started: impl Fn(&RedisServer) -> bool,
+) -> (std::process::Output, serde_json::Value) {
+    let before = current(setup);
+    let mut child = sessctl()
+        .env("SESSCTL_SECRET", "a-test-secret-that-is-long-enough-0123456789")
+        .args(["-r", &setup.url()])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read as it comes: mint waits for its reader before storing more.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !started(before) {
+        assert!(Instant::now() < deadline, "{args:?} never got going");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(setup.sentinels[0].cli(&["SENTINEL", "FAILOVER", &setup.master]), "OK");
+    let status = child.wait().unwrap();
+    let out = std::process::Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() };
+    wait_settled(setup);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let summary = stdout.lines().last().and_then(|l| serde_json::from_str(l).ok()).unwrap_or_default();
+    (out, summary)
+}
+
+/// Issue 14: `mint --count`, `restore` and `cleanup --no-ttl fix` under a Sentinel failover:
+/// nothing reported as done is missing afterwards (a printed cookie's session is on the new
+/// primary; `restored` and `fixed` never exceed what the new primary holds).
+#[test]
+fn mint_restore_and_cleanup_fix_lose_nothing_they_report_to_a_failover() {
+    let setup = SentinelSetup::start(1, None);
+    let dbsize = |s: &RedisServer| s.cli(&["DBSIZE"]).parse::<u64>().unwrap();
+
+    // mint: every printed session is stored on the primary that survives.
+    let (out, _) =
+        through_a_failover(&setup, &["mint", "--user", "m", "--count", "100000", "-o", "json"], |p| dbsize(p) > 10_000);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let printed: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .filter_map(|r| r.get("session_id").and_then(|v| v.as_str()).map(|id| format!("session:{id}")))
+        .collect();
+    assert!(!printed.is_empty(), "{stderr}");
+    if out.status.code() == Some(0) {
+        assert_eq!(printed.len(), 100_000, "{stderr}");
+    }
+    let primary = current(&setup);
+    for chunk in printed.chunks(5_000) {
+        let mut args = vec!["EXISTS"];
+        args.extend(chunk.iter().map(String::as_str));
+        assert_eq!(primary.cli(&args), chunk.len().to_string(), "a printed cookie's session is missing; {stderr}");
+    }
+    primary.cli(&["FLUSHALL"]);
+
+    // restore: a backup of 150,000 sessions put back while the primary changes.
+    const N: u64 = 150_000;
+    current(&setup).pipe(&sessions_protocol("session:", N, 10));
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("b.jsonl");
+    let backup = backup.to_str().unwrap();
+    let out = sessctl().args(["-r", &setup.url(), "revoke", "--all", "--yes", "--backup", backup]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_synced(
+        current(&setup),
+        if current(&setup).port == setup.primary.port { &setup.replica } else { &setup.primary },
+    );
+    let (out, summary) = through_a_failover(&setup, &["restore", backup, "-o", "json"], |p| dbsize(p) > 10_000);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let held = dbsize(current(&setup));
+    let restored = summary["restored"].as_u64().unwrap_or_else(|| panic!("{stderr}"));
+    assert!(restored <= held, "restored {restored} but the new primary holds {held}: {summary}; {stderr}");
+    match out.status.code() {
+        Some(0) => assert_eq!((restored, held), (N, N), "{summary}; {stderr}"),
+        Some(1) => assert_eq!(summary["complete"], false, "{summary}"),
+        other => panic!("exit {other:?}: {stderr}"),
+    }
+
+    // cleanup --no-ttl fix: 150,000 sessions without a TTL get one while the primary changes.
+    current(&setup).cli(&["FLUSHALL"]);
+    let mut protocol = Vec::new();
+    for i in 0..N {
+        let key = format!("session:{}", session_id(i));
+        protocol.extend_from_slice(&resp(&[b"SET", key.as_bytes(), b"user1"]));
+    }
+    current(&setup).pipe(&protocol);
+    let (out, summary) =
+        through_a_failover(&setup, &["cleanup", "--no-ttl", "fix", "--rate", "40000", "-o", "json"], |p| {
+            p.cli(&["INFO", "commandstats"]).contains("cmdstat_evalsha")
+        });
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let primary = current(&setup);
+    let persistent = primary.cli(&["EVAL", "local n = 0 for _, k in ipairs(redis.call('KEYS', 'session:*')) do if redis.call('PTTL', k) == -1 then n = n + 1 end end return n", "0"]);
+    let with_ttl = N - persistent.parse::<u64>().unwrap();
+    let fixed = summary["fixed"].as_u64().unwrap_or_else(|| panic!("{stderr}"));
+    assert!(fixed <= with_ttl, "fixed {fixed} but {with_ttl} have a TTL: {summary}; {stderr}");
+    match out.status.code() {
+        Some(0) => assert_eq!(with_ttl, N, "{summary}; {stderr}"),
+        Some(1) => assert_eq!(summary["complete"], false, "{summary}"),
+        other => panic!("exit {other:?}: {stderr}"),
+    }
+}
