@@ -8,7 +8,7 @@
 //! back a connection, never across I/O).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -79,6 +79,17 @@ pub(crate) struct Topology {
     wait_replicas: Option<u32>,
     /// Replicas each primary's writes wait for, decided at the first write to it (by address).
     wait_for: Mutex<HashMap<String, u32>>,
+    /// Set by the Sentinel watcher when the Sentinels announce a new primary (`+switch-master`):
+    /// the next look at the map reads it again.
+    switched: Arc<AtomicBool>,
+    /// Set when the topology is dropped: the watcher stops.
+    closed: Arc<AtomicBool>,
+}
+
+impl Drop for Topology {
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Topology {
@@ -168,6 +179,8 @@ impl Topology {
             failovers: Mutex::new(Vec::new()),
             wait_replicas: None,
             wait_for: Mutex::new(HashMap::new()),
+            switched: Arc::new(AtomicBool::new(false)),
+            closed: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -230,8 +243,15 @@ impl Topology {
             }
         };
         let map = single(endpoint.clone());
+        let watcher = (sentinels.clone(), master.clone());
         let topology = Topology::new(Mode::Sentinel { sentinels, master }, template, vec![endpoint], map, policy);
         topology.keep(conn);
+        let (switched, closed) = (topology.switched.clone(), topology.closed.clone());
+        // Not fatal if it cannot start: a failover is still found by the writes' WAIT and by
+        // connections the old primary drops.
+        let _ = std::thread::Builder::new()
+            .name("sentinel-watch".into())
+            .spawn(move || watch_sentinels(&watcher.0, &watcher.1, &switched, &closed));
         Ok(topology)
     }
 
@@ -239,8 +259,12 @@ impl Topology {
         matches!(self.mode, Mode::Cluster)
     }
 
-    /// The current map.
+    /// The current map (read again first when the Sentinels have announced a new primary).
     pub fn map(&self) -> Arc<Map> {
+        if self.switched.swap(false, Ordering::SeqCst) {
+            // Not fatal: a write's WAIT or a dropped connection finds the failover too.
+            let _ = self.reload();
+        }
         self.map.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -621,6 +645,47 @@ fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpo
         }
         .into()
     }))
+}
+
+/// Subscribes to `+switch-master` on one Sentinel after another for as long as the topology
+/// lives, and sets `switched` when the Sentinels announce a new primary for `master`: the
+/// moment Sentinel promotes the replica, before the old primary is told (in between it still
+/// takes writes that its demotion will throw away).
+fn watch_sentinels(sentinels: &[Endpoint], master: &str, switched: &AtomicBool, closed: &AtomicBool) {
+    while !closed.load(Ordering::SeqCst) {
+        for sentinel in sentinels {
+            if closed.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(mut conn) = Conn::open(sentinel) else { continue };
+            wire::push_cmd(&mut conn.out, &[b"SUBSCRIBE", b"+switch-master"]);
+            if conn.send().is_err() {
+                continue;
+            }
+            loop {
+                if closed.load(Ordering::SeqCst) {
+                    return;
+                }
+                match conn.read() {
+                    Ok(reply) => {
+                        // ["message", "+switch-master", "<master> <old ip> <old port> <new ip> <new port>"]
+                        if let [Tok::Array(3), kind @ Tok::Bulk(..), _, text @ Tok::Bulk(..)] = reply.toks {
+                            let text = reply.bytes(*text);
+                            if reply.bytes(*kind) == b"message"
+                                && text.split(|&b| b == b' ').next() == Some(master.as_bytes())
+                            {
+                                switched.store(true, Ordering::SeqCst);
+                            }
+                        }
+                    }
+                    // Nothing announced within the reply timeout: keep listening.
+                    Err(fail) if fail.timed_out() => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
 
 /// The cluster hash slot of a key (CRC16/XMODEM of the key or its `{hash tag}`).
