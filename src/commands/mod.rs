@@ -316,7 +316,11 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
         return;
     }
     for f in &failovers {
-        eprintln!("sessctl: note: the Redis primary {} was replaced; followed the failover to {}", f.from, f.to);
+        if f.from == f.to {
+            eprintln!("sessctl: note: the Redis primary {} restarted while sessctl ran (a new server process); its part of the scan started again", f.from);
+        } else {
+            eprintln!("sessctl: note: the Redis primary {} was replaced; followed the failover to {}", f.from, f.to);
+        }
     }
     if let Some(s) = summary.filter(|s| s.failovers > 0) {
         eprintln!(

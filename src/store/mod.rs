@@ -159,7 +159,8 @@ pub enum Lookup {
     NotString { redis_type: String },
 }
 
-/// A primary that was replaced while sessctl ran, and the node that took over.
+/// A primary that was replaced while sessctl ran, and the node that took over (the same
+/// address in both when the primary restarted: a new server process).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failover {
     pub from: String,

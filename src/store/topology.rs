@@ -273,6 +273,14 @@ impl Topology {
         self.failovers.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Records that the primary at `addr` restarted (a new server process at the same
+    /// address) while sessctl ran: counted with the failovers, since what it had acknowledged
+    /// may be gone.
+    pub fn record_restart(&self, addr: &str) {
+        let mut failovers = self.failovers.lock().unwrap_or_else(|e| e.into_inner());
+        failovers.push(Failover { from: addr.to_string(), to: addr.to_string() });
+    }
+
     /// Connections made again after a failure, so far.
     pub fn reconnects(&self) -> u64 {
         self.reconnects.load(Ordering::SeqCst)
