@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sessctl_global_optspecs
-    string join \n profile= config= r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= scan-count= color= q/quiet no-headers output-file= h/help V/version
+    string join \n profile= config= r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= wait-replicas= scan-count= color= q/quiet no-headers output-file= h/help V/version
 end
 
 function __fish_sessctl_needs_command
@@ -44,6 +44,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -94,6 +95,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -127,6 +129,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -159,6 +162,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -196,6 +200,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -237,6 +242,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -280,6 +286,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -318,6 +325,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -349,6 +357,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -380,6 +389,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -410,6 +420,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -440,6 +451,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -472,6 +484,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -501,6 +514,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -533,6 +547,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -562,6 +577,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''

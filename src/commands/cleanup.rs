@@ -153,6 +153,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         audit.finish()?;
     }
 
+    super::report_failovers(settings, &store, None);
     let mut report = Summary::default();
     report
         .add("scanned", scanned)

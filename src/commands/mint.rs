@@ -59,6 +59,9 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     // From here a signal stops minting between batches: what was printed is what is stored.
     signals::graceful();
     let result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref());
+    if let Some(store) = &store {
+        super::report_failovers(settings, store, None);
+    }
     // With --output-file, "printed" means "in the file": an output that is not whole is
     // dropped, so the sessions of the cookies written to it so far are deleted again.
     if let (Some(store), Some(temp)) = (&store, super::output_file::current_temp()) {

@@ -311,11 +311,15 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
             s.duplicates
         );
     }
+    // Each failover is named once, whether it happened during the scan or after it (a write's
+    // WAIT can find one when the last batch is sent).
+    static NAMED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let failovers = store.failovers();
     if settings.quiet || failovers.is_empty() {
         return;
     }
-    for f in &failovers {
+    let named = NAMED.swap(failovers.len(), std::sync::atomic::Ordering::SeqCst).min(failovers.len());
+    for f in &failovers[named..] {
         if f.from == f.to {
             eprintln!("sessctl: note: the Redis primary {} restarted while sessctl ran (a new server process); its part of the scan started again", f.from);
         } else {

@@ -100,6 +100,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
 
+    super::report_failovers(settings, &store, None);
     let mut summary = Summary::default();
     summary
         .add("restored", c.restored)
@@ -110,6 +111,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         .add("sessions_in_file", sessions)
         .add("dry_run", args.dry_run)
         .add("interrupted", interrupted)
+        .add("failovers", store.failovers().len() as u64)
         .add("complete", !interrupted && failure.is_none());
     let mut out = io::stdout().lock();
     summary.write(&mut out, &settings.style)?;

@@ -129,6 +129,8 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     if let Some(audit) = audit.as_mut() {
         audit.finish()?;
     }
+    // Failovers a write found after the scan (or with no scan at all) are named too.
+    super::report_failovers(settings, &store, None);
     print_summary(settings, &store, &done, args.dry_run, &pacing)?;
     let interrupted = done.interrupted;
     if let Some(e) = done.failure {
