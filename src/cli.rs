@@ -208,6 +208,11 @@ pub struct MintArgs {
     /// Leave `; Secure` out of the header (tornado-auth-sessions' set_session(is_secure=False))
     #[arg(long)]
     pub insecure_cookie: bool,
+
+    /// Append one JSON line per session stored and printed to FILE (never the session id)
+    /// [env: SESSCTL_AUDIT_LOG]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_store")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

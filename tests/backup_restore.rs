@@ -378,3 +378,53 @@ fn output_file_over_the_file_the_run_reads_is_refused_and_the_input_kept() {
         assert_eq!(std::fs::read(&dump).unwrap(), before, "{args:?}: the dump was written over");
     }
 }
+
+#[test]
+fn files_not_made_yet_are_the_same_through_dotdot_and_symlinks() {
+    let server = RedisServer::start();
+    server.cli(&["SET", "session:a", "u", "EX", "1000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let bk = dir.path().join("bk");
+    std::fs::create_dir(&bk).unwrap();
+    // Run inside bk/: ab4.jsonl and ../bk/ab4.jsonl are one file.
+    let mut cmd =
+        at(&[server.url()], &["revoke", "--user", "u", "--backup", "ab4.jsonl", "--audit-log", "../bk/ab4.jsonl"]);
+    cmd.current_dir(&bk);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--backup and --audit-log name the same file"), "{}", stderr(&out));
+    assert!(!bk.join("ab4.jsonl").exists(), "the file was made");
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "nothing revoked");
+
+    // --output-file through a symlink to the backup (which does not exist yet: a dangling link).
+    std::os::unix::fs::symlink(bk.join("backup.jsonl"), dir.path().join("summary.json")).unwrap();
+    let mut cmd = at(
+        &[server.url()],
+        &["revoke", "--user", "u", "--backup", "bk/backup.jsonl", "--output-file", "summary.json", "-o", "json"],
+    );
+    cmd.current_dir(dir.path());
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--output-file and --backup name the same file"), "{}", stderr(&out));
+    assert!(!bk.join("backup.jsonl").exists(), "the file was made");
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "nothing revoked");
+
+    // A directory reached through a symlink.
+    std::os::unix::fs::symlink(&bk, dir.path().join("alias")).unwrap();
+    let mut cmd =
+        at(&[server.url()], &["revoke", "--user", "u", "--backup", "bk/x.jsonl", "--resume", "alias/x.jsonl"]);
+    cmd.args(["--max-duration", "10s"]).current_dir(dir.path());
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the same file"), "{}", stderr(&out));
+    assert_eq!(server.cli(&["EXISTS", "session:a"]), "1", "nothing revoked");
+
+    // mint's audit log is a file of the run too.
+    let mut cmd =
+        at(&[server.url()], &["mint", "--user", "m", "--audit-log", "bk/m.jsonl", "--output-file", "alias/m.jsonl"]);
+    cmd.env("SESSCTL_SECRET", "a-secret-for-the-test-0123456789abcdef").current_dir(dir.path());
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--output-file and --audit-log name the same file"), "{}", stderr(&out));
+    assert_eq!(server.cli(&["DBSIZE"]), "1", "nothing minted");
+}

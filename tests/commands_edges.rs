@@ -741,6 +741,62 @@ fn revoke_and_cleanup_write_an_audit_line_per_change_without_the_session_id() {
     assert_eq!(redis.cli(&["EXISTS", &format!("session:{}", session_id(5))]), "1");
 }
 
+#[test]
+fn mint_writes_an_audit_line_per_session_it_stored_and_printed() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let mut cmd = at(&url, &["mint", "--user", "alice", "--count", "3", "--format", "json"]);
+    cmd.arg("--audit-log").arg(&log).env("SUDO_USER", "oncall");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let minted = json_lines(&out.stdout);
+    assert_eq!(minted.len(), 3);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines = json_lines(text.as_bytes());
+    assert_eq!(lines.len(), 3, "{text}");
+    let sha = |id: &str| {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(id.as_bytes())[..8])
+    };
+    for (line, record) in lines.iter().zip(&minted) {
+        let id = record["session_id"].as_str().unwrap();
+        assert!(!text.contains(id), "the session id never appears");
+        assert_eq!(line["session_sha256"], sha(id));
+        assert_eq!(line["user"], "alice");
+        assert_eq!(line["action"], "minted");
+        assert_eq!(line["command"], "mint");
+        assert_eq!(line["operator"], "oncall");
+        assert!(line["host"].is_string() && line["redis"].as_str().unwrap().contains(&redis.port.to_string()));
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // SESSCTL_AUDIT_LOG too; into `head -1`, only the one session stored and printed.
+    let script = format!("{} -r {url} mint --user bob --count 500 | head -1", env!("CARGO_BIN_EXE_sessctl"));
+    let out = Command::new("bash")
+        .args(["-c", &script])
+        .env("SESSCTL_SECRET", SECRET)
+        .env("SESSCTL_AUDIT_LOG", &log)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let bob: Vec<Value> = json_lines(text.as_bytes()).into_iter().filter(|l| l["user"] == "bob").collect();
+    assert_eq!(bob.len(), 1, "{text}");
+    assert_eq!(dbsize(&redis), 4);
+
+    // --no-store stores nothing: no line (and the flag with it is refused).
+    let mut cmd = at(&url, &["mint", "--user", "carol", "--no-store"]);
+    cmd.env("SESSCTL_AUDIT_LOG", &log);
+    assert!(cmd.output().unwrap().status.success());
+    let mut cmd = at(&url, &["mint", "--user", "carol", "--no-store"]);
+    cmd.arg("--audit-log").arg(&log);
+    one_line_usage_error(&cmd.output().unwrap());
+    assert!(!std::fs::read_to_string(&log).unwrap().contains("carol"));
+}
+
 // ---- Secret hygiene ----
 
 #[test]

@@ -574,6 +574,7 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
     let (backup, audit, resume) = match &cli.command {
         Command::Revoke(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
         Command::Cleanup(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
+        Command::Mint(a) if !a.no_store => (None, audit(&a.audit_log)?, None),
         Command::List(a) => (None, None, a.pace.resume.clone()),
         Command::Stats(a) => (None, None, a.pace.resume.clone()),
         _ => (None, None, None),
@@ -595,7 +596,8 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         use std::os::unix::fs::MetadataExt;
         match (std::fs::metadata(a), std::fs::metadata(b)) {
             (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
-            _ => std::path::absolute(a).ok().is_some_and(|x| std::path::absolute(b).ok() == Some(x)),
+            // A file not made yet: where it will be (`..` and symlinks resolved).
+            _ => future_file(a).is_some_and(|x| future_file(b) == Some(x)),
         }
     };
     for (i, (flag_a, a)) in files.iter().enumerate() {
@@ -609,6 +611,38 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where a file that does not exist yet will be made: its symlinks followed (a dangling link
+/// names its target), then the directory it is in resolved (`..`, symlinks) and its name
+/// added. `None` when the directory cannot be resolved either.
+fn future_file(path: &std::path::Path) -> Option<std::path::PathBuf> {
+    let mut path = std::path::absolute(path).ok()?;
+    // Follow the links of the file itself (bounded, as the kernel bounds them).
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else { break };
+        path = path.parent().map_or(target.clone(), |dir| dir.join(&target));
+    }
+    let name = path.file_name()?.to_owned();
+    let dir = path.parent()?;
+    match std::fs::canonicalize(dir) {
+        Ok(dir) => Some(dir.join(name)),
+        // A directory that does not exist either: the run fails to create the file anyway;
+        // compare the paths as written, `.` and `..` folded.
+        Err(_) => {
+            let mut folded = std::path::PathBuf::new();
+            for part in path.components() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        folded.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => folded.push(other),
+                }
+            }
+            Some(folded)
+        }
+    }
 }
 
 /// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.
