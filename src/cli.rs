@@ -386,6 +386,12 @@ pub struct RestoreArgs {
     /// Count what would be restored; write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Restore a file whose lines carry no chain (written before sessctl chained them) or
+    /// whose chain does not verify (a file you edited): edits cannot be detected, so only
+    /// lines shaped like the app's sessions (43-character ids, a user) are accepted
+    #[arg(long)]
+    pub unverified: bool,
 }
 
 /// Where `list` and `stats` read sessions: a scan (the default), a dump or a live snapshot.
