@@ -102,10 +102,50 @@ fn usage_line(e: &clap::Error) -> String {
     }
     let command = crate::cli::command();
     let sub = std::env::args().skip(1).find(|a| command.get_subcommands().any(|s| s.get_name() == a));
+    if let (Some(sub), Some(ContextValue::String(arg))) = (&sub, e.get(ContextKind::InvalidArg)) {
+        if let Some(advice) = dump_flag_advice(arg, sub, &command) {
+            return format!("{advice}; see `sessctl {sub} --help`");
+        }
+    }
     match sub {
         Some(sub) => format!("{line}; see `sessctl {sub} --help`"),
         None => format!("{line}; see `sessctl --help`"),
     }
+}
+
+/// A dump flag (`--rdb`, `--now`) given to a command that reads no dumps: say which commands
+/// do, and offer `--snapshot` where the command has it (clap's own tip, `-- --rdb`, would
+/// make the flag a session id).
+fn dump_flag_advice(arg: &str, sub: &str, command: &clap::Command) -> Option<String> {
+    let flag = arg.split('=').next().unwrap_or(arg);
+    if !matches!(flag, "--rdb" | "--now") {
+        return None;
+    }
+    let readers: Vec<&str> = command
+        .get_subcommands()
+        .filter(|c| c.get_arguments().any(|a| a.get_long() == Some("rdb")))
+        .map(|c| c.get_name())
+        .collect();
+    let takes = |name: &str| {
+        command.find_subcommand(sub).is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some(name)))
+    };
+    if takes("rdb") {
+        return None;
+    }
+    let list = match readers.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => return None,
+    };
+    let what = if flag == "--rdb" { "--rdb reads a dump" } else { "--now goes with --rdb, which reads a dump" };
+    let instead = if takes("snapshot") {
+        format!(
+            "; to work from a point-in-time copy of the data, `{sub} --snapshot` reads one from each primary over replication"
+        )
+    } else {
+        String::new()
+    };
+    Some(format!("`{sub}` does not read dumps: {what}, and only {list} take it{instead}"))
 }
 
 /// The settings each command reads from the environment: a variable a command does not use
@@ -493,9 +533,13 @@ impl<'a> Deleter<'a> {
             // Write-ahead: on disk before the deletions are sent.
             backup.before_delete(self.pending.iter().zip(&self.ttls).map(|(e, t)| (&e.key[..], &e.user[..], *t)))?;
         }
-        let done = self.store.delete_if_holds(&self.pending).with_context(|| {
-            format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
-        })?;
+        let done = match self.store.delete_if_holds(&self.pending) {
+            Ok(done) => done,
+            Err(e) => {
+                let why = batch_failure(&e, n, self.store.is_cluster());
+                return Err(e).context(why);
+            }
+        };
         if let Some(backup) = self.backup.as_deref_mut() {
             // A key can come twice in a batch (SCAN may return a key twice, a session id can
             // be named twice): its second deletion finds it gone. Only a key none of whose
@@ -529,6 +573,26 @@ impl<'a> Deleter<'a> {
         self.repeats.clear();
         self.ttls.clear();
         Ok(())
+    }
+}
+
+/// What a failed batch of compare-and-deletes means for its `n` sessions. The ACL refusing
+/// the command itself (NOPERM "no permissions to run") means the script ran nowhere on a
+/// single server; anything else may have failed after some deletions.
+fn batch_failure(e: &StoreError, n: usize, cluster: bool) -> String {
+    use crate::store::ServerErrorKind;
+    let command_refused = matches!(e, StoreError::Refused { error, .. }
+        if error.kind == ServerErrorKind::NoPerm && error.message.contains("permissions to run"));
+    match (command_refused, cluster) {
+        (true, false) => format!(
+            "Redis refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so none of the {n} session(s) of this batch was deleted"
+        ),
+        (true, true) => format!(
+            "a cluster node refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so nothing was deleted on it; up to {n} session(s) of the batch in flight on other primaries may have been deleted without being counted"
+        ),
+        _ => format!(
+            "compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted"
+        ),
     }
 }
 
