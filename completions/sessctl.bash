@@ -1527,7 +1527,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__mint)
-            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --audit-log --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1543,6 +1543,10 @@ _sessctl() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "value cookie header json" -- "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -1633,7 +1637,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__restore)
-            opts="-r -o -q -h --dry-run --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-r -o -q -h --dry-run --unverified --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

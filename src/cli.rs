@@ -279,7 +279,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// Session ids or cookies to revoke
+    /// Session ids (43 characters), keys or cookies to revoke; `-` reads them from stdin, one
+    /// per line. Anything else (words, a shortened `…` table cell) is refused
     #[arg(value_name = "SESSION_ID|COOKIE")]
     pub targets: Vec<String>,
 
@@ -287,7 +288,8 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "ID")]
     pub user: Vec<String>,
 
-    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin)
+    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin); the
+    /// summary counts the listed users without any session (users_without_sessions)
     #[arg(long, value_name = "FILE")]
     pub users_file: Option<PathBuf>,
 
