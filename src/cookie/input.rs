@@ -244,6 +244,29 @@ mod tests {
     }
 
     #[test]
+    fn near_misses_are_named_and_good_forms_are_not() {
+        let near = |input: &str| near_miss(input.as_bytes(), "session_id");
+        for good in [
+            V2.to_string(),
+            format!("\"{V2}\""),
+            format!("session_id={V2}"),
+            format!("session_id=\"{V1}\""),
+            format!("Cookie: a=b; session_id=\"{V2}\""),
+            format!("Set-Cookie: session_id=\"{V2}\"; Path=/"),
+            "Cookie: other=1".to_string(),
+        ] {
+            assert_eq!(near(&good), None, "{good}");
+        }
+        assert!(near(&format!("session_id:\"{V2}\"")).unwrap().contains("colon"));
+        assert!(near(&format!("Cookie: session_id : {V2}")).unwrap().contains("colon"));
+        assert!(near(&format!("\"\"{V2}\"\"")).unwrap().contains("quoted twice"));
+        assert!(near(&format!("'{V2}'")).unwrap().contains("single quotes"));
+        assert!(near(&format!("`{V2}`")).unwrap().contains("backticks"));
+        assert!(near(&format!("'session_id={V2}'")).unwrap().contains("in quotes"));
+        assert!(near("session_id=2%7c1%3A0").unwrap().contains("%7C stands for |"));
+    }
+
+    #[test]
     fn unquoting_follows_python() {
         let u = |s: &[u8]| unquote_cookie(s);
         assert_eq!(u(b"\""), b"\"");
