@@ -70,6 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User id to store in the session')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many sessions to mint (one line each)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print [default: value, or json with -o json]')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per session stored and printed to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]')
@@ -209,7 +210,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
         }
         'sessctl;revoke' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Revoke every session of this user (repeatable; one scan for all)')
-            [CompletionResult]::new('--users-file', '--users-file', [CompletionResultType]::ParameterName, 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)')
+            [CompletionResult]::new('--users-file', '--users-file', [CompletionResultType]::ParameterName, 'Revoke every session of the users listed in FILE, one per line (`-`: stdin); the summary counts the listed users without any session (users_without_sessions)')
             [CompletionResult]::new('--issued-before', '--issued-before', [CompletionResultType]::ParameterName, 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)')
             [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]')
             [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials')
@@ -354,6 +355,7 @@ Register-ArgumentCompleter -Native -CommandName 'sessctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]')
             [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Count what would be restored; write nothing')
+            [CompletionResult]::new('--unverified', '--unverified', [CompletionResultType]::ParameterName, 'Restore a file whose lines carry no chain (written before sessctl chained them) or whose chain does not verify (a file you edited): edits cannot be detected, so only lines shaped like the app''s sessions (43-character ids, a user) are accepted')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]')

@@ -66,6 +66,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --user 'User id to store in the session'
             cand --count 'How many sessions to mint (one line each)'
             cand --format 'What to print [default: value, or json with -o json]'
+            cand --audit-log 'Append one JSON line per session stored and printed to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]'
             cand --profile 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file''s default_profile]'
             cand --config 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]'
             cand -r 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]'
@@ -201,7 +202,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
         }
         &'sessctl;revoke'= {
             cand --user 'Revoke every session of this user (repeatable; one scan for all)'
-            cand --users-file 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)'
+            cand --users-file 'Revoke every session of the users listed in FILE, one per line (`-`: stdin); the summary counts the listed users without any session (users_without_sessions)'
             cand --issued-before 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)'
             cand --audit-log 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]'
             cand --backup 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials'
@@ -343,6 +344,7 @@ set edit:completion:arg-completer[sessctl] = {|@words|
             cand --color 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]'
             cand --output-file 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)'
             cand --dry-run 'Count what would be restored; write nothing'
+            cand --unverified 'Restore a file whose lines carry no chain (written before sessctl chained them) or whose chain does not verify (a file you edited): edits cannot be detected, so only lines shaped like the app''s sessions (43-character ids, a user) are accepted'
             cand --cluster 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
             cand -q 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
             cand --quiet 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'

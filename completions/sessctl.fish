@@ -75,6 +75,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l format -d 'What
 cookie\t'`session_id="…"` as a browser sends it'
 header\t'A `Set-Cookie:` line as Tornado writes it'
 json\t'A JSON object per session'"
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l audit-log -d 'Append one JSON line per session stored and printed to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
@@ -214,7 +215,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d '
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l user -d 'Revoke every session of this user (repeatable; one scan for all)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin); the summary counts the listed users without any session (users_without_sessions)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l audit-log -d 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l backup -d 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials' -r -F
@@ -364,6 +365,7 @@ always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l dry-run -d 'Count what would be restored; write nothing'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l unverified -d 'Restore a file whose lines carry no chain (written before sessctl chained them) or whose chain does not verify (a file you edited): edits cannot be detected, so only lines shaped like the app\'s sessions (43-character ids, a user) are accepted'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l no-headers -d 'Tables and CSV without their header row'

@@ -214,6 +214,11 @@ pub struct MintArgs {
     /// Leave `; Secure` out of the header (tornado-auth-sessions' set_session(is_secure=False))
     #[arg(long)]
     pub insecure_cookie: bool,
+
+    /// Append one JSON line per session stored and printed to FILE (never the session id)
+    /// [env: SESSCTL_AUDIT_LOG]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_store")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -280,7 +285,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// Session ids or cookies to revoke
+    /// Session ids (43 characters), keys or cookies to revoke; `-` reads them from stdin, one
+    /// per line. Anything else (words, a shortened `…` table cell) is refused
     #[arg(value_name = "SESSION_ID|COOKIE")]
     pub targets: Vec<String>,
 
@@ -288,7 +294,8 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "ID")]
     pub user: Vec<String>,
 
-    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin)
+    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin); the
+    /// summary counts the listed users without any session (users_without_sessions)
     #[arg(long, value_name = "FILE")]
     pub users_file: Option<PathBuf>,
 
@@ -387,6 +394,12 @@ pub struct RestoreArgs {
     /// Count what would be restored; write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Restore a file whose lines carry no chain (written before sessctl chained them) or
+    /// whose chain does not verify (a file you edited): edits cannot be detected, so only
+    /// lines shaped like the app's sessions (43-character ids, a user) are accepted
+    #[arg(long)]
+    pub unverified: bool,
 }
 
 /// Where `list` and `stats` read sessions: a scan (the default), a dump or a live snapshot.

@@ -194,11 +194,12 @@ fn revoke_deletes_exactly_what_was_asked() {
     assert_eq!(users_of(&listed(&urls, &["--user", "a"])).get("a"), Some(&1));
 
     // token_urlsafe ids may start with "-": after `--`, or as the whole key.
-    redis.cli(&["SETEX", "session:-dash1", "600", "a"]);
-    redis.cli(&["SETEX", "session:-dash2", "600", "a"]);
-    let out = ok(at(&urls, &["revoke", "-o", "json", "session:-dash1", "--", "-dash2"]));
+    let dash = |n: u32| format!("-dash{n}{}", "x".repeat(37));
+    redis.cli(&["SETEX", &format!("session:{}", dash(1)), "600", "a"]);
+    redis.cli(&["SETEX", &format!("session:{}", dash(2)), "600", "a"]);
+    let out = ok(at(&urls, &["revoke", "-o", "json", &format!("session:{}", dash(1)), "--", &dash(2)]));
     assert_eq!(summary(&out)["revoked"], 2);
-    let out = at(&urls, &["revoke", "-dash3"]).output().unwrap();
+    let out = at(&urls, &["revoke", &dash(3)]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "without `--` a leading dash is a flag");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--"), "clap's tip names `--`");
 

@@ -1,5 +1,5 @@
-//! `--audit-log FILE` / `SESSCTL_AUDIT_LOG` for revoke and cleanup: one JSON line per session
-//! removed or changed, appended and flushed batch by batch (so it is complete up to the last
+//! `--audit-log FILE` / `SESSCTL_AUDIT_LOG` for revoke, cleanup and mint: one JSON line per
+//! session removed, changed or minted, appended and flushed batch by batch (so it is complete up to the last
 //! batch whatever ends the process), never carrying the session id itself (a bearer
 //! credential): only `session_sha256`, the first 16 hex digits of its SHA-256.
 
@@ -31,6 +31,8 @@ pub enum Action {
     Deleted,
     /// Given the session TTL (`cleanup --no-ttl fix`).
     TtlSet,
+    /// Created by `mint` (stored, and its cookie printed).
+    Minted,
 }
 
 /// One line of the audit log.
@@ -100,6 +102,7 @@ impl AuditLog {
                 action: match action {
                     Action::Deleted => "deleted",
                     Action::TtlSet => "ttl_set",
+                    Action::Minted => "minted",
                 },
                 reason,
                 session_sha256: session_sha256(id),

@@ -100,10 +100,50 @@ fn usage_line(e: &clap::Error) -> String {
     }
     let command = crate::cli::command();
     let sub = std::env::args().skip(1).find(|a| command.get_subcommands().any(|s| s.get_name() == a));
+    if let (Some(sub), Some(ContextValue::String(arg))) = (&sub, e.get(ContextKind::InvalidArg)) {
+        if let Some(advice) = dump_flag_advice(arg, sub, &command) {
+            return format!("{advice}; see `sessctl {sub} --help`");
+        }
+    }
     match sub {
         Some(sub) => format!("{line}; see `sessctl {sub} --help`"),
         None => format!("{line}; see `sessctl --help`"),
     }
+}
+
+/// A dump flag (`--rdb`, `--now`) given to a command that reads no dumps: say which commands
+/// do, and offer `--snapshot` where the command has it (clap's own tip, `-- --rdb`, would
+/// make the flag a session id).
+fn dump_flag_advice(arg: &str, sub: &str, command: &clap::Command) -> Option<String> {
+    let flag = arg.split('=').next().unwrap_or(arg);
+    if !matches!(flag, "--rdb" | "--now") {
+        return None;
+    }
+    let readers: Vec<&str> = command
+        .get_subcommands()
+        .filter(|c| c.get_arguments().any(|a| a.get_long() == Some("rdb")))
+        .map(|c| c.get_name())
+        .collect();
+    let takes = |name: &str| {
+        command.find_subcommand(sub).is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some(name)))
+    };
+    if takes("rdb") {
+        return None;
+    }
+    let list = match readers.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => return None,
+    };
+    let what = if flag == "--rdb" { "--rdb reads a dump" } else { "--now goes with --rdb, which reads a dump" };
+    let instead = if takes("snapshot") {
+        format!(
+            "; to work from a point-in-time copy of the data, `{sub} --snapshot` reads one from each primary over replication"
+        )
+    } else {
+        String::new()
+    };
+    Some(format!("`{sub}` does not read dumps: {what}, and only {list} take it{instead}"))
 }
 
 /// The settings each command reads from the environment: a variable a command does not use
@@ -518,9 +558,8 @@ impl<'a> Deleter<'a> {
         let (done, unconfirmed) = match split_unconfirmed(self.store.delete_if_holds(&self.pending)) {
             Ok(split) => split,
             Err(e) => {
-                return Err(anyhow::Error::new(e).context(format!(
-                    "compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted"
-                )))
+                let why = batch_failure(&e, n, self.store.is_cluster());
+                return Err(anyhow::Error::new(e).context(why));
             }
         };
         if unconfirmed.is_none() {
@@ -582,6 +621,26 @@ pub(crate) fn split_unconfirmed(
     }
 }
 
+/// What a failed batch of compare-and-deletes means for its `n` sessions. The ACL refusing
+/// the command itself (NOPERM "no permissions to run") means the script ran nowhere on a
+/// single server; anything else may have failed after some deletions.
+fn batch_failure(e: &StoreError, n: usize, cluster: bool) -> String {
+    use crate::store::ServerErrorKind;
+    let command_refused = matches!(e, StoreError::Refused { error, .. }
+        if error.kind == ServerErrorKind::NoPerm && error.message.contains("permissions to run"));
+    match (command_refused, cluster) {
+        (true, false) => format!(
+            "Redis refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so none of the {n} session(s) of this batch was deleted"
+        ),
+        (true, true) => format!(
+            "a cluster node refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so nothing was deleted on it; up to {n} session(s) of the batch in flight on other primaries may have been deleted without being counted"
+        ),
+        _ => format!(
+            "compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted"
+        ),
+    }
+}
+
 /// The moment a session was issued: now minus its age, where age is the app's session
 /// lifetime minus the remaining TTL. `None` for keys without a TTL.
 pub(crate) fn issued_at(settings: &Settings, now: f64, ttl_ms: Option<i64>) -> Option<f64> {
@@ -624,6 +683,7 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
     let (backup, audit, resume) = match &cli.command {
         Command::Revoke(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
         Command::Cleanup(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
+        Command::Mint(a) if !a.no_store => (None, audit(&a.audit_log)?, None),
         Command::List(a) => (None, None, a.pace.resume.clone()),
         Command::Stats(a) => (None, None, a.pace.resume.clone()),
         _ => (None, None, None),
@@ -645,7 +705,8 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         use std::os::unix::fs::MetadataExt;
         match (std::fs::metadata(a), std::fs::metadata(b)) {
             (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
-            _ => std::path::absolute(a).ok().is_some_and(|x| std::path::absolute(b).ok() == Some(x)),
+            // A file not made yet: where it will be (`..` and symlinks resolved).
+            _ => future_file(a).is_some_and(|x| future_file(b) == Some(x)),
         }
     };
     for (i, (flag_a, a)) in files.iter().enumerate() {
@@ -659,6 +720,38 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where a file that does not exist yet will be made: its symlinks followed (a dangling link
+/// names its target), then the directory it is in resolved (`..`, symlinks) and its name
+/// added. `None` when the directory cannot be resolved either.
+fn future_file(path: &std::path::Path) -> Option<std::path::PathBuf> {
+    let mut path = std::path::absolute(path).ok()?;
+    // Follow the links of the file itself (bounded, as the kernel bounds them).
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else { break };
+        path = path.parent().map_or(target.clone(), |dir| dir.join(&target));
+    }
+    let name = path.file_name()?.to_owned();
+    let dir = path.parent()?;
+    match std::fs::canonicalize(dir) {
+        Ok(dir) => Some(dir.join(name)),
+        // A directory that does not exist either: the run fails to create the file anyway;
+        // compare the paths as written, `.` and `..` folded.
+        Err(_) => {
+            let mut folded = std::path::PathBuf::new();
+            for part in path.components() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        folded.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => folded.push(other),
+                }
+            }
+            Some(folded)
+        }
+    }
 }
 
 /// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.

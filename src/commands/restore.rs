@@ -32,12 +32,14 @@ struct Counts {
 pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
     // First pass: every line must read, and which sessions were never deleted.
     let mut reader = Reader::open(&args.file)?;
+    reader.unverified = args.unverified;
     let mut skip: HashSet<(Vec<u8>, i64)> = HashSet::new();
     let mut sessions = 0u64;
     while let Some(record) = reader.next_record()? {
         match record {
             Record::Session(entry) => {
                 reader.check_prefix(&entry.key, settings.prefix.as_bytes())?;
+                reader.check_shape(&entry, settings.prefix.as_bytes())?;
                 sessions += 1;
             }
             Record::NotDeleted { key, time_ms } => {
@@ -46,9 +48,20 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
 
+    let truncated = reader.truncated;
+    if let Some(line) = truncated {
+        // Not silenced by --quiet: the file holds less than the run that wrote it meant to.
+        eprintln!(
+            "sessctl: warning: the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
+            crate::output::excerpt(args.file.as_os_str().as_encoded_bytes()),
+            line - 1
+        );
+    }
+
     let store = super::connect(settings)?;
     crate::signals::graceful();
     let mut reader = Reader::open(&args.file)?;
+    reader.unverified = args.unverified;
     let mut c = Counts::default();
     let mut batch: Vec<(Vec<u8>, Vec<u8>, Option<i64>)> = Vec::with_capacity(BATCH);
     let mut interrupted = false;
@@ -109,6 +122,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         .add("not_deleted", c.not_deleted)
         .add("duplicates", c.duplicates)
         .add("sessions_in_file", sessions)
+        .add("truncated", truncated.is_some())
         .add("dry_run", args.dry_run)
         .add("interrupted", interrupted)
         .add("failovers", store.failovers().len() as u64)
