@@ -45,11 +45,18 @@ impl Role {
     }
 }
 
-/// `ROLE` on `conn`; `None` when the server refuses it (an ACL without it).
+/// `ROLE` on `conn`, else (refused: an ACL, a managed service) `INFO replication`; `None` when
+/// the server refuses both.
 pub(crate) fn role(conn: &mut Conn) -> Result<Option<Role>, Fail> {
     let reply = match conn.query(&[b"ROLE"]) {
         Ok(reply) => reply,
-        Err(Fail::Server { error, .. }) if !error.kind.is_transient() => return Ok(None),
+        Err(Fail::Server { error, .. }) if !error.kind.is_transient() => {
+            return match conn.query(&[b"INFO", b"replication"]) {
+                Ok(reply) => Ok(reply.text().as_deref().and_then(role_in_info)),
+                Err(Fail::Server { error, .. }) if !error.kind.is_transient() => Ok(None),
+                Err(fail) => Err(fail),
+            };
+        }
         Err(fail) => return Err(fail),
     };
     let toks = reply.toks;
@@ -81,6 +88,23 @@ pub(crate) fn role(conn: &mut Conn) -> Result<Option<Role>, Fail> {
         }
     }
     Ok(Some(Role::Primary { offset, replicas }))
+}
+
+/// The role as `INFO replication` tells it: `role:`, `master_repl_offset:` and a
+/// `slaveN:ip=…,port=…,state=…,offset=…,lag=…` line per replica.
+fn role_in_info(info: &str) -> Option<Role> {
+    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+    let role = field("role:")?;
+    if role != "master" {
+        return Some(Role::Other(role.to_string()));
+    }
+    let offset = field("master_repl_offset:")?.parse().ok()?;
+    let replicas = info
+        .lines()
+        .filter(|l| l.starts_with("slave") && l.contains(":ip="))
+        .filter_map(|l| l.split(',').find_map(|kv| kv.strip_prefix("offset=")).and_then(|o| o.trim().parse().ok()))
+        .collect();
+    Some(Role::Primary { offset, replicas })
 }
 
 /// How a batch whose `WAIT` fell short ended.
@@ -132,7 +156,7 @@ pub(crate) fn confirm(router: &dyn Router, node: &Arc<Endpoint>, replicas: u32) 
             Ok(None) => {
                 return Confirmation::Unresolved {
                     acked,
-                    why: "the server refuses ROLE, so the replicas' progress cannot be read".into(),
+                    why: "the server refuses ROLE and INFO, so the replicas' progress cannot be read".into(),
                 }
             }
             Err(fail) => why = format!("cannot ask the primary: {}", fail.into_error()),
@@ -147,6 +171,14 @@ pub(crate) fn confirm(router: &dyn Router, node: &Arc<Endpoint>, replicas: u32) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn info_replication_reads_as_role_does() {
+        let info = "# Replication\r\nrole:master\r\nconnected_slaves:2\r\nslave0:ip=127.0.0.1,port=7001,state=online,offset=120,lag=0\r\nslave1:ip=127.0.0.1,port=7002,state=online,offset=99,lag=1\r\nmaster_failover_state:no-failover\r\nmaster_replid:abc\r\nmaster_repl_offset:120\r\n";
+        assert_eq!(role_in_info(info), Some(Role::Primary { offset: 120, replicas: vec![120, 99] }));
+        assert_eq!(role_in_info("role:slave\r\nmaster_host:x\r\n"), Some(Role::Other("slave".into())));
+        assert_eq!(role_in_info("no role here"), None);
+    }
 
     #[test]
     fn acked_counts_replicas_at_or_past_the_offset() {
