@@ -211,6 +211,7 @@ fn secret_checks(settings: &Settings) -> Vec<Check> {
     };
     checks.insert(0, Check::ok("secret", format!("{what}, from {from}{}", origin_note(settings, "secret_file"))));
     checks.push(strength(&ring));
+    checks.extend(whitespace(&ring));
     checks.push(key_ring(settings, &ring));
     checks
 }
@@ -276,6 +277,10 @@ fn strength(ring: &KeyRing) -> Check {
             None => "the secret".to_string(),
         };
         for weakness in secret_strength::weaknesses(secret) {
+            if matches!(weakness, secret_strength::Weakness::Whitespace { .. }) {
+                // Its own row (`secret-text`): a different problem with a different fix.
+                continue;
+            }
             let line = format!("{subject} {}", weakness.describe());
             if weakness.is_fatal() {
                 fatal.push(line);
@@ -307,6 +312,34 @@ fn strength(ring: &KeyRing) -> Check {
         }
     };
     Check::ok(NAME, detail)
+}
+
+/// Whitespace around the secret (or a version of the ring): sessctl uses it byte for byte, so
+/// it agrees with the app only if the app does not strip it either.
+fn whitespace(ring: &KeyRing) -> Option<Check> {
+    let versions: Vec<(Option<i64>, &crate::secret::Secret)> = match ring {
+        KeyRing::Single(s) => vec![(None, s)],
+        KeyRing::Versions(map) => map.iter().map(|(v, s)| (Some(*v), s)).collect(),
+    };
+    let found: Vec<String> = versions
+        .iter()
+        .flat_map(|(version, secret)| {
+            secret_strength::weaknesses(secret)
+                .into_iter()
+                .filter(|w| matches!(w, secret_strength::Weakness::Whitespace { .. }))
+                .map(move |w| match version {
+                    Some(v) => format!("version {v} {}", w.describe()),
+                    None => format!("the secret {}", w.describe()),
+                })
+        })
+        .collect();
+    (!found.is_empty()).then(|| {
+        Check::warn(
+            "secret-text",
+            found.join("; "),
+            "make the file hold exactly the bytes the app uses as cookie_secret: if the app strips what it reads (open(f).read().strip()), remove the whitespace from the file; then check a cookie from the app with `sessctl verify`",
+        )
+    })
 }
 
 /// The versions, and the one `mint` signs with.
