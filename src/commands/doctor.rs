@@ -532,9 +532,11 @@ fn permissions_check(permissions: &[Permission], prefix: &str) -> Check {
             )
         })
         .collect();
-    // "No permissions to access a key": the command is allowed, its key is not (the ACL's
-    // key patterns, ~pattern); anything else refuses the command itself.
-    let on_key = |p: &&Permission| p.refused.as_deref().is_some_and(|r| r.contains("access a key"));
+    // "No permissions to access a key" (Redis 7.2, Valkey), "no permissions to access one of
+    // the keys" (Redis 7.0): the command is allowed, its key is not (the ACL's key patterns,
+    // ~pattern); anything else refuses the command itself.
+    let on_key =
+        |p: &&Permission| p.refused.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("permissions to access"));
     let grant: Vec<String> = refused
         .iter()
         .filter(|p| !on_key(p))

@@ -146,7 +146,7 @@ fn uses(command: &Command) -> Uses {
         Command::List(_) | Command::Stats(_) | Command::Restore(_) => redis,
         Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
-        Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
+        Command::GenSecret(a) => Uses { secret: a.ring, key_version: a.ring, output: true, ..Uses::default() },
         Command::Doctor(_) => Uses { secret: true, key_version: true, ..redis },
         // `config show` shows every setting, as the command that uses it would see it.
         Command::Config(_) => Uses {
