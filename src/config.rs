@@ -482,8 +482,8 @@ impl Settings {
     pub fn overridden(&self, key: &str) -> Option<&Profile> {
         let profile = self.profile.as_deref()?;
         let origin = self.origins.iter().find(|(n, _)| *n == key).map(|(_, o)| o)?;
-        let beaten = matches!(origin, Origin::Flag(_) | Origin::Env(_))
-            || (key == "secret_file" && self.secret_from_env);
+        let beaten =
+            matches!(origin, Origin::Flag(_) | Origin::Env(_)) || (key == "secret_file" && self.secret_from_env);
         (beaten && profile.text(key).ok().flatten().is_some()).then_some(profile)
     }
 
@@ -610,9 +610,7 @@ fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if meta.is_dir() {
-        return Err(usage(format!(
-            "the secret file {shown} is a directory; check {named_by}"
-        )));
+        return Err(usage(format!("the secret file {shown} is a directory; check {named_by}")));
     }
     let mut bytes = Vec::new();
     file.take(MAX_SECRET_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;

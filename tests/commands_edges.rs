@@ -924,10 +924,7 @@ fn hints_name_where_the_setting_came_from() {
     };
     // cluster = true from the profile, against a standalone server.
     let err = run(&|_| {});
-    assert!(
-        err.contains(&format!("remove cluster = true from profile \"x\" of \"{}\"", file.display())),
-        "{err}"
-    );
+    assert!(err.contains(&format!("remove cluster = true from profile \"x\" of \"{}\"", file.display())), "{err}");
     assert!(!err.contains("drop --cluster"), "{err}");
     // From the variable: unset it; from the flag: drop it.
     std::fs::write(&file, format!("[profiles.x]\nredis_url = \"{}\"\n", redis.url())).unwrap();
@@ -942,10 +939,7 @@ fn hints_name_where_the_setting_came_from() {
     // A URL from the profile: fix the profile's redis_url (or override it).
     std::fs::write(&file, "[profiles.x]\nredis_url = \"redis://127.0.0.1:1/0\"\n").unwrap();
     let err = run(&|_| {});
-    assert!(
-        err.contains(&format!("fix redis_url in profile \"x\" of \"{}\"", file.display())),
-        "{err}"
-    );
+    assert!(err.contains(&format!("fix redis_url in profile \"x\" of \"{}\"", file.display())), "{err}");
     let err = run(&|cmd| {
         cmd.env("SESSCTL_REDIS_URL", "redis://127.0.0.1:1/0");
     });

@@ -341,7 +341,8 @@ fn config_profiles_without_a_file_says_how_to_write_one_and_names_only_docs_that
 
 #[test]
 fn config_show_checks_the_secret_it_reports_and_exits_1_when_it_cannot_be_used() {
-    let setup = Setup::new("[profiles.p]\nsecret_file = \"a.secret\"\n[profiles.missing]\nsecret_file = \"nope.secret\"\n");
+    let setup =
+        Setup::new("[profiles.p]\nsecret_file = \"a.secret\"\n[profiles.missing]\nsecret_file = \"nope.secret\"\n");
     // A usable file: what it holds, never the secret.
     let map = shown_full(setup.sessctl(&["--profile", "p"]));
     let secret = &map["secret"];

@@ -494,7 +494,11 @@ fn doctor_stats_and_cleanup_agree_on_each_category_and_the_no_ttl_hint_fixes_the
     redis.pipe(&keys);
 
     let counts = |record: &Value| -> (u64, u64, u64) {
-        (record["no_ttl"].as_u64().unwrap(), record["malformed"].as_u64().unwrap(), record["non_string"].as_u64().unwrap())
+        (
+            record["no_ttl"].as_u64().unwrap(),
+            record["malformed"].as_u64().unwrap(),
+            record["non_string"].as_u64().unwrap(),
+        )
     };
     let summary = |args: &[&str]| -> Value {
         let mut cmd = sessctl();
@@ -627,7 +631,10 @@ fn a_redis_password_in_a_config_file_others_can_read_fails_and_every_command_war
         let err = stderr(&out);
         let warning: Vec<&str> = err.lines().filter(|l| l.contains("holds a Redis password")).collect();
         assert_eq!(warning.len(), 1, "{args:?}: {err}");
-        assert!(warning[0].contains(&shown) && warning[0].contains("chmod 600") && warning[0].contains("mode 0644"), "{err}");
+        assert!(
+            warning[0].contains(&shown) && warning[0].contains("chmod 600") && warning[0].contains("mode 0644"),
+            "{err}"
+        );
         assert!(!err.contains("hunter2pw"), "{err}");
     }
     // chmod 600: no warning, and the check passes.
@@ -655,7 +662,11 @@ fn overrides_of_the_profile_are_shown_by_doctor() {
     assert_eq!(out.status.code(), Some(0), "{}", context(&out));
     let records = checks(&out);
     let detail = |name: &str| row(&records, name)["detail"].as_str().unwrap().to_string();
-    assert!(detail("redis").ends_with("(from SESSCTL_REDIS_URL, over the redis_url of profile prod)"), "{}", detail("redis"));
+    assert!(
+        detail("redis").ends_with("(from SESSCTL_REDIS_URL, over the redis_url of profile prod)"),
+        "{}",
+        detail("redis")
+    );
     assert!(
         detail("secret").ends_with("(from SESSCTL_SECRET_FILE, over the secret_file of profile prod)"),
         "{}",

@@ -411,13 +411,12 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
         // Each string is classified as stats and cleanup classify it (category.rs).
         let mut tally = Tally::default();
         let prefix_len = settings.prefix.len();
-        let mut visit = |key: SampledString<'_>| {
-            match classify(&key.key[prefix_len.min(key.key.len())..], key.len, key.ttl_ms) {
+        let mut visit =
+            |key: SampledString<'_>| match classify(&key.key[prefix_len.min(key.key.len())..], key.len, key.ttl_ms) {
                 Category::Malformed => tally.malformed += 1,
                 Category::NoTtl => tally.no_ttl += 1,
                 Category::Expiring => {}
-            }
-        };
+            };
         match store.sample_population(args.sample, &mut visit) {
             Ok(population) => checks.extend(population_checks(&settings.prefix, &population, &tally)),
             Err(e) => checks.push(probe_failed("sessions", &e)),
@@ -441,7 +440,8 @@ fn probe_failed(check: &'static str, error: &StoreError) -> Check {
 /// Connected, and the server's version.
 fn reachable(urls: &[String], nodes: &[NodeProbe]) -> Check {
     // As the server names itself: `Redis 7.0.15`, `Valkey 8.1.8`.
-    let mut versions: Vec<String> = nodes.iter().filter_map(|n| n.version.as_ref()).map(|(p, v)| format!("{p} {v}")).collect();
+    let mut versions: Vec<String> =
+        nodes.iter().filter_map(|n| n.version.as_ref()).map(|(p, v)| format!("{p} {v}")).collect();
     versions.sort_unstable();
     versions.dedup();
     let version = match versions.as_slice() {
@@ -535,8 +535,9 @@ fn permissions_check(permissions: &[Permission], prefix: &str) -> Check {
     // "No permissions to access a key" (Redis 7.2, Valkey), "no permissions to access one of
     // the keys" (Redis 7.0): the command is allowed, its key is not (the ACL's key patterns,
     // ~pattern); anything else refuses the command itself.
-    let on_key =
-        |p: &&Permission| p.refused.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("permissions to access"));
+    let on_key = |p: &&Permission| {
+        p.refused.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("permissions to access"))
+    };
     let grant: Vec<String> = refused
         .iter()
         .filter(|p| !on_key(p))
