@@ -703,6 +703,33 @@ fn a_rollout_follows_gen_secret_ring_and_sessctl_cookies_log_in_on_old_and_new_p
     process.assert_logged_in_as(&during, "erin");
 }
 
+/// A secret file ending in a blank line, for an app that strips what it reads: sessctl uses
+/// the bytes (one final newline removed), so the app's cookies are bad_signature for it and
+/// the app refuses sessctl's; doctor warns about exactly this (`secret-text`).
+#[test]
+fn a_secret_file_ending_in_a_blank_line_disagrees_with_an_app_that_strips_it_and_doctor_says_so() {
+    let redis = RedisServer::start();
+    let app = App::start(&redis, SECRET, None);
+    let login = app.login("alice");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cookie_secret");
+    std::fs::write(&file, format!("{SECRET}\n\n")).unwrap();
+    let file = file.to_str().unwrap();
+    let ran = run(&redis, "unused", &["--secret-file", file, "verify", "-o", "json", &login.pair]);
+    ran.expect_code(3);
+    assert_eq!(ran.one_json()["status"], "bad_signature", "{}", ran.context());
+    let ran = run(&redis, "unused", &["--secret-file", file, "mint", "--user", "bob", "--format", "cookie"]);
+    ran.expect_code(0);
+    app.assert_sent_to_login(ran.text().trim());
+    let ran = run(&redis, "unused", &["--secret-file", file, "doctor", "-o", "json"]);
+    let text = ran.json().into_iter().find(|r| r["check"] == "secret-text").expect("a secret-text row");
+    assert_eq!(text["status"], "warn", "{text}");
+    assert!(text["detail"].as_str().unwrap().contains("bad_signature"), "{text}");
+    // The same file without the blank line agrees with the app.
+    std::fs::write(file, format!("{SECRET}\n")).unwrap();
+    run(&redis, "unused", &["--secret-file", file, "verify", &login.pair]).expect_code(0);
+}
+
 #[test]
 fn a_bulk_revoke_with_backup_is_undone_by_restore_and_the_app_accepts_the_cookies_again() {
     let redis = RedisServer::start();
