@@ -184,7 +184,13 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     // or not in --secret-format is the row's problem).
     let secret_row = |rows: &mut Vec<Setting>, from: &str, origin: Origin| {
         let (value, problem) = match settings.secret() {
-            Ok(KeyRing::Single(s)) => (format!("(redacted) one secret of {} bytes, {from}", s.expose().len()), None),
+            Ok(KeyRing::Single(s)) => {
+                let bytes = match s.expose().len() {
+                    1 => "1 byte".to_string(),
+                    n => format!("{n} bytes"),
+                };
+                (format!("(redacted) one secret of {bytes}, {from}"), None)
+            }
             Ok(KeyRing::Versions(map)) => {
                 let versions: Vec<String> = map.keys().map(i64::to_string).collect();
                 (format!("(redacted) a key ring of versions {}, {from}", versions.join(", ")), None)
@@ -246,7 +252,7 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     }
 
     // A value a flag or a variable gives in place of the profile's says so.
-    for row in &mut rows {
+    for row in rows.iter_mut().filter(|r| r.origin != "default") {
         if let Some(profile) = settings.overridden(&row.setting) {
             row.overrides = Some(format!("profile {}", profile.name));
         }
