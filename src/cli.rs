@@ -352,7 +352,7 @@ pub struct CleanupArgs {
     /// Delete sessions older than this (age = --ttl minus remaining TTL); must be less than
     /// --ttl, and at least 1h unless --yes
     #[arg(long, value_name = "DURATION", value_parser = values::age)]
-    pub max_age: Option<std::time::Duration>,
+    pub max_age: Option<values::Age>,
 
     /// What to do with session keys that have no expiry
     #[arg(long, value_enum, default_value = "report")]
@@ -484,7 +484,7 @@ impl PaceArgs {
 pub struct DoctorArgs {
     /// Keys to examine per primary for the population checks (all of them when there are
     /// fewer; then the counts are exact)
-    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = values::sample, allow_negative_numbers = true)]
     pub sample: u64,
 }
 
@@ -496,7 +496,7 @@ pub struct GenSecretArgs {
     pub ring: bool,
 
     /// Random bytes in the new secret (from the OS generator; printed URL-safe base64)
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(32..=1024))]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = values::secret_bytes, allow_negative_numbers = true)]
     pub bytes: u16,
 }
 

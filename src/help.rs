@@ -183,7 +183,7 @@ pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
         "gen-secret" | "completions" | "man" => vec![ok, (exit::OPERATIONAL, "an I/O error"), usage],
         "config" => vec![
             ok,
-            (exit::OPERATIONAL, "an I/O error"),
+            (exit::OPERATIONAL, "show: a setting cannot be used as shown (the secret); an I/O error"),
             (exit::USAGE, "usage error: a bad config file, profile, flag or value"),
         ],
         "" => vec![

@@ -316,11 +316,12 @@ fn cleanup_max_age_traps_are_usage_errors_before_any_scan() {
     let url = redis.url();
     let out = at(&url, &["cleanup", "--max-age", "30d"]).output().unwrap();
     let err = one_line_usage_error(&out);
-    assert!(err.contains("--max-age 30days") && err.contains("--ttl 7days"), "names both values: {err}");
+    // Both values as typed (not humantime's `30days`), and where --ttl came from.
+    assert!(err.contains("--max-age 30d is not less than --ttl 7d"), "names both values: {err}");
     let mut cmd = at(&url, &["cleanup", "--max-age", "2d"]);
     cmd.env("SESSCTL_TTL", "1d");
     let err = one_line_usage_error(&cmd.output().unwrap());
-    assert!(err.contains("2days") && err.contains("1day"), "{err}");
+    assert!(err.contains("--max-age 2d is not less than --ttl 1d") && err.contains("set SESSCTL_TTL"), "{err}");
     let out = at(&url, &["cleanup", "--max-age", "1m"]).output().unwrap();
     let err = one_line_usage_error(&out);
     assert!(err.contains("--yes"), "{err}");
@@ -1001,4 +1002,109 @@ fn backup_restore_and_resume_files_that_are_pipes_or_devices_are_refused_without
         assert!(err.contains(what) && !err.contains("delete"), "{args:?}: {err}");
     }
     assert_eq!(redis.cli(&["DBSIZE"]), "20", "nothing was revoked");
+}
+
+// ---- Issue 15: values echoed as typed; failures in one line with whole paths ----
+
+#[test]
+fn values_are_echoed_as_typed_and_ranges_in_words() {
+    let dead = "redis://127.0.0.1:1/0";
+    let err = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "8d"]).output().unwrap());
+    assert!(err.contains("--max-age 8d is not less than --ttl 7d"), "{err}");
+    assert!(!err.contains("8days") && !err.contains("7days"), "{err}");
+    let err = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "30min", "--no-ttl", "fix"]).output().unwrap());
+    assert!(err.contains("--max-age 30min would delete"), "{err}");
+    // 0 and 0s: one message.
+    let zero = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "0"]).output().unwrap());
+    let zero_s = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "0s"]).output().unwrap());
+    assert_eq!(zero.replace("'0'", "'0s'"), zero_s);
+    assert!(zero.contains("0 would delete every session"), "{zero}");
+    // Ranges in words, not Rust's `32..=1024`.
+    let err = one_line_usage_error(&sessctl().args(["gen-secret", "--bytes", "5"]).output().unwrap());
+    assert!(err.contains("must be from 32 to 1024") && !err.contains("..="), "{err}");
+    let err = one_line_usage_error(&at(dead, &["doctor", "--sample", "5"]).output().unwrap());
+    assert!(err.contains("must be from 1000 to 100000000") && !err.contains("..="), "{err}");
+    let err = one_line_usage_error(&sessctl().args(["gen-secret", "--bytes", "-1"]).output().unwrap());
+    assert!(err.contains("--bytes"), "{err}");
+}
+
+#[test]
+fn a_failed_cron_run_prints_one_line_what_failed_first_and_the_whole_output_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("var/lib/node_exporter/textfile_collector/a-rather-long-directory-name");
+    std::fs::create_dir_all(&deep).unwrap();
+    let target = deep.join("sessctl.prom");
+    std::fs::write(&target, "# the last good figures\n").unwrap();
+    let mut cmd = sessctl();
+    cmd.args(["stats", "-q", "-o", "prometheus", "--timeout", "2s", "-r", "redis://127.0.0.1:1/0", "--output-file"])
+        .arg(&target);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("sessctl: cannot reach Redis at 127.0.0.1:1"), "what failed comes first: {err}");
+    let whole = format!("--output-file \"{}\" was left as it was", target.display());
+    assert!(err.trim_end().ends_with(&whole), "the whole path, not cut: {err}");
+    assert!(!err.contains('…'), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "# the last good figures\n");
+}
+
+#[test]
+fn config_file_errors_name_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("home/operator/.config/xdg-inline-configuration-directory/sessctl");
+    std::fs::create_dir_all(&deep).unwrap();
+    let file = deep.join("config.toml");
+    std::fs::write(&file, "[profiles.p\n").unwrap();
+    let mut cmd = sessctl();
+    cmd.arg("--config").arg(&file).args(["list", "-r", "redis://127.0.0.1:1/0"]);
+    let err = one_line_usage_error(&cmd.output().unwrap());
+    assert!(err.contains(&format!("config file \"{}\"", file.display())), "{err}");
+    assert!(!err.contains('…') && !err.contains("bytes)"), "{err}");
+    // A secret file named by the profile: the whole path, and where it was named.
+    std::fs::write(&file, "[profiles.p]\nsecret_file = \"no-such-secret-file-with-a-long-name.secret\"\n").unwrap();
+    let mut cmd = sessctl();
+    cmd.arg("--config").arg(&file).args(["--profile", "p", "verify", "--offline", "x"]);
+    let err = one_line_usage_error(&cmd.output().unwrap());
+    let secret = deep.join("no-such-secret-file-with-a-long-name.secret");
+    assert!(err.contains(&format!("\"{}\"", secret.display())), "{err}");
+    assert!(err.contains(&format!("check secret_file in profile \"p\" of \"{}\"", file.display())), "{err}");
+}
+
+#[test]
+fn hints_name_where_the_setting_came_from() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, format!("[profiles.x]\nredis_url = \"{}\"\ncluster = true\n", redis.url())).unwrap();
+    let run = |setup: &dyn Fn(&mut Command)| {
+        let mut cmd = sessctl();
+        cmd.arg("--config").arg(&file).args(["--profile", "x", "list"]);
+        setup(&mut cmd);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stderr(&out)
+    };
+    // cluster = true from the profile, against a standalone server.
+    let err = run(&|_| {});
+    assert!(err.contains(&format!("remove cluster = true from profile \"x\" of \"{}\"", file.display())), "{err}");
+    assert!(!err.contains("drop --cluster"), "{err}");
+    // From the variable: unset it; from the flag: drop it.
+    std::fs::write(&file, format!("[profiles.x]\nredis_url = \"{}\"\n", redis.url())).unwrap();
+    let err = run(&|cmd| {
+        cmd.env("SESSCTL_CLUSTER", "1");
+    });
+    assert!(err.contains("unset SESSCTL_CLUSTER") && !err.contains("--cluster"), "{err}");
+    let err = run(&|cmd| {
+        cmd.arg("--cluster");
+    });
+    assert!(err.contains("drop --cluster") && !err.contains("SESSCTL_CLUSTER"), "{err}");
+    // A URL from the profile: fix the profile's redis_url (or override it).
+    std::fs::write(&file, "[profiles.x]\nredis_url = \"redis://127.0.0.1:1/0\"\n").unwrap();
+    let err = run(&|_| {});
+    assert!(err.contains(&format!("fix redis_url in profile \"x\" of \"{}\"", file.display())), "{err}");
+    let err = run(&|cmd| {
+        cmd.env("SESSCTL_REDIS_URL", "redis://127.0.0.1:1/0");
+    });
+    assert!(err.contains("fix SESSCTL_REDIS_URL"), "{err}");
 }

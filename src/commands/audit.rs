@@ -11,7 +11,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::usage;
-use crate::output::excerpt;
 
 /// An open audit log.
 pub struct AuditLog {
@@ -63,7 +62,7 @@ impl AuditLog {
         let file = std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(path).map_err(|e| {
             usage(format!(
                 "cannot open the audit log {}: {e}; check --audit-log / SESSCTL_AUDIT_LOG",
-                excerpt(path.as_os_str().as_encoded_bytes())
+                crate::output::path(path)
             ))
         })?;
         let operator = ["SUDO_USER", "USER", "LOGNAME"]

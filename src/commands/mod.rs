@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub(crate) mod category;
 mod cleanup;
 mod config;
 mod decode;
@@ -64,11 +65,21 @@ pub fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sessctl: {}", with_hint(&e));
+            // One line: what failed first, then that --output-file kept its old content.
+            let kept = KEPT_OUTPUT
+                .lock()
+                .ok()
+                .and_then(|k| k.clone())
+                .map(|target| format!("; --output-file {target} was left as it was"))
+                .unwrap_or_default();
+            eprintln!("sessctl: {}{kept}", with_hint(&e));
             ExitCode::from(error::code_for(&e))
         }
     }
 }
+
+/// The `--output-file` left as it was by a run that failed (said at the end of its error line).
+static KEPT_OUTPUT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// clap's usage error as one line: the error and its tip, then where to read more. Values
 /// the user typed come back as short, terminal-safe excerpts.
@@ -173,7 +184,7 @@ fn uses(command: &Command) -> Uses {
         Command::List(_) | Command::Stats(_) | Command::Restore(_) => redis,
         Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
-        Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
+        Command::GenSecret(a) => Uses { secret: a.ring, key_version: a.ring, output: true, ..Uses::default() },
         Command::Doctor(_) => Uses { secret: true, key_version: true, ..redis },
         // `config show` shows every setting, as the command that uses it would see it.
         Command::Config(_) => Uses {
@@ -230,10 +241,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Ok(outcome) if outcome.output_is_whole() => {
             file.commit()?;
         }
-        _ => {
-            let target = excerpt(file.target().as_os_str().as_encoded_bytes());
+        Err(_) => {
+            let target = crate::output::path(file.target());
             file.abandon();
-            // Said even with --quiet: a cron job's file did not change.
+            // Said at the end of the error's line (even with --quiet): a cron job's file did
+            // not change.
+            if let Ok(mut kept) = KEPT_OUTPUT.lock() {
+                *kept = Some(target);
+            }
+        }
+        Ok(_) => {
+            let target = crate::output::path(file.target());
+            file.abandon();
+            // Said even with --quiet, after what the command said about stopping: a cron
+            // job's file did not change.
             eprintln!("sessctl: the output was not complete, so --output-file {target} was left as it was");
         }
     }

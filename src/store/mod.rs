@@ -39,7 +39,7 @@ use std::time::Duration;
 pub use dump::{DumpError, DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
 pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
-pub use probe::{NodeProbe, Permission, Population};
+pub use probe::{NodeProbe, Permission, Population, SampledString};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
@@ -271,9 +271,14 @@ impl Store {
     }
 
     /// A bounded look at the keys under the prefix: at most `budget` keys examined per
-    /// primary (all of them when there are fewer; then the counts are exact).
-    pub fn sample_population(&self, budget: u64) -> Result<Population, StoreError> {
-        self.topology.sample_population(&self.options.prefix, budget)
+    /// primary (all of them when there are fewer; then the counts are exact). Each string key
+    /// under the prefix goes to `visit`, for the caller to classify.
+    pub fn sample_population(
+        &self,
+        budget: u64,
+        visit: &mut dyn FnMut(SampledString<'_>),
+    ) -> Result<Population, StoreError> {
+        self.topology.sample_population(&self.options.prefix, budget, visit)
     }
 
     /// Streams every key under the prefix on every primary to `visit`, in constant memory
