@@ -455,7 +455,7 @@ impl Reader {
         let id = &entry.key[prefix.len().min(entry.key.len())..];
         let why = if entry.user.is_empty() {
             "an empty user".to_string()
-        } else if !super::stats::looks_like_token(id) {
+        } else if !super::category::looks_like_token(id) {
             format!("the key {}, whose id is not a 43-character session id", excerpt(&entry.key))
         } else {
             return Ok(());

@@ -508,7 +508,7 @@ fn session_id_of(target: &str, settings: &Settings) -> anyhow::Result<Vec<u8>> {
 /// Why `id` cannot be a session id (`secrets.token_urlsafe(32)`: 43 characters of A-Z, a-z,
 /// 0-9, `-` and `_`), or `None` when it is one.
 fn not_an_id(id: &str, near_miss: impl Fn() -> Option<String>, settings: &Settings) -> Option<String> {
-    if super::stats::looks_like_token(id.as_bytes()) {
+    if super::category::looks_like_token(id.as_bytes()) {
         return None;
     }
     if id.contains('…') || id.contains("...") {
