@@ -65,7 +65,7 @@ pub enum StoreError {
     /// Writes were made on a primary but its replicas did not acknowledge them before the
     /// retry deadline, and the primary was not replaced either: a failover could still undo
     /// them. `confirmed` says, per item of the call, which writes were confirmed.
-    #[error("{writes} {} by {command} on Redis at {addr} not confirmed by {replicas} {} ({why})", plural(*writes, "write was", "writes were"), plural(*replicas as usize, "replica", "replicas"))]
+    #[error("{writes} {} by {command} on Redis at {addr} {} not confirmed by {replicas} {} ({why})", plural(*writes, "write", "writes"), plural(*writes, "was", "were"), plural(*replicas as usize, "replica", "replicas"))]
     Unconfirmed {
         addr: String,
         command: String,
