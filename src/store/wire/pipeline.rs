@@ -210,8 +210,20 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
         let mut round = Round::default();
         let Some(groups) = route_all(router, &mut attempts, &pending, w.key, w.command)? else { continue };
         for (node, asking, indexes) in groups {
-            for chunk in indexes.chunks(BATCH) {
-                write_chunk(router, &node, asking, chunk, w, &mut results, &mut lost, &mut round)?;
+            // One connection for the node's chunks, and one WAIT after the last: it covers
+            // every write the connection made, and the replica applies the first chunks while
+            // the primary runs the next ones.
+            let mut group = NodeWrites::default();
+            let chunks = indexes.chunks(BATCH).count();
+            for (k, chunk) in indexes.chunks(BATCH).enumerate() {
+                let last = k + 1 == chunks;
+                write_chunk(router, &node, asking, chunk, last, w, &mut results, &mut lost, &mut round, &mut group)?;
+            }
+            if let Some(conn) = group.conn.take() {
+                router.keep(conn);
+            }
+            if !group.made.is_empty() {
+                round.unconfirmed.push((node.clone(), group.replicas, std::mem::take(&mut group.made)));
             }
         }
         for (node, replicas, done) in std::mem::take(&mut round.unconfirmed) {
@@ -294,25 +306,43 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
 /// are unconfirmed.
 const MAX_FAILOVERS: u32 = 8;
 
-/// Sends one chunk of writes to `node` and reads their replies, then (where the node's
-/// replicas must acknowledge) the reply of the `WAIT` queued after them.
+/// The chunks of one node in one round: the connection they share, and the changes made on
+/// it that wait for the replicas.
+#[derive(Default)]
+struct NodeWrites {
+    conn: Option<Conn>,
+    replicas: u32,
+    made: Vec<usize>,
+    /// A write sent again after a lost reply is among them (see `write_chunk`).
+    resent: bool,
+}
+
+/// Sends one chunk of writes to `node` and reads their replies, then, after the group's last
+/// chunk and where the node's replicas must acknowledge, the reply of the `WAIT` queued after
+/// them, which confirms every change the group's connection made.
 #[allow(clippy::too_many_arguments)]
 fn write_chunk(
     router: &dyn Router,
     node: &Arc<Endpoint>,
     asking: bool,
     chunk: &[usize],
+    last: bool,
     w: &Writes,
     results: &mut [Option<bool>],
     lost: &mut [bool],
     round: &mut Round,
+    group: &mut NodeWrites,
 ) -> Result<(), StoreError> {
     let route = || if asking { Route::Ask(node.clone()) } else { Route::Slot };
     let give_back = |round: &mut Round, fail: Fail| {
         round.again.extend(chunk.iter().map(|&i| (i, route())));
         round.failure.get_or_insert(fail);
     };
-    let mut conn = match router.take(node) {
+    let taken = match group.conn.take() {
+        Some(conn) => Ok(conn),
+        None => router.take(node),
+    };
+    let mut conn = match taken {
         Ok(conn) => conn,
         Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
         Err(fail) => {
@@ -328,10 +358,11 @@ fn write_chunk(
             return Ok(());
         }
     };
+    group.replicas = replicas;
     // A write sent again after a lost reply may find its change already made by the lost
     // attempt, on another connection: this connection's WAIT does not cover that one, so the
     // batch is confirmed by the replicas' offsets instead.
-    let resent = chunk.iter().any(|&i| lost[i]);
+    group.resent |= chunk.iter().any(|&i| lost[i]);
     for &i in chunk {
         if asking {
             resp::push_cmd(&mut conn.out, &[b"ASKING"]);
@@ -339,14 +370,16 @@ fn write_chunk(
         (w.encode)(&mut conn.out, i);
     }
     let mut wait_text = Vec::new();
-    if replicas > 0 {
+    let wait = replicas > 0 && last;
+    if wait {
         resp::push_uint(&mut wait_text, router.wait_timeout_ms());
         let mut n = Vec::new();
         resp::push_uint(&mut n, u64::from(replicas));
         resp::push_cmd(&mut conn.out, &[b"WAIT", &n, &wait_text]);
     }
     // Changes made, waiting for the replicas (only where they must acknowledge).
-    let mut made: Vec<usize> = Vec::new();
+    let made = &mut group.made;
+    let resent = group.resent;
     let mut answered = 0;
     let addr = conn.addr.clone();
     let read = (|| {
@@ -396,7 +429,7 @@ fn write_chunk(
                 _ => return Err(Fail::server(&addr, w.command, error)),
             }
         }
-        if replicas > 0 {
+        if wait {
             let reply = conn.read()?;
             let acked = match reply.top() {
                 Tok::Int(n) => n.max(0) as u64,
@@ -404,7 +437,7 @@ fn write_chunk(
                 _ => 0,
             };
             if acked >= u64::from(replicas) && !resent {
-                for &i in &made {
+                for &i in made.iter() {
                     results[i] = Some(true);
                 }
                 made.clear();
@@ -413,7 +446,8 @@ fn write_chunk(
         Ok(())
     })();
     match read {
-        Ok(()) => router.keep(conn),
+        Ok(()) if last => router.keep(conn),
+        Ok(()) => group.conn = Some(conn),
         Err(fail) if fail.is_io() => {
             // The replies from `answered` on were lost: those commands may or may not have run.
             for &i in &chunk[answered..] {
@@ -421,11 +455,12 @@ fn write_chunk(
                 round.again.push((i, route()));
             }
             round.failure.get_or_insert(fail);
+            // The changes made on the lost connection can only be confirmed by the offsets.
+            if !group.made.is_empty() {
+                round.unconfirmed.push((node.clone(), replicas, std::mem::take(&mut group.made)));
+            }
         }
         Err(fail) => return Err(fail.into_error()),
-    }
-    if !made.is_empty() {
-        round.unconfirmed.push((node.clone(), replicas, made));
     }
     Ok(())
 }
