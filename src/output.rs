@@ -545,6 +545,47 @@ pub fn safe_message(message: &str) -> String {
     format!("{cut}… (cut)")
 }
 
+/// The most characters of a message printed whole: more than any path (`PATH_MAX` is 4096
+/// bytes), so a path the operator must find is never cut.
+const MESSAGE_CHARS: usize = 4608;
+
+/// In a message longer than [`MESSAGE_CHARS`], a word (a run without spaces) longer than this
+/// is shortened in the middle.
+const WORD_CHARS: usize = 80;
+
+/// A message for stderr as one bounded, terminal-safe line: the one place at the edge where
+/// sessctl prints an error. Whatever a message quotes (a server's error reply, a host name,
+/// input) is escaped ([`terminal_safe`]: an escape sequence shows as `\x1b[31m`, a newline as
+/// `\n`). A message up to 4608 characters prints whole; in a longer one each word over 80
+/// characters keeps its first 48 and last 16 with `…` between and its length after, and
+/// what is still too long is cut.
+pub fn message_line(message: &str) -> String {
+    let safe = terminal_safe(message);
+    if safe.chars().count() <= MESSAGE_CHARS {
+        return safe.into_owned();
+    }
+    let mut out = String::new();
+    for (i, word) in safe.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let n = word.chars().count();
+        if n <= WORD_CHARS {
+            out.push_str(word);
+            continue;
+        }
+        out.extend(word.chars().take(48));
+        out.push('…');
+        out.extend(word.chars().skip(n - 16));
+        out.push_str(&format!(" ({n} characters)"));
+    }
+    if out.chars().count() > MESSAGE_CHARS {
+        out = out.chars().take(MESSAGE_CHARS - 8).collect();
+        out.push_str("… (cut)");
+    }
+    out
+}
+
 /// Columns a text takes on a terminal (wide characters two, combining marks none).
 pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)

@@ -56,7 +56,7 @@ pub fn main() -> ExitCode {
                     }
                 }
                 _ => {
-                    eprintln!("sessctl: {}", usage_line(&e));
+                    eprintln!("sessctl: {}", crate::output::message_line(&usage_line(&e)));
                     ExitCode::from(error::exit::USAGE)
                 }
             };
@@ -66,7 +66,7 @@ pub fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sessctl: {}", with_hint(&e));
+            eprintln!("sessctl: {}", crate::output::message_line(&with_hint(&e)));
             ExitCode::from(error::code_for(&e))
         }
     }
