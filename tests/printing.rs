@@ -78,3 +78,61 @@ fn a_huge_host_is_shortened_not_echoed_whole() {
     assert!(err.contains("aaaa…aaaa"), "{err}");
     assert!(err.contains("120"), "the length is said: {err}");
 }
+
+// ---- 18. A signal while a read waits on a stalled server ends the run at once ----
+
+/// `INFO commandstats` calls of one command.
+fn calls(redis: &RedisServer, command: &str) -> u64 {
+    let info = redis.cli(&["INFO", "commandstats"]);
+    let prefix = format!("cmdstat_{command}:calls=");
+    info.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn kill(signal: &str, pid: &str) {
+    let status = std::process::Command::new("kill").args([&format!("-{signal}"), pid]).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_signal_while_a_scan_waits_on_a_stalled_server_ends_the_run_at_once_as_interrupted() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let redis = RedisServer::start();
+    redis.pipe(&sessions_protocol("session:", 200_000, 1000));
+    let info = redis.cli(&["INFO", "server"]);
+    let redis_pid = info.lines().find_map(|l| l.strip_prefix("process_id:")).unwrap().trim().to_string();
+    for (command, signal, code) in [(&["stats"][..], "INT", 130), (&["list", "--count"][..], "TERM", 143)] {
+        let before = calls(&redis, "scan");
+        let child = sessctl()
+            .args(["-r", &redis.url(), "-o", "json", "--scan-count", "10", "--timeout", "20s"])
+            .args(command)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while calls(&redis, "scan") < before + 20 {
+            assert!(Instant::now() < deadline, "the scan never got under way");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // The server stalls with SCANs and reads in flight: sessctl waits for their replies.
+        kill("STOP", &redis_pid);
+        std::thread::sleep(Duration::from_millis(300));
+        let signalled = Instant::now();
+        kill(signal, &child.id().to_string());
+        let out = child.wait_with_output().unwrap();
+        let took = signalled.elapsed();
+        kill("CONT", &redis_pid);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{command:?}: {err}");
+        // Far below the 20 s reply timeout (about 0.1 s once the read looks at the stop).
+        assert!(took < Duration::from_secs(5), "{command:?} took {took:?} after the signal: {err}");
+        let records = json_lines(&out.stdout);
+        let summary = records.last().unwrap_or_else(|| panic!("{command:?}: no summary; {err}"));
+        assert_eq!(summary["complete"], false, "{command:?}: {summary}");
+    }
+}
