@@ -136,3 +136,85 @@ fn a_signal_while_a_scan_waits_on_a_stalled_server_ends_the_run_at_once_as_inter
         assert_eq!(summary["complete"], false, "{command:?}: {summary}");
     }
 }
+
+// ---- 19. Tables never split a token ----
+
+/// Every word of a table is a word of the exact output (JSON), or that word shortened in the
+/// middle with `…`: nothing is broken across lines.
+fn assert_no_split_words(table: &str, whole: &str) {
+    fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => out.extend(s.split(' ').map(str::to_string)),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    for record in json_lines(whole.as_bytes()) {
+        strings(&record, &mut all);
+    }
+    let words: std::collections::HashSet<&str> = all.iter().map(String::as_str).collect();
+    for line in table.lines().skip(1) {
+        for word in line.split_whitespace() {
+            if let Some((head, tail)) = word.split_once('…') {
+                assert!(
+                    words.iter().any(|w| w.starts_with(head) && w.ends_with(tail) && w.len() > word.len() - 3),
+                    "{word:?} is no word shortened in the middle:\n{table}"
+                );
+            } else {
+                assert!(words.contains(word) || word == "yes", "{word:?} is a piece of a word:\n{table}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_wrap_at_spaces_and_shorten_a_long_word_in_the_middle() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        r#"
+default_profile = "staging"
+[profiles.staging]
+redis_url = "redis://127.0.0.1:6379/0"
+prefix = "staging:"
+scan_count = 500
+secret_file = "/etc/sessctl/staging-cookie-secret.txt"
+[profiles.prod]
+redis_url = ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379", "redis://10.0.0.3:6379"]
+cluster = true
+ttl = "14d"
+secret_file = "/srv/app/production/secrets/cookie_secret_ring.json"
+"#,
+    )
+    .unwrap();
+    let profiles = |columns: Option<&str>, format: &str| {
+        let mut cmd = sessctl();
+        cmd.arg("--config").arg(&config).args(["config", "profiles", "-o", format]);
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        String::from_utf8(ok(cmd).stdout).unwrap()
+    };
+    let json = profiles(None, "json");
+    assert!(json.contains("/srv/app/production/secrets/cookie_secret_ring.json"), "machine formats whole: {json}");
+    for columns in ["80", "100", "120"] {
+        let table = profiles(Some(columns), "table");
+        assert!(table.lines().all(|l| l.chars().count() <= columns.parse().unwrap()), "{table}");
+        assert_no_split_words(&table, &json);
+    }
+    // At 120 columns the URLs are whole.
+    assert!(profiles(Some("120"), "table").contains("redis://127.0.0.1:6379/0"));
+
+    // verify's REASON: a malformed value's reason at 80 columns.
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", "printing-test-secret").env("COLUMNS", "80").args(["verify", "--offline", "garbage"]);
+    let table = String::from_utf8(run(cmd).stdout).unwrap();
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", "printing-test-secret").args(["verify", "--offline", "-o", "json", "garbage"]);
+    let json = String::from_utf8(run(cmd).stdout).unwrap();
+    assert!(table.contains("malformed"), "{table}");
+    assert_no_split_words(&table, &json);
+}

@@ -63,7 +63,8 @@ impl Record for ProfileRow {
         &["profile", "default", "selected", "redis_url", "secret_file", "settings"]
     }
     fn kinds() -> &'static [Column] {
-        &[Column::Text, Column::Fixed, Column::Fixed, Column::Wrap, Column::Wrap, Column::Wrap]
+        // A profile name is typed on the command line: shown whole, like a status word.
+        &[Column::Fixed, Column::Fixed, Column::Fixed, Column::Wrap, Column::Wrap, Column::Wrap]
     }
     fn cells(&self) -> Vec<String> {
         let yes = |b: bool| if b { "yes" } else { "" }.to_string();
