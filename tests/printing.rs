@@ -218,3 +218,66 @@ secret_file = "/srv/app/production/secrets/cookie_secret_ring.json"
     assert!(table.contains("malformed"), "{table}");
     assert_no_split_words(&table, &json);
 }
+
+// ---- 20. stats' TTL table counts ranges, and sessions without a TTL have a row ----
+
+fn token(i: u64) -> String {
+    format!("{:0>43}", format!("t{i}"))
+}
+
+#[test]
+fn stats_ttl_rows_are_ranges_that_add_up_to_the_sessions_and_prometheus_is_cumulative() {
+    let redis = RedisServer::start();
+    // 2 under 1h, 3 between 1h and 6h, 4 between 4d and 7d, 5 without expiry.
+    let mut i = 0;
+    for (n, ttl) in [(2, Some(600)), (3, Some(7_200)), (4, Some(500_000)), (5, None)] {
+        for _ in 0..n {
+            i += 1;
+            let key = format!("session:{}", token(i));
+            match ttl {
+                Some(ttl) => redis.cli(&["SET", &key, "u", "EX", &ttl.to_string()]),
+                None => redis.cli(&["SET", &key, "u"]),
+            };
+        }
+    }
+    let stats = |format: &str| {
+        let mut cmd = sessctl();
+        cmd.args(["-r", &redis.url(), "stats", "-o", format]);
+        String::from_utf8(ok(cmd).stdout).unwrap()
+    };
+    let table = stats("table");
+    let rows: Vec<(String, u64)> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("REMAINING TTL"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (label, n) = l.trim_end().rsplit_once(' ').unwrap();
+            (label.trim().to_string(), n.replace(',', "").parse().unwrap())
+        })
+        .collect();
+    let labels: Vec<&str> = rows.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["0–1h", "1h–6h", "6h–1d", "1d–2d", "2d–4d", "4d–7d", "over 7d", "no expiry"], "{table}");
+    let counts: Vec<u64> = rows.iter().map(|(_, n)| *n).collect();
+    assert_eq!(counts, [2, 3, 0, 0, 0, 4, 0, 5], "per range, not cumulative:\n{table}");
+
+    // Prometheus: a cumulative histogram of the sessions that expire; the others are a gauge.
+    let prom = stats("prometheus");
+    let buckets: Vec<(String, f64)> = prom
+        .lines()
+        .filter_map(|l| l.strip_prefix("sessctl_session_ttl_seconds_bucket{"))
+        .map(|l| {
+            let le = l.split("le=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            (le, l.rsplit(' ').next().unwrap().parse().unwrap())
+        })
+        .collect();
+    let values: Vec<f64> = buckets.iter().map(|(_, v)| *v).collect();
+    assert_eq!(values, [2.0, 5.0, 5.0, 5.0, 5.0, 9.0, 9.0], "{prom}");
+    assert_eq!(buckets.last().unwrap().0, "+Inf");
+    let value = |name: &str| -> f64 {
+        prom.lines().find(|l| l.starts_with(name)).unwrap().rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("sessctl_session_ttl_seconds_count{"), 9.0);
+    assert_eq!(value("sessctl_keys_without_ttl{"), 5.0);
+    assert_eq!(value("sessctl_sessions{"), 14.0);
+}

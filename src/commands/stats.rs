@@ -264,11 +264,22 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 let style = &settings.style;
                 summary_out.write(&mut out, style)?;
                 writeln!(out)?;
-                let rows: Vec<_> = TTL_BUCKETS
+                // Each row counts its own range (above the bound before, up to its own), not
+                // everything below it; sessions that never expire get a row of their own.
+                let mut rows: Vec<_> = TTL_BUCKETS
                     .iter()
                     .zip(t.buckets)
-                    .map(|((_, label), n)| (vec![format!("<= {label}"), output::thousands(n.into())], None))
+                    .enumerate()
+                    .map(|(i, ((_, label), n))| {
+                        let range = match i {
+                            0 => format!("0–{label}"),
+                            _ if i == TTL_BUCKETS.len() - 1 => format!("over {}", TTL_BUCKETS[i - 1].1),
+                            _ => format!("{}–{label}", TTL_BUCKETS[i - 1].1),
+                        };
+                        (vec![range, output::thousands(n.into())], None)
+                    })
                     .collect();
+                rows.push((vec!["no expiry".to_string(), output::thousands(t.no_ttl.into())], None));
                 output::write_table(
                     &mut out,
                     style,
