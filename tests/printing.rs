@@ -281,3 +281,99 @@ fn stats_ttl_rows_are_ranges_that_add_up_to_the_sessions_and_prometheus_is_cumul
     assert_eq!(value("sessctl_keys_without_ttl{"), 5.0);
     assert_eq!(value("sessctl_sessions{"), 14.0);
 }
+
+// ---- 21. verify's reasons, list's expiry, dry-run summaries ----
+
+/// Sleeps until the fraction of the current second is at least `frac` (in the next second
+/// when it is past already).
+fn wait_for_fraction(frac: f64, next_second: bool) {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
+    let mut target = now.floor() + frac;
+    if next_second || target < now {
+        target += 1.0;
+    }
+    std::thread::sleep(std::time::Duration::from_secs_f64(target - now));
+}
+
+#[test]
+fn list_shows_the_expiry_mint_printed_for_the_same_session() {
+    let redis = RedisServer::start();
+    // Minted early in a second and listed late in one: the case where list printed a second
+    // less (it added the floored TTL to the floored start of its own run).
+    wait_for_fraction(0.02, true);
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", "printing-test-secret").args(["-r", &redis.url(), "mint", "--user", "u1", "-o", "json"]);
+    let minted = json_lines(&ok(cmd).stdout)[0].clone();
+    wait_for_fraction(0.85, false);
+    let mut cmd = sessctl();
+    cmd.args(["-r", &redis.url(), "list", "-o", "json"]);
+    let listed = json_lines(&ok(cmd).stdout)[0].clone();
+    assert_eq!(listed["session_id"], minted["session_id"]);
+    assert_eq!(listed["expires_at"], minted["expires_at"], "mint: {minted}\nlist: {listed}");
+}
+
+#[test]
+fn verify_gives_a_reason_for_revoked_and_expired_sessions() {
+    let redis = RedisServer::start();
+    let secret = "printing-test-secret";
+    let mint = |env: &[(&str, &str)]| {
+        let mut cmd = sessctl();
+        cmd.env("SESSCTL_SECRET", secret).args(["-r", &redis.url(), "mint", "--user", "u1", "-o", "json"]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        json_lines(&ok(cmd).stdout)[0].clone()
+    };
+    let revoked = mint(&[]);
+    let old = mint(&[("SESSCTL_NOW", "1000000000")]);
+    for m in [&revoked, &old] {
+        redis.cli(&["DEL", &format!("session:{}", m["session_id"].as_str().unwrap())]);
+    }
+    let cookies = [revoked["cookie"].as_str().unwrap(), old["cookie"].as_str().unwrap()];
+    let verify = |format: &str| {
+        let mut cmd = sessctl();
+        cmd.env("SESSCTL_SECRET", secret).env("COLUMNS", "200").args(["-r", &redis.url(), "verify", "-o", format]);
+        cmd.args(["--max-age-days", "100000"]).args(cookies);
+        let out = run(cmd);
+        assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let records = json_lines(verify("json").as_bytes());
+    assert_eq!(records[0]["status"], "revoked");
+    assert_eq!(records[1]["status"], "expired");
+    for r in &records {
+        assert!(r["reason"].as_str().is_some_and(|s| s.contains("not in Redis")), "{r}");
+    }
+    let table = verify("table");
+    for line in table.lines().skip(1).filter(|l| l.starts_with("revoked") || l.starts_with("expired")) {
+        assert!(line.contains("not in Redis"), "REASON filled: {table}");
+    }
+}
+
+#[test]
+fn dry_runs_count_what_they_match_and_report_nothing_done_in_every_command() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.jsonl");
+    for i in 1..=3 {
+        redis.cli(&["SET", &format!("session:{}", token(i)), "alice", "EX", "3600"]);
+    }
+    let json = |args: &[&str]| {
+        let mut cmd = sessctl();
+        cmd.args(["-r", &redis.url(), "-o", "json"]).args(args);
+        let records = json_lines(&ok(cmd).stdout);
+        records.last().unwrap().clone()
+    };
+    let s = json(&["revoke", "--user", "alice", "--dry-run"]);
+    assert_eq!((s["matched"].as_u64(), s["revoked"].as_u64()), (Some(3), Some(0)), "{s}");
+    let s = json(&["cleanup", "--max-age", "1d", "--dry-run", "--yes"]);
+    assert_eq!((s["too_old"].as_u64(), s["deleted"].as_u64()), (Some(3), Some(0)), "{s}");
+    let s = json(&["revoke", "--user", "alice", "--backup", backup.to_str().unwrap()]);
+    assert_eq!(s["revoked"], 3, "{s}");
+    let s = json(&["restore", backup.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((s["matched"].as_u64(), s["restored"].as_u64()), (Some(3), Some(0)), "a dry run restores nothing: {s}");
+    assert_eq!(redis.cli(&["DBSIZE"]), "0");
+    let s = json(&["restore", backup.to_str().unwrap()]);
+    assert_eq!((s["matched"].as_u64(), s["restored"].as_u64()), (Some(3), Some(3)), "{s}");
+}
