@@ -170,7 +170,7 @@ impl<W: Write> RecordWriter<W> {
                 Ok(())
             }
             OutputFormat::Table => {
-                let cells: Vec<String> = record.cells().iter().map(|c| terminal_safe(c).into_owned()).collect();
+                let cells: Vec<String> = record.cells().iter().map(|c| table_safe(c).into_owned()).collect();
                 self.pending.push((cells, record.accent()));
                 if self.pending.len() >= TABLE_PAGE_ROWS {
                     self.draw_page(true)?;
@@ -307,7 +307,7 @@ impl Summary {
                     .map(|(k, v)| {
                         let top = k.split('.').next().unwrap_or_default();
                         let shown = if self.raw.contains(&top) { plain(&v) } else { for_people(&k, &v) };
-                        (vec![k, terminal_safe(&shown).into_owned()], None)
+                        (vec![k, table_safe(&shown).into_owned()], None)
                     })
                     .collect();
                 write_table(out, style, &[], &rows, &[Column::Text, Column::Text])
@@ -507,6 +507,27 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for a table cell: [`terminal_safe`], and a backslash doubled, so a user id that holds
+/// `\n` (backslash, n) reads `\\n` and is told apart from one that holds a newline (`\n`).
+pub fn table_safe(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') {
+        return terminal_safe(text);
+    }
+    Cow::Owned(terminal_safe(&text.replace('\\', "\\\\")).into_owned())
+}
+
+/// Bytes as table text ([`table_safe`]), invalid UTF-8 shown as `\xNN`.
+pub fn table_safe_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&table_safe(chunk.valid()));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Bytes (from Redis, a file, an argument) as terminal-safe text: invalid UTF-8 shown as `\xNN`.
 pub fn safe_bytes(bytes: &[u8]) -> String {
     let mut out = String::new();
@@ -584,6 +605,12 @@ pub fn message_line(message: &str) -> String {
         out.push_str("… (cut)");
     }
     out
+}
+
+/// A count and its noun, singular for one: `1 session`, `2 sessions`, `1 primary`.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Columns a text takes on a terminal (wide characters two, combining marks none).
@@ -740,6 +767,8 @@ mod tests {
         assert_eq!(terminal_safe("a\u{202e}b\u{9b}c\td"), "a\\u{202e}b\\u{9b}c\\td");
         assert!(matches!(terminal_safe("plain é 日本"), Cow::Borrowed(_)));
         assert_eq!(safe_bytes(b"a\xffb\x1b"), "a\\xffb\\x1b");
+        assert_eq!(table_safe("a\"b\\c\n"), "a\"b\\\\c\\n");
+        assert_eq!(table_safe_bytes(b"a\\\xff"), "a\\\\\\xff");
         let long = vec![b'x'; 120_000];
         let e = excerpt(&long);
         assert!(e.len() < 80 && e.contains("120000 bytes"), "{e}");

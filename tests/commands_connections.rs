@@ -103,7 +103,7 @@ fn list_is_exact_when_replies_are_lost_and_says_so() {
     assert_eq!(ids.len() as u64, N, "every session ({stderr})");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count() as u64, N, "no duplicates");
     assert!(
-        stderr.contains("the connection to Redis dropped 2 time(s); the scan resumed where it stopped"),
+        stderr.contains("the connection to Redis dropped 2 times; the scan resumed where it stopped"),
         "{stderr}"
     );
 }

@@ -377,3 +377,57 @@ fn dry_runs_count_what_they_match_and_report_nothing_done_in_every_command() {
     let s = json(&["restore", backup.to_str().unwrap()]);
     assert_eq!((s["matched"].as_u64(), s["restored"].as_u64()), (Some(3), Some(3)), "{s}");
 }
+
+// ---- 22. Tables escape backslashes; counts agree with their nouns ----
+
+#[test]
+fn a_backslash_in_a_table_is_escaped_so_it_is_not_taken_for_an_escape() {
+    let redis = RedisServer::start();
+    // One user holds backslash-n, the other a real newline: the table tells them apart.
+    redis.cli_raw(&["SET", &format!("session:{}", token(1)), "a\"b\\c\\n", "EX", "600"]);
+    redis.cli_raw(&["SET", &format!("session:{}", token(2)), "a\"b\\c\n", "EX", "600"]);
+    let mut cmd = sessctl();
+    cmd.env("COLUMNS", "200").args(["-r", &redis.url(), "list"]);
+    let table = String::from_utf8(ok(cmd).stdout).unwrap();
+    let cell = |id: &str| {
+        let line = table.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id}: {table}"));
+        line.split_whitespace().nth(1).unwrap().to_string()
+    };
+    assert_eq!(cell(&token(1)), r#"a"b\\c\\n"#, "{table}");
+    assert_eq!(cell(&token(2)), r#"a"b\\c\n"#, "{table}");
+    // stats' top users too.
+    let mut cmd = sessctl();
+    cmd.env("COLUMNS", "200").args(["-r", &redis.url(), "stats"]);
+    let stats = String::from_utf8(ok(cmd).stdout).unwrap();
+    assert!(stats.contains(r#"a"b\\c\\n"#) && stats.contains(r#"a"b\\c\n"#), "{stats}");
+    // JSON keeps the exact text.
+    let mut cmd = sessctl();
+    cmd.args(["-r", &redis.url(), "list", "-o", "json"]);
+    let users: Vec<String> = json_lines(&ok(cmd).stdout).iter().map(|r| r["user"].as_str().unwrap().to_string()).collect();
+    assert!(users.contains(&"a\"b\\c\\n".to_string()) && users.contains(&"a\"b\\c\n".to_string()), "{users:?}");
+}
+
+#[test]
+fn counts_of_one_take_the_singular() {
+    let redis = RedisServer::start();
+    redis.cli(&["SET", &format!("session:{}", token(1)), "u", "EX", "600"]);
+    // A key ring of one version.
+    let strong = "Jp0c1Gv0xXcQy5z3mS9kq2R8fT4uW7eL6aHbN1dVY3o";
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", format!(r#"{{"1": "{strong}"}}"#)).args(["doctor", "-o", "json", "-r", &redis.url()]);
+    let out = run(cmd);
+    let records = json_lines(&out.stdout);
+    let ring = records.iter().find(|r| r["check"] == "key-ring").unwrap_or_else(|| panic!("{records:?}"));
+    assert!(ring["detail"].as_str().unwrap().starts_with("version 1;"), "{ring}");
+    // A snapshot of one primary.
+    let mut cmd = sessctl();
+    cmd.args(["-r", &redis.url(), "stats", "--snapshot", "-o", "json"]);
+    let out = ok(cmd);
+    assert!(stderr(&out).contains("a snapshot of 1 primary;"), "{}", stderr(&out));
+    // A note about one key that is not a string.
+    redis.cli(&["HSET", "session:h", "f", "v"]);
+    let mut cmd = sessctl();
+    cmd.args(["-r", &redis.url(), "list", "-o", "json"]);
+    let out = ok(cmd);
+    assert!(stderr(&out).contains("1 key under the prefix is not a string and was left out"), "{}", stderr(&out));
+}

@@ -114,7 +114,12 @@ impl AuditLog {
         self.file
             .write_all(&buf)
             .and_then(|()| self.file.flush())
-            .map_err(|e| anyhow::anyhow!("cannot write the audit log: {e}; the last {n} change(s) are not in it"))?;
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot write the audit log: {e}; the last {} not in it",
+                    crate::output::plural(n as u64, "change is", "changes are")
+                )
+            })?;
         self.written += n;
         Ok(())
     }

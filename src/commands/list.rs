@@ -158,14 +158,19 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         // pacing.finish said where the scan stopped.
     } else if interrupted {
         eprintln!(
-            "sessctl: interrupted: {} {shown} session(s) before stopping; the list is incomplete",
-            if args.count { "counted" } else { "listed" }
+            "sessctl: interrupted: {} {} before stopping; the list is incomplete",
+            if args.count { "counted" } else { "listed" },
+            output::plural(shown, "session", "sessions")
         );
     } else if shown == 0 && !args.count && settings.output == OutputFormat::Table && !settings.quiet {
         eprintln!("sessctl: {}", nothing_listed(settings, args, reached_limit));
     }
     if not_string > 0 && !settings.quiet {
-        eprintln!("sessctl: note: {not_string} key(s) under the prefix are not strings and were left out; `sessctl stats` counts them");
+        let what = match not_string {
+            1 => "1 key under the prefix is not a string and was".to_string(),
+            n => format!("{n} keys under the prefix are not strings and were"),
+        };
+        eprintln!("sessctl: note: {what} left out; `sessctl stats` counts them");
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }

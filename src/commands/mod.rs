@@ -286,8 +286,8 @@ pub(crate) fn scan(
     let summary = result?;
     if summary.reconnects > 0 && !settings.quiet {
         eprintln!(
-            "sessctl: note: the connection to Redis dropped {} time(s); the scan resumed where it stopped",
-            summary.reconnects
+            "sessctl: note: the connection to Redis dropped {}; the scan resumed where it stopped",
+            crate::output::plural(summary.reconnects, "time", "times")
         );
     }
     report_failovers(settings, store, Some(&summary));
@@ -295,7 +295,7 @@ pub(crate) fn scan(
         // Not silenced by --quiet: the answer may be incomplete.
         let moved = match summary.moved {
             0 => String::new(),
-            n => format!(", {n} key(s) moved between their scan and their read"),
+            n => format!(", {} moved between their scan and their read", crate::output::plural(n, "key", "keys")),
         };
         eprintln!(
             "sessctl: warning: the cluster was resharding while the scan ran (slots migrating{moved}), so sessions in moving slots may have been missed or seen twice; run the command again when the resharding is done"
@@ -316,8 +316,10 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
     }
     if let Some(s) = summary.filter(|s| s.failovers > 0) {
         eprintln!(
-            "sessctl: note: {} part(s) of the scan started again on the new primary ({} key(s) scanned again, {} session(s) seen twice and counted once)",
-            s.failovers, s.rescanned, s.repeats
+            "sessctl: note: {} of the scan started again on the new primary ({} scanned again, {} seen twice and counted once)",
+            crate::output::plural(s.failovers, "part", "parts"),
+            crate::output::plural(s.rescanned, "key", "keys"),
+            crate::output::plural(s.repeats, "session", "sessions")
         );
         if s.repeats_unmarked {
             eprintln!("sessctl: warning: some sessions delivered before the failover could not be told apart and may be counted twice");
@@ -364,7 +366,8 @@ pub(crate) fn target(settings: &Settings, store: Option<&Store>) -> String {
     let cluster = store.map_or(settings.redis.cluster == Some(true) || urls.len() > 1, Store::is_cluster);
     if cluster {
         let seeds: Vec<String> = urls.iter().map(|u| place(u, 6379).0).collect();
-        let primaries = store.map(|s| format!(" ({} primaries)", s.nodes().len())).unwrap_or_default();
+        let primaries =
+            store.map(|s| format!(" ({})", crate::output::plural(s.nodes().len() as u64, "primary", "primaries"))).unwrap_or_default();
         return format!("the Redis Cluster with seed(s) {}{primaries}", seeds.join(", "));
     }
     if store.map_or(url.contains("+sentinel://"), Store::is_sentinel) {

@@ -150,8 +150,8 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         // A partial count with a fresh timestamp would pass for the truth on a dashboard:
         // write nothing, so the textfile is empty and the series go stale.
         eprintln!(
-            "sessctl: interrupted after {} key(s); no metrics written (a partial count would look like a real drop)",
-            summary.scanned
+            "sessctl: interrupted after {}; no metrics written (a partial count would look like a real drop)",
+            output::plural(summary.scanned, "key", "keys")
         );
         return Ok(Outcome::Interrupted);
     }
@@ -291,7 +291,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                     writeln!(out)?;
                     let rows: Vec<_> = top
                         .iter()
-                        .map(|(user, n)| (vec![output::safe_bytes(user), output::thousands((*n).into())], None))
+                        .map(|(user, n)| (vec![output::table_safe_bytes(user), output::thousands((*n).into())], None))
                         .collect();
                     output::write_table(
                         &mut out,
@@ -309,7 +309,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if interrupted {
-        eprintln!("sessctl: interrupted after {} key(s); these figures are partial (complete: false)", summary.scanned);
+        eprintln!("sessctl: interrupted after {}; these figures are partial (complete: false)", output::plural(summary.scanned, "key", "keys"));
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
