@@ -431,3 +431,125 @@ fn counts_of_one_take_the_singular() {
     let out = ok(cmd);
     assert!(stderr(&out).contains("1 key under the prefix is not a string and was left out"), "{}", stderr(&out));
 }
+
+// ---- 24. Help and completions ----
+
+#[test]
+fn revoke_help_shows_an_id_as_long_as_a_real_one() {
+    let mut cmd = sessctl();
+    cmd.env("COLUMNS", "100").args(["revoke", "--help"]);
+    let help = String::from_utf8(ok(cmd).stdout).unwrap();
+    let ids: Vec<&str> = help
+        .split_whitespace()
+        .filter(|w| w.len() > 30 && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .collect();
+    assert!(!ids.is_empty(), "{help}");
+    for id in ids {
+        assert_eq!(id.len(), 43, "secrets.token_urlsafe(32) is 43 characters: {id}");
+    }
+}
+
+#[test]
+fn environment_entries_that_wrap_continue_under_their_description() {
+    for columns in ["60", "80", "100"] {
+        let mut cmd = sessctl();
+        cmd.env("COLUMNS", columns).args(["--help"]);
+        let help = String::from_utf8(ok(cmd).stdout).unwrap();
+        let section: Vec<&str> =
+            help.lines().skip_while(|l| *l != "Environment:").skip(1).take_while(|l| !l.is_empty()).collect();
+        assert!(section.len() > 10, "{help}");
+        let column = section[0].find("the cookie secret").unwrap();
+        for line in &section {
+            assert!(line.chars().count() <= columns.parse().unwrap(), "{line:?} is wider than {columns}");
+            let indent = line.len() - line.trim_start().len();
+            let continues = !line.trim_start().starts_with(|c: char| c.is_ascii_uppercase());
+            if continues {
+                assert_eq!(indent, column, "at {columns} columns a wrapped line goes on under the description: {line:?}\n{help}");
+            } else {
+                assert_eq!(indent, 2, "{line:?}");
+            }
+        }
+    }
+}
+
+/// A config file with two profiles, and a PATH where `sessctl` is the binary under test.
+fn completion_env() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[profiles.staging]\nredis_url = \"redis://127.0.0.1:1/0\"\n[profiles.prod]\nttl = \"14d\"\n",
+    )
+    .unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_sessctl")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    (dir, path)
+}
+
+fn bash_complete(line: &str) -> Vec<String> {
+    let (dir, path) = completion_env();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/sessctl.bash");
+    let script = format!(
+        r#"source "$1" || exit 1
+COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ "$COMP_LINE" == *' ' ]] && COMP_WORDS+=('')
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+_sessctl sessctl "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}""#
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &script, "bash", file.to_str().unwrap()])
+        .env("PATH", path)
+        .env("SESSCTL_CONFIG", dir.path().join("config.toml"))
+        .current_dir(dir.path())
+        .output()
+        .expect("bash");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut offered: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+    offered.sort();
+    offered
+}
+
+fn fish_complete(line: &str) -> Vec<String> {
+    let (dir, path) = completion_env();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/sessctl.fish");
+    let out = std::process::Command::new("fish")
+        .args(["--no-config", "-c", &format!("source $argv[1]; or exit 1; complete -C '{line}'"), file.to_str().unwrap()])
+        .env("PATH", path)
+        .env("HOME", dir.path())
+        .env("SESSCTL_CONFIG", dir.path().join("config.toml"))
+        .current_dir(dir.path())
+        .output()
+        .expect("fish (scripts/setup-test-env installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut offered: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    offered.sort();
+    offered
+}
+
+#[test]
+fn completion_offers_the_profiles_of_the_config_file_and_each_commands_formats() {
+    // A file in the working directory, which file-name completion would offer.
+    // (fish completes no value of an option given before the command: clap_complete's fish
+    // script cannot tell there is no command yet.)
+    assert_eq!(bash_complete("sessctl --profile "), ["prod", "staging"]);
+    for complete in [bash_complete as fn(&str) -> Vec<String>, fish_complete] {
+        assert_eq!(complete("sessctl revoke --profile "), ["prod", "staging"]);
+        assert_eq!(complete("sessctl list --profile st"), ["staging"]);
+        assert_eq!(complete("sessctl list -o "), ["csv", "json", "table"]);
+        assert_eq!(complete("sessctl mint --output "), ["json", "table"]);
+        assert_eq!(complete("sessctl stats -o "), ["csv", "json", "prometheus", "table"]);
+    }
+    // The formats a command does not offer are still refused with its own message.
+    let mut cmd = sessctl();
+    cmd.args(["list", "-o", "prometheus", "-r", "redis://127.0.0.1:1/0"]);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("-o prometheus is for stats"), "{}", stderr(&out));
+    let mut cmd = sessctl();
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent").args(["config", "profiles", "--names"]);
+    assert!(ok(cmd).stdout.is_empty(), "no config file: no names");
+}

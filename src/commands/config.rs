@@ -1,6 +1,6 @@
 //! `sessctl config show` and `sessctl config profiles`: what a command would use, and why.
 
-use std::io;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -82,7 +82,8 @@ impl Record for ProfileRow {
 pub fn run(settings: &Settings, args: &ConfigArgs) -> anyhow::Result<Outcome> {
     match args.action {
         ConfigAction::Show => show(settings),
-        ConfigAction::Profiles => profiles(settings),
+        ConfigAction::Profiles { names: true } => profile_names(settings),
+        ConfigAction::Profiles { names: false } => profiles(settings),
     }
 }
 
@@ -213,6 +214,19 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         writer.write(row)?;
     }
     drop(writer.finish()?);
+    Ok(Outcome::Success)
+}
+
+/// The names of the config file's profiles, one a line, nothing else (no file: nothing). Shell
+/// completion runs it for `--profile`.
+fn profile_names(settings: &Settings) -> anyhow::Result<Outcome> {
+    let mut out = io::stdout().lock();
+    if let Some(config) = &settings.config {
+        for name in config.profiles.keys() {
+            writeln!(out, "{}", output::terminal_safe(name))?;
+        }
+    }
+    out.flush()?;
     Ok(Outcome::Success)
 }
 

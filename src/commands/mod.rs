@@ -230,9 +230,8 @@ fn dispatch(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
         Command::GenSecret(args) => gen_secret::run(settings, &args),
         Command::Config(args) => config::run(settings, &args),
         Command::Completions(args) => {
-            let mut cmd = crate::cli::command();
             let mut out = io::stdout().lock();
-            clap_complete::generate(args.shell, &mut cmd, "sessctl", &mut out);
+            out.write_all(&crate::help::completions(args.shell))?;
             out.flush()?;
             Ok(Outcome::Success)
         }
