@@ -551,9 +551,10 @@ pub fn command() -> clap::Command {
             .iter()
             .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))))
             .collect();
-        let parser = clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(listed), |text: String| {
-            OutputFormat::from_str(&text, false).unwrap_or(OutputFormat::Table)
-        });
+        let parser =
+            clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(listed), |text: String| {
+                OutputFormat::from_str(&text, false).unwrap_or(OutputFormat::Table)
+            });
         let arg = output.clone().value_parser(parser);
         command = command.mut_subcommand(name, |sub| sub.arg(arg));
     }

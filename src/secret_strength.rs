@@ -69,7 +69,10 @@ impl Weakness {
             }
             Weakness::Short { bytes } => format!("is {bytes} bytes long (at least {STRONG_BYTES} wanted)"),
             Weakness::Repetitive { distinct } => {
-                format!("has only {distinct} distinct character{}, so it was not drawn at random", if *distinct == 1 { "" } else { "s" })
+                format!(
+                    "has only {distinct} distinct character{}, so it was not drawn at random",
+                    if *distinct == 1 { "" } else { "s" }
+                )
             }
         }
     }

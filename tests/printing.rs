@@ -24,8 +24,8 @@ fn hostile_server(reply: &'static [u8]) -> String {
                         return;
                     }
                     let chunk = &buf[..n];
-                    let commands = chunk.windows(3).filter(|w| w == b"\n*").count()
-                        + usize::from(chunk.first() == Some(&b'*'));
+                    let commands =
+                        chunk.windows(3).filter(|w| w == b"\n*").count() + usize::from(chunk.first() == Some(&b'*'));
                     for _ in 0..commands.max(1) {
                         if stream.write_all(reply).is_err() {
                             return;
@@ -403,7 +403,8 @@ fn a_backslash_in_a_table_is_escaped_so_it_is_not_taken_for_an_escape() {
     // JSON keeps the exact text.
     let mut cmd = sessctl();
     cmd.args(["-r", &redis.url(), "list", "-o", "json"]);
-    let users: Vec<String> = json_lines(&ok(cmd).stdout).iter().map(|r| r["user"].as_str().unwrap().to_string()).collect();
+    let users: Vec<String> =
+        json_lines(&ok(cmd).stdout).iter().map(|r| r["user"].as_str().unwrap().to_string()).collect();
     assert!(users.contains(&"a\"b\\c\\n".to_string()) && users.contains(&"a\"b\\c\n".to_string()), "{users:?}");
 }
 
@@ -464,7 +465,10 @@ fn environment_entries_that_wrap_continue_under_their_description() {
             let indent = line.len() - line.trim_start().len();
             let continues = !line.trim_start().starts_with(|c: char| c.is_ascii_uppercase());
             if continues {
-                assert_eq!(indent, column, "at {columns} columns a wrapped line goes on under the description: {line:?}\n{help}");
+                assert_eq!(
+                    indent, column,
+                    "at {columns} columns a wrapped line goes on under the description: {line:?}\n{help}"
+                );
             } else {
                 assert_eq!(indent, 2, "{line:?}");
             }
@@ -514,7 +518,12 @@ fn fish_complete(line: &str) -> Vec<String> {
     let (dir, path) = completion_env();
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/sessctl.fish");
     let out = std::process::Command::new("fish")
-        .args(["--no-config", "-c", &format!("source $argv[1]; or exit 1; complete -C '{line}'"), file.to_str().unwrap()])
+        .args([
+            "--no-config",
+            "-c",
+            &format!("source $argv[1]; or exit 1; complete -C '{line}'"),
+            file.to_str().unwrap(),
+        ])
         .env("PATH", path)
         .env("HOME", dir.path())
         .env("SESSCTL_CONFIG", dir.path().join("config.toml"))
@@ -522,10 +531,8 @@ fn fish_complete(line: &str) -> Vec<String> {
         .output()
         .expect("fish (scripts/setup-test-env installs it)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut offered: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| l.split('\t').next().unwrap().to_string())
-        .collect();
+    let mut offered: Vec<String> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap().to_string()).collect();
     offered.sort();
     offered
 }

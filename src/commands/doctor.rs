@@ -162,7 +162,9 @@ fn secret_checks(settings: &Settings) -> Vec<Check> {
     };
     let what = match &ring {
         KeyRing::Single(s) => format!("one secret of {} bytes", s.expose().len()),
-        KeyRing::Versions(map) => format!("a key ring of {}", crate::output::plural(map.len() as u64, "version", "versions")),
+        KeyRing::Versions(map) => {
+            format!("a key ring of {}", crate::output::plural(map.len() as u64, "version", "versions"))
+        }
     };
     checks.insert(0, Check::ok("secret", format!("{what}, from {from}")));
     checks.push(strength(&ring));
@@ -275,7 +277,8 @@ fn key_ring(settings: &Settings, ring: &KeyRing) -> Check {
         KeyRing::Versions(map) => {
             let versions: Vec<String> = map.keys().map(i64::to_string).collect();
             let highest = map.keys().next_back().copied().unwrap_or(0);
-            let versions = format!("{} {}", if versions.len() == 1 { "version" } else { "versions" }, versions.join(", "));
+            let versions =
+                format!("{} {}", if versions.len() == 1 { "version" } else { "versions" }, versions.join(", "));
             match ring.signing_key(settings.key_version) {
                 Err(e) => Check::fail(NAME, format!("{versions}: {e}"), "set SESSCTL_KEY_VERSION (or --key-version) to a version in the ring, or unset it to sign with the highest"),
                 Ok((version, _)) if version < highest => Check::warn(

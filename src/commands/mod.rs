@@ -365,8 +365,9 @@ pub(crate) fn target(settings: &Settings, store: Option<&Store>) -> String {
     let cluster = store.map_or(settings.redis.cluster == Some(true) || urls.len() > 1, Store::is_cluster);
     if cluster {
         let seeds: Vec<String> = urls.iter().map(|u| place(u, 6379).0).collect();
-        let primaries =
-            store.map(|s| format!(" ({})", crate::output::plural(s.nodes().len() as u64, "primary", "primaries"))).unwrap_or_default();
+        let primaries = store
+            .map(|s| format!(" ({})", crate::output::plural(s.nodes().len() as u64, "primary", "primaries")))
+            .unwrap_or_default();
         return format!("the Redis Cluster with seed(s) {}{primaries}", seeds.join(", "));
     }
     if store.map_or(url.contains("+sentinel://"), Store::is_sentinel) {

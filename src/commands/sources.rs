@@ -126,7 +126,9 @@ pub(crate) fn read(
 /// One line on what was read and what the TTLs are relative to.
 pub(crate) fn describe(dump: &DumpSummary, from: Sessions) -> String {
     let source = match from {
-        Sessions::Snapshot(_) => format!("read a snapshot of {}", crate::output::plural(dump.dumps as u64, "primary", "primaries")),
+        Sessions::Snapshot(_) => {
+            format!("read a snapshot of {}", crate::output::plural(dump.dumps, "primary", "primaries"))
+        }
         _ => format!("read an RDB dump (version {})", dump.version),
     };
     let at = crate::output::rfc3339(dump.base_ms.div_euclid(1000)).unwrap_or_default();
@@ -140,7 +142,7 @@ pub(crate) fn describe(dump: &DumpSummary, from: Sessions) -> String {
     };
     let expired = match dump.expired {
         0 => String::new(),
-        n => format!("; {} already expired then were left out", crate::output::plural(n as u64, "session", "sessions")),
+        n => format!("; {} already expired then were left out", crate::output::plural(n, "session", "sessions")),
     };
     format!("{source}; {base}{expired}")
 }

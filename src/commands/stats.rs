@@ -309,7 +309,10 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if interrupted {
-        eprintln!("sessctl: interrupted after {}; these figures are partial (complete: false)", output::plural(summary.scanned, "key", "keys"));
+        eprintln!(
+            "sessctl: interrupted after {}; these figures are partial (complete: false)",
+            output::plural(summary.scanned, "key", "keys")
+        );
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
