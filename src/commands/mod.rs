@@ -311,7 +311,9 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
         return;
     }
     for f in &failovers {
-        eprintln!("sessctl: note: the Redis primary {} was replaced; followed the failover to {}", f.from, f.to);
+        // Addresses a cluster or the Sentinels gave: text from a server, escaped.
+        let (from, to) = (crate::output::safe_bytes(f.from.as_bytes()), crate::output::safe_bytes(f.to.as_bytes()));
+        eprintln!("sessctl: note: the Redis primary {from} was replaced; followed the failover to {to}");
     }
     if let Some(s) = summary.filter(|s| s.failovers > 0) {
         eprintln!(

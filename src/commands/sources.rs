@@ -97,6 +97,7 @@ pub(crate) fn read(
             let quiet = settings.quiet;
             let waiting = |addr: &str| {
                 if !quiet {
+                    let addr = crate::output::safe_bytes(addr.as_bytes());
                     eprintln!(
                         "sessctl: note: waiting for {addr} to start the snapshot; a primary delays diskless transfers by repl-diskless-sync-delay (5 s by default) to serve several replicas at once (sessctl does not change it)"
                     );
