@@ -10,14 +10,20 @@ use std::process::Output;
 use support::*;
 
 /// A fake server on a free port: every command it is sent is answered with `reply` (one
-/// reply per command of a pipeline). Returns its `redis://` address.
+/// reply per command of a pipeline). Returns its `host:port`.
 fn hostile_server(reply: &'static [u8]) -> String {
+    hostile_server_after(0, reply)
+}
+
+/// As [`hostile_server`], but the first `fine` commands of each connection get `+PONG`.
+fn hostile_server_after(fine: usize, reply: &'static [u8]) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
             std::thread::spawn(move || {
+                let mut answered = 0;
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = stream.read(&mut buf) {
                     if n == 0 {
@@ -27,6 +33,8 @@ fn hostile_server(reply: &'static [u8]) -> String {
                     let commands =
                         chunk.windows(3).filter(|w| w == b"\n*").count() + usize::from(chunk.first() == Some(&b'*'));
                     for _ in 0..commands.max(1) {
+                        answered += 1;
+                        let reply: &[u8] = if answered <= fine { b"+PONG\r\n" } else { reply };
                         if stream.write_all(reply).is_err() {
                             return;
                         }
@@ -63,6 +71,16 @@ fn error_replies_during_connection_setup_are_escaped_on_stderr() {
         assert!(!err.contains('\x1b') && !err.contains('\x07') && !err.contains('\r'), "raw control bytes: {err:?}");
         assert!(err.contains("\\x1b[31mred"), "the reply is shown escaped: {err}");
     }
+    // After the handshake: the INFO that tells a cluster from a standalone server.
+    let addr = hostile_server_after(1, b"-ERR \x1b[31mred\x1b]0;owned\x07 text\r\n");
+    let out = run({
+        let mut cmd = sessctl();
+        cmd.args(["list", "-r", &format!("redis://{addr}/0"), "--timeout", "5s"]);
+        cmd
+    });
+    let err = error_line(&out);
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "raw control bytes: {err:?}");
+    assert!(err.contains("\\x1b[31mred"), "the reply is shown escaped: {err}");
 }
 
 #[test]
