@@ -71,7 +71,8 @@ fn error_replies_during_connection_setup_are_escaped_on_stderr() {
         assert!(!err.contains('\x1b') && !err.contains('\x07') && !err.contains('\r'), "raw control bytes: {err:?}");
         assert!(err.contains("\\x1b[31mred"), "the reply is shown escaped: {err}");
     }
-    // After the handshake: the INFO that tells a cluster from a standalone server.
+    // After the handshake: INFO refused (taken as a standalone server), then the SCAN's error
+    // reply is the one shown.
     let addr = hostile_server_after(1, b"-ERR \x1b[31mred\x1b]0;owned\x07 text\r\n");
     let out = run({
         let mut cmd = sessctl();
