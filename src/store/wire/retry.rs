@@ -205,7 +205,8 @@ pub(crate) fn with_retry<R>(
     let mut attempts = Attempts::new(env.policy());
     loop {
         let endpoint = node()?;
-        let outcome = match conns.take(&endpoint) {
+        // A reconnection (its handshake) is abandoned with the reads.
+        let outcome = match super::conn::abandoning_reads(abort, || conns.take(&endpoint)) {
             Ok(mut conn) => {
                 if attempts.failures() > 0 {
                     env.reconnected();
