@@ -370,7 +370,8 @@ pub(crate) fn target(settings: &Settings, store: Option<&Store>) -> String {
         let primaries = store
             .map(|s| format!(" ({})", crate::output::plural(s.nodes().len() as u64, "primary", "primaries")))
             .unwrap_or_default();
-        return format!("the Redis Cluster with seed(s) {}{primaries}", seeds.join(", "));
+        let seeds_word = if seeds.len() == 1 { "seed" } else { "seeds" };
+        return format!("the Redis Cluster with {seeds_word} {}{primaries}", seeds.join(", "));
     }
     if store.map_or(url.contains("+sentinel://"), Store::is_sentinel) {
         let (hosts, path) = place(url, crate::store::SENTINEL_PORT);
