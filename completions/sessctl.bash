@@ -138,7 +138,7 @@ _sessctl() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -229,7 +229,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__cleanup)
-            opts="-y -r -o -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --snapshot --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -o -r -q -h --max-age --no-ttl --dry-run --yes --audit-log --backup --snapshot --rate --max-latency --max-duration --resume --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,8 +267,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -315,14 +323,6 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
                 --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -366,7 +366,7 @@ _sessctl() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -457,14 +457,22 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__config)
-            opts="-r -o -q -h --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help show profiles help"
+            opts="-o -r -q -h --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help show profiles help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -509,14 +517,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -611,14 +611,22 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__config__subcmd__profiles)
-            opts="-r -o -q -h --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --names --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -663,14 +671,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -709,14 +709,22 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__config__subcmd__show)
-            opts="-r -o -q -h --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -761,14 +769,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -807,14 +807,22 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__decode)
-            opts="-r -o -q -h --raw --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --raw --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -859,14 +867,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -905,7 +905,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__doctor)
-            opts="-r -o -q -h --sample --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --sample --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,8 +915,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -961,14 +969,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -1007,7 +1007,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__gen__subcmd__secret)
-            opts="-r -o -q -h --ring --bytes --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --ring --bytes --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,8 +1017,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1063,14 +1071,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -1347,7 +1347,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__list)
-            opts="-r -o -q -h --user --limit --count --rdb --snapshot --now --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --user --limit --count --rdb --snapshot --now --rate --max-latency --max-duration --resume --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1381,8 +1381,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1429,14 +1437,6 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
                 --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1480,7 +1480,7 @@ _sessctl() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1571,7 +1571,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__mint)
-            opts="-r -o -q -h --user --count --no-store --format --insecure-cookie --audit-log --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --user --count --no-store --format --insecure-cookie --audit-log --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1593,8 +1593,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1639,14 +1647,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -1685,14 +1685,22 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__restore)
-            opts="-r -o -q -h --dry-run --unverified --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --dry-run --unverified --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1739,14 +1747,6 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
                 --ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1783,7 +1783,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__revoke)
-            opts="-y -r -o -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --snapshot --rate --max-latency --max-duration --resume --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-y -o -r -q -h --user --users-file --all --issued-before --dry-run --yes --audit-log --backup --snapshot --rate --max-latency --max-duration --resume --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1825,8 +1825,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1871,14 +1879,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)
@@ -1948,7 +1948,7 @@ _sessctl() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -2039,7 +2039,7 @@ _sessctl() {
             return 0
             ;;
         sessctl__subcmd__verify)
-            opts="-r -o -q -h --raw --offline --max-age-days --rdb --now --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --output --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
+            opts="-o -r -q -h --raw --offline --max-age-days --rdb --now --output --profile --config --redis-url --cluster --tls-ca --tls-cert --tls-key --secret-file --secret-format --key-version --cookie-name --prefix --ttl --timeout --retry-deadline --wait-replicas --scan-count --color --quiet --no-headers --output-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2053,8 +2053,16 @@ _sessctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" config profiles --names 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -2099,14 +2107,6 @@ _sessctl() {
                     ;;
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)

@@ -24,7 +24,7 @@ function __fish_sessctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sessctl -n "__fish_sessctl_needs_command" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_needs_command" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_needs_command" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -76,7 +76,9 @@ cookie\t'`session_id="…"` as a browser sends it'
 header\t'A `Set-Cookie:` line as Tornado writes it'
 json\t'A JSON object per session'"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l audit-log -d 'Append one JSON line per session stored and printed to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -89,10 +91,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -110,7 +108,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l no-headers -d '
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l max-age-days -d 'Oldest signature accepted, in days (Tornado\'s max_age_days)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l rdb -d 'Look the sessions up in this RDB dump instead of a server; `-` reads stdin. TTLs are as of the dump\'s time unless --now' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -123,10 +124,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -143,7 +140,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l cluster -d 'T
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -156,10 +156,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -181,7 +177,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l rate -d 'Scan a
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l max-latency -d 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 1ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l max-duration -d 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l resume -d 'Continue from the per-primary cursors saved in FILE, if it exists, and save them there when the scan stops before its end (the file is removed once the scan is complete); refused when FILE was saved for another server, prefix or selection' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -194,10 +193,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -223,7 +218,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l rate -d 'Scan
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l max-latency -d 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 1ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l max-duration -d 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l resume -d 'Continue from the per-primary cursors saved in FILE, if it exists, and save them there when the scan stops before its end (the file is removed once the scan is complete); refused when FILE was saved for another server, prefix or selection' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -236,10 +234,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -267,7 +261,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l rate -d 'Sca
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l max-latency -d 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 1ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l max-duration -d 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l resume -d 'Continue from the per-primary cursors saved in FILE, if it exists, and save them there when the scan stops before its end (the file is removed once the scan is complete); refused when FILE was saved for another server, prefix or selection' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -280,10 +277,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -306,7 +299,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l rate -d 'Scan 
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l max-latency -d 'Go as fast as keeps the latency other clients see (a PING on a connection of its own every 1ms, per primary) under this at its 99th percentile; 100us to 10s [env: SESSCTL_MAX_LATENCY]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l max-duration -d 'Stop the scan cleanly after this long (exit 0, complete: false in the summary); with --resume the next run continues where this one stopped; 10ms to 30d' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l resume -d 'Continue from the per-primary cursors saved in FILE, if it exists, and save them there when the scan stops before its end (the file is removed once the scan is complete); refused when FILE was saved for another server, prefix or selection' -r -F
-complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -338,7 +331,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l cluster -d 'Th
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -351,10 +347,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -371,7 +363,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s q -l quiet -
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l sample -d 'Keys to examine per primary for the population checks (all of them when there are fewer; then the counts are exact)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -384,10 +379,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -402,7 +393,9 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s q -l quiet -d
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l bytes -d 'Random bytes in the new secret (from the OS generator; printed URL-safe base64)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -415,10 +408,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -433,7 +422,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l cluster -
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -446,10 +438,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -466,7 +454,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_s
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "show" -d 'Every setting as a command would resolve it (flag > environment > profile > default), with where it came from; the secret is never shown, only where it is read from'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "profiles" -d 'The profiles of the config file, the default one and the one chosen now'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -479,10 +470,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -496,7 +483,10 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -509,10 +499,6 @@ ring\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l key-version -d 'Key version to sign with when the secret is a key ring [env: SESSCTL_KEY_VERSION] [default: highest in the ring]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l cookie-name -d 'Cookie name (it is part of the signature) [env: SESSCTL_COOKIE_NAME] [default: session_id]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l prefix -d 'Redis key prefix [env: SESSCTL_PREFIX] [default: session:]' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s o -l output -d 'Output format (prometheus: stats only) [env: SESSCTL_OUTPUT] [default: table]' -r -f -a "table\t''
-json\t''
-csv\t''
-prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
@@ -522,6 +508,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l names -d 'Only the profiles\' names, one a line (what shell completion offers for --profile)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l no-headers -d 'Tables and CSV without their header row'
@@ -529,7 +516,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Every setting as a command would resolve it (flag > environment > profile > default), with where it came from; the secret is never shown, only where it is read from'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profiles" -d 'The profiles of the config file, the default one and the one chosen now'
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F
@@ -559,7 +546,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l cluster 
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r -f -a '(sessctl config profiles --names 2>/dev/null)'
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l tls-ca -d 'PEM file of CA certificates that signed the server\'s certificate (rediss://) [env: SESSCTL_TLS_CA]' -r -F

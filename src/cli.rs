@@ -512,7 +512,11 @@ pub enum ConfigAction {
     /// with where it came from; the secret is never shown, only where it is read from
     Show,
     /// The profiles of the config file, the default one and the one chosen now
-    Profiles,
+    Profiles {
+        /// Only the profiles' names, one a line (what shell completion offers for --profile)
+        #[arg(long)]
+        names: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -549,7 +553,41 @@ pub struct ManArgs {
 /// The clap command, for parsing, completions, the man pages and tests: the derived one
 /// with the long help's examples, environment and exit statuses (see `help`).
 pub fn command() -> clap::Command {
-    crate::help::decorate(Cli::command())
+    let mut command = crate::help::decorate(Cli::command());
+    // `-o` is global, but each command offers (in its help and in shell completion) only the
+    // formats it writes. The others are still parsed, so that the command refuses them with
+    // its own message (`mint -o csv`: use -o json).
+    let output = command.get_arguments().find(|a| a.get_id() == "output").cloned();
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    // (Every subcommand goes through `mut_subcommand`, which moves it to the end: so they all
+    // keep their order.)
+    for name in names {
+        let (Some(output), Some(formats)) = (&output, output_formats(&name)) else {
+            command = command.mut_subcommand(name, |sub| sub);
+            continue;
+        };
+        let listed: Vec<clap::builder::PossibleValue> = OutputFormat::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))))
+            .collect();
+        let parser =
+            clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(listed), |text: String| {
+                OutputFormat::from_str(&text, false).unwrap_or(OutputFormat::Table)
+            });
+        let arg = output.clone().value_parser(parser);
+        command = command.mut_subcommand(name, |sub| sub.arg(arg));
+    }
+    command
+}
+
+/// The formats a command writes (`None`: all of them, or the command prints no records).
+pub fn output_formats(command: &str) -> Option<&'static [OutputFormat]> {
+    use OutputFormat::*;
+    match command {
+        "stats" | "completions" | "man" | "help" => None,
+        "mint" | "gen-secret" => Some(&[Table, Json]),
+        _ => Some(&[Table, Json, Csv]),
+    }
 }
 
 #[cfg(test)]

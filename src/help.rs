@@ -77,7 +77,7 @@ pub fn examples(command: &str) -> &'static [Example] {
             ("Every session of users 42 and 43 (one scan for both)", "sessctl revoke --user 42 --user 43"),
             (
                 "One session by id; ids may start with '-', so put them after --",
-                "sessctl revoke -- -xm1uQ9pV3ZrT0bA8sLcKd2EoWfYgHhJiNnMmOoPpQqR",
+                "sessctl revoke -- -xm1uQ9pV3ZrT0bA8sLcKd2EoWfYgHhJiNnMmOoPpQq",
             ),
             (
                 "The users listed in a file, without a prompt (cron, scripts)",
@@ -271,8 +271,43 @@ fn see_also(command: &str, all: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The width `--help` is wrapped to: `COLUMNS` or the terminal's, at most 100 (set on every
+/// command, so clap wraps the options to the same width as [`long_help`] wraps its lists).
+fn help_width() -> usize {
+    crate::output::table_width().unwrap_or(100).min(100)
+}
+
+/// One `NAME  what it does` entry of a list, wrapped to `width` at spaces: lines that wrap go
+/// on under the description, not at the left margin. Where the description column would be
+/// too narrow, the name has a line of its own and the description follows, indented.
+fn entry(text: &mut String, name: &str, name_width: usize, what: &str, width: usize) {
+    let column = 2 + name_width + 2;
+    let (first, indent) = if width >= column + 24 {
+        (format!("  {name:<name_width$}  "), column)
+    } else {
+        let _ = writeln!(text, "  {name}");
+        ("      ".to_string(), 6)
+    };
+    let mut line = first;
+    let mut empty = true;
+    for word in what.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            let _ = writeln!(text, "{}", line.trim_end());
+            line = " ".repeat(indent);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    let _ = writeln!(text, "{}", line.trim_end());
+}
+
 /// The text `--help` shows after the options: examples, environment, exit statuses.
 fn long_help(command: &str, environment: &[(String, String)]) -> String {
+    let width = help_width();
     let mut text = String::new();
     let examples = examples(command);
     if !examples.is_empty() {
@@ -283,14 +318,14 @@ fn long_help(command: &str, environment: &[(String, String)]) -> String {
     }
     text.push_str("Environment:\n");
     if command.is_empty() {
-        let width = environment.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let name_width = environment.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
         for (name, what) in environment {
-            let _ = writeln!(text, "  {name:<width$}  {what}");
+            entry(&mut text, name, name_width, what, width);
         }
     } else {
-        let width = PLAIN_VARIABLES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let name_width = PLAIN_VARIABLES.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
         for (name, what) in PLAIN_VARIABLES {
-            let _ = writeln!(text, "  {name:<width$}  {what}");
+            entry(&mut text, name, name_width, what, width);
         }
         text.push_str("  Each global option's variable is named in its [env: …].\n");
     }
@@ -314,13 +349,59 @@ fn short_help_footer(command: &str) -> String {
 pub fn decorate(command: Command) -> Command {
     let environment = environment(&command);
     let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
-    let mut command = command.after_long_help(long_help("", &environment)).after_help(short_help_footer(""));
+    let width = help_width();
+    let mut command =
+        command.after_long_help(long_help("", &environment)).after_help(short_help_footer("")).term_width(width);
     for name in names {
         let long = long_help(&name, &environment);
         let short = short_help_footer(&name);
-        command = command.mut_subcommand(name, |sub| sub.after_long_help(long).after_help(short));
+        command = command.mut_subcommand(name, |sub| sub.after_long_help(long).after_help(short).term_width(width));
     }
     command
+}
+
+/// The completion script for `shell`: clap_complete's, with `--profile` completing the
+/// profiles of the config file in bash, zsh and fish (the script runs `sessctl config
+/// profiles --names`, which reads the config file sessctl would use: `SESSCTL_CONFIG`, else
+/// the XDG location). Elvish and PowerShell complete no option values.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap_complete::Shell;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut crate::cli::command(), "sessctl", &mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let names = "config profiles --names 2>/dev/null";
+    let text = match shell {
+        Shell::Bash => text.replace(
+            "--profile)\n                    COMPREPLY=($(compgen -f \"${cur}\"))",
+            &format!("--profile)\n                    COMPREPLY=($(compgen -W \"$(\"${{COMP_WORDS[0]}}\" {names})\" -- \"${{cur}}\"))"),
+        ),
+        Shell::Zsh => text
+            .lines()
+            .map(|line| match line.strip_prefix("'--profile=[") {
+                Some(_) => line.replace(
+                    ":NAME:_default'",
+                    &format!(":NAME:{{compadd -- ${{(f)\"$(${{words[1]}} {names})\"}}}}'"),
+                ),
+                None => line.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
+        Shell::Fish => text
+            .lines()
+            .map(|line| {
+                if line.contains(" -l profile -d ") && line.ends_with(" -r") {
+                    format!("{line} -f -a '(sessctl {names})'")
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
+        _ => text,
+    };
+    text.into_bytes()
 }
 
 /// The subcommands that have a man page (every one but `help`).

@@ -170,7 +170,7 @@ impl<W: Write> RecordWriter<W> {
                 Ok(())
             }
             OutputFormat::Table => {
-                let cells: Vec<String> = record.cells().iter().map(|c| terminal_safe(c).into_owned()).collect();
+                let cells: Vec<String> = record.cells().iter().map(|c| table_safe(c).into_owned()).collect();
                 self.pending.push((cells, record.accent()));
                 if self.pending.len() >= TABLE_PAGE_ROWS {
                     self.draw_page(true)?;
@@ -307,7 +307,7 @@ impl Summary {
                     .map(|(k, v)| {
                         let top = k.split('.').next().unwrap_or_default();
                         let shown = if self.raw.contains(&top) { plain(&v) } else { for_people(&k, &v) };
-                        (vec![k, terminal_safe(&shown).into_owned()], None)
+                        (vec![k, table_safe(&shown).into_owned()], None)
                     })
                     .collect();
                 write_table(out, style, &[], &rows, &[Column::Text, Column::Text])
@@ -507,6 +507,27 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for a table cell: [`terminal_safe`], and a backslash doubled, so a user id that holds
+/// `\n` (backslash, n) reads `\\n` and is told apart from one that holds a newline (`\n`).
+pub fn table_safe(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') {
+        return terminal_safe(text);
+    }
+    Cow::Owned(terminal_safe(&text.replace('\\', "\\\\")).into_owned())
+}
+
+/// Bytes as table text ([`table_safe`]), invalid UTF-8 shown as `\xNN`.
+pub fn table_safe_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&table_safe(chunk.valid()));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Bytes (from Redis, a file, an argument) as terminal-safe text: invalid UTF-8 shown as `\xNN`.
 pub fn safe_bytes(bytes: &[u8]) -> String {
     let mut out = String::new();
@@ -558,6 +579,53 @@ pub fn safe_message(message: &str) -> String {
     }
     let cut: String = safe.chars().take(190).collect();
     format!("{cut}… (cut)")
+}
+
+/// The most characters of a message printed whole: more than any path (`PATH_MAX` is 4096
+/// bytes), so a path the operator must find is never cut.
+const MESSAGE_CHARS: usize = 4608;
+
+/// In a message longer than [`MESSAGE_CHARS`], a word (a run without spaces) longer than this
+/// is shortened in the middle.
+const WORD_CHARS: usize = 80;
+
+/// A message for stderr as one bounded, terminal-safe line: the one place at the edge where
+/// sessctl prints an error. Whatever a message quotes (a server's error reply, a host name,
+/// input) is escaped ([`terminal_safe`]: an escape sequence shows as `\x1b[31m`, a newline as
+/// `\n`). A message up to 4608 characters prints whole; in a longer one each word over 80
+/// characters keeps its first 48 and last 16 with `…` between and its length after, and
+/// what is still too long is cut.
+pub fn message_line(message: &str) -> String {
+    let safe = terminal_safe(message);
+    if safe.chars().count() <= MESSAGE_CHARS {
+        return safe.into_owned();
+    }
+    let mut out = String::new();
+    for (i, word) in safe.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let n = word.chars().count();
+        if n <= WORD_CHARS {
+            out.push_str(word);
+            continue;
+        }
+        out.extend(word.chars().take(48));
+        out.push('…');
+        out.extend(word.chars().skip(n - 16));
+        out.push_str(&format!(" ({n} characters)"));
+    }
+    if out.chars().count() > MESSAGE_CHARS {
+        out = out.chars().take(MESSAGE_CHARS - 8).collect();
+        out.push_str("… (cut)");
+    }
+    out
+}
+
+/// A count and its noun, singular for one: `1 session`, `2 sessions`, `1 primary`.
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Columns a text takes on a terminal (wide characters two, combining marks none).
@@ -714,6 +782,8 @@ mod tests {
         assert_eq!(terminal_safe("a\u{202e}b\u{9b}c\td"), "a\\u{202e}b\\u{9b}c\\td");
         assert!(matches!(terminal_safe("plain é 日本"), Cow::Borrowed(_)));
         assert_eq!(safe_bytes(b"a\xffb\x1b"), "a\\xffb\\x1b");
+        assert_eq!(table_safe("a\"b\\c\n"), "a\"b\\\\c\\n");
+        assert_eq!(table_safe_bytes(b"a\\\xff"), "a\\\\\\xff");
         let long = vec![b'x'; 120_000];
         let e = excerpt(&long);
         assert!(e.len() < 80 && e.contains("120000 bytes"), "{e}");

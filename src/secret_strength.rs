@@ -74,7 +74,10 @@ impl Weakness {
             }
             Weakness::Short { bytes } => format!("is {bytes} bytes long (at least {STRONG_BYTES} wanted)"),
             Weakness::Repetitive { distinct } => {
-                format!("has only {distinct} distinct characters, so it was not drawn at random")
+                format!(
+                    "has only {distinct} distinct character{}, so it was not drawn at random",
+                    if *distinct == 1 { "" } else { "s" }
+                )
             }
             Weakness::Guessable { score } => format!(
                 "is made of words, keyboard runs, sequences or repeats (the zxcvbn estimator puts it at {score}% of the strength of random characters of its length)"

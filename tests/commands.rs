@@ -396,8 +396,7 @@ fn cluster_commands_cover_every_primary() {
         &[("SESSCTL_SECRET", SECRET)],
     );
     let screen = term.wait_for("Type 30 to revoke them all");
-    let seed =
-        format!("on the Redis Cluster with seed(s) 127.0.0.1:{} (3 primaries): 30 sessions", cluster.nodes[1].port);
+    let seed = format!("on the Redis Cluster with seed 127.0.0.1:{} (3 primaries): 30 sessions", cluster.nodes[1].port);
     assert!(screen.contains(&seed), "{seed:?} missing:\n{screen}");
     term.keys(&["C-c"]);
     assert_eq!(term.exit_status(), 130);

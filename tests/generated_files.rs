@@ -17,7 +17,7 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         (Shell::PowerShell, "_sessctl.ps1"),
     ] {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut sessctl::cli::command(), "sessctl", &mut buf);
+        buf.extend(sessctl::help::completions(shell));
         files.push((root.join("completions").join(name), buf));
     }
     // The top page and one page per subcommand (`man sessctl-revoke`), as git and cargo ship

@@ -113,10 +113,12 @@ impl AuditLog {
         if n == 0 {
             return Ok(());
         }
-        self.file
-            .write_all(&buf)
-            .and_then(|()| self.file.flush())
-            .map_err(|e| anyhow::anyhow!("cannot write the audit log: {e}; the last {n} change(s) are not in it"))?;
+        self.file.write_all(&buf).and_then(|()| self.file.flush()).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the audit log: {e}; the last {} not in it",
+                crate::output::plural(n, "change is", "changes are")
+            )
+        })?;
         self.written += n;
         Ok(())
     }

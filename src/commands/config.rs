@@ -1,6 +1,6 @@
 //! `sessctl config show` and `sessctl config profiles`: what a command would use, and why.
 
-use std::io;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -80,7 +80,8 @@ impl Record for ProfileRow {
         &["profile", "default", "selected", "redis_url", "secret_file", "settings"]
     }
     fn kinds() -> &'static [Column] {
-        &[Column::Text, Column::Fixed, Column::Fixed, Column::Wrap, Column::Wrap, Column::Wrap]
+        // A profile name is typed on the command line: shown whole, like a status word.
+        &[Column::Fixed, Column::Fixed, Column::Fixed, Column::Wrap, Column::Wrap, Column::Wrap]
     }
     fn cells(&self) -> Vec<String> {
         let yes = |b: bool| if b { "yes" } else { "" }.to_string();
@@ -98,7 +99,8 @@ impl Record for ProfileRow {
 pub fn run(settings: &Settings, args: &ConfigArgs) -> anyhow::Result<Outcome> {
     match args.action {
         ConfigAction::Show => show(settings),
-        ConfigAction::Profiles => profiles(settings),
+        ConfigAction::Profiles { names: true } => profile_names(settings),
+        ConfigAction::Profiles { names: false } => profiles(settings),
     }
 }
 
@@ -277,6 +279,19 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Failed);
     }
+    Ok(Outcome::Success)
+}
+
+/// The names of the config file's profiles, one a line, nothing else (no file: nothing). Shell
+/// completion runs it for `--profile`.
+fn profile_names(settings: &Settings) -> anyhow::Result<Outcome> {
+    let mut out = io::stdout().lock();
+    if let Some(config) = &settings.config {
+        for name in config.profiles.keys() {
+            writeln!(out, "{}", output::terminal_safe(name))?;
+        }
+    }
+    out.flush()?;
     Ok(Outcome::Success)
 }
 

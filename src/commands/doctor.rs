@@ -207,7 +207,9 @@ fn secret_checks(settings: &Settings) -> Vec<Check> {
     };
     let what = match &ring {
         KeyRing::Single(s) => format!("one secret of {} bytes", s.expose().len()),
-        KeyRing::Versions(map) => format!("a key ring of {} version(s)", map.len()),
+        KeyRing::Versions(map) => {
+            format!("a key ring of {}", crate::output::plural(map.len() as u64, "version", "versions"))
+        }
     };
     checks.insert(0, Check::ok("secret", format!("{what}, from {from}{}", origin_note(settings, "secret_file"))));
     checks.push(strength(&ring));
@@ -353,17 +355,18 @@ fn key_ring(settings: &Settings, ring: &KeyRing) -> Check {
         KeyRing::Versions(map) => {
             let versions: Vec<String> = map.keys().map(i64::to_string).collect();
             let highest = map.keys().next_back().copied().unwrap_or(0);
-            let versions = versions.join(", ");
+            let versions =
+                format!("{} {}", if versions.len() == 1 { "version" } else { "versions" }, versions.join(", "));
             match ring.signing_key(settings.key_version) {
-                Err(e) => Check::fail(NAME, format!("versions {versions}: {e}"), "set SESSCTL_KEY_VERSION (or --key-version) to a version in the ring, or unset it to sign with the highest"),
+                Err(e) => Check::fail(NAME, format!("{versions}: {e}"), "set SESSCTL_KEY_VERSION (or --key-version) to a version in the ring, or unset it to sign with the highest"),
                 Ok((version, _)) if version < highest => Check::warn(
                     NAME,
-                    format!("versions {versions}; sessctl signs with {version} (SESSCTL_KEY_VERSION / --key-version), not the highest, {highest}"),
+                    format!("{versions}; sessctl signs with {version} (SESSCTL_KEY_VERSION / --key-version), not the highest, {highest}"),
                     "when the rotation is done, set the app's key_version and sessctl's to the newest version (docs/rotation.md)",
                 ),
                 Ok((version, _)) => {
                     let why = if settings.key_version.is_some() { "as set" } else { "the highest" };
-                    Check::ok(NAME, format!("versions {versions}; sessctl signs with {version} ({why})"))
+                    Check::ok(NAME, format!("{versions}; sessctl signs with {version} ({why})"))
                 }
             }
         }

@@ -67,7 +67,19 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         (None, Some(store)) => Some(Sessions::Scan(store)),
         (None, None) => None,
     };
-    let now = config::now()?.floor() as i64;
+    // The expiry is the moment the TTL was read plus the TTL, in milliseconds, and then
+    // floored to the second, as `mint` floors the moment it signs (so both print the same
+    // `expires_at` for one session). SESSCTL_NOW pins that moment; otherwise it is read for
+    // each session, so a long scan does not date late rows from its start.
+    let pinned_ms = std::env::var_os("SESSCTL_NOW").map(|_| config::now()).transpose()?.map(|t| (t * 1000.0) as i64);
+    let now_ms = || {
+        pinned_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        })
+    };
     let mut request =
         ScanRequest { with_ttl: !args.count, users, count: settings.scan_count as usize, ..ScanRequest::default() };
     let mut shown = 0u64;
@@ -104,7 +116,9 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
                             ttl_seconds,
                             expires_at: match s.expires_at_ms {
                                 Some(ms) => output::rfc3339(ms.div_euclid(1000)),
-                                None => ttl_seconds.and_then(|t| output::rfc3339(now.saturating_add(t))),
+                                None => s
+                                    .ttl_ms
+                                    .and_then(|ms| output::rfc3339(now_ms().saturating_add(ms).div_euclid(1000))),
                             },
                         };
                         writer.write(&record)?;
@@ -144,14 +158,19 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         // pacing.finish said where the scan stopped.
     } else if interrupted {
         eprintln!(
-            "sessctl: interrupted: {} {shown} session(s) before stopping; the list is incomplete",
-            if args.count { "counted" } else { "listed" }
+            "sessctl: interrupted: {} {} before stopping; the list is incomplete",
+            if args.count { "counted" } else { "listed" },
+            output::plural(shown, "session", "sessions")
         );
     } else if shown == 0 && !args.count && settings.output == OutputFormat::Table && !settings.quiet {
         eprintln!("sessctl: {}", nothing_listed(settings, args, reached_limit));
     }
     if not_string > 0 && !settings.quiet {
-        eprintln!("sessctl: note: {not_string} key(s) under the prefix are not strings and were left out; `sessctl stats` counts them");
+        let what = match not_string {
+            1 => "1 key under the prefix is not a string and was".to_string(),
+            n => format!("{n} keys under the prefix are not strings and were"),
+        };
+        eprintln!("sessctl: note: {what} left out; `sessctl stats` counts them");
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }

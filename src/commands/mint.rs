@@ -102,8 +102,8 @@ fn mint_all(
         if signals::stopped() {
             if !settings.quiet {
                 eprintln!(
-                    "sessctl: stopped after {printed} of {} cookie(s); each one printed is stored, no other",
-                    args.count
+                    "sessctl: stopped after {printed} of {}; each one printed is stored, no other",
+                    crate::output::plural(args.count, "cookie", "cookies")
                 );
             }
             return Ok(Outcome::Interrupted);
@@ -114,9 +114,7 @@ fn mint_all(
         if let Some(store) = store {
             store_new(store, settings, user, ttl, &mut ids).map_err(|e| {
                 let undo = rollback(store, settings, user, &ids);
-                anyhow::anyhow!(
-                    "cannot store the new sessions: {e}; {printed} cookie(s) were printed and are stored; {undo}"
-                )
+                anyhow::anyhow!("cannot store the new sessions: {e}; {}; {undo}", printed_and_stored(printed))
             })?;
         }
         let timestamp = config::now()?.floor() as i64;
@@ -151,12 +149,16 @@ fn mint_all(
             let undo = rollback(store, settings, user, &ids[shown..]);
             if failure.kind() == std::io::ErrorKind::BrokenPipe && !undo.starts_with("but") {
                 if !settings.quiet {
-                    eprintln!("sessctl: note: the reader closed the output after {printed} cookie(s); exactly those are stored ({undo})");
+                    eprintln!(
+                        "sessctl: note: the reader closed the output after {}; exactly those are stored ({undo})",
+                        crate::output::plural(printed, "cookie", "cookies")
+                    );
                 }
                 return Ok(Outcome::Success);
             }
             return Err(anyhow::anyhow!(
-                "cannot write the cookies to stdout: {failure}; {printed} cookie(s) were printed and are stored; {undo}"
+                "cannot write the cookies to stdout: {failure}; {}; {undo}",
+                printed_and_stored(printed)
             ));
         }
         left -= n as u64;
@@ -227,7 +229,11 @@ fn undo_written(
         }
     }
     match flush(&mut batch) {
-        Ok(()) => format!("the {deleted} session(s) stored for the cookies written so far were deleted again"),
+        Ok(()) => format!(
+            "the {} stored for the cookies written so far {} deleted again",
+            crate::output::plural(deleted as u64, "session", "sessions"),
+            if deleted == 1 { "was" } else { "were" }
+        ),
         Err(e) => {
             format!("deleting their sessions failed part way ({e}); revoke them with `sessctl revoke --user` if needed")
         }
@@ -273,11 +279,15 @@ fn rollback(store: &crate::store::Store, settings: &Settings, user: &[u8], ids: 
     match store.delete_if_holds(&expected) {
         Ok(done) => {
             let n = done.iter().filter(|d| **d).count();
-            format!("the {n} session(s) stored for cookies that were not printed were deleted")
+            format!(
+                "the {} stored for cookies that were not printed {} deleted",
+                crate::output::plural(n as u64, "session", "sessions"),
+                if n == 1 { "was" } else { "were" }
+            )
         }
         Err(e) => format!(
-            "but the {} session(s) of the unprinted cookies may be stored and could not be deleted ({e}); revoke them: sessctl revoke -- {}",
-            ids.len(),
+            "but the {} of the unprinted cookies may be stored and could not be deleted ({e}); revoke them: sessctl revoke -- {}",
+            crate::output::plural(ids.len() as u64, "session", "sessions"),
             ids.join(" ")
         ),
     }
@@ -441,6 +451,11 @@ pub fn quote_cookie_value(value: &str) -> String {
     }
     quoted.push('"');
     quoted
+}
+
+/// `3 cookies were printed and are stored`, `1 cookie was printed and is stored`.
+fn printed_and_stored(printed: u64) -> String {
+    crate::output::plural(printed, "cookie was printed and is stored", "cookies were printed and are stored")
 }
 
 #[cfg(test)]

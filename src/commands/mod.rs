@@ -55,7 +55,7 @@ pub fn main() -> ExitCode {
                     }
                 }
                 _ => {
-                    eprintln!("sessctl: {}", usage_line(&e));
+                    eprintln!("sessctl: {}", crate::output::message_line(&usage_line(&e)));
                     ExitCode::from(error::exit::USAGE)
                 }
             };
@@ -72,7 +72,7 @@ pub fn main() -> ExitCode {
                 .and_then(|k| k.clone())
                 .map(|target| format!("; --output-file {target} was left as it was"))
                 .unwrap_or_default();
-            eprintln!("sessctl: {}{kept}", with_hint(&e));
+            eprintln!("sessctl: {}", crate::output::message_line(&format!("{}{kept}", with_hint(&e))));
             ExitCode::from(error::code_for(&e))
         }
     }
@@ -289,9 +289,8 @@ fn dispatch(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
         Command::GenSecret(args) => gen_secret::run(settings, &args),
         Command::Config(args) => config::run(settings, &args),
         Command::Completions(args) => {
-            let mut cmd = crate::cli::command();
             let mut out = io::stdout().lock();
-            clap_complete::generate(args.shell, &mut cmd, "sessctl", &mut out);
+            out.write_all(&crate::help::completions(args.shell))?;
             out.flush()?;
             Ok(Outcome::Success)
         }
@@ -345,8 +344,8 @@ pub(crate) fn scan(
     let summary = result?;
     if summary.reconnects > 0 && !settings.quiet {
         eprintln!(
-            "sessctl: note: the connection to Redis dropped {} time(s); the scan resumed where it stopped",
-            summary.reconnects
+            "sessctl: note: the connection to Redis dropped {}; the scan resumed where it stopped",
+            crate::output::plural(summary.reconnects, "time", "times")
         );
     }
     report_failovers(settings, store, Some(&summary));
@@ -354,7 +353,7 @@ pub(crate) fn scan(
         // Not silenced by --quiet: the answer may be incomplete.
         let moved = match summary.moved {
             0 => String::new(),
-            n => format!(", {n} key(s) moved between their scan and their read"),
+            n => format!(", {} moved between their scan and their read", crate::output::plural(n, "key", "keys")),
         };
         eprintln!(
             "sessctl: warning: the cluster was resharding while the scan ran (slots migrating{moved}), so sessions in moving slots may have been missed or seen twice; run the command again when the resharding is done"
@@ -381,16 +380,20 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
     }
     let named = NAMED.swap(failovers.len(), std::sync::atomic::Ordering::SeqCst).min(failovers.len());
     for f in &failovers[named..] {
-        if f.from == f.to {
-            eprintln!("sessctl: note: the Redis primary {} restarted while sessctl ran (a new server process); its part of the scan started again", f.from);
+        // Addresses a cluster or the Sentinels gave: text from a server, escaped.
+        let (from, to) = (crate::output::safe_bytes(f.from.as_bytes()), crate::output::safe_bytes(f.to.as_bytes()));
+        if from == to {
+            eprintln!("sessctl: note: the Redis primary {from} restarted while sessctl ran (a new server process); its part of the scan started again");
         } else {
-            eprintln!("sessctl: note: the Redis primary {} was replaced; followed the failover to {}", f.from, f.to);
+            eprintln!("sessctl: note: the Redis primary {from} was replaced; followed the failover to {to}");
         }
     }
     if let Some(s) = summary.filter(|s| s.failovers > 0) {
         eprintln!(
-            "sessctl: note: {} part(s) of the scan started again on the new primary ({} key(s) scanned again, {} session(s) seen twice and counted once)",
-            s.failovers, s.rescanned, s.repeats
+            "sessctl: note: {} of the scan started again on the new primary ({} scanned again, {} seen twice and counted once)",
+            crate::output::plural(s.failovers, "part", "parts"),
+            crate::output::plural(s.rescanned, "key", "keys"),
+            crate::output::plural(s.repeats, "session", "sessions")
         );
         if s.repeats_unmarked {
             eprintln!("sessctl: warning: some sessions delivered before the failover could not be told apart and may be counted twice");
@@ -437,8 +440,11 @@ pub(crate) fn target(settings: &Settings, store: Option<&Store>) -> String {
     let cluster = store.map_or(settings.redis.cluster == Some(true) || urls.len() > 1, Store::is_cluster);
     if cluster {
         let seeds: Vec<String> = urls.iter().map(|u| place(u, 6379).0).collect();
-        let primaries = store.map(|s| format!(" ({} primaries)", s.nodes().len())).unwrap_or_default();
-        return format!("the Redis Cluster with seed(s) {}{primaries}", seeds.join(", "));
+        let primaries = store
+            .map(|s| format!(" ({})", crate::output::plural(s.nodes().len() as u64, "primary", "primaries")))
+            .unwrap_or_default();
+        let seeds_word = if seeds.len() == 1 { "seed" } else { "seeds" };
+        return format!("the Redis Cluster with {seeds_word} {}{primaries}", seeds.join(", "));
     }
     if store.map_or(url.contains("+sentinel://"), Store::is_sentinel) {
         let (hosts, path) = place(url, crate::store::SENTINEL_PORT);

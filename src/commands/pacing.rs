@@ -187,9 +187,9 @@ impl Pacing {
                 if !settings.quiet {
                     let done = state.parts.iter().filter(|p| p.done).count();
                     eprintln!(
-                        "sessctl: note: continuing the scan saved in {} ({done} of {} part(s) done before)",
+                        "sessctl: note: continuing the scan saved in {} ({done} of {} done before)",
                         shown(&resume.path),
-                        state.parts.len()
+                        crate::output::plural(state.parts.len() as u64, "part", "parts")
                     );
                 }
             }
@@ -295,8 +295,8 @@ impl Pacing {
             };
             // Not silenced by --quiet when nothing else says the output is partial.
             eprintln!(
-                "sessctl: stopped at --max-duration {limit} after {} key(s); the scan is not complete (complete: false); {next}",
-                scan.scanned
+                "sessctl: stopped at --max-duration {limit} after {}; the scan is not complete (complete: false); {next}",
+                crate::output::plural(scan.scanned, "key", "keys")
             );
         } else if let Some(path) = saved {
             if !settings.quiet {

@@ -115,8 +115,12 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
 
     super::report_failovers(settings, &store, None);
     let mut summary = Summary::default();
+    // One convention for dry runs (docs/cli.md): what a real run would act on is counted
+    // (`matched`: the sessions not expired and not marked not deleted, which a run puts back
+    // unless already present), what was done is 0.
     summary
-        .add("restored", c.restored)
+        .add("matched", c.restored + c.already_present)
+        .add("restored", if args.dry_run { 0 } else { c.restored })
         .add("expired", c.expired)
         .add("already_present", c.already_present)
         .add("not_deleted", c.not_deleted)

@@ -96,6 +96,7 @@ pub(crate) fn read(
             let quiet = settings.quiet;
             let waiting = |addr: &str| {
                 if !quiet {
+                    let addr = crate::output::safe_bytes(addr.as_bytes());
                     eprintln!(
                         "sessctl: note: waiting for {addr} to start the snapshot; a primary delays diskless transfers by repl-diskless-sync-delay (5 s by default) to serve several replicas at once (sessctl does not change it)"
                     );
@@ -111,9 +112,10 @@ pub(crate) fn read(
         eprintln!("sessctl: note: {}", describe(&dump, from));
         if dump.oversized > 0 {
             eprintln!(
-                "sessctl: note: {} key(s) or value(s) longer than {} KiB were skipped (no session is that long)",
-                dump.oversized,
-                crate::store::DUMP_MAX_STRING / 1024
+                "sessctl: note: {} longer than {} KiB {} skipped (no session is that long)",
+                crate::output::plural(dump.oversized as u64, "key or value", "keys or values"),
+                crate::store::DUMP_MAX_STRING / 1024,
+                if dump.oversized == 1 { "was" } else { "were" }
             );
         }
     }
@@ -124,7 +126,9 @@ pub(crate) fn read(
 /// One line on what was read and what the TTLs are relative to.
 pub(crate) fn describe(dump: &DumpSummary, from: Sessions) -> String {
     let source = match from {
-        Sessions::Snapshot(_) => format!("read a snapshot of {} primary(ies)", dump.dumps),
+        Sessions::Snapshot(_) => {
+            format!("read a snapshot of {}", crate::output::plural(dump.dumps, "primary", "primaries"))
+        }
         _ => format!("read an RDB dump (version {})", dump.version),
     };
     let at = crate::output::rfc3339(dump.base_ms.div_euclid(1000)).unwrap_or_default();
@@ -138,7 +142,7 @@ pub(crate) fn describe(dump: &DumpSummary, from: Sessions) -> String {
     };
     let expired = match dump.expired {
         0 => String::new(),
-        n => format!("; {n} session(s) already expired then were left out"),
+        n => format!("; {} already expired then were left out", crate::output::plural(n, "session", "sessions")),
     };
     format!("{source}; {base}{expired}")
 }

@@ -150,8 +150,8 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         // A partial count with a fresh timestamp would pass for the truth on a dashboard:
         // write nothing, so the textfile is empty and the series go stale.
         eprintln!(
-            "sessctl: interrupted after {} key(s); no metrics written (a partial count would look like a real drop)",
-            summary.scanned
+            "sessctl: interrupted after {}; no metrics written (a partial count would look like a real drop)",
+            output::plural(summary.scanned, "key", "keys")
         );
         return Ok(Outcome::Interrupted);
     }
@@ -264,11 +264,22 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                 let style = &settings.style;
                 summary_out.write(&mut out, style)?;
                 writeln!(out)?;
-                let rows: Vec<_> = TTL_BUCKETS
+                // Each row counts its own range (above the bound before, up to its own), not
+                // everything below it; sessions that never expire get a row of their own.
+                let mut rows: Vec<_> = TTL_BUCKETS
                     .iter()
                     .zip(t.buckets)
-                    .map(|((_, label), n)| (vec![format!("<= {label}"), output::thousands(n.into())], None))
+                    .enumerate()
+                    .map(|(i, ((_, label), n))| {
+                        let range = match i {
+                            0 => format!("0–{label}"),
+                            _ if i == TTL_BUCKETS.len() - 1 => format!("over {}", TTL_BUCKETS[i - 1].1),
+                            _ => format!("{}–{label}", TTL_BUCKETS[i - 1].1),
+                        };
+                        (vec![range, output::thousands(n.into())], None)
+                    })
                     .collect();
+                rows.push((vec!["no expiry".to_string(), output::thousands(t.no_ttl.into())], None));
                 output::write_table(
                     &mut out,
                     style,
@@ -280,7 +291,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
                     writeln!(out)?;
                     let rows: Vec<_> = top
                         .iter()
-                        .map(|(user, n)| (vec![output::safe_bytes(user), output::thousands((*n).into())], None))
+                        .map(|(user, n)| (vec![output::table_safe_bytes(user), output::thousands((*n).into())], None))
                         .collect();
                     output::write_table(
                         &mut out,
@@ -298,7 +309,10 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if interrupted {
-        eprintln!("sessctl: interrupted after {} key(s); these figures are partial (complete: false)", summary.scanned);
+        eprintln!(
+            "sessctl: interrupted after {}; these figures are partial (complete: false)",
+            output::plural(summary.scanned, "key", "keys")
+        );
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }

@@ -488,6 +488,14 @@ fn online(stages: Vec<Stage>, settings: &Settings, lookup: &mut LookupFn, now: f
                 // A session older than the app's lifetime ran out; a younger one was deleted.
                 let ran_out = v.timestamp.is_some_and(|t| (t.saturating_add(lifetime) as f64) <= now);
                 record.status = if ran_out { "expired" } else { "revoked" };
+                record.reason = Some(
+                    if ran_out {
+                        "the session is not in Redis: it was signed longer ago than the session TTL, so it expired"
+                    } else {
+                        "the session is not in Redis: it was revoked or deleted before its TTL ran out"
+                    }
+                    .to_string(),
+                );
             }
             Lookup::NotString { redis_type } => {
                 record.verdict = Verdict::NotInRedis;

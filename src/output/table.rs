@@ -78,22 +78,37 @@ impl Layout {
             *w = (*w).max(1);
         }
         let Some(max) = max_width else { return Layout { widths, kinds } };
+        // A column of sentences first narrows only to its longest word, so a URL or a path
+        // stays whole while other columns can give room.
+        let longest_word: Vec<usize> = (0..n)
+            .map(|i| {
+                let cells = std::iter::once(&titles[i]).chain(rows.iter().filter_map(|r| r.get(i)));
+                cells.flat_map(|c| c.split(' ')).map(width).max().unwrap_or(0)
+            })
+            .collect();
         let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
         // First sentences (they wrap and lose nothing), then text and ids down to their soft
         // minimum, then sentences further (still nothing lost), then everything, numbers and
         // times too, down to the hard minimum.
-        for pass in 0..4 {
+        // (Sentences narrow first to their longest word, losing nothing, and only then
+        // further, where a word too long is shortened in the middle.)
+        for pass in 0..5 {
             while total(&widths) > max {
-                let floor = |k: Column| match (pass, k) {
-                    (0, Column::Wrap) => MIN_WRAP,
-                    (2, Column::Wrap) => MIN_WRAP_NARROW,
-                    (0 | 2, _) | (1, Column::Number | Column::Fixed | Column::Wrap) => usize::MAX,
+                let floor = |i: usize, k: Column| match (pass, k) {
+                    (0, Column::Wrap) => MIN_WRAP.max(longest_word[i]),
+                    (2, Column::Wrap) => MIN_WRAP_NARROW.max(longest_word[i]),
+                    (3, Column::Wrap) => MIN_WRAP_NARROW,
+                    (0 | 2 | 3, _) | (1, Column::Number | Column::Fixed | Column::Wrap) => usize::MAX,
                     (1, Column::Id) => MIN_ID,
                     (1, _) => MIN_TEXT,
                     _ => MIN_ANY,
                 };
-                let widest =
-                    (0..n).filter(|&i| widths[i] > floor(kinds[i])).max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
+                // Where words must be shortened, the column with the longest word gives first
+                // (a long path), so shorter ones (URLs) may stay whole.
+                let longest = |i: usize| if pass == 3 { longest_word[i] } else { 0 };
+                let widest = (0..n)
+                    .filter(|&i| widths[i] > floor(i, kinds[i]))
+                    .max_by_key(|&i| (longest(i), widths[i], std::cmp::Reverse(i)));
                 match widest {
                     Some(i) => widths[i] -= 1,
                     None => break,
@@ -136,8 +151,8 @@ impl Layout {
         }
         let fit = |cell: &str, i: usize| -> String {
             match self.kinds[i] {
-                // comfy-table wraps these inside the column.
-                Column::Wrap => cell.to_string(),
+                // Wrapped here at spaces (comfy-table would split words).
+                Column::Wrap => wrap_words(cell, self.widths[i]),
                 Column::Id => shorten_middle(cell, self.widths[i]),
                 _ => cut_end(cell, self.widths[i]),
             }
@@ -177,6 +192,31 @@ impl Layout {
         }
         text
     }
+}
+
+/// `text` wrapped at spaces into lines of at most `max` columns, never inside a word: a word
+/// wider than the column is shortened in the middle (`redis://10.…:6379/0`), so what is left
+/// of a URL or a path still shows both its ends.
+pub fn wrap_words(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let word = shorten_middle(word, max);
+        let w = width(&word);
+        if line > 0 && line + 1 + w <= max {
+            out.push(' ');
+            line += 1;
+        } else if line > 0 {
+            out.push('\n');
+            line = 0;
+        }
+        out.push_str(&word);
+        line += w;
+    }
+    out
 }
 
 /// `text` in at most `max` columns, the middle replaced by `…` (`AbCdEf…VwXyZ`).
@@ -263,6 +303,13 @@ mod tests {
         let text = layout.draw(Some(&titles), &[(row, None)], false);
         assert!(text.contains("2026-11-29T20:06:49Z") && text.lines().all(|l| width(l) <= 40), "{text}");
         assert!(text.contains("altered)"), "the sentence wraps, nothing is lost: {text}");
+    }
+
+    #[test]
+    fn sentences_wrap_at_spaces_and_long_words_shorten_in_the_middle() {
+        assert_eq!(wrap_words("bad base64 (<base64>)", 12), "bad base64\n(<base64>)");
+        assert_eq!(wrap_words("redis://127.0.0.1:6379/0 x", 12), "redis:…379/0\nx");
+        assert_eq!(wrap_words("fits", 12), "fits");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -172,32 +173,92 @@ impl Stream {
 
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.deadline {
-            None => self.socket_timeout(None)?,
-            Some(deadline) => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(io::Error::new(io::ErrorKind::TimedOut, "no complete reply within the timeout"));
+        // Where reads may be abandoned (see [`abandoning_reads`]), a read waits in slices of
+        // at most `SLICE` and looks at the flag between them. The socket's timeout stays at
+        // `SLICE` while more than that is left, so a reply that is already there costs no
+        // more system calls than before; only a read that would block wakes up each slice.
+        let abandonable = abandonable();
+        loop {
+            let wanted = match self.deadline {
+                None => abandonable.then_some(SLICE),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(io::Error::new(io::ErrorKind::TimedOut, "no complete reply within the timeout"));
+                    }
+                    // Whole milliseconds, rounded up.
+                    let wanted = Duration::from_millis(left.as_millis() as u64 + 1);
+                    Some(if abandonable { wanted.min(SLICE) } else { wanted })
                 }
-                // Whole milliseconds, rounded up; a setting up to 20 ms shorter than what is
-                // left is kept, so most reads need no system call to change it.
-                let wanted = Duration::from_millis(left.as_millis() as u64 + 1);
-                let close_enough = self.read_timeout.is_some_and(|t| t <= wanted && wanted - t <= SLACK);
-                if !close_enough {
-                    self.socket_timeout(Some(wanted))?;
-                }
+            };
+            // A setting up to 20 ms shorter than wanted is kept, so most reads need no system
+            // call to change it.
+            let close_enough = match (self.read_timeout, wanted) {
+                (Some(t), Some(w)) => t <= w && w - t <= SLACK,
+                (t, w) => t == w,
+            };
+            if !close_enough {
+                self.socket_timeout(wanted)?;
             }
-        }
-        match &mut self.transport {
-            Transport::Tcp(s) => s.read(buf),
-            Transport::Unix(s) => s.read(buf),
-            Transport::Tls(s) => s.read(buf),
+            let result = match &mut self.transport {
+                Transport::Tcp(s) => s.read(buf),
+                Transport::Unix(s) => s.read(buf),
+                Transport::Tls(s) => s.read(buf),
+            };
+            match result {
+                Err(e) if abandonable && matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                    if abandoned() {
+                        return Err(io::Error::other("the read was abandoned: the work is stopping"));
+                    }
+                    // The deadline, if passed, is told at the top of the loop.
+                }
+                result => return result,
+            }
         }
     }
 }
 
 /// How much earlier than its deadline a read may time out (see `Stream::read`).
 const SLACK: Duration = Duration::from_millis(20);
+
+/// The longest a read that may be abandoned waits before it looks at the flag again.
+const SLICE: Duration = Duration::from_millis(100);
+
+thread_local! {
+    /// The flag that abandons this thread's reads (null: reads wait their whole timeout). Set
+    /// only by [`abandoning_reads`], for the length of its call.
+    static ABANDON: std::cell::Cell<*const AtomicBool> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// Runs `f` with this thread's reads abandoned as soon as `flag` is set: a read waiting for a
+/// reply (a SCAN or GET sent to a server that stalled) then fails at once instead of after
+/// the reply timeout. For reads only: a write's reply is worth waiting for, so the write
+/// paths never pass a flag.
+pub(crate) fn abandoning_reads<R>(flag: Option<&AtomicBool>, f: impl FnOnce() -> R) -> R {
+    struct Reset(*const AtomicBool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ABANDON.with(|a| a.set(self.0));
+        }
+    }
+    let previous = ABANDON.with(|a| a.replace(flag.map_or(std::ptr::null(), |f| f as *const AtomicBool)));
+    let _reset = Reset(previous);
+    f()
+}
+
+fn abandonable() -> bool {
+    ABANDON.with(|a| !a.get().is_null())
+}
+
+fn abandoned() -> bool {
+    ABANDON.with(|a| {
+        let flag = a.get();
+        // SAFETY: a non-null pointer was set by `abandoning_reads` from a reference that lives
+        // for the whole of its call, and is put back (by a guard, also when unwinding) before
+        // that call returns; the thread-local is never seen by another thread.
+        !flag.is_null() && unsafe { &*flag }.load(Ordering::Relaxed)
+    })
+}
 
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

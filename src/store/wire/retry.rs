@@ -193,7 +193,8 @@ pub(crate) trait Retrying {
 /// Runs `f` on a connection to `node()` (asked again before every attempt, so a failover
 /// moves the work to the new primary), retrying as the policy says. `f` must be safe to run
 /// again, and is run again whole: one call is one operation, given up when its failures have
-/// lasted the deadline. A set `abort` stops the waiting.
+/// lasted the deadline. A set `abort` stops the waiting, and a read waiting for its reply
+/// (the callers that pass `abort` only read).
 pub(crate) fn with_retry<R>(
     env: &dyn Retrying,
     conns: &mut dyn Conns,
@@ -225,12 +226,13 @@ pub(crate) fn with_retry<R>(
             }
             Err(e) => return Err(e),
         };
-        let outcome = match conns.take(&endpoint) {
+        // A reconnection (its handshake) is abandoned with the reads.
+        let outcome = match super::conn::abandoning_reads(abort, || conns.take(&endpoint)) {
             Ok(mut conn) => {
                 if attempts.failures() > 0 {
                     env.reconnected();
                 }
-                match f(&mut conn) {
+                match super::conn::abandoning_reads(abort, || f(&mut conn)) {
                     Ok(r) => {
                         conns.keep(conn);
                         return Ok(r);
