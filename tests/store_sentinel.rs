@@ -189,9 +189,12 @@ fn a_sentinel_failover_during_revoke_all_loses_no_deletion() {
     setup.primary.pipe(&sessions_protocol("session:", N, 100));
     wait_synced(&setup.primary, &setup.replica);
 
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("b.jsonl");
+    let backup = backup.to_str().unwrap();
     let run = || {
         sessctl()
-            .args(["-r", &setup.url(), "revoke", "--all", "--yes", "--rate", "15000", "-o", "json"])
+            .args(["-r", &setup.url(), "revoke", "--all", "--yes", "--rate", "15000", "-o", "json", "--backup", backup])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -218,6 +221,24 @@ fn a_sentinel_failover_during_revoke_all_loses_no_deletion() {
             assert_eq!(sessions_on(new_primary), 0, "revoked means revoked: {summary}; {stderr}");
             assert_eq!(summary["revoked"], N, "each session counted once: {summary}");
             assert_eq!(summary["matched"], N, "{summary}");
+            // Sessions the restarted scan met again were deleted again, and backed up once.
+            let keys: Vec<String> = std::fs::read_to_string(backup)
+                .unwrap()
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter(|v| v.get("user").is_some())
+                .map(|v| v["key"].as_str().unwrap().to_string())
+                .collect();
+            let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+            assert_eq!((keys.len(), distinct.len()), (N as usize, N as usize), "one backup line per session; {stderr}");
+            let out = sessctl().args(["-r", &setup.url(), "restore", backup, "-o", "json"]).output().unwrap();
+            let restored: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(
+                (restored["restored"].as_u64(), restored["already_present"].as_u64()),
+                (Some(N), Some(0)),
+                "{restored}"
+            );
+            assert_eq!(sessions_on(new_primary), N);
         }
         Some(1) => {
             assert_eq!(summary["complete"], false, "{summary}");

@@ -213,3 +213,68 @@ impl Delivery {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Session;
+
+    fn session(key: &str) -> Found {
+        Found::Session(Session {
+            key: key.as_bytes().to_vec(),
+            id: key.as_bytes().to_vec(),
+            user: b"u".to_vec(),
+            ttl_ms: None,
+            expires_at_ms: None,
+            repeat: false,
+        })
+    }
+
+    fn batch(part: usize, epoch: u32, seq: u64, found: Vec<Found>) -> Msg {
+        let scanned = found.len() as u64;
+        Msg::Batch { part, epoch, seq, cursor_after: seq + 1, found, scanned }
+    }
+
+    /// What `take` delivers: (key, repeat) per session, and the non-string keys.
+    fn deliver(delivery: &mut Delivery, msg: Msg) -> Vec<(String, bool)> {
+        let mut seen = Vec::new();
+        let stop = AtomicBool::new(false);
+        let mut visit = |f: Found| -> Result<ControlFlow<()>, ()> {
+            match f {
+                Found::Session(s) => seen.push((String::from_utf8(s.key).unwrap(), s.repeat)),
+                Found::NotString { key, .. } => seen.push((String::from_utf8(key).unwrap(), false)),
+            }
+            Ok(ControlFlow::Continue(()))
+        };
+        delivery.take(msg, &stop, &mut visit).unwrap();
+        seen
+    }
+
+    #[test]
+    fn a_key_scan_returns_twice_in_one_pass_is_marked_a_repeat_and_counted_as_a_duplicate() {
+        let mut delivery = Delivery::new(vec![PartCursor::default()]);
+        let odd = || Found::NotString { key: b"h".to_vec(), redis_type: "hash".into() };
+        let first = deliver(&mut delivery, batch(0, 0, 0, vec![session("a"), session("b"), odd()]));
+        assert_eq!(first, [("a".into(), false), ("b".into(), false), ("h".into(), false)]);
+        // SCAN returns b and the hash again (a table shrinking between two SCANs).
+        let second = deliver(&mut delivery, batch(0, 0, 1, vec![session("b"), session("c"), odd()]));
+        assert_eq!(second, [("b".into(), true), ("c".into(), false)], "the hash is reported once");
+        let summary = delivery.finish();
+        assert_eq!((summary.duplicates, summary.repeats, summary.scanned), (1, 0, 6));
+    }
+
+    #[test]
+    fn keys_delivered_before_a_restart_come_again_as_repeats() {
+        let mut delivery = Delivery::new(vec![PartCursor::default()]);
+        deliver(&mut delivery, batch(0, 0, 0, vec![session("a"), session("b")]));
+        let restarted =
+            Msg::Restarted { part: 0, epoch: 1, node: "n".into(), addr: "x:1".into(), run_id: String::new() };
+        deliver(&mut delivery, restarted);
+        // A batch of the old epoch still in flight is dropped; the new epoch's keys are marked.
+        assert!(deliver(&mut delivery, batch(0, 0, 1, vec![session("z")])).is_empty());
+        let again = deliver(&mut delivery, batch(0, 1, 0, vec![session("b"), session("c")]));
+        assert_eq!(again, [("b".into(), true), ("c".into(), false)]);
+        let summary = delivery.finish();
+        assert_eq!((summary.repeats, summary.duplicates), (1, 0));
+    }
+}
