@@ -579,3 +579,40 @@ fn completion_offers_the_profiles_of_the_config_file_and_each_commands_formats()
     cmd.env("XDG_CONFIG_HOME", "/nonexistent").args(["config", "profiles", "--names"]);
     assert!(ok(cmd).stdout.is_empty(), "no config file: no names");
 }
+
+/// Item 18, the reads that are not a scan: `revoke <id>` looks its sessions up (GET + PTTL)
+/// before deleting anything. A server that stalls on that read (a proxy holds the GET reply
+/// back) no longer keeps a Ctrl-C waiting for `--timeout`: the run ends at once as interrupted,
+/// nothing deleted.
+#[test]
+fn a_signal_while_revoke_waits_for_its_lookup_ends_the_run_at_once() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    use support::proxy::{Fault, Proxy, What, When};
+    let redis = RedisServer::start();
+    let id = session_id(7);
+    redis.cli(&["SET", &format!("session:{id}"), "u", "EX", "600"]);
+    let proxy = Proxy::start(redis.port, vec![Fault::new(When::reply("GET", 1), What::Stall)]);
+    let child = sessctl()
+        .args(["-r", &proxy.url(), "-o", "json", "--timeout", "20s", "revoke", &id])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while proxy.fired() == 0 {
+        assert!(Instant::now() < deadline, "the lookup never reached the stall");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    kill("INT", &child.id().to_string());
+    let out = child.wait_with_output().unwrap();
+    let took = signalled.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(took < Duration::from_secs(5), "took {took:?} after the signal: {err}");
+    let summary = json_lines(&out.stdout).pop().unwrap_or_else(|| panic!("no summary; {err}"));
+    assert_eq!((summary["complete"].as_bool(), summary["revoked"].as_u64()), (Some(false), Some(0)), "{summary}");
+    assert_eq!(redis.cli(&["EXISTS", &format!("session:{id}")]), "1", "nothing was deleted");
+}

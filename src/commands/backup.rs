@@ -150,7 +150,7 @@ impl BackupFile {
     /// nor announced, but what would refuse it in the real run refuses it now.
     pub fn check(path: &Path) -> anyhow::Result<()> {
         use std::os::unix::fs::PermissionsExt;
-        let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        let shown = crate::output::path(path);
         if let Some(kind) = super::special_file(path) {
             return Err(usage(format!(
                 "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
@@ -182,7 +182,7 @@ impl BackupFile {
     /// to hold live credentials. Warns on stderr that it does.
     pub fn open(path: &Path) -> anyhow::Result<BackupFile> {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        let shown = crate::output::path(path);
         if let Some(kind) = super::special_file(path) {
             return Err(usage(format!(
                 "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
@@ -338,7 +338,7 @@ impl Reader {
     /// Opens `path` for `restore`: refuses (usage error) a file that others may read or write.
     pub fn open(path: &PathBuf) -> anyhow::Result<Reader> {
         use std::os::unix::fs::PermissionsExt;
-        let shown = excerpt(path.as_os_str().as_encoded_bytes());
+        let shown = crate::output::path(path);
         if let Some(kind) = super::special_file(path) {
             return Err(usage(format!("{shown} is {kind}, not a backup file; give the file `--backup` wrote")));
         }

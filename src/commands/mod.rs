@@ -367,8 +367,8 @@ pub(crate) fn scan(
 pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Option<&ScanSummary>) {
     if let Some(s) = summary.filter(|s| s.duplicates > 0 && !settings.quiet) {
         eprintln!(
-            "sessctl: note: SCAN returned {} key(s) twice (Redis resized its table during the scan); each was counted once",
-            s.duplicates
+            "sessctl: note: SCAN returned {} twice (Redis resized its table during the scan); each was counted once",
+            crate::output::plural(s.duplicates, "key", "keys")
         );
     }
     // Each failover is named once, whether it happened during the scan or after it (a write's
@@ -659,13 +659,13 @@ fn batch_failure(e: &StoreError, n: usize, cluster: bool) -> String {
         if error.kind == ServerErrorKind::NoPerm && error.message.contains("permissions to run"));
     match (command_refused, cluster) {
         (true, false) => format!(
-            "Redis refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so none of the {n} session(s) of this batch was deleted"
+            "Redis refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so none of the {} of this batch was deleted", crate::output::plural(n as u64, "session", "sessions")
         ),
         (true, true) => format!(
-            "a cluster node refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so nothing was deleted on it; up to {n} session(s) of the batch in flight on other primaries may have been deleted without being counted"
+            "a cluster node refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so nothing was deleted on it; up to {} of the batch in flight on other primaries may have been deleted without being counted", crate::output::plural(n as u64, "session", "sessions")
         ),
         _ => format!(
-            "compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted"
+            "compare-and-delete failed; up to {} of the batch in flight may have been deleted without being counted", crate::output::plural(n as u64, "session", "sessions")
         ),
     }
 }
@@ -743,7 +743,7 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
             if same(a, b) {
                 return Err(error::usage(format!(
                     "{flag_a} and {flag_b} name the same file {}; give each its own file",
-                    excerpt(b.as_os_str().as_encoded_bytes())
+                    crate::output::path(b)
                 )));
             }
         }

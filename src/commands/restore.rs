@@ -53,7 +53,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         // Not silenced by --quiet: the file holds less than the run that wrote it meant to.
         eprintln!(
             "sessctl: warning: the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
-            crate::output::excerpt(args.file.as_os_str().as_encoded_bytes()),
+            crate::output::path(&args.file),
             line - 1
         );
     }
@@ -98,7 +98,11 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
                 break;
             }
             if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
-                failure = Some(e);
+                if args.dry_run && super::stopped() {
+                    interrupted = true;
+                } else {
+                    failure = Some(e);
+                }
                 break;
             }
             // The TTLs of the next batch count the time this one took.
@@ -109,7 +113,11 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         if super::stopped() {
             interrupted = true;
         } else if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
-            failure = Some(e);
+            if args.dry_run && super::stopped() {
+                interrupted = true;
+            } else {
+                failure = Some(e);
+            }
         }
     }
 
@@ -152,7 +160,8 @@ fn put_back(
     }
     if dry_run {
         let keys: Vec<Vec<u8>> = batch.iter().map(|(k, _, _)| k.clone()).collect();
-        for lookup in store.lookup_many(&keys)? {
+        // A dry run only reads: abandoned at once on a signal.
+        for lookup in store.lookup_many_until(&keys, &crate::signals::STOP)? {
             match lookup {
                 Lookup::Missing => c.restored += 1,
                 _ => c.already_present += 1,

@@ -220,8 +220,10 @@ fn pass(
     let mut p = Pass { users_named: !plan.users.is_empty(), ..Pass::default() };
 
     let keys: Vec<Vec<u8>> = plan.ids.iter().map(|id| settings.key_for(id)).collect();
-    let lookups = if keys.is_empty() { Ok(Vec::new()) } else { store.lookup_many(&keys) };
+    // Reads are abandoned at once on a signal (a stalled server): nothing was deleted yet.
+    let lookups = if keys.is_empty() { Ok(Vec::new()) } else { store.lookup_many_until(&keys, &crate::signals::STOP) };
     match lookups {
+        Err(_) if super::stopped() => p.interrupted = true,
         Err(e) => p.failure = Some(e.into()),
         Ok(lookups) => {
             for (key, lookup) in keys.into_iter().zip(lookups) {
@@ -407,7 +409,7 @@ fn selection(
         let from = args
             .users_file
             .as_ref()
-            .map(|f| format!(" (from --users-file {})", excerpt(f.as_os_str().as_encoded_bytes())))
+            .map(|f| format!(" (from --users-file {})", crate::output::path(f)))
             .unwrap_or_default();
         parts.push(match users.len() {
             1 => format!("every session of user {}{from} under {prefix}", shown[0]),
@@ -549,7 +551,7 @@ const MAX_USER_LINE: usize = 4096;
 
 /// `--users-file`: one user id per line (surrounding whitespace and blank lines ignored).
 fn read_users(path: &std::path::Path) -> anyhow::Result<Vec<Vec<u8>>> {
-    let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    let shown = crate::output::path(path);
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(io::BufReader::new(io::stdin().lock()))
     } else {

@@ -229,14 +229,21 @@ impl Store {
     /// `GET` + `PTTL` of one key (`TYPE` when it is not a string). Follows MOVED (after
     /// refreshing the slot map) and ASK (with ASKING) redirections.
     pub fn lookup(&self, key: &[u8]) -> Result<Lookup, StoreError> {
-        let mut found = ops::lookup_many(&self.topology, std::slice::from_ref(&key.to_vec()))?;
+        let mut found = ops::lookup_many(&self.topology, std::slice::from_ref(&key.to_vec()), None)?;
         Ok(found.pop().unwrap_or(Lookup::Missing))
     }
 
     /// `lookup` for many keys: `GET` + `PTTL` pipelined per node (one round trip per node for
     /// the whole list).
     pub fn lookup_many(&self, keys: &[Vec<u8>]) -> Result<Vec<Lookup>, StoreError> {
-        ops::lookup_many(&self.topology, keys)
+        ops::lookup_many(&self.topology, keys, None)
+    }
+
+    /// [`Store::lookup_many`], abandoned as soon as `stop` is set, even while a reply is
+    /// awaited (a stalled server): reads are never worth waiting for once the run is stopped.
+    /// A read abandoned that way fails ([`StoreError::Lost`]).
+    pub fn lookup_many_until(&self, keys: &[Vec<u8>], stop: &AtomicBool) -> Result<Vec<Lookup>, StoreError> {
+        ops::lookup_many(&self.topology, keys, Some(stop))
     }
 
     /// Compare-and-delete (a Lua script run with EVALSHA), pipelined: `true` where the key

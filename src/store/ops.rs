@@ -126,8 +126,12 @@ pub(crate) fn expire_if_persistent(
 }
 
 /// `GET` + `PTTL` per key, pipelined per node; `TYPE` for keys that are not strings.
-pub(crate) fn lookup_many(topology: &Topology, keys: &[Vec<u8>]) -> Result<Vec<Lookup>, StoreError> {
-    wire::run_lookups(topology, &GetPttl(keys), keys.len())
+pub(crate) fn lookup_many(
+    topology: &Topology,
+    keys: &[Vec<u8>],
+    abort: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Vec<Lookup>, StoreError> {
+    wire::run_lookups(topology, &GetPttl(keys), keys.len(), abort)
 }
 
 struct GetPttl<'a>(&'a [Vec<u8>]);

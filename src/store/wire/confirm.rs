@@ -144,7 +144,10 @@ pub(crate) fn confirm(router: &dyn Router, node: &Arc<Endpoint>, replicas: u32) 
                 if acked >= replicas {
                     return Confirmation::Confirmed;
                 }
-                why = format!("{acked} of {replicas} replica(s) acknowledged the writes");
+                why = format!(
+                    "{acked} of {replicas} {} acknowledged the writes",
+                    if replicas == 1 { "replica" } else { "replicas" }
+                );
             }
             Ok(Some(Role::Other(role))) => {
                 // Demoted (a failover Sentinel or the cluster has not told yet, or a manual

@@ -485,7 +485,12 @@ pub(crate) trait Lookups {
 /// Runs a lookup per item, pipelined per node (one round trip per node for the whole list),
 /// following redirections. Reads are idempotent, so a group whose connection breaks is read
 /// again whole.
-pub(crate) fn run_lookups<L: Lookups>(router: &dyn Router, op: &L, items: usize) -> Result<Vec<L::Out>, StoreError> {
+pub(crate) fn run_lookups<L: Lookups>(
+    router: &dyn Router,
+    op: &L,
+    items: usize,
+    abort: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Vec<L::Out>, StoreError> {
     let mut found: Vec<Option<L::Out>> = (0..items).map(|_| None).collect();
     let mut pending: Vec<(usize, Route)> = (0..items).map(|i| (i, Route::Slot)).collect();
     let mut attempts = Attempts::new(router.policy());
@@ -496,7 +501,7 @@ pub(crate) fn run_lookups<L: Lookups>(router: &dyn Router, op: &L, items: usize)
         let Some(groups) = route_all(router, &mut attempts, &pending, &|i| op.key(i), op.command())? else { continue };
         for (node, asking, indexes) in groups {
             for chunk in indexes.chunks(BATCH) {
-                let answers = on_node(router, &node, |conn| {
+                let answers = with_retry(router, &mut Pooled(router), &mut || Ok(node.clone()), abort, |conn| {
                     for &i in chunk {
                         op.push(&mut conn.out, i, asking);
                     }
