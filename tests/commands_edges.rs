@@ -896,7 +896,7 @@ fn a_revoke_the_acl_refuses_says_nothing_was_deleted() {
         let out = at(&url, args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
         let err = stderr(&out);
-        assert!(err.contains("NOPERM") && err.contains("none of the 1 session(s) of this batch was deleted"), "{err}");
+        assert!(err.contains("NOPERM") && err.contains("none of the 1 session of this batch was deleted"), "{err}");
         assert!(!err.contains("may have been deleted"), "{err}");
     }
     assert_eq!(dbsize(&redis), 1);

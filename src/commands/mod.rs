@@ -514,9 +514,9 @@ pub(crate) struct Deleter<'a> {
 }
 
 impl<'a> Deleter<'a> {
-    /// Deletions per flush: 4 pipelines of 1,000, confirmed by one WAIT where the primary has
-    /// replicas (measured: docs/benchmarks.md, "Confirming deletions").
-    const BATCH: usize = 4000;
+    /// Deletions per flush: one pipeline, so a batch that fails is the only part of the run
+    /// whose outcome is unknown (a larger flush would lose the count of its earlier pipelines).
+    const BATCH: usize = 1000;
 
     pub fn new(store: &'a Store, settings: &Settings, dry_run: bool, audit: Option<&'a mut audit::AuditLog>) -> Self {
         Deleter {
