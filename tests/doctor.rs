@@ -413,7 +413,7 @@ fn a_cluster_lists_its_primaries_and_counts_over_all_of_them() {
     for i in 0..300 {
         cmds.push_str(&format!("SET session:{} u{} EX 600\n", session_id(i), i % 7));
     }
-    let mut child = Command::new("redis-cli")
+    let mut child = support::cli_command()
         .args(["-c", "-p", &cluster.nodes[0].port.to_string()])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
