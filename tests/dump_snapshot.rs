@@ -155,8 +155,7 @@ fn a_dump_made_by_redis_cli_rdb_and_one_without_compression_read_the_same() {
     fill(&server);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("cli.rdb");
-    let out =
-        support::cli_command().args(server.cli_args()).args(["--rdb", file.to_str().unwrap()]).output().unwrap();
+    let out = support::cli_command().args(server.cli_args()).args(["--rdb", file.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let live = listed(&ok(at(&[server.url()], &["list", "-o", "json"])));
     let from_cli = listed(&ok(at(&[server.url()], &["list", "-o", "json", "--rdb", file.to_str().unwrap()])));

@@ -14,7 +14,7 @@ use crate::error::Outcome;
 use crate::output::{Accent, Column, Record, RecordWriter};
 use crate::secret::KeyRing;
 use crate::secret_strength;
-use crate::store::{redact_url, NodeProbe, Permission, Population, Store, StoreError};
+use crate::store::{redact_url, AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -330,6 +330,13 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
             false
         }
     };
+    match store.probe_replication() {
+        Ok(probes) => {
+            checks.push(snapshot_check(&probes));
+            checks.push(replicas_check(&probes));
+        }
+        Err(e) => checks.push(probe_failed("snapshot", &e)),
+    }
     if scan_allowed {
         match store.sample_population(args.sample) {
             Ok(population) => checks.extend(population_checks(&settings.prefix, &population)),
@@ -358,11 +365,16 @@ fn reachable(urls: &[String], nodes: &[NodeProbe]) -> Check {
     versions.dedup();
     let version = match versions.as_slice() {
         [] => "version unknown (INFO refused)".to_string(),
-        [one] => format!("Redis {one}"),
-        many => format!("Redis {} (the primaries differ)", many.join(", ")),
+        [one] => one.to_string(),
+        many => format!("{} (the primaries differ)", many.join(", ")),
     };
     let detail = format!("{version}, connected to {}", urls.join(", "));
-    let old = versions.iter().find(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m < 6));
+    let old = versions.iter().find(|v| {
+        v.strip_prefix("Redis ")
+            .and_then(|v| v.split('.').next())
+            .and_then(|m| m.parse::<u32>().ok())
+            .is_some_and(|m| m < 6)
+    });
     if let Some(refused) = nodes.iter().find_map(|n| n.info_refused.as_deref()) {
         return Check::warn(
             "redis",
@@ -374,7 +386,7 @@ fn reachable(urls: &[String], nodes: &[NodeProbe]) -> Check {
         Some(v) => Check::warn(
             "redis",
             detail,
-            format!("Redis {v} is past its end of life and lacks ACL users; upgrade to 6.2 or later"),
+            format!("{v} is past its end of life and lacks ACL users; upgrade to 6.2 or later"),
         ),
         None => Check::ok("redis", detail),
     }
@@ -449,6 +461,101 @@ fn permissions_check(permissions: &[Permission], prefix: &str) -> Check {
             grant.join(" ")
         ),
     )
+}
+
+/// Whether `--snapshot` can work: SYNC and REPLCONF exist on every primary (not renamed or
+/// removed, as managed services do) and the ACL lets this user run them. Found with COMMAND
+/// INFO and ACL DRYRUN; no transfer is started.
+fn snapshot_check(probes: &[ReplicationProbe]) -> Check {
+    const NAME: &str = "snapshot";
+    const SCAN_INSTEAD: &str =
+        "--snapshot cannot work here; leave it out (the commands scan instead), or read a dump the service exports with --rdb";
+    for probe in probes {
+        match &probe.missing {
+            Ok(missing) if !missing.is_empty() => {
+                return Check::warn(
+                    NAME,
+                    format!(
+                        "{}: the server has no {} (renamed or removed, as managed services do): no snapshot",
+                        probe.addr,
+                        missing.join(" or ")
+                    ),
+                    SCAN_INSTEAD,
+                )
+            }
+            Ok(_) => {}
+            Err(refused) => return Check::warn(
+                NAME,
+                format!("{}: cannot tell whether SYNC is there: COMMAND INFO refused ({refused})", probe.addr),
+                "allow +command|info to the user to know; `sessctl list --count --snapshot` tries, changing nothing",
+            ),
+        }
+    }
+    for probe in probes {
+        match &probe.acl {
+            AclVerdict::Allowed => {}
+            AclVerdict::Denied { command, reason } => {
+                return Check::warn(
+                    NAME,
+                    format!("{}: the ACL refuses {command} to this user ({reason}): no snapshot", probe.addr),
+                    "grant +sync +replconf to the user (ACL SETUSER <user> +sync +replconf) for --snapshot, or leave --snapshot out (the commands scan instead)",
+                )
+            }
+            AclVerdict::Unknown(why) => {
+                return Check::warn(
+                    NAME,
+                    format!(
+                        "{}: SYNC and REPLCONF are there; whether this user may run them is unknown ({why})",
+                        probe.addr
+                    ),
+                    "`sessctl list --count --snapshot` tries, changing nothing; allow +acl|dryrun to the user to know here",
+                )
+            }
+        }
+    }
+    Check::ok(
+        NAME,
+        format!(
+            "--snapshot possible: SYNC and REPLCONF are there and the ACL allows them on {} (COMMAND INFO, ACL DRYRUN; no transfer started)",
+            primaries(probes.len())
+        ),
+    )
+}
+
+/// Replicas connected to each primary (`INFO replication`): what `WAIT` can wait for.
+fn replicas_check(probes: &[ReplicationProbe]) -> Check {
+    const NAME: &str = "replicas";
+    if let Some(probe) = probes.iter().find(|p| p.replicas.is_none()) {
+        return Check::warn(
+            NAME,
+            format!("{}: INFO replication refused: cannot tell whether replicas exist for WAIT", probe.addr),
+            "allow +info to the user",
+        );
+    }
+    let counts: Vec<u64> = probes.iter().filter_map(|p| p.replicas).collect();
+    let fewest = counts.iter().copied().min().unwrap_or(0);
+    let most = counts.iter().copied().max().unwrap_or(0);
+    let per = if probes.len() > 1 { " per primary" } else { "" };
+    if most == 0 {
+        return Check::ok(
+            NAME,
+            format!("no replica connected to {}: WAIT has none to wait for; a deletion lives on the primary alone until it is saved", primaries(probes.len())),
+        );
+    }
+    let range = if fewest == most { fewest.to_string() } else { format!("{fewest} to {most}") };
+    Check::ok(
+        NAME,
+        format!("{range} replica(s) connected{per} (INFO replication): WAIT can confirm deletions reached them"),
+    )
+}
+
+/// "the primary" or "each of the 3 primaries".
+fn primaries(n: usize) -> String {
+    if n == 1 {
+        "the primary".into()
+    } else {
+        format!("each of the {n} primaries")
+    }
 }
 
 /// `1234567` → `1,234,567`.

