@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_sessctl_global_optspecs
-    string join \n profile= config= r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= scan-count= color= q/quiet no-headers output-file= h/help V/version
+    string join \n profile= config= r/redis-url= cluster tls-ca= tls-cert= tls-key= secret-file= secret-format= key-version= cookie-name= prefix= o/output= ttl= timeout= retry-deadline= wait-replicas= scan-count= color= q/quiet no-headers output-file= h/help V/version
 end
 
 function __fish_sessctl_needs_command
@@ -44,6 +44,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_needs_command" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_needs_command" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_needs_command" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -74,6 +75,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l format -d 'What
 cookie\t'`session_id="…"` as a browser sends it'
 header\t'A `Set-Cookie:` line as Tornado writes it'
 json\t'A JSON object per session'"
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l audit-log -d 'Append one JSON line per session stored and printed to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l profile -d 'Settings from this profile of the config file (flags and environment variables still win) [env: SESSCTL_PROFILE] [default: the file\'s default_profile]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l config -d 'The config file [env: SESSCTL_CONFIG] [default: $XDG_CONFIG_HOME/sessctl/config.toml, else ~/.config/sessctl/config.toml]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -s r -l redis-url -d 'Redis URL: redis://[user:pass@]host:port/db, rediss:// (TLS) or unix:///path.sock; repeat for several cluster seed nodes [env: SESSCTL_REDIS_URL, then REDIS_URL] [default: redis://127.0.0.1:6379/0]' -r
@@ -94,6 +96,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand mint" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -127,6 +130,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand verify" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -159,6 +163,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand decode" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -196,6 +201,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -209,7 +215,7 @@ complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s q -l quiet -d '
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -l no-headers -d 'Tables and CSV without their header row'
 complete -c sessctl -n "__fish_sessctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l user -d 'Revoke every session of this user (repeatable; one scan for all)' -r
-complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin)' -r -F
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l users-file -d 'Revoke every session of the users listed in FILE, one per line (`-`: stdin); the summary counts the listed users without any session (users_without_sessions)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l issued-before -d 'Only sessions issued before TIME: a date (2026-11-01, midnight UTC), an RFC 3339 time, or a duration meaning that long ago (6d)' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l audit-log -d 'Append one JSON line per revoked session to FILE (never the session id) [env: SESSCTL_AUDIT_LOG]' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l backup -d 'Before each deletion, append the session (key, user, remaining TTL) to FILE (mode 0600), for `sessctl restore`; FILE holds live credentials' -r -F
@@ -237,6 +243,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand revoke" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -280,6 +287,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand cleanup" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -318,6 +326,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand stats" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -349,12 +358,14 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l output-file -d 'Write the output to FILE atomically (a temporary file renamed over it once the output is complete; a failed or interrupted run leaves FILE as it was)' -r -F
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l dry-run -d 'Count what would be restored; write nothing'
+complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l unverified -d 'Restore a file whose lines carry no chain (written before sessctl chained them) or whose chain does not verify (a file you edited): edits cannot be detected, so only lines shaped like the app\'s sessions (43-character ids, a user) are accepted'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l cluster -d 'The URLs are Redis Cluster seed nodes (detected automatically otherwise) [env: SESSCTL_CLUSTER=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -s q -l quiet -d 'No progress bars or informational messages on stderr [env: SESSCTL_QUIET=1]'
 complete -c sessctl -n "__fish_sessctl_using_subcommand restore" -l no-headers -d 'Tables and CSV without their header row'
@@ -380,6 +391,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand doctor" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -410,6 +422,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand gen-secret" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -440,6 +453,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and not __fish_seen_subcommand_from show profiles help" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -472,6 +486,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -501,6 +516,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand config; and __fish_seen_subcommand_from profiles" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -533,6 +549,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand completions" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''
@@ -562,6 +579,7 @@ prometheus\t''"
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l ttl -d 'The app\'s session lifetime: the TTL `mint` gives, and age = this minus the remaining TTL; 1s to 100y [env: SESSCTL_TTL] [default: 7d]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l timeout -d 'How long to wait for a connection or a reply before giving up; up to 1d [env: SESSCTL_TIMEOUT] [default: 10s]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l retry-deadline -d 'How long to keep retrying while Redis recovers (dropped connections, a failover, LOADING, CLUSTERDOWN…); up to 1d [env: SESSCTL_RETRY_DEADLINE] [default: 30s]' -r
+complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l wait-replicas -d 'Replicas that must acknowledge each batch of writes (WAIT) before it counts as done; 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the primary has replicas, else 0]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l scan-count -d 'SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]' -r
 complete -c sessctl -n "__fish_sessctl_using_subcommand man" -l color -d 'Colour in tables: auto, always, never (NO_COLOR is honoured) [env: SESSCTL_COLOR] [default: auto]' -r -f -a "auto\t''
 always\t''

@@ -107,6 +107,12 @@ pub struct Global {
     #[arg(long, value_name = "DURATION", global = true, value_parser = values::timeout)]
     pub retry_deadline: Option<std::time::Duration>,
 
+    /// Replicas that must acknowledge each batch of writes (WAIT) before it counts as done;
+    /// 0 writes without waiting, 0 to 100 [env: SESSCTL_WAIT_REPLICAS] [default: 1 where the
+    /// primary has replicas, else 0]
+    #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::wait_replicas)]
+    pub wait_replicas: Option<u32>,
+
     /// SCAN COUNT hint (keys per SCAN call), 1 to 100000 [env: SESSCTL_SCAN_COUNT] [default: 250]
     #[arg(long, value_name = "N", global = true, allow_negative_numbers = true, value_parser = values::scan_count)]
     pub scan_count: Option<u32>,
@@ -208,6 +214,11 @@ pub struct MintArgs {
     /// Leave `; Secure` out of the header (tornado-auth-sessions' set_session(is_secure=False))
     #[arg(long)]
     pub insecure_cookie: bool,
+
+    /// Append one JSON line per session stored and printed to FILE (never the session id)
+    /// [env: SESSCTL_AUDIT_LOG]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_store")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -274,7 +285,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
-    /// Session ids or cookies to revoke
+    /// Session ids (43 characters), keys or cookies to revoke; `-` reads them from stdin, one
+    /// per line. Anything else (words, a shortened `…` table cell) is refused
     #[arg(value_name = "SESSION_ID|COOKIE")]
     pub targets: Vec<String>,
 
@@ -282,7 +294,8 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "ID")]
     pub user: Vec<String>,
 
-    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin)
+    /// Revoke every session of the users listed in FILE, one per line (`-`: stdin); the
+    /// summary counts the listed users without any session (users_without_sessions)
     #[arg(long, value_name = "FILE")]
     pub users_file: Option<PathBuf>,
 
@@ -339,7 +352,7 @@ pub struct CleanupArgs {
     /// Delete sessions older than this (age = --ttl minus remaining TTL); must be less than
     /// --ttl, and at least 1h unless --yes
     #[arg(long, value_name = "DURATION", value_parser = values::age)]
-    pub max_age: Option<std::time::Duration>,
+    pub max_age: Option<values::Age>,
 
     /// What to do with session keys that have no expiry
     #[arg(long, value_enum, default_value = "report")]
@@ -381,6 +394,12 @@ pub struct RestoreArgs {
     /// Count what would be restored; write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Restore a file whose lines carry no chain (written before sessctl chained them) or
+    /// whose chain does not verify (a file you edited): edits cannot be detected, so only
+    /// lines shaped like the app's sessions (43-character ids, a user) are accepted
+    #[arg(long)]
+    pub unverified: bool,
 }
 
 /// Where `list` and `stats` read sessions: a scan (the default), a dump or a live snapshot.
@@ -465,7 +484,7 @@ impl PaceArgs {
 pub struct DoctorArgs {
     /// Keys to examine per primary for the population checks (all of them when there are
     /// fewer; then the counts are exact)
-    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 100_000, value_parser = values::sample, allow_negative_numbers = true)]
     pub sample: u64,
 }
 
@@ -477,7 +496,7 @@ pub struct GenSecretArgs {
     pub ring: bool,
 
     /// Random bytes in the new secret (from the OS generator; printed URL-safe base64)
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(32..=1024))]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = values::secret_bytes, allow_negative_numbers = true)]
     pub bytes: u16,
 }
 

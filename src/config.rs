@@ -56,6 +56,7 @@ pub const OPTION_ENV: &[(&str, &str)] = &[
     ("timeout", "SESSCTL_TIMEOUT"),
     ("retry-deadline", "SESSCTL_RETRY_DEADLINE"),
     ("scan-count", "SESSCTL_SCAN_COUNT"),
+    ("wait-replicas", "SESSCTL_WAIT_REPLICAS"),
     ("color", "SESSCTL_COLOR"),
     ("quiet", "SESSCTL_QUIET"),
     ("audit-log", "SESSCTL_AUDIT_LOG"),
@@ -127,6 +128,37 @@ pub fn current_profile() -> Option<Arc<Profile>> {
 fn set_profile(profile: Option<Arc<Profile>>) {
     if let Ok(mut p) = PROFILE.write() {
         *p = profile;
+    }
+}
+
+/// Where each setting of this process came from (set by [`Settings::resolve`]), for hints.
+static ORIGINS: RwLock<Vec<(&'static str, Origin)>> = RwLock::new(Vec::new());
+
+fn set_origins(origins: Vec<(&'static str, Origin)>) {
+    if let Ok(mut o) = ORIGINS.write() {
+        *o = origins;
+    }
+}
+
+/// Where the setting `name` (`redis_url`, `cluster`, …) of this process came from; `None`
+/// before the settings are resolved.
+pub fn origin_of(name: &str) -> Option<Origin> {
+    ORIGINS.read().ok()?.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone())
+}
+
+/// The setting `name` as a hint names it, by where its value came from: the flag
+/// (`--cluster`), the variable (`SESSCTL_CLUSTER`), or the profile's key with its file
+/// (`cluster in profile "prod" of "/etc/sessctl.toml"`); both the flag and the variable when
+/// it is a default or unknown (`--cluster (SESSCTL_CLUSTER)`).
+pub fn setting_source(name: &str, flag: &str, env: &str) -> String {
+    match origin_of(name) {
+        Some(Origin::Flag(f)) => f.to_string(),
+        Some(Origin::Env(var)) => var.to_string(),
+        Some(Origin::Profile(profile)) => {
+            let file = current_profile().map(|p| format!(" of {}", crate::output::path(&p.file))).unwrap_or_default();
+            format!("{name} in profile {}{file}", crate::output::excerpt(profile.as_bytes()))
+        }
+        Some(Origin::Default) | None => format!("{flag} ({env})"),
     }
 }
 
@@ -274,7 +306,7 @@ impl Settings {
                     _ => "SESSCTL_PROFILE",
                 };
                 let where_ = match file::locate(None) {
-                    Some((path, _)) => format!("{} does not exist", excerpt(path.as_os_str().as_encoded_bytes())),
+                    Some((path, _)) => format!("{} does not exist", crate::output::path(&path)),
                     None => "HOME and XDG_CONFIG_HOME are not set".to_string(),
                 };
                 return Err(usage(format!(
@@ -285,6 +317,11 @@ impl Settings {
             (None, None) => None,
         };
         set_profile(profile.clone());
+        if let Some(problem) = config.as_ref().and_then(ConfigFile::password_exposed) {
+            // Every time the file is used, even with --quiet (as for the secret file): a
+            // password anyone may read is a leak, not a preference.
+            eprintln!("sessctl: warning: {problem}");
+        }
 
         let mut origins = Vec::new();
         let mut note = |name: &'static str, origin: &Origin| origins.push((name, origin.clone()));
@@ -331,6 +368,16 @@ impl Settings {
                 crate::store::DEFAULT_COUNT as u32
             })?;
         note("scan_count", &scan_count.origin);
+        // `None` (the default): one replica where the primary has replicas.
+        let wait_replicas = resolve(
+            global.wait_replicas.map(Some),
+            "--wait-replicas",
+            "SESSCTL_WAIT_REPLICAS",
+            uses.redis,
+            |t| values::wait_replicas(t).map(Some),
+            || None,
+        )?;
+        note("wait_replicas", &wait_replicas.origin);
         // --secret-file > SESSCTL_SECRET_FILE > SESSCTL_SECRET > the profile's secret_file.
         let mut secret_file = resolve_path_outside_profile(
             global.secret_file.clone(),
@@ -391,15 +438,9 @@ impl Settings {
         // --quiet matters to every command (it silences notes), so its variable is always read.
         let quiet = resolve(global.quiet.then_some(true), "--quiet", "SESSCTL_QUIET", true, values::switch, || false)?;
         note("quiet", &quiet.origin);
-        if let (Origin::Env(var), Some(profile)) = (&urls.origin, &profile) {
-            // The server matters most: say when the environment overrides the profile's.
-            if !quiet.value && profile.text("redis_url")?.is_some() {
-                eprintln!(
-                    "sessctl: note: {var} overrides the redis_url of profile {} (unset {var} to use the profile's)",
-                    profile.name
-                );
-            }
-        }
+        // Overrides of the profile are shown by `config show` and `doctor`, not noted on every
+        // command (docs/cli.md).
+        set_origins(origins.clone());
 
         let color = match color.value {
             ColorChoice::Always => true,
@@ -422,6 +463,7 @@ impl Settings {
                     response: timeout.value,
                     retry_deadline: retry_deadline.value,
                 },
+                wait_replicas: wait_replicas.value,
             },
             cookie_name: cookie_name.value,
             prefix: prefix.value,
@@ -445,6 +487,16 @@ impl Settings {
             secret_from_env,
             secret_format: secret_format.value,
         })
+    }
+
+    /// The profile whose value for `key` this run does not use because a flag or an
+    /// environment variable gave another (`config show` and `doctor` say so).
+    pub fn overridden(&self, key: &str) -> Option<&Profile> {
+        let profile = self.profile.as_deref()?;
+        let origin = self.origins.iter().find(|(n, _)| *n == key).map(|(_, o)| o)?;
+        let beaten =
+            matches!(origin, Origin::Flag(_) | Origin::Env(_)) || (key == "secret_file" && self.secret_from_env);
+        (beaten && profile.text(key).ok().flatten().is_some()).then_some(profile)
     }
 
     /// How the secret's text is read (`--secret-format`).
@@ -563,22 +615,20 @@ fn redis_urls_outside_profile(flags: &[String], used: bool) -> anyhow::Result<Re
 /// by mistake fails fast), one trailing newline removed, with a warning when group or others
 /// may read it (as ssh does for keys).
 fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let shown = excerpt(path.as_os_str().as_encoded_bytes());
-    let cannot = |e: std::io::Error| {
-        usage(format!("cannot read the secret file {shown}: {e}; check --secret-file / SESSCTL_SECRET_FILE"))
-    };
+    let shown = crate::output::path(path);
+    // Where the path came from: the flag, the variable or the profile (with its file).
+    let named_by = setting_source("secret_file", "--secret-file", "SESSCTL_SECRET_FILE");
+    let cannot = |e: std::io::Error| usage(format!("cannot read the secret file {shown}: {e}; check {named_by}"));
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if meta.is_dir() {
-        return Err(usage(format!(
-            "the secret file {shown} is a directory; check --secret-file / SESSCTL_SECRET_FILE"
-        )));
+        return Err(usage(format!("the secret file {shown} is a directory; check {named_by}")));
     }
     let mut bytes = Vec::new();
     file.take(MAX_SECRET_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > MAX_SECRET_FILE {
         return Err(usage(format!(
-            "the secret file {shown} is larger than {} KiB; is it the right file? (--secret-file / SESSCTL_SECRET_FILE)",
+            "the secret file {shown} is larger than {} KiB; is it the right file? (check {named_by})",
             MAX_SECRET_FILE / 1024
         )));
     }

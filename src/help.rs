@@ -40,6 +40,10 @@ pub fn examples(command: &str) -> &'static [Example] {
                 "Only sign (nothing stored), with key version 0 of the ring",
                 "sessctl mint --user 42 --no-store --key-version 0",
             ),
+            (
+                "A login for support, with a line in the audit log (never the id)",
+                "sessctl mint --user 42 --audit-log /var/log/sessctl/audit.jsonl",
+            ),
         ],
         "verify" => &[
             (
@@ -79,6 +83,7 @@ pub fn examples(command: &str) -> &'static [Example] {
                 "The users listed in a file, without a prompt (cron, scripts)",
                 "sessctl revoke --users-file leavers.txt --yes",
             ),
+            ("Session ids, keys or cookies from a file, one per line", "sessctl revoke - < ids.txt"),
             (
                 "How many sessions were issued before an incident (nothing deleted)",
                 "sessctl revoke --all --issued-before 2026-11-01T00:00:00Z --dry-run",
@@ -95,6 +100,10 @@ pub fn examples(command: &str) -> &'static [Example] {
         "restore" => &[
             ("What a restore would put back (nothing written)", "sessctl restore /root/revoked.jsonl --dry-run"),
             ("Undo a bulk revoke: sessions come back with their remaining TTL", "sessctl restore /root/revoked.jsonl"),
+            (
+                "A backup from before lines were chained (read it first)",
+                "sessctl restore --unverified /root/old-revoked.jsonl",
+            ),
         ],
         "cleanup" => &[
             (
@@ -174,7 +183,7 @@ pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
         "gen-secret" | "completions" | "man" => vec![ok, (exit::OPERATIONAL, "an I/O error"), usage],
         "config" => vec![
             ok,
-            (exit::OPERATIONAL, "an I/O error"),
+            (exit::OPERATIONAL, "show: a setting cannot be used as shown (the secret); an I/O error"),
             (exit::USAGE, "usage error: a bad config file, profile, flag or value"),
         ],
         "" => vec![

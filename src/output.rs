@@ -534,6 +534,21 @@ pub fn excerpt(bytes: &[u8]) -> String {
     format!("\"{cut}…\" ({} bytes)", bytes.len())
 }
 
+/// The longest path shown whole: Linux's PATH_MAX. No file the system can open has a longer
+/// name, so only a mistaken argument is ever cut (then as [`excerpt`] cuts).
+const PATH_MAX: usize = 4096;
+
+/// A file's path in a message: quoted and terminal-safe (control characters escaped), but never
+/// shortened, since the operator must be able to find the file (`"/var/lib/node_exporter/
+/// textfile/sessctl.prom"`, not `"…/textfi…"`).
+pub fn path(path: &std::path::Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if bytes.len() > PATH_MAX {
+        return excerpt(bytes);
+    }
+    format!("\"{}\"", safe_bytes(bytes))
+}
+
 /// A message from a library error that may quote input (a cookie's name, a key): terminal-safe
 /// and at most 200 characters.
 pub fn safe_message(message: &str) -> String {
@@ -703,6 +718,10 @@ mod tests {
         let e = excerpt(&long);
         assert!(e.len() < 80 && e.contains("120000 bytes"), "{e}");
         assert_eq!(excerpt(b"short\n"), "\"short\\n\"");
+        let long = format!("/var/lib/node_exporter/{}sessctl\x1b[2J.prom", "textfile/".repeat(10));
+        let shown = path(std::path::Path::new(&long));
+        assert!(shown.contains("textfile/textfile/textfile/textfile/textfile/textfile/textfile/textfile/textfile/textfile/sessctl\\x1b[2J.prom"), "{shown}");
+        assert!(!shown.contains('…') && !shown.contains('\x1b'), "{shown}");
     }
 
     #[test]

@@ -49,12 +49,17 @@ pub enum Weakness {
     Short { bytes: usize },
     /// Fewer than [`MINIMUM_DISTINCT`] distinct bytes.
     Repetitive { distinct: usize },
+    /// Made of dictionary words, keyboard runs, sequences or repeats (the `zxcvbn` estimator):
+    /// `score` percent of what random characters of its length would take to guess.
+    Guessable { score: u32 },
+    /// Begins or ends with whitespace (a blank line at the end of the file, a space).
+    Whitespace { leading: bool, trailing: bool },
 }
 
 impl Weakness {
     /// Whether the secret must not be used at all (versus: should be replaced).
     pub fn is_fatal(&self) -> bool {
-        !matches!(self, Weakness::Short { .. })
+        !matches!(self, Weakness::Short { .. } | Weakness::Whitespace { .. })
     }
 
     /// In words, never quoting the secret.
@@ -71,8 +76,58 @@ impl Weakness {
             Weakness::Repetitive { distinct } => {
                 format!("has only {distinct} distinct characters, so it was not drawn at random")
             }
+            Weakness::Guessable { score } => format!(
+                "is made of words, keyboard runs, sequences or repeats (the zxcvbn estimator puts it at {score}% of the strength of random characters of its length)"
+            ),
+            Weakness::Whitespace { leading, trailing } => {
+                let which = match (leading, trailing) {
+                    (true, true) => "begins and ends",
+                    (true, false) => "begins",
+                    _ => "ends",
+                };
+                format!(
+                    "{which} with whitespace (a space, a tab, or a blank line at the end of the file): sessctl uses the secret byte for byte (only one final newline is removed), so if the app strips it, every cookie the app signs verifies as bad_signature here and the app rejects every cookie sessctl mints"
+                )
+            }
         }
     }
+}
+
+/// Below this share of a random string's strength (see [`estimated_share`]), a secret is
+/// guessable. Measured: 900 random secrets (`gen-secret`, 32 and 16 random bytes in hex)
+/// scored 0.88 to 1.0; placeholders such as `CHANGE_THIS_SECRET_KEY_IN_PRODUCTION_12345`,
+/// `your_cookie_secret_here_…`, `12345678901234567890123456789012` and `0123456789abcdef…`
+/// 0.16 to 0.48.
+const GUESSABLE_BELOW: f64 = 0.7;
+
+/// The characters the estimator reads: the first 128. zxcvbn's time grows quickly with the
+/// length of its input (it reads 100 characters at most anyway), so it is run on pieces of at
+/// most [`PIECE`] characters of this prefix; a secret whose first 128 characters are random is
+/// not guessable, whatever follows.
+pub const ESTIMATED_CHARS: usize = 128;
+
+/// The longest piece given to zxcvbn at once: its guess counts are 64-bit and saturate near
+/// 10^19, and a random piece of 16 characters is estimated at 10^16.
+const PIECE: usize = 16;
+
+/// How hard `text` is to guess as a share of what random characters of its length would be
+/// (0.0 to 1.0), by the zxcvbn estimator: the first [`ESTIMATED_CHARS`] characters, split into
+/// words at every character that is not a letter or a digit (`_`, `-`, spaces), each word cut
+/// into pieces of at most [`PIECE`] characters; each piece's estimated guesses (log10) against
+/// zxcvbn's brute-force figure for its length (10 per character). `None` for a text with no
+/// letters or digits.
+pub fn estimated_share(text: &str) -> Option<f64> {
+    let chars: Vec<char> = text.chars().take(ESTIMATED_CHARS).collect();
+    let (mut estimated, mut random) = (0.0, 0.0);
+    for word in chars.split(|c| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for piece in word.chunks(PIECE) {
+            let piece_text: String = piece.iter().collect();
+            let length = piece.len() as f64;
+            estimated += zxcvbn::zxcvbn(&piece_text, &[]).guesses_log10().clamp(0.0, length);
+            random += length;
+        }
+    }
+    (random > 0.0).then(|| estimated / random)
 }
 
 /// Everything wrong with `secret` (empty when it looks strong).
@@ -95,6 +150,17 @@ pub fn weaknesses(secret: &Secret) -> Vec<Weakness> {
     let distinct = seen.iter().filter(|s| **s).count();
     if distinct < MINIMUM_DISTINCT && bytes.len() >= MINIMUM_BYTES {
         found.push(Weakness::Repetitive { distinct });
+    } else if found.is_empty() || found.iter().all(|w| matches!(w, Weakness::Short { .. })) {
+        // Words and sequences the shipped list and the markers do not know.
+        let share = std::str::from_utf8(bytes.trim_ascii()).ok().and_then(estimated_share);
+        if let Some(share) = share.filter(|s| *s < GUESSABLE_BELOW) {
+            found.push(Weakness::Guessable { score: (share * 100.0).round() as u32 });
+        }
+    }
+    let leading = bytes.first().is_some_and(u8::is_ascii_whitespace);
+    let trailing = bytes.last().is_some_and(u8::is_ascii_whitespace);
+    if leading || trailing {
+        found.push(Weakness::Whitespace { leading, trailing });
     }
     found
 }
@@ -130,8 +196,58 @@ mod tests {
     }
 
     #[test]
+    fn words_sequences_and_repeats_fail_by_the_estimator() {
+        for placeholder in [
+            "CHANGE_THIS_SECRET_KEY_IN_PRODUCTION_12345",
+            "your_cookie_secret_here_please_make_it_long",
+            "12345678901234567890123456789012",
+            "0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "my-super-secret-cookie-key-for-the-app-2024",
+            "qwertyuiopasdfghjklzxcvbnmqwertyuiop",
+        ] {
+            let found = check(placeholder);
+            assert!(found.iter().any(|w| matches!(w, Weakness::Guessable { .. })), "{placeholder}: {found:?}");
+            assert!(found.iter().any(Weakness::is_fatal), "{placeholder}");
+        }
+    }
+
+    #[test]
+    fn random_secrets_pass_the_estimator() {
+        // 32 random bytes as gen-secret prints them, and in hex (64 characters); 16 in hex.
+        for _ in 0..100 {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).unwrap();
+            let secret = crate::commands::gen_secret::new_secret(32).unwrap();
+            for text in [secret, hex::encode(bytes), hex::encode(&bytes[..16])] {
+                let share = estimated_share(&text).unwrap();
+                assert!(share >= GUESSABLE_BELOW, "{text}: {share}");
+                assert!(!check(&text).iter().any(|w| matches!(w, Weakness::Guessable { .. })), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_estimator_reads_a_bounded_prefix() {
+        // A megabyte of random base64 is estimated on its first 128 characters, quickly.
+        let long: String = (0..25_000).map(|_| crate::commands::gen_secret::new_secret(32).unwrap()).collect();
+        assert!(estimated_share(&long).unwrap() >= GUESSABLE_BELOW);
+        assert_eq!(estimated_share("----"), None);
+    }
+
+    #[test]
+    fn whitespace_around_the_secret_warns() {
+        let secret = crate::commands::gen_secret::new_secret(32).unwrap();
+        assert_eq!(check(&format!("{secret}\n")), [Weakness::Whitespace { leading: false, trailing: true }]);
+        assert_eq!(check(&format!(" {secret}")), [Weakness::Whitespace { leading: true, trailing: false }]);
+        assert!(!Weakness::Whitespace { leading: true, trailing: true }.is_fatal());
+        assert_eq!(check(&secret), []);
+    }
+
+    #[test]
     fn length_and_variety() {
-        assert_eq!(check("0123456789abcdef0123456789abcdef"), []);
+        assert!(check("0123456789abcdef0123456789abcdef").iter().any(|w| matches!(w, Weakness::Guessable { .. })));
+        assert_eq!(check("a7Fq2LmZ9xR4tY8wP3kV6nB1cH5dJ0sQ"), []);
         assert_eq!(check("a7Fq2LmZ9xR4tY8wP3kV6nB1cH5dJ0s"), [Weakness::Short { bytes: 31 }]);
         assert_eq!(check("a7Fq2LmZ9xR4tY8"), [Weakness::TooShort { bytes: 15 }]);
         assert_eq!(check(&"ab".repeat(20)), [Weakness::Repetitive { distinct: 2 }]);

@@ -28,6 +28,11 @@ pub const MAX_MINT_COUNT: u64 = 10_000_000;
 /// SCAN's COUNT hint range.
 pub const SCAN_COUNT_RANGE: std::ops::RangeInclusive<u64> = 1..=100_000;
 
+/// `--wait-replicas`: 0 to 100 replicas.
+pub fn wait_replicas(text: &str) -> Result<u32, String> {
+    in_range(text, 0..=100).map(|n| n as u32)
+}
+
 /// `--rate`: keys per second, all primaries together.
 pub const RATE_RANGE: std::ops::RangeInclusive<u64> = 10..=10_000_000;
 /// `--max-latency`: under 100 µs no server on a network can be held (a round trip on one
@@ -83,10 +88,19 @@ pub fn timeout(text: &str) -> Result<Duration, String> {
     bounded(text, Duration::from_millis(1), MAX_TIMEOUT, "a day (1d)")
 }
 
+/// An age as given on the command line: the duration, and the text as typed (echoed as is in
+/// messages: `--max-age 8d`, not `8days`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Age {
+    pub duration: Duration,
+    pub text: String,
+}
+
 /// An age (`cleanup --max-age`): more than zero, at most 100 years. (Its relation to `--ttl`
-/// is checked by the command, which knows both.)
-pub fn age(text: &str) -> Result<Duration, String> {
-    let d = duration(text)?;
+/// is checked by the command, which knows both.) `0`, `00` and `0s` get the same message.
+pub fn age(text: &str) -> Result<Age, String> {
+    let zero = !text.trim().is_empty() && text.trim().bytes().all(|b| b == b'0');
+    let d = if zero { Duration::ZERO } else { duration(text)? };
     if d.is_zero() {
         return Err(
             "0 would delete every session; give an age (30d), or use `sessctl revoke --all` to delete them all".into(),
@@ -95,7 +109,7 @@ pub fn age(text: &str) -> Result<Duration, String> {
     if d > MAX_LIFETIME {
         return Err("must be at most 100 years (100y)".into());
     }
-    Ok(d)
+    Ok(Age { duration: d, text: text.trim().to_string() })
 }
 
 fn integer(text: &str) -> Result<u64, String> {
@@ -123,6 +137,16 @@ pub fn mint_count(text: &str) -> Result<u64, String> {
 /// `stats --top`: 0 to 10,000 users.
 pub fn top(text: &str) -> Result<usize, String> {
     in_range(text, 0..=MAX_TOP as u64).map(|n| n as usize)
+}
+
+/// `gen-secret --bytes`: 32 to 1024 random bytes.
+pub fn secret_bytes(text: &str) -> Result<u16, String> {
+    in_range(text, 32..=1024).map(|n| n as u16)
+}
+
+/// `doctor --sample`: 1000 to 100,000,000 keys per primary.
+pub fn sample(text: &str) -> Result<u64, String> {
+    in_range(text, 1_000..=100_000_000)
 }
 
 /// `list --limit`: any count (0 lists nothing).
@@ -236,6 +260,8 @@ mod tests {
         assert!(timeout("2d").is_err());
         assert_eq!(timeout("250ms"), Ok(Duration::from_millis(250)));
         assert!(age("0s").unwrap_err().contains("revoke --all"));
+        assert_eq!(age("0"), age("0s"));
+        assert_eq!(age(" 8d ").unwrap().text, "8d");
     }
 
     #[test]
@@ -247,6 +273,8 @@ mod tests {
         assert_eq!(top("10_000"), Ok(10_000));
         assert!(top("-1").is_err());
         assert!(mint_count("0").is_err());
+        assert_eq!(secret_bytes("5"), Err("must be from 32 to 1024".into()));
+        assert_eq!(secret_bytes("1024"), Ok(1024));
         assert_eq!(limit("0"), Ok(0));
         assert!(scan_count("0").is_err());
         assert!(key_version("x").is_err());

@@ -300,3 +300,98 @@ fn an_interrupted_verify_never_leaves_half_a_record_on_stdout() {
     assert!(records.len() < 100_000, "stdin stayed open: verify cannot have answered every cookie");
     assert!(records.iter().all(|r| r["valid"] == true), "every record is whole and valid");
 }
+
+#[test]
+fn near_miss_pastes_are_malformed_with_the_real_reason_and_tornado_rejects_them_too() {
+    let value = mint_value();
+    let encoded: String = value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let cases: Vec<(String, &str)> = vec![
+        (format!("\"\"{value}\"\""), "quoted twice"),
+        (format!("'{value}'"), "single quotes"),
+        (format!("session_id='{value}'"), "single quotes"),
+        (format!("session_id:\"{value}\""), "colon where = belongs"),
+        (format!("session_id: {value}"), "colon where = belongs"),
+        (format!("\"session_id={value}\""), "whole session_id=… pair is in quotes"),
+        (encoded.clone(), "URL-encoded (%7C stands for |)"),
+        (format!("session_id={encoded}"), "URL-encoded (%7C stands for |)"),
+        (format!("Cookie: session_id=%22{value}%22"), "URL-encoded (%22 stands for \")"),
+    ];
+    // Tornado, given each paste as the Cookie header (or the value of session_id), accepts none.
+    let script = "import sys\nfrom tornado.httputil import parse_cookie\nfrom tornado.web import decode_signed_value\n\
+        for line in sys.stdin.read().splitlines():\n\
+        \x20   h = bytes.fromhex(line).decode('latin-1')\n\
+        \x20   h = h[len('Cookie:'):] if h.startswith('Cookie:') else h\n\
+        \x20   v = parse_cookie(h).get('session_id')\n\
+        \x20   if v is None: v = h\n\
+        \x20   print('accepted' if decode_signed_value(sys.argv[1], 'session_id', v) else 'rejected')\n";
+    let mut py = Command::new(python());
+    py.args(["-c", script, SECRET]).stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = py.spawn().unwrap();
+    let input: String = cases.iter().map(|(paste, _)| hex::encode(paste) + "\n").collect();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let answers = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(answers.lines().collect::<Vec<_>>(), vec!["rejected"; cases.len()], "{answers}");
+    // (The plain value is accepted by both: the oracle is not just saying no.)
+    assert_eq!(with_secret(&["verify", "--offline", &value]).output().unwrap().status.code(), Some(0));
+
+    for (paste, why) in &cases {
+        let out = with_secret(&["verify", "--offline", "-o", "json", "--", paste]).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{paste}");
+        let rec = &json_lines(&out.stdout)[0];
+        assert_eq!(rec["status"], "malformed", "{paste}: {rec}");
+        assert!(rec["reason"].as_str().unwrap().contains(why), "{paste}: {rec}");
+        let out = with_secret(&["revoke", "-r", "redis://127.0.0.1:1/0", "--", paste]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{paste}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(why),
+            "{paste}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // With a key ring a URL-encoded value is not "a v1 value".
+    let dir = tempfile::tempdir().unwrap();
+    let ring = dir.path().join("ring.json");
+    std::fs::write(&ring, format!("{{\"0\":\"{SECRET}\",\"1\":\"another-secret-0123456789\"}}")).unwrap();
+    let out = sessctl()
+        .args(["--secret-file", ring.to_str().unwrap(), "verify", "--offline", "-o", "json", &encoded])
+        .output()
+        .unwrap();
+    let rec = &json_lines(&out.stdout)[0];
+    assert!(rec["reason"].as_str().unwrap().contains("URL-encoded"), "{rec}");
+    // And decode says the same.
+    let out = with_secret(&["decode", &format!("session_id:\"{value}\"")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("colon where = belongs"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn dump_flags_on_commands_that_read_no_dumps_name_the_ones_that_do() {
+    for (args, snapshot) in [
+        (&["revoke", "--rdb", "dump.rdb"][..], true),
+        (&["cleanup", "--rdb=dump.rdb"], true),
+        (&["revoke", "--now"], true),
+        (&["mint", "--user", "1", "--rdb", "dump.rdb"], false),
+        (&["restore", "b.jsonl", "--rdb", "dump.rdb"], false),
+    ] {
+        let out = with_secret(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!err.contains("-- --"), "{args:?}: no advice to pass the flag as a value: {err}");
+        assert!(err.contains("verify, list and stats"), "{args:?}: {err}");
+        assert_eq!(err.contains(&format!("`{} --snapshot`", args[0])), snapshot, "{args:?}: {err}");
+    }
+}

@@ -194,11 +194,12 @@ fn revoke_deletes_exactly_what_was_asked() {
     assert_eq!(users_of(&listed(&urls, &["--user", "a"])).get("a"), Some(&1));
 
     // token_urlsafe ids may start with "-": after `--`, or as the whole key.
-    redis.cli(&["SETEX", "session:-dash1", "600", "a"]);
-    redis.cli(&["SETEX", "session:-dash2", "600", "a"]);
-    let out = ok(at(&urls, &["revoke", "-o", "json", "session:-dash1", "--", "-dash2"]));
+    let dash = |n: u32| format!("-dash{n}{}", "x".repeat(37));
+    redis.cli(&["SETEX", &format!("session:{}", dash(1)), "600", "a"]);
+    redis.cli(&["SETEX", &format!("session:{}", dash(2)), "600", "a"]);
+    let out = ok(at(&urls, &["revoke", "-o", "json", &format!("session:{}", dash(1)), "--", &dash(2)]));
     assert_eq!(summary(&out)["revoked"], 2);
-    let out = at(&urls, &["revoke", "-dash3"]).output().unwrap();
+    let out = at(&urls, &["revoke", &dash(3)]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "without `--` a leading dash is a flag");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--"), "clap's tip names `--`");
 
@@ -322,18 +323,21 @@ fn stats_count_for_people_and_prometheus() {
     mint(&urls, "top", 3);
     mint(&urls, "low", 1);
     redis.cli(&["SET", "session:forever", "low"]);
+    redis.cli(&["SET", &format!("session:{}", session_id(77)), "kept"]);
     redis.cli(&["HSET", "session:h", "a", "b"]);
     let s = summary(&ok(at(&urls, &["stats", "-o", "json"])));
-    assert_eq!(s["sessions"], 5);
-    assert_eq!(s["users"], 2);
+    assert_eq!(s["sessions"], 6);
+    assert_eq!(s["users"], 3);
+    // One category per key, as cleanup and doctor count them: session:forever has no TTL but
+    // is malformed (not a token), so only the well-formed one is no_ttl.
     assert_eq!(s["no_ttl"], 1);
     assert_eq!(s["non_string"], 1);
     assert_eq!(s["malformed"], 1, "session:forever is not a token");
     assert_eq!(s["top_users"][0], serde_json::json!({"user": "top", "sessions": 3}));
     let prom = String::from_utf8(ok(at(&urls, &["stats", "-o", "prometheus"])).stdout).unwrap();
     for line in [
-        "sessctl_sessions{prefix=\"session:\"} 5",
-        "sessctl_users{prefix=\"session:\"} 2",
+        "sessctl_sessions{prefix=\"session:\"} 6",
+        "sessctl_users{prefix=\"session:\"} 3",
         "sessctl_keys_without_ttl{prefix=\"session:\"} 1",
         "sessctl_non_string_keys{prefix=\"session:\"} 1",
         "sessctl_top_user_sessions{prefix=\"session:\",user=\"top\"} 3",

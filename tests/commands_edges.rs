@@ -316,11 +316,12 @@ fn cleanup_max_age_traps_are_usage_errors_before_any_scan() {
     let url = redis.url();
     let out = at(&url, &["cleanup", "--max-age", "30d"]).output().unwrap();
     let err = one_line_usage_error(&out);
-    assert!(err.contains("--max-age 30days") && err.contains("--ttl 7days"), "names both values: {err}");
+    // Both values as typed (not humantime's `30days`), and where --ttl came from.
+    assert!(err.contains("--max-age 30d is not less than --ttl 7d"), "names both values: {err}");
     let mut cmd = at(&url, &["cleanup", "--max-age", "2d"]);
     cmd.env("SESSCTL_TTL", "1d");
     let err = one_line_usage_error(&cmd.output().unwrap());
-    assert!(err.contains("2days") && err.contains("1day"), "{err}");
+    assert!(err.contains("--max-age 2d is not less than --ttl 1d") && err.contains("set SESSCTL_TTL"), "{err}");
     let out = at(&url, &["cleanup", "--max-age", "1m"]).output().unwrap();
     let err = one_line_usage_error(&out);
     assert!(err.contains("--yes"), "{err}");
@@ -741,6 +742,169 @@ fn revoke_and_cleanup_write_an_audit_line_per_change_without_the_session_id() {
     assert_eq!(redis.cli(&["EXISTS", &format!("session:{}", session_id(5))]), "1");
 }
 
+#[test]
+fn mint_writes_an_audit_line_per_session_it_stored_and_printed() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let mut cmd = at(&url, &["mint", "--user", "alice", "--count", "3", "--format", "json"]);
+    cmd.arg("--audit-log").arg(&log).env("SUDO_USER", "oncall");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let minted = json_lines(&out.stdout);
+    assert_eq!(minted.len(), 3);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines = json_lines(text.as_bytes());
+    assert_eq!(lines.len(), 3, "{text}");
+    let sha = |id: &str| {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(id.as_bytes())[..8])
+    };
+    for (line, record) in lines.iter().zip(&minted) {
+        let id = record["session_id"].as_str().unwrap();
+        assert!(!text.contains(id), "the session id never appears");
+        assert_eq!(line["session_sha256"], sha(id));
+        assert_eq!(line["user"], "alice");
+        assert_eq!(line["action"], "minted");
+        assert_eq!(line["command"], "mint");
+        assert_eq!(line["operator"], "oncall");
+        assert!(line["host"].is_string() && line["redis"].as_str().unwrap().contains(&redis.port.to_string()));
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // SESSCTL_AUDIT_LOG too; into `head -1`, only the one session stored and printed.
+    let script = format!("{} -r {url} mint --user bob --count 500 | head -1", env!("CARGO_BIN_EXE_sessctl"));
+    let out = Command::new("bash")
+        .args(["-c", &script])
+        .env("SESSCTL_SECRET", SECRET)
+        .env("SESSCTL_AUDIT_LOG", &log)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let bob: Vec<Value> = json_lines(text.as_bytes()).into_iter().filter(|l| l["user"] == "bob").collect();
+    assert_eq!(bob.len(), 1, "{text}");
+    assert_eq!(dbsize(&redis), 4);
+
+    // --no-store stores nothing: no line (and the flag with it is refused).
+    let mut cmd = at(&url, &["mint", "--user", "carol", "--no-store"]);
+    cmd.env("SESSCTL_AUDIT_LOG", &log);
+    assert!(cmd.output().unwrap().status.success());
+    let mut cmd = at(&url, &["mint", "--user", "carol", "--no-store"]);
+    cmd.arg("--audit-log").arg(&log);
+    one_line_usage_error(&cmd.output().unwrap());
+    assert!(!std::fs::read_to_string(&log).unwrap().contains("carol"));
+}
+
+#[test]
+fn a_users_file_with_a_byte_order_mark_and_crlf_revokes_every_user_and_names_those_without_sessions() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    for (i, user) in ["Jane Doe", "Jane Doe", "bob"].iter().enumerate() {
+        redis.cli(&["SETEX", &format!("session:{}", session_id(i as u64)), "600", user]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("leavers.txt");
+    let mut text = b"\xef\xbb\xbfJane Doe\r\nbob\r\njnae doe\r\n".to_vec();
+    for i in 0..12 {
+        text.extend_from_slice(format!("gone{i:02}\r\n").as_bytes());
+    }
+    std::fs::write(&file, &text).unwrap();
+    let f = file.to_str().unwrap();
+    let out = at(&url, &["revoke", "--users-file", f, "--yes", "-o", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = summary(&out);
+    assert_eq!((s["matched"].as_u64(), s["revoked"].as_u64()), (Some(3), Some(3)), "{s}");
+    assert_eq!(s["users_without_sessions"], 13, "{s}");
+    assert_eq!(dbsize(&redis), 0, "Jane Doe, first in the file, is logged out too");
+    let err = stderr(&out);
+    let note = err.lines().find(|l| l.contains("no session")).unwrap_or_else(|| panic!("{err}"));
+    assert!(note.contains("13 named users") && note.contains("\"gone00\"") && note.contains("and 3 more"), "{note}");
+    assert!(!note.contains("Jane Doe") && !note.contains("bob"), "{note}");
+    // --quiet keeps the count and drops the names.
+    let out = at(&url, &["revoke", "--users-file", f, "--yes", "-o", "json", "--quiet"]).output().unwrap();
+    assert_eq!(summary(&out)["users_without_sessions"], 15);
+    assert!(!stderr(&out).contains("no session"), "{}", stderr(&out));
+    // An interrupted or time-boxed scan cannot say who has no session.
+    redis.pipe(&sessions_protocol("session:", 20_000, 5));
+    let mut cmd = at(&url, &["revoke", "--users-file", f, "--yes", "-o", "json", "--dry-run", "--rate", "2000"]);
+    cmd.args(["--max-duration", "100ms", "--resume"]).arg(dir.path().join("resume.json"));
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = summary(&out);
+    assert_eq!(s["complete"], false, "{s}");
+    assert!(s["users_without_sessions"].is_null(), "{s}");
+    assert!(!stderr(&out).contains("no session under"), "{}", stderr(&out));
+    // A UTF-16 file is refused, not read as garbage.
+    std::fs::write(&file, b"\xff\xfeJ\x00a\x00n\x00e\x00").unwrap();
+    let out = at(&url, &["revoke", "--users-file", f, "--yes"]).output().unwrap();
+    assert!(one_line_usage_error(&out).contains("UTF-16"));
+}
+
+#[test]
+fn revoke_refuses_what_is_not_a_session_id_key_or_cookie_and_reads_them_from_stdin() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let ids: Vec<String> = (1..=3).map(session_id).collect();
+    for id in &ids {
+        redis.cli(&["SETEX", &format!("session:{id}"), "600", "alice"]);
+    }
+    let shortened = format!("{}…", &ids[0][..20]);
+    for (arg, why) in [
+        ("hello world", "contains a space"),
+        (shortened.as_str(), "shortened table cell"),
+        ("abc", "3 characters long"),
+        ("sess:t000000000000000000000000000000000000000001", "another prefix"),
+        ("--rdb", "looks like a flag"),
+        ("t00000000000000000000000000000000000000000\"", "contains"),
+    ] {
+        let out = at(&url, &["revoke", "--", arg]).output().unwrap();
+        let err = one_line_usage_error(&out);
+        assert!(err.contains("is not a session id, key or cookie") && err.contains(why), "{arg}: {err}");
+    }
+    assert_eq!(dbsize(&redis), 3, "nothing revoked");
+
+    // `revoke -`: ids, keys and cookies, one per line (CRLF, blank lines) as `verify -` reads them.
+    let cookie =
+        String::from_utf8(at(&url, &["mint", "--user", "bob", "--format", "cookie"]).output().unwrap().stdout).unwrap();
+    assert_eq!(dbsize(&redis), 4);
+    let input = format!("{}\r\n\nsession:{}\n{}", ids[0], ids[1], cookie);
+    let out = run_with_stdin(at(&url, &["revoke", "-", "-o", "json"]), input.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(summary(&out)["revoked"], 3);
+    assert_eq!(dbsize(&redis), 1);
+    // A bad line is refused with its number, before anything is revoked.
+    let input = format!("{}\nhello world\n", ids[2]);
+    let out = run_with_stdin(at(&url, &["revoke", "-"]), input.as_bytes());
+    let err = one_line_usage_error(&out);
+    assert!(err.contains("line 2 on stdin") && err.contains("contains a space"), "{err}");
+    assert_eq!(dbsize(&redis), 1);
+    let out = run_with_stdin(at(&url, &["revoke", "-"]), b"\n\n");
+    assert!(one_line_usage_error(&out).contains("no session ids on stdin"));
+    let out = run_with_stdin(at(&url, &["revoke", "-", "--users-file", "-", "--yes"]), b"x\n");
+    assert!(one_line_usage_error(&out).contains("both read stdin"));
+}
+
+#[test]
+fn a_revoke_the_acl_refuses_says_nothing_was_deleted() {
+    let redis = RedisServer::start();
+    let id = session_id(1);
+    redis.cli(&["SETEX", &format!("session:{id}"), "600", "alice"]);
+    // May read and scan, but not run scripts.
+    redis.cli(&["ACL", "SETUSER", "reader", "on", ">pw", "~*", "+@read", "+@connection", "+info", "+cluster"]);
+    let url = format!("redis://reader:pw@127.0.0.1:{}/0", redis.port);
+    for args in [&["revoke", "--", id.as_str()][..], &["revoke", "--user", "alice"]] {
+        let out = at(&url, args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("NOPERM") && err.contains("none of the 1 session(s) of this batch was deleted"), "{err}");
+        assert!(!err.contains("may have been deleted"), "{err}");
+    }
+    assert_eq!(dbsize(&redis), 1);
+}
+
 // ---- Secret hygiene ----
 
 #[test]
@@ -838,4 +1002,109 @@ fn backup_restore_and_resume_files_that_are_pipes_or_devices_are_refused_without
         assert!(err.contains(what) && !err.contains("delete"), "{args:?}: {err}");
     }
     assert_eq!(redis.cli(&["DBSIZE"]), "20", "nothing was revoked");
+}
+
+// ---- Issue 15: values echoed as typed; failures in one line with whole paths ----
+
+#[test]
+fn values_are_echoed_as_typed_and_ranges_in_words() {
+    let dead = "redis://127.0.0.1:1/0";
+    let err = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "8d"]).output().unwrap());
+    assert!(err.contains("--max-age 8d is not less than --ttl 7d"), "{err}");
+    assert!(!err.contains("8days") && !err.contains("7days"), "{err}");
+    let err = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "30min", "--no-ttl", "fix"]).output().unwrap());
+    assert!(err.contains("--max-age 30min would delete"), "{err}");
+    // 0 and 0s: one message.
+    let zero = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "0"]).output().unwrap());
+    let zero_s = one_line_usage_error(&at(dead, &["cleanup", "--max-age", "0s"]).output().unwrap());
+    assert_eq!(zero.replace("'0'", "'0s'"), zero_s);
+    assert!(zero.contains("0 would delete every session"), "{zero}");
+    // Ranges in words, not Rust's `32..=1024`.
+    let err = one_line_usage_error(&sessctl().args(["gen-secret", "--bytes", "5"]).output().unwrap());
+    assert!(err.contains("must be from 32 to 1024") && !err.contains("..="), "{err}");
+    let err = one_line_usage_error(&at(dead, &["doctor", "--sample", "5"]).output().unwrap());
+    assert!(err.contains("must be from 1000 to 100000000") && !err.contains("..="), "{err}");
+    let err = one_line_usage_error(&sessctl().args(["gen-secret", "--bytes", "-1"]).output().unwrap());
+    assert!(err.contains("--bytes"), "{err}");
+}
+
+#[test]
+fn a_failed_cron_run_prints_one_line_what_failed_first_and_the_whole_output_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("var/lib/node_exporter/textfile_collector/a-rather-long-directory-name");
+    std::fs::create_dir_all(&deep).unwrap();
+    let target = deep.join("sessctl.prom");
+    std::fs::write(&target, "# the last good figures\n").unwrap();
+    let mut cmd = sessctl();
+    cmd.args(["stats", "-q", "-o", "prometheus", "--timeout", "2s", "-r", "redis://127.0.0.1:1/0", "--output-file"])
+        .arg(&target);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("sessctl: cannot reach Redis at 127.0.0.1:1"), "what failed comes first: {err}");
+    let whole = format!("--output-file \"{}\" was left as it was", target.display());
+    assert!(err.trim_end().ends_with(&whole), "the whole path, not cut: {err}");
+    assert!(!err.contains('…'), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "# the last good figures\n");
+}
+
+#[test]
+fn config_file_errors_name_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("home/operator/.config/xdg-inline-configuration-directory/sessctl");
+    std::fs::create_dir_all(&deep).unwrap();
+    let file = deep.join("config.toml");
+    std::fs::write(&file, "[profiles.p\n").unwrap();
+    let mut cmd = sessctl();
+    cmd.arg("--config").arg(&file).args(["list", "-r", "redis://127.0.0.1:1/0"]);
+    let err = one_line_usage_error(&cmd.output().unwrap());
+    assert!(err.contains(&format!("config file \"{}\"", file.display())), "{err}");
+    assert!(!err.contains('…') && !err.contains("bytes)"), "{err}");
+    // A secret file named by the profile: the whole path, and where it was named.
+    std::fs::write(&file, "[profiles.p]\nsecret_file = \"no-such-secret-file-with-a-long-name.secret\"\n").unwrap();
+    let mut cmd = sessctl();
+    cmd.arg("--config").arg(&file).args(["--profile", "p", "verify", "--offline", "x"]);
+    let err = one_line_usage_error(&cmd.output().unwrap());
+    let secret = deep.join("no-such-secret-file-with-a-long-name.secret");
+    assert!(err.contains(&format!("\"{}\"", secret.display())), "{err}");
+    assert!(err.contains(&format!("check secret_file in profile \"p\" of \"{}\"", file.display())), "{err}");
+}
+
+#[test]
+fn hints_name_where_the_setting_came_from() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, format!("[profiles.x]\nredis_url = \"{}\"\ncluster = true\n", redis.url())).unwrap();
+    let run = |setup: &dyn Fn(&mut Command)| {
+        let mut cmd = sessctl();
+        cmd.arg("--config").arg(&file).args(["--profile", "x", "list"]);
+        setup(&mut cmd);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stderr(&out)
+    };
+    // cluster = true from the profile, against a standalone server.
+    let err = run(&|_| {});
+    assert!(err.contains(&format!("remove cluster = true from profile \"x\" of \"{}\"", file.display())), "{err}");
+    assert!(!err.contains("drop --cluster"), "{err}");
+    // From the variable: unset it; from the flag: drop it.
+    std::fs::write(&file, format!("[profiles.x]\nredis_url = \"{}\"\n", redis.url())).unwrap();
+    let err = run(&|cmd| {
+        cmd.env("SESSCTL_CLUSTER", "1");
+    });
+    assert!(err.contains("unset SESSCTL_CLUSTER") && !err.contains("--cluster"), "{err}");
+    let err = run(&|cmd| {
+        cmd.arg("--cluster");
+    });
+    assert!(err.contains("drop --cluster") && !err.contains("SESSCTL_CLUSTER"), "{err}");
+    // A URL from the profile: fix the profile's redis_url (or override it).
+    std::fs::write(&file, "[profiles.x]\nredis_url = \"redis://127.0.0.1:1/0\"\n").unwrap();
+    let err = run(&|_| {});
+    assert!(err.contains(&format!("fix redis_url in profile \"x\" of \"{}\"", file.display())), "{err}");
+    let err = run(&|cmd| {
+        cmd.env("SESSCTL_REDIS_URL", "redis://127.0.0.1:1/0");
+    });
+    assert!(err.contains("fix SESSCTL_REDIS_URL"), "{err}");
 }

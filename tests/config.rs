@@ -65,6 +65,14 @@ fn shown(mut cmd: Command) -> std::collections::HashMap<String, (String, String,
         .collect()
 }
 
+/// `config show -o json` as setting name → its whole record.
+fn shown_full(mut cmd: Command) -> std::collections::HashMap<String, Value> {
+    cmd.args(["config", "show", "-o", "json"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    json_lines(&out.stdout).into_iter().map(|r| (r["setting"].as_str().unwrap().to_string(), r)).collect()
+}
+
 fn origin(map: &std::collections::HashMap<String, (String, String, Option<String>)>, key: &str) -> (String, String) {
     let (value, origin, source) = map.get(key).unwrap_or_else(|| panic!("no {key} in {map:?}"));
     (value.clone(), format!("{origin} {}", source.clone().unwrap_or_default()).trim().to_string())
@@ -152,14 +160,20 @@ fn commands_use_the_profile_and_the_environment_overrides_it() {
     let mut cmd = setup.sessctl(&["--profile", "staging", "list", "-o", "json"]);
     cmd.env("SESSCTL_PREFIX", "session:");
     assert_eq!(users(&mut cmd), ["bob"]);
-    // SESSCTL_REDIS_URL beats the profile's server, and says so on stderr.
+    // SESSCTL_REDIS_URL beats the profile's server, without a note on every command:
+    // `config show` and `doctor` say so (issue 15, item 16).
     let other = RedisServer::start();
     let mut cmd = setup.sessctl(&["--profile", "staging", "list", "-o", "json"]);
     cmd.env("SESSCTL_REDIS_URL", other.url());
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(json_lines(&out.stdout).is_empty(), "the other, empty server was listed");
-    assert!(stderr(&out).contains("SESSCTL_REDIS_URL overrides the redis_url of profile staging"), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "no note on every command");
+    let mut cmd = setup.sessctl(&["--profile", "staging"]);
+    cmd.env("SESSCTL_REDIS_URL", other.url());
+    let map = shown_full(cmd);
+    assert_eq!(map["redis_url"]["overrides"], "profile staging", "{:?}", map["redis_url"]);
+    assert_eq!(map["prefix"]["overrides"], Value::Null);
 
     // The secret: the profile's secret_file (relative to the config file), unless
     // SESSCTL_SECRET or SESSCTL_SECRET_FILE (or --secret-file) is set.
@@ -323,4 +337,62 @@ fn config_profiles_without_a_file_says_how_to_write_one_and_names_only_docs_that
     for doc in err.split(|c: char| c.is_whitespace() || "(),\"".contains(c)).filter(|w| w.starts_with("docs/")) {
         assert!(root.join(doc).exists(), "the message names {doc}, which is not in the repository: {err}");
     }
+}
+
+#[test]
+fn config_show_checks_the_secret_it_reports_and_exits_1_when_it_cannot_be_used() {
+    let setup =
+        Setup::new("[profiles.p]\nsecret_file = \"a.secret\"\n[profiles.missing]\nsecret_file = \"nope.secret\"\n");
+    // A usable file: what it holds, never the secret.
+    let map = shown_full(setup.sessctl(&["--profile", "p"]));
+    let secret = &map["secret"];
+    assert_eq!(secret["value"], format!("(redacted) one secret of {} bytes, read from secret_file", SECRET_A.len()));
+    assert_eq!(secret["problem"], Value::Null);
+
+    let broken = |args: &[&str], env: &[(&str, &str)]| -> (Vec<Value>, String) {
+        let mut cmd = setup.sessctl(args);
+        cmd.envs(env.iter().copied()).args(["config", "show", "-o", "json"]);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        (json_lines(&out.stdout), stderr(&out))
+    };
+    // Missing: every row is still shown; the secret row says what is wrong.
+    let (rows, err) = broken(&["--profile", "missing"], &[]);
+    assert!(rows.len() > 15, "every setting shown: {rows:?}");
+    let secret = rows.iter().find(|r| r["setting"] == "secret").unwrap();
+    let problem = secret["problem"].as_str().unwrap();
+    let path = setup.dir.path().join("nope.secret");
+    assert!(problem.contains(&format!("\"{}\"", path.display())) && problem.contains("No such file"), "{problem}");
+    assert!(!secret["value"].as_str().unwrap().contains("redacted"), "{secret}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("secret cannot be used as shown"), "{err}");
+
+    // Empty, a directory, too large, not a ring when a ring is asked for.
+    let dir = setup.dir.path();
+    std::fs::write(dir.join("empty.secret"), "").unwrap();
+    std::fs::write(dir.join("big.secret"), vec![b'x'; 70 * 1024]).unwrap();
+    for (file, expected) in [
+        (dir.join("empty.secret"), "is empty"),
+        (dir.to_path_buf(), "is a directory"),
+        (dir.join("big.secret"), "larger than 64 KiB"),
+    ] {
+        let (rows, _) = broken(&["--secret-file", file.to_str().unwrap()], &[]);
+        let secret = rows.iter().find(|r| r["setting"] == "secret").unwrap();
+        assert!(secret["problem"].as_str().unwrap().contains(expected), "{expected}: {secret}");
+    }
+    let (rows, _) = broken(&["--profile", "p", "--secret-format", "ring"], &[]);
+    let secret = rows.iter().find(|r| r["setting"] == "secret").unwrap();
+    assert!(secret["problem"].is_string(), "{secret}");
+    // SESSCTL_SECRET is parsed too.
+    let (rows, _) = broken(&[], &[("SESSCTL_SECRET", "not a ring"), ("SESSCTL_SECRET_FORMAT", "ring")]);
+    let secret = rows.iter().find(|r| r["setting"] == "secret").unwrap();
+    assert!(secret["problem"].is_string() && !secret["problem"].as_str().unwrap().contains("not a ring"), "{secret}");
+
+    // The table flags the row and keeps the others.
+    let mut cmd = setup.sessctl(&["--profile", "missing", "config", "show"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l.starts_with("secret ") && l.contains("BROKEN: cannot read")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("prefix ")), "{text}");
 }

@@ -88,6 +88,7 @@ fn a_healthy_setup_passes_every_check_and_exits_0() {
             "replicas",
             "sessions",
             "no-ttl",
+            "malformed",
             "non-string"
         ],
         "{}",
@@ -358,10 +359,12 @@ fn a_user_whose_keys_do_not_cover_the_prefix_fails() {
 fn the_population_is_exact_on_a_small_keyspace_and_a_bounded_estimate_on_a_large_one() {
     let redis = server_with_digest();
     // 3,000 sessions with a TTL, 30 without, 10 hashes under the prefix, 2,000 other keys.
+    // (The 30 have ids of the app's shape: a key such as `session:persistent0` is malformed,
+    // which cleanup never touches, so doctor counts it as such, not as a session without TTL.)
     redis.pipe(&sessions_protocol("session:", 3_000, 100));
     let mut odd = Vec::new();
     for i in 0..30 {
-        odd.extend(resp(&[b"SET", format!("session:persistent{i}").as_bytes(), b"u"]));
+        odd.extend(resp(&[b"SET", format!("session:{}", session_id(100_000 + i)).as_bytes(), b"u"]));
     }
     for i in 0..10 {
         odd.extend(resp(&[b"HSET", format!("session:hash{i}").as_bytes(), b"f", b"v"]));
@@ -451,4 +454,254 @@ fn a_cluster_lists_its_primaries_and_counts_over_all_of_them() {
     );
     assert_eq!(row(&records, "permissions")["status"], "ok");
     assert_eq!(cluster.dbsize(), 300);
+}
+
+#[test]
+fn keys_the_acl_does_not_let_the_user_read_are_said_to_be_unreadable_not_absent() {
+    let redis = RedisServer::start();
+    redis.pipe(&sessions_protocol("session:", 20, 4));
+    redis.cli(&["ACL", "SETUSER", "other", "on", ">pw", "~other:*", "+@all"]);
+    let url = format!("redis://other:pw@127.0.0.1:{}/0", redis.port);
+    let out = doctor(&url, |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    assert_eq!(out.status.code(), Some(1), "{}", context(&out));
+    let records = checks(&out);
+    let sessions = row(&records, "sessions");
+    assert_eq!(sessions["status"], "fail", "{sessions}");
+    let detail = sessions["detail"].as_str().unwrap();
+    assert!(!detail.contains("no keys"), "{detail}");
+    assert!(
+        detail.starts_with("20 key(s) under session: cannot be read")
+            && detail.contains("ACL key patterns do not cover session:")
+            && detail.contains("NOPERM"),
+        "{detail}"
+    );
+    assert!(sessions["hint"].as_str().unwrap().contains("~session:*"), "{sessions}");
+    // The permissions row says the same: the keys, not the commands, are refused.
+    let hint = row(&records, "permissions")["hint"].as_str().unwrap();
+    assert!(hint.contains("key patterns do not cover the prefix") && !hint.contains("+get"), "{hint}");
+}
+
+#[test]
+fn doctor_stats_and_cleanup_agree_on_each_category_and_the_no_ttl_hint_fixes_the_keys() {
+    let redis = RedisServer::start();
+    let id = |i: u64| session_id(500 + i);
+    let mut keys = Vec::new();
+    // Two sessions with a TTL, three of the app's shape without one.
+    keys.extend(resp(&[b"SETEX", format!("session:{}", id(0)).as_bytes(), b"600", b"alice"]));
+    keys.extend(resp(&[b"SETEX", format!("session:{}", id(1)).as_bytes(), b"600", b"bob"]));
+    for i in 2..5 {
+        keys.extend(resp(&[b"SET", format!("session:{}", id(i)).as_bytes(), b"carol"]));
+    }
+    // Malformed: a short id without TTL (the issue's key), a short id with TTL, an empty user.
+    keys.extend(resp(&[b"SET", b"session:not-a-token", b"dave"]));
+    keys.extend(resp(&[b"SETEX", b"session:short", b"600", b"erin"]));
+    keys.extend(resp(&[b"SET", format!("session:{}", id(9)).as_bytes(), b""]));
+    // Not a string.
+    keys.extend(resp(&[b"HSET", b"session:hash", b"f", b"v"]));
+    redis.pipe(&keys);
+
+    let counts = |record: &Value| -> (u64, u64, u64) {
+        (
+            record["no_ttl"].as_u64().unwrap(),
+            record["malformed"].as_u64().unwrap(),
+            record["non_string"].as_u64().unwrap(),
+        )
+    };
+    let summary = |args: &[&str]| -> Value {
+        let mut cmd = sessctl();
+        cmd.args(args).args(["-o", "json", "-r", &redis.url()]);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", context(&out));
+        json_lines(&out.stdout).pop().unwrap()
+    };
+    let stats = summary(&["stats"]);
+    let cleanup = summary(&["cleanup", "--dry-run"]);
+    assert_eq!(counts(&stats), (3, 3, 1), "{stats}");
+    assert_eq!(counts(&cleanup), counts(&stats), "{cleanup}");
+
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    let records = checks(&out);
+    let detail = |records: &[Value], name: &str| row(records, name)["detail"].as_str().unwrap().to_string();
+    assert!(detail(&records, "no-ttl").starts_with("3 of 8 sessions have no TTL"), "{}", context(&out));
+    assert!(detail(&records, "malformed").starts_with("3 key(s) under session:"), "{}", context(&out));
+    assert!(detail(&records, "non-string").starts_with("1 key(s)"), "{}", context(&out));
+
+    // Doctor's hint, followed: cleanup --no-ttl fix gives exactly those three a TTL.
+    let hint = row(&records, "no-ttl")["hint"].as_str().unwrap().to_string();
+    assert!(hint.contains("`sessctl cleanup --no-ttl fix`"), "{hint}");
+    let fixed = summary(&["cleanup", "--no-ttl", "fix"]);
+    assert_eq!(fixed["fixed"], 3, "{fixed}");
+    for i in 2..5 {
+        let ttl: i64 = redis.cli(&["TTL", &format!("session:{}", id(i))]).parse().unwrap();
+        assert!(ttl > 600_000, "session {i} got the session TTL: {ttl}");
+    }
+    // Malformed keys are left as they were.
+    assert_eq!(redis.cli(&["TTL", "session:not-a-token"]), "-1");
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    let records = checks(&out);
+    assert_eq!(row(&records, "no-ttl")["status"], "ok", "{}", context(&out));
+    assert_eq!(counts(&summary(&["stats"])), (0, 3, 1));
+}
+
+#[test]
+fn placeholder_secrets_fail_and_random_ones_pass_the_strength_estimate() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    for placeholder in [
+        "CHANGE_THIS_SECRET_KEY_IN_PRODUCTION_12345",
+        "your_cookie_secret_here_please_make_it_long",
+        "12345678901234567890123456789012",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ] {
+        let file = secret_file(dir.path(), placeholder, 0o600);
+        let out = doctor(&redis.url(), |cmd| {
+            cmd.arg("--secret-file").arg(&file);
+        });
+        assert_eq!(out.status.code(), Some(1), "{placeholder}: {}", context(&out));
+        let strength = row(&checks(&out), "secret-strength").clone();
+        assert_eq!(strength["status"], "fail", "{placeholder}: {strength}");
+        assert!(strength["detail"].as_str().unwrap().contains("zxcvbn"), "{strength}");
+        assert_never_printed(&out, placeholder);
+    }
+    // What gen-secret prints (32 random bytes), and 64 hex digits made from it, pass.
+    for _ in 0..5 {
+        let out = sessctl().arg("gen-secret").output().unwrap();
+        let generated = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        let raw = generated.as_bytes().iter().fold(String::new(), |mut s, b| {
+            s.push_str(&format!("{b:02x}"));
+            s
+        });
+        for secret in [generated.clone(), raw[..64].to_string()] {
+            let file = secret_file(dir.path(), &secret, 0o600);
+            let out = doctor(&redis.url(), |cmd| {
+                cmd.arg("--secret-file").arg(&file);
+            });
+            let strength = row(&checks(&out), "secret-strength").clone();
+            assert_eq!(strength["status"], "ok", "{secret}: {strength}");
+        }
+    }
+}
+
+#[test]
+fn a_secret_file_ending_in_a_blank_line_warns_that_the_bytes_may_differ_from_the_app() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // secret_file() adds one newline (removed when read); this one has a blank line too.
+    let file = secret_file(dir.path(), &format!("{STRONG}\n"), 0o600);
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.arg("--secret-file").arg(&file);
+    });
+    assert_eq!(out.status.code(), Some(0), "a warning: {}", context(&out));
+    let records = checks(&out);
+    let text = row(&records, "secret-text");
+    assert_eq!(text["status"], "warn", "{text}");
+    let detail = text["detail"].as_str().unwrap();
+    assert!(detail.contains("ends with whitespace") && detail.contains("bad_signature"), "{detail}");
+    assert_eq!(row(&records, "secret-strength")["status"], "ok");
+    assert_never_printed(&out, STRONG);
+    // Without it, no such row.
+    let file = secret_file(dir.path(), STRONG, 0o600);
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.arg("--secret-file").arg(&file);
+    });
+    assert!(checks(&out).iter().all(|r| r["check"] != "secret-text"), "{}", context(&out));
+}
+
+#[test]
+fn a_redis_password_in_a_config_file_others_can_read_fails_and_every_command_warns() {
+    let redis = RedisServer::start_with(RedisOptions { password: Some("hunter2pw".into()), ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sessctl.toml");
+    std::fs::write(&config, format!("[profiles.prod]\nredis_url = \"{}\"\n", redis.url())).unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = sessctl();
+        cmd.env("SESSCTL_SECRET", STRONG).arg("--config").arg(&config).args(["--profile", "prod"]).args(args);
+        cmd.output().unwrap()
+    };
+    let out = run(&["doctor", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", context(&out));
+    let records = checks(&out);
+    let row = row(&records, "config-file");
+    assert_eq!(row["status"], "fail", "{row}");
+    let shown = format!("\"{}\"", config.display());
+    assert!(row["detail"].as_str().unwrap().contains(&shown), "{row}");
+    assert!(row["hint"].as_str().unwrap().contains(&format!("chmod 600 {shown}")), "{row}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("hunter2pw"), "{}", context(&out));
+    // Every command that uses the file warns, in one line naming it and chmod 600.
+    for args in [&["list"][..], &["stats", "-q"], &["config", "show"]] {
+        let out = run(args);
+        let err = stderr(&out);
+        let warning: Vec<&str> = err.lines().filter(|l| l.contains("holds a Redis password")).collect();
+        assert_eq!(warning.len(), 1, "{args:?}: {err}");
+        assert!(
+            warning[0].contains(&shown) && warning[0].contains("chmod 600") && warning[0].contains("mode 0644"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2pw"), "{err}");
+    }
+    // chmod 600: no warning, and the check passes.
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(&["list"]);
+    assert!(!stderr(&out).contains("Redis password"), "{}", context(&out));
+    let out = run(&["doctor", "-o", "json"]);
+    let records = checks(&out);
+    assert_eq!(records.iter().find(|r| r["check"] == "config-file").unwrap()["status"], "ok");
+}
+
+#[test]
+fn overrides_of_the_profile_are_shown_by_doctor() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sessctl.toml");
+    let file = secret_file(dir.path(), STRONG, 0o600);
+    std::fs::write(&config, "[profiles.prod]\nredis_url = \"redis://127.0.0.1:1/0\"\nsecret_file = \"elsewhere\"\n")
+        .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut cmd = sessctl();
+    cmd.arg("--config").arg(&config).args(["--profile", "prod", "doctor", "-o", "json"]);
+    cmd.env("SESSCTL_REDIS_URL", redis.url()).env("SESSCTL_SECRET_FILE", &file);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", context(&out));
+    let records = checks(&out);
+    let detail = |name: &str| row(&records, name)["detail"].as_str().unwrap().to_string();
+    assert!(
+        detail("redis").ends_with("(from SESSCTL_REDIS_URL, over the redis_url of profile prod)"),
+        "{}",
+        detail("redis")
+    );
+    assert!(
+        detail("secret").ends_with("(from SESSCTL_SECRET_FILE, over the secret_file of profile prod)"),
+        "{}",
+        detail("secret")
+    );
+    // And no note about it on stderr.
+    assert!(!stderr(&out).contains("overrides"), "{}", context(&out));
+}
+
+/// The product as INFO names it (`Redis 7.0.15`, `Valkey 8.1.8` rather than Valkey's
+/// compatibility `redis_version:7.2.4`). Valkey's INFO text, captured from valkey-server 8.1.8,
+/// is parsed in the unit test `store::probe::tests::the_version_is_read_from_info`; here, the
+/// server the tests run.
+#[test]
+fn doctor_names_the_product_and_version_the_server_reports() {
+    let redis = RedisServer::start();
+    let out = doctor(&redis.url(), |cmd| {
+        cmd.env("SESSCTL_SECRET", STRONG);
+    });
+    let records = checks(&out);
+    let info = redis.cli(&["INFO", "server"]);
+    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_string());
+    let expected = match (field("server_name:").as_deref(), field("valkey_version:")) {
+        (Some("valkey"), Some(version)) => format!("Valkey {version}"),
+        _ => format!("Redis {}", field("redis_version:").unwrap()),
+    };
+    let detail = row(&records, "redis")["detail"].as_str().unwrap().to_string();
+    assert!(detail.starts_with(&format!("{expected}, connected to")), "{detail}");
 }

@@ -646,6 +646,90 @@ fn a_secret_rotation_with_gen_secret_ring_keeps_old_cookies_until_their_version_
     ran.expect_code(0);
 }
 
+/// docs/rotation.md step 2 with several app processes, followed as gen-secret's message says:
+/// while some processes still have the single old secret, sessctl signs with the old version
+/// (SESSCTL_KEY_VERSION from the message), so its cookies log in on every process; signing with
+/// the new version then would be refused by the old processes.
+#[test]
+fn a_rollout_follows_gen_secret_ring_and_sessctl_cookies_log_in_on_old_and_new_processes() {
+    let redis = RedisServer::start();
+    let old_secret = "the app's secret before the rollout, 41 by";
+    let ran = run(&redis, old_secret, &["gen-secret", "--ring"]);
+    ran.expect_code(0);
+    let ring = ran.text().trim().to_string();
+    // The versions the message gives sessctl, step by step.
+    let pinned: Vec<String> = ran
+        .stderr
+        .split("SESSCTL_KEY_VERSION=")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .collect();
+    assert_eq!(pinned, ["0", "1"], "{}", ran.context());
+    assert!(ran.stderr.contains("key_version = 0") && ran.stderr.contains("key_version = 1"), "{}", ran.context());
+
+    // Step 1 of the rollout: one process still runs the single old secret, another has the
+    // ring with key_version = 0; sessctl has the ring, pinned as the message says.
+    let old_process = App::start(&redis, old_secret, None);
+    let new_process = App::start(&redis, &ring, Some(0));
+    let mint = |version: &str, user: &str| {
+        let mut cmd = sessctl();
+        cmd.env("SESSCTL_SECRET", &ring)
+            .env("SESSCTL_REDIS_URL", redis.url())
+            .env("SESSCTL_KEY_VERSION", version)
+            .args(["mint", "--user", user, "--format", "cookie"]);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let during = mint(&pinned[0], "erin");
+    assert!(during.contains("2|1:0|"), "{during}");
+    old_process.assert_logged_in_as(&during, "erin");
+    new_process.assert_logged_in_as(&during, "erin");
+    let from_new_process = new_process.login("frank");
+    old_process.assert_logged_in_as(&from_new_process.pair, "frank");
+    // What the runbook used to say (sessctl on the ring, signing with the highest): the old
+    // process refuses the cookie.
+    let too_soon = mint("1", "gina");
+    old_process.assert_sent_to_login(&too_soon);
+    new_process.assert_logged_in_as(&too_soon, "gina");
+    drop(old_process);
+    drop(new_process);
+
+    // Step 2: every process has the ring and signs with 1; so does sessctl.
+    let process = App::start(&redis, &ring, Some(1));
+    let after = mint(&pinned[1], "hal");
+    assert!(after.contains("2|1:1|"), "{after}");
+    process.assert_logged_in_as(&after, "hal");
+    process.assert_logged_in_as(&during, "erin");
+}
+
+/// A secret file ending in a blank line, for an app that strips what it reads: sessctl uses
+/// the bytes (one final newline removed), so the app's cookies are bad_signature for it and
+/// the app refuses sessctl's; doctor warns about exactly this (`secret-text`).
+#[test]
+fn a_secret_file_ending_in_a_blank_line_disagrees_with_an_app_that_strips_it_and_doctor_says_so() {
+    let redis = RedisServer::start();
+    let app = App::start(&redis, SECRET, None);
+    let login = app.login("alice");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cookie_secret");
+    std::fs::write(&file, format!("{SECRET}\n\n")).unwrap();
+    let file = file.to_str().unwrap();
+    let ran = run(&redis, "unused", &["--secret-file", file, "verify", "-o", "json", &login.pair]);
+    ran.expect_code(3);
+    assert_eq!(ran.one_json()["status"], "bad_signature", "{}", ran.context());
+    let ran = run(&redis, "unused", &["--secret-file", file, "mint", "--user", "bob", "--format", "cookie"]);
+    ran.expect_code(0);
+    app.assert_sent_to_login(ran.text().trim());
+    let ran = run(&redis, "unused", &["--secret-file", file, "doctor", "-o", "json"]);
+    let text = ran.json().into_iter().find(|r| r["check"] == "secret-text").expect("a secret-text row");
+    assert_eq!(text["status"], "warn", "{text}");
+    assert!(text["detail"].as_str().unwrap().contains("bad_signature"), "{text}");
+    // The same file without the blank line agrees with the app.
+    std::fs::write(file, format!("{SECRET}\n")).unwrap();
+    run(&redis, "unused", &["--secret-file", file, "verify", &login.pair]).expect_code(0);
+}
+
 #[test]
 fn a_bulk_revoke_with_backup_is_undone_by_restore_and_the_app_accepts_the_cookies_again() {
     let redis = RedisServer::start();

@@ -52,6 +52,10 @@ fn check_input(data: &[u8]) {
         assert!(value.len() <= text.len(), "input {data:?}");
     }
     assert!(input::unquote_cookie(text).len() <= text.len());
+    let name = String::from_utf8_lossy(name);
+    if let Some(why) = input::near_miss(text, &name) {
+        assert!(why.len() < 400 + name.len(), "input {data:?}");
+    }
 }
 
 /// `secret_ring`: the formats agree; errors are fixed templates (never the text).

@@ -110,3 +110,41 @@ fn output_file_makes_an_owner_only_secret_file_whatever_the_umask_or_old_mode() 
         assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
     }
 }
+
+/// The `SESSCTL_KEY_VERSION=N` values gen-secret's message names, in order of the steps.
+fn pinned_versions(stderr: &str) -> Vec<String> {
+    stderr
+        .split("SESSCTL_KEY_VERSION=")
+        .skip(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .collect()
+}
+
+#[test]
+fn ring_says_which_version_the_app_and_sessctl_sign_with_at_each_step() {
+    // A single secret: both sign with 0 until every app process has the ring, then with 1.
+    let out = gen(&["--ring"], Some("the-current-single-secret-of-the-app-xyz"));
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("added key version 1; the app and sessctl still sign with version 0"), "{err}");
+    let one = err.find("(1)").expect("step 1");
+    let two = err.find("(2)").expect("step 2");
+    assert!(err[one..two].contains("key_version = 0") && err[one..two].contains("SESSCTL_KEY_VERSION=0"), "{err}");
+    assert!(err[two..].contains("key_version = 1") && err[two..].contains("SESSCTL_KEY_VERSION=1"), "{err}");
+    assert_eq!(pinned_versions(&err), ["0", "1"]);
+    assert!(!err.contains("the-current-single-secret"), "no secret on stderr: {err}");
+
+    // A ring whose app signs with version 3 (sessctl pinned to it): 3 until the rollout is
+    // done, then the new 13.
+    let mut cmd = sessctl();
+    cmd.env("SESSCTL_SECRET", r#"{"3": "three", "12": "twelve"}"#).env("SESSCTL_KEY_VERSION", "3");
+    let out = cmd.args(["gen-secret", "--ring"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("added key version 13; the app and sessctl still sign with version 3"), "{err}");
+    assert_eq!(pinned_versions(&err), ["3", "13"]);
+    // Without a pinned version, the ring's highest is the one signing now.
+    let out = gen(&["--ring"], Some(r#"{"3": "three", "12": "twelve"}"#));
+    assert_eq!(pinned_versions(&String::from_utf8_lossy(&out.stderr)), ["12", "13"]);
+}

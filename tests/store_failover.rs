@@ -262,3 +262,96 @@ fn loading_readonly_and_masterdown_are_waited_out_then_named() {
     );
     assert!(err.to_string().contains("still answered MASTERDOWN after"), "{err}");
 }
+
+/// Issue 14 on a cluster with replicas, sessctl never paused: `CLUSTER FAILOVER FORCE` on a
+/// replica (it takes over without the primary's agreement; the old primary keeps taking
+/// writes until it hears), then a primary SIGSTOPped until its replica is promoted (it wakes
+/// with sessctl's deletions queued and runs them as a primary that is no longer one). Each
+/// time during a paced `revoke --user`: afterwards none of the user's sessions is live on any
+/// primary, no other user's is touched, and nothing is counted that Redis did not keep.
+#[test]
+fn revoke_user_loses_nothing_to_a_forced_failover_or_a_frozen_primary() {
+    const USERS: u64 = 10;
+    let cluster = RedisCluster::with_replicas(NODE_TIMEOUT_MS);
+    let sessions = load(&cluster, 60_000, USERS);
+    let seed = cluster.nodes[cluster.primaries()[0]].url();
+    let store = Store::connect(store_options(std::slice::from_ref(&seed))).unwrap();
+    let keys: Vec<Vec<u8>> = sessions.iter().map(|(k, _)| k.clone()).collect();
+    let revoke = |user: &str| {
+        sessctl()
+            .args(["-r", &seed, "revoke", "--user", user, "-o", "json", "--rate", "20000"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut gone: Vec<&[u8]> = Vec::new();
+    for (user, fault) in [("user3", "force"), ("user5", "freeze")] {
+        gone.push(user.as_bytes());
+        let victim = cluster.primaries()[1];
+        let heir = cluster.replica_of(victim);
+        let child = revoke(user);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while calls(&cluster.nodes[victim], "evalsha") < 2 {
+            assert!(Instant::now() < deadline, "the revoke never reached the victim");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if fault == "force" {
+            assert_eq!(cluster.nodes[heir].cli(&["CLUSTER", "FAILOVER", "FORCE"]), "OK");
+        } else {
+            let pid = cluster.nodes[victim].cli(&["INFO", "server"]);
+            let pid = pid.lines().find_map(|l| l.strip_prefix("process_id:")).unwrap().trim().to_string();
+            let kill =
+                |sig: &str| assert!(std::process::Command::new("kill").args([sig, &pid]).status().unwrap().success());
+            kill("-STOP");
+            while cluster.nodes[heir].cli(&["ROLE"]).lines().next() != Some("master") {
+                assert!(Instant::now() < deadline, "the replica of the frozen primary was not promoted");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            kill("-CONT");
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{stderr}"));
+        cluster.wait_healthy();
+        while cluster.nodes[victim].cli(&["ROLE"]).lines().next() != Some("slave") {
+            assert!(Instant::now() < deadline, "the old primary did not become a replica");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        cluster.wait_replicas_synced();
+        let target = sessions.iter().filter(|(_, u)| u == user.as_bytes()).count() as u64;
+        let live = |store: &Store| {
+            let left = store.lookup_many(&keys).unwrap();
+            let mut live = 0;
+            for ((key, owner), found) in sessions.iter().zip(&left) {
+                match (gone.contains(&owner.as_slice()), found) {
+                    (true, Lookup::Missing) => {}
+                    (true, _) if owner == user.as_bytes() => live += 1,
+                    (true, other) => panic!("{} revoked before is back: {other:?}", String::from_utf8_lossy(key)),
+                    (false, Lookup::Session { user: u, .. }) if u == owner => {}
+                    (false, other) => panic!("{} of another user was touched: {other:?}", String::from_utf8_lossy(key)),
+                }
+            }
+            live
+        };
+        let left = live(&store);
+        let revoked = summary["revoked"].as_u64().unwrap();
+        assert!(revoked <= target - left, "{fault}: {revoked} counted, {left} of {target} live: {summary}; {stderr}");
+        match out.status.code() {
+            Some(0) => {
+                assert_eq!(left, 0, "{fault}: {summary}; {stderr}");
+                assert_eq!(revoked, target, "{fault}: {summary}");
+                assert!(summary["failovers"].as_u64().unwrap() >= 1, "{fault}: {summary}; {stderr}");
+            }
+            Some(1) => {
+                assert_eq!(summary["complete"], false, "{fault}: {summary}");
+                assert!(stderr.contains("run the same command again"), "{stderr}");
+                let again = revoke(user).wait_with_output().unwrap();
+                assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+                cluster.wait_replicas_synced();
+                assert_eq!(live(&store), 0, "{fault}: the second run finished the job");
+            }
+            other => panic!("{fault}: exit {other:?}: {stderr}"),
+        }
+    }
+}

@@ -156,3 +156,45 @@ fn lost_write_replies_are_resent_and_counted_exactly() {
     assert_eq!(server.cli(&["DBSIZE"]), "0");
     assert_eq!(proxy.fired(), 5, "every fault happened");
 }
+
+/// Issue 14: a primary that restarts in the middle of `revoke --all`, from a snapshot taken
+/// before the run (`SAVE`, then `kill -9`, then the same port and directory). Every deletion
+/// it had acknowledged is undone, and the scan's cursor means nothing to the new process.
+/// sessctl sees the new `run_id`, counts it with the failovers (named on stderr), starts its
+/// scan again, and deletes what came back: no session is left, each counted once.
+#[test]
+fn a_primary_restarted_from_an_older_snapshot_mid_revoke_loses_no_deletion() {
+    const N: u64 = 60_000;
+    let data = tempfile::tempdir().unwrap();
+    let options = |port: Option<u16>| RedisOptions {
+        port,
+        extra: vec!["--dir".into(), data.path().display().to_string(), "--dbfilename".into(), "dump.rdb".into()],
+        ..Default::default()
+    };
+    let mut server = RedisServer::start_with(options(None));
+    server.pipe(&sessions_protocol("session:", N, 10));
+    assert_eq!(server.cli(&["SAVE"]), "OK");
+    let child = sessctl()
+        .args(["-r", &server.url(), "revoke", "--all", "--yes", "--rate", "15000", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.cli(&["DBSIZE"]).parse::<u64>().unwrap() > N - N / 4 {
+        assert!(Instant::now() < deadline, "the revoke never got going");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let port = server.port;
+    server.kill();
+    let server = RedisServer::start_with(options(Some(port)));
+    let out = child.wait_with_output().unwrap();
+    let stderr = stderr(&out);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    assert_eq!(out.status.code(), Some(0), "{summary}; {stderr}");
+    assert_eq!(server.cli(&["DBSIZE"]), "0", "every session the restart brought back is gone: {summary}; {stderr}");
+    assert_eq!(summary["complete"], true, "{summary}");
+    assert!(summary["failovers"].as_u64().unwrap() >= 1, "{summary}; {stderr}");
+    assert!(stderr.contains("restarted while sessctl ran"), "{stderr}");
+    assert_eq!((summary["matched"].as_u64(), summary["revoked"].as_u64()), (Some(N), Some(N)), "{summary}");
+}

@@ -16,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
     if let Some(value) = input::extract(text, &name) {
         assert!(value.len() <= text.len(), "extracted more bytes than the input has");
     }
+    // The diagnosis of a near miss never panics and never echoes the input.
+    if let Some(why) = input::near_miss(text, &name) {
+        assert!(why.len() < 400 + name.len(), "a near-miss reason is short");
+    }
     let unquoted = input::unquote_cookie(text);
     assert!(unquoted.len() <= text.len(), "unquoting never grows a value");
 });

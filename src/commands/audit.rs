@@ -1,5 +1,5 @@
-//! `--audit-log FILE` / `SESSCTL_AUDIT_LOG` for revoke and cleanup: one JSON line per session
-//! removed or changed, appended and flushed batch by batch (so it is complete up to the last
+//! `--audit-log FILE` / `SESSCTL_AUDIT_LOG` for revoke, cleanup and mint: one JSON line per
+//! session removed, changed or minted, appended and flushed batch by batch (so it is complete up to the last
 //! batch whatever ends the process), never carrying the session id itself (a bearer
 //! credential): only `session_sha256`, the first 16 hex digits of its SHA-256.
 
@@ -11,7 +11,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::usage;
-use crate::output::excerpt;
 
 /// An open audit log.
 pub struct AuditLog {
@@ -31,6 +30,8 @@ pub enum Action {
     Deleted,
     /// Given the session TTL (`cleanup --no-ttl fix`).
     TtlSet,
+    /// Created by `mint` (stored, and its cookie printed).
+    Minted,
 }
 
 /// One line of the audit log.
@@ -61,7 +62,7 @@ impl AuditLog {
         let file = std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(path).map_err(|e| {
             usage(format!(
                 "cannot open the audit log {}: {e}; check --audit-log / SESSCTL_AUDIT_LOG",
-                excerpt(path.as_os_str().as_encoded_bytes())
+                crate::output::path(path)
             ))
         })?;
         let operator = ["SUDO_USER", "USER", "LOGNAME"]
@@ -100,6 +101,7 @@ impl AuditLog {
                 action: match action {
                     Action::Deleted => "deleted",
                     Action::TtlSet => "ttl_set",
+                    Action::Minted => "minted",
                 },
                 reason,
                 session_sha256: session_sha256(id),

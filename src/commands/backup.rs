@@ -14,15 +14,24 @@
 //! `restore` never brings back a session sessctl did not remove. A run that dies between the
 //! two leaves the first line alone; `restore` then puts the session back only if it is gone.
 //!
+//! Each line ends with `"chain":"<hex>"`, the SHA-256 of the previous line's chain, a newline,
+//! and the line as it would be without its chain (the first line's previous chain is empty):
+//! an edited, reordered, removed or spliced-in line breaks the chain from there on, and
+//! `restore` checks the whole file before it writes anything. A run appending to a file
+//! continues its chain. A last line without its newline is a write cut short (the deletions
+//! are sent only once the batch is on disk): the next run appending removes it, and `restore`
+//! stops before it and says so.
+//!
 //! The file holds live session ids: bearer credentials. It is created with mode 0600, and
 //! `restore` refuses one that others may read.
 
 use std::fs::File;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::error::usage;
 use crate::output::excerpt;
@@ -40,6 +49,44 @@ pub struct BackupFile {
     batch_time: String,
     /// Sessions written (write-ahead lines).
     pub written: u64,
+    /// The chain of the last line in the file.
+    chain: String,
+}
+
+/// The chain of a line (its text without the chain) after the line whose chain is `prev`.
+fn chain_of(prev: &str, unchained: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(prev.as_bytes());
+    hash.update(b"\n");
+    hash.update(unchained);
+    hex::encode(hash.finalize())
+}
+
+/// The end of every chained line: `,"chain":"` 64 hex digits `"}`.
+const CHAIN_FIELD: &[u8] = b",\"chain\":\"";
+const CHAIN_END: usize = CHAIN_FIELD.len() + 64 + 2;
+
+/// A line's chain and its text without it (`{…}`), when it ends as sessctl writes them.
+fn split_chain(line: &[u8]) -> Option<(&str, Vec<u8>)> {
+    let start = line.len().checked_sub(CHAIN_END)?;
+    let (body, tail) = line.split_at(start);
+    let hex = tail.strip_prefix(CHAIN_FIELD)?.strip_suffix(b"\"}")?;
+    let hex = std::str::from_utf8(hex).ok().filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    let mut unchained = body.to_vec();
+    unchained.push(b'}');
+    Some((hex, unchained))
+}
+
+/// Appends `line` to `buf` with its chain after `prev`; returns the new chain.
+fn push_chained(buf: &mut Vec<u8>, prev: &str, line: &Line) -> anyhow::Result<String> {
+    let start = buf.len();
+    serde_json::to_writer(&mut *buf, line)?;
+    let chain = chain_of(prev, &buf[start..]);
+    buf.pop(); // the closing brace
+    buf.extend_from_slice(CHAIN_FIELD);
+    buf.extend_from_slice(chain.as_bytes());
+    buf.extend_from_slice(b"\"}\n");
+    Ok(chain)
 }
 
 /// A session as a backup line holds it.
@@ -72,6 +119,10 @@ struct Line {
     not_deleted: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     not_deleted_base64: Option<String>,
+    /// Written by hand after the rest of the line (see [`push_chained`]); read to tell a
+    /// chained line from an older one.
+    #[serde(skip_serializing, default)]
+    chain: Option<String>,
 }
 
 /// Text as is when it is UTF-8, else base64 in the `…_base64` field.
@@ -137,7 +188,8 @@ impl BackupFile {
                 "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
             )));
         }
-        let file = std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
             .append(true)
             .create(true)
             .mode(0o600)
@@ -150,10 +202,11 @@ impl BackupFile {
                 mode & 0o777
             )));
         }
+        let chain = last_chain(&mut file, &shown)?;
         eprintln!(
             "sessctl: warning: the backup {shown} holds live session ids (bearer credentials): keep it private and delete it once it is not needed"
         );
-        Ok(BackupFile { file, shown, buf: Vec::new(), batch_time: String::new(), written: 0 })
+        Ok(BackupFile { file, shown, buf: Vec::new(), batch_time: String::new(), written: 0, chain })
     }
 
     /// Appends a line per `(key, user, ttl_ms)` and syncs it to disk, before the deletions are
@@ -166,15 +219,16 @@ impl BackupFile {
         self.batch_time.clone_from(&time);
         self.buf.clear();
         let mut n = 0;
+        let mut chain = self.chain.clone();
         for (key, user, ttl_ms) in sessions {
             let (key, key_base64) = text_or_base64(key);
             let (user, user_base64) = text_or_base64(user);
             let line = Line { key, key_base64, user, user_base64, ttl_ms, time: Some(time.clone()), ..Line::default() };
-            serde_json::to_writer(&mut self.buf, &line)?;
-            self.buf.push(b'\n');
+            chain = push_chained(&mut self.buf, &chain, &line)?;
             n += 1;
         }
         self.write(n)?;
+        self.chain = chain;
         self.written += n;
         Ok(())
     }
@@ -184,14 +238,16 @@ impl BackupFile {
     pub fn not_deleted<'a>(&mut self, keys: impl Iterator<Item = &'a [u8]>) -> anyhow::Result<()> {
         self.buf.clear();
         let mut n = 0;
+        let mut chain = self.chain.clone();
         for key in keys {
             let (not_deleted, not_deleted_base64) = text_or_base64(key);
             let line = Line { not_deleted, not_deleted_base64, time: Some(self.batch_time.clone()), ..Line::default() };
-            serde_json::to_writer(&mut self.buf, &line)?;
-            self.buf.push(b'\n');
+            chain = push_chained(&mut self.buf, &chain, &line)?;
             n += 1;
         }
-        self.write(n)
+        self.write(n)?;
+        self.chain = chain;
+        Ok(())
     }
 
     fn write(&mut self, n: u64) -> anyhow::Result<()> {
@@ -204,6 +260,49 @@ impl BackupFile {
                 self.shown
             )
         })
+    }
+}
+
+/// The chain to continue in a backup file opened for appending (empty for a new file). A last
+/// line cut short by a crash is removed first: its batch was never deleted. A file whose last
+/// line carries no chain (an older sessctl's) is refused: a chain cannot start in mid-file.
+fn last_chain(file: &mut File, shown: &str) -> anyhow::Result<String> {
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(String::new());
+    }
+    let start = len.saturating_sub(MAX_LINE as u64 + 2);
+    let mut tail = Vec::new();
+    file.seek(std::io::SeekFrom::Start(start))
+        .and_then(|_| file.take(len - start).read_to_end(&mut tail))
+        .map_err(|e| anyhow::anyhow!("cannot read the backup {shown} to append to it: {e}"))?;
+    if tail.last() != Some(&b'\n') {
+        let whole = match tail.iter().rposition(|b| *b == b'\n') {
+            Some(i) => i + 1,
+            None if start == 0 => 0,
+            None => {
+                return Err(usage(format!(
+                    "the backup {shown} ends in a line longer than {MAX_LINE} bytes; it is not a backup file: give a new file"
+                )))
+            }
+        };
+        if !tail[whole..].trim_ascii().is_empty() {
+            file.set_len(start + whole as u64)
+                .map_err(|e| anyhow::anyhow!("cannot remove the incomplete last line of the backup {shown}: {e}"))?;
+            eprintln!(
+                "sessctl: note: the backup {shown} ended in an incomplete line (a run cut short while writing it; its sessions were not deleted); removed it"
+            );
+        }
+        tail.truncate(whole);
+    }
+    let Some(last) = tail.split(|b| *b == b'\n').map(<[u8]>::trim_ascii).rfind(|l| !l.is_empty()) else {
+        return Ok(String::new());
+    };
+    match split_chain(last) {
+        Some((chain, _)) => Ok(chain.to_string()),
+        None => Err(usage(format!(
+            "the backup {shown} was written by an older sessctl (its lines carry no chain), so this run cannot add to it; give a new file (`restore --unverified` reads the old one)"
+        ))),
     }
 }
 
@@ -225,6 +324,14 @@ pub struct Reader {
     line: Vec<u8>,
     /// The number of the line last read (1-based).
     pub number: u64,
+    /// The chain of the last line read.
+    chain: String,
+    /// Whether the lines carry chains (decided by the first one).
+    chained: Option<bool>,
+    /// `--unverified`: chains are not checked; lines must look like the app's sessions.
+    pub unverified: bool,
+    /// The number of a last line cut short (no newline): not read.
+    pub truncated: Option<u64>,
 }
 
 impl Reader {
@@ -247,7 +354,16 @@ impl Reader {
                 mode & 0o777
             )));
         }
-        Ok(Reader { reader: std::io::Read::take(std::io::BufReader::new(file), 0), shown, line: Vec::new(), number: 0 })
+        Ok(Reader {
+            reader: std::io::Read::take(std::io::BufReader::new(file), 0),
+            shown,
+            line: Vec::new(),
+            number: 0,
+            chain: String::new(),
+            chained: None,
+            unverified: false,
+            truncated: None,
+        })
     }
 
     /// The next record; `None` at the end. Blank lines are skipped. A line that is not a
@@ -271,8 +387,83 @@ impl Reader {
             if text.is_empty() {
                 continue;
             }
-            return parse_line(text).map(Some).map_err(|why| self.bad(&why));
+            if self.line.last() != Some(&b'\n') {
+                // A write cut short: its batch was never deleted (deletions follow the sync).
+                self.truncated = Some(self.number);
+                return Ok(None);
+            }
+            let (record, chain) = parse_chained(text).map_err(|why| self.bad(&why))?;
+            let line = std::mem::take(&mut self.line);
+            let checked = self.check_chain(line.trim_ascii(), chain);
+            self.line = line;
+            checked?;
+            return Ok(Some(record));
         }
+    }
+
+    /// The chain of the line `text` (`chain`: the field as parsed) must follow the lines
+    /// before it.
+    fn check_chain(&mut self, text: &[u8], chain: Option<String>) -> anyhow::Result<()> {
+        let has = chain.is_some();
+        match self.chained {
+            None => self.chained = Some(has),
+            Some(before) if before != has => {
+                return Err(self.tampered(if has {
+                    "it carries a chain where the lines before it carry none: lines were added to an older backup"
+                } else {
+                    "it carries no chain where the lines before it do: it was added by hand"
+                }))
+            }
+            Some(_) => {}
+        }
+        if !has {
+            if self.unverified {
+                return Ok(());
+            }
+            return Err(usage(format!(
+                "the backup {} carries no chain (it was written before sessctl chained its lines), so edits to it cannot be detected; read it, then run restore again with --unverified",
+                self.shown
+            )));
+        }
+        let Some((given, unchained)) = split_chain(text) else {
+            return Err(self.tampered("its chain is not at the end of the line, where sessctl writes it"));
+        };
+        let expected = chain_of(&self.chain, &unchained);
+        if given != expected && !self.unverified {
+            return Err(self.tampered(
+                "its chain does not follow from the lines before it: this line or one before it was edited, removed, reordered or added",
+            ));
+        }
+        self.chain = given.to_string();
+        Ok(())
+    }
+
+    fn tampered(&self, why: &str) -> anyhow::Error {
+        usage(format!(
+            "line {} of the backup {} is not as sessctl wrote it: {why}; nothing was restored (restore --unverified takes the file as it is)",
+            self.number, self.shown
+        ))
+    }
+
+    /// Under `--unverified` (nothing proves sessctl wrote the file), refuses a session the app
+    /// could never have made: an id that is not 43 characters of `secrets.token_urlsafe(32)`,
+    /// or an empty user.
+    pub fn check_shape(&self, entry: &Entry, prefix: &[u8]) -> anyhow::Result<()> {
+        if !self.unverified {
+            return Ok(());
+        }
+        let id = &entry.key[prefix.len().min(entry.key.len())..];
+        let why = if entry.user.is_empty() {
+            "an empty user".to_string()
+        } else if !super::category::looks_like_token(id) {
+            format!("the key {}, whose id is not a 43-character session id", excerpt(&entry.key))
+        } else {
+            return Ok(());
+        };
+        Err(usage(format!(
+            "line {} of the backup {} holds {why}: no session the app makes looks like that, and with --unverified nothing shows sessctl wrote it; nothing was restored",
+            self.number, self.shown
+        )))
     }
 
     /// Refuses (usage error naming the line) a session key outside `prefix`: sessctl never
@@ -300,7 +491,21 @@ impl Reader {
 
 /// Parses one line (exposed for the tests).
 pub fn parse_line(text: &[u8]) -> Result<Record, String> {
-    let line: Line = serde_json::from_slice(text).map_err(|e| format!("{e}"))?;
+    parse_chained(text).map(|(record, _)| record)
+}
+
+/// Parses one line, and the chain it carries.
+fn parse_chained(text: &[u8]) -> Result<(Record, Option<String>), String> {
+    let value: serde_json::Value = serde_json::from_slice(text).map_err(|e| format!("{e}"))?;
+    // sessctl writes ttl_ms on every session line (null: the key had no expiry).
+    let has_ttl = value.get("ttl_ms").is_some();
+    let mut line: Line = serde_json::from_value(value).map_err(|e| format!("{e}"))?;
+    let chain = line.chain.take();
+    let record = record_of(line, has_ttl)?;
+    Ok((record, chain))
+}
+
+fn record_of(line: Line, has_ttl: bool) -> Result<Record, String> {
     let bytes = |text: Option<String>, b64: Option<String>, name: &str| -> Result<Option<Vec<u8>>, String> {
         match (text, b64) {
             (Some(t), None) => Ok(Some(t.into_bytes())),
@@ -324,6 +529,9 @@ pub fn parse_line(text: &[u8]) -> Result<Record, String> {
         return Err("an empty key".into());
     }
     let user = bytes(line.user, line.user_base64, "user")?.ok_or("no user")?;
+    if !has_ttl {
+        return Err("no ttl_ms (sessctl writes it on every session, null for no expiry)".into());
+    }
     if line.ttl_ms.is_some_and(|t| t < 0) {
         return Err("a negative ttl_ms".into());
     }

@@ -14,6 +14,7 @@ use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
+use super::category::{classify, Category};
 use super::pacing::Pacing;
 use super::sources::{self, Sessions};
 use super::{audit, issued_at, Deleter};
@@ -50,7 +51,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         settings,
         "cleanup",
         vec![
-            ("max_age_seconds", args.max_age.map(|a| a.as_secs()).into()),
+            ("max_age_seconds", args.max_age.as_ref().map(|a| a.duration.as_secs()).into()),
             ("no_ttl", no_ttl.into()),
             ("ttl_seconds", settings.session_ttl.as_secs().into()),
             ("dry_run", args.dry_run.into()),
@@ -60,7 +61,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let mut backup = super::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
     let store = super::connect(settings)?;
     let now = config::now()?;
-    let cutoff = args.max_age.map(|age| now - age.as_secs_f64());
+    let cutoff = args.max_age.as_ref().map(|age| now - age.duration.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
     let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
     pacing.prepare(settings, &mut request);
@@ -85,7 +86,9 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                 // once; a TTL is not set twice (the next run sets one the failover lost).
                 let new = u64::from(!s.repeat);
                 c.sessions += new;
-                if !super::stats::looks_like_token(&s.id) || s.user.is_empty() {
+                // One definition with doctor and stats (category.rs).
+                let category = classify(&s.id, s.user.len() as u64, s.ttl_ms);
+                if category == Category::Malformed {
                     // Reported, never touched.
                     c.malformed += new;
                     return Ok(ControlFlow::Continue(()));
@@ -101,12 +104,13 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                                 to_fix.push(s.key);
                                 fix_audit.push((s.id, s.user));
                                 if to_fix.len() >= FIX_BATCH {
-                                    c.fixed += fix(
+                                    fix(
                                         &store,
                                         &mut to_fix,
                                         &mut fix_audit,
                                         ttl_secs,
                                         deleter.audit.as_deref_mut(),
+                                        &mut c.fixed,
                                     )?;
                                 }
                             }
@@ -137,7 +141,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         if let Err(e) = deleter.flush() {
             failure = Some(e);
         } else if let Err(e) =
-            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut()).map(|n| c.fixed += n)
+            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut(), &mut c.fixed)
         {
             failure = Some(e);
         }
@@ -152,6 +156,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         audit.finish()?;
     }
 
+    super::report_failovers(settings, &store, None);
     let mut report = Summary::default();
     report
         .add("scanned", scanned)
@@ -184,19 +189,22 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
 /// never match (no session is older than its lifetime), and an age under an hour is almost
 /// always a unit slip (`1m` for a month) that would delete nearly every session.
 fn check_max_age(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> {
-    let Some(age) = args.max_age else { return Ok(()) };
-    let show = |d: Duration| humantime::format_duration(d).to_string();
+    let Some(typed) = &args.max_age else { return Ok(()) };
+    let age = typed.duration;
+    // Echoed as typed (`8d`); the TTL in the same short form (`7d`).
+    let show = |d: Duration| crate::output::human_duration(d);
     if age >= settings.session_ttl {
         return Err(usage(format!(
-            "--max-age {} is not less than --ttl {} (the sessions' lifetime), so no session can be that old; give a shorter --max-age, or set --ttl (SESSCTL_TTL) to the app's real session lifetime",
-            show(age),
-            show(settings.session_ttl)
+            "--max-age {} is not less than --ttl {} (the sessions' lifetime), so no session can be that old; give a shorter --max-age, or set {} to the app's real session lifetime",
+            typed.text,
+            show(settings.session_ttl),
+            config::setting_source("ttl", "--ttl", "SESSCTL_TTL")
         )));
     }
     if age < SHORT_AGE && !args.yes {
         return Err(usage(format!(
             "--max-age {} would delete every session older than that (nearly all of them); if that is meant, add --yes (a month is 30d, not 1m)",
-            show(age)
+            typed.text
         )));
     }
     Ok(())
@@ -208,12 +216,13 @@ fn fix(
     who: &mut Vec<(Vec<u8>, Vec<u8>)>,
     ttl_secs: u64,
     audit: Option<&mut audit::AuditLog>,
-) -> anyhow::Result<u64> {
+    fixed: &mut u64,
+) -> anyhow::Result<()> {
     if keys.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let _batch = crate::signals::critical();
-    let done = store.expire_if_persistent(keys, ttl_secs)?;
+    let (done, unconfirmed) = super::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
     if let Some(audit) = audit {
         audit.record(
             audit::Action::TtlSet,
@@ -222,5 +231,10 @@ fn fix(
     }
     keys.clear();
     who.clear();
-    Ok(done.iter().filter(|d| **d).count() as u64)
+    // Only confirmed TTLs count (and are audited); see `split_unconfirmed`.
+    *fixed += done.iter().filter(|d| **d).count() as u64;
+    match unconfirmed {
+        None => Ok(()),
+        Some(e) => Err(e.into()),
+    }
 }

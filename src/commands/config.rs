@@ -8,6 +8,7 @@ use crate::cli::{ConfigAction, ConfigArgs};
 use crate::config::{self, file, Origin, SecretSource, Settings};
 use crate::error::Outcome;
 use crate::output::{self, Column, Record, RecordWriter};
+use crate::secret::KeyRing;
 use crate::store::redact_url;
 
 /// One resolved setting: `config show`'s JSON record.
@@ -19,6 +20,12 @@ pub struct Setting {
     pub origin: &'static str,
     /// The flag, the variable or the profile the value came from (`null` for a default).
     pub source: Option<String>,
+    /// The profile whose value for this setting a flag or a variable overrides (`null` when
+    /// none is).
+    pub overrides: Option<String>,
+    /// What is wrong with the setting when it cannot be used as shown (a secret file that is
+    /// missing, unreadable or not a secret); `null` when it can. `config show` then exits 1.
+    pub problem: Option<String>,
 }
 
 impl Record for Setting {
@@ -26,18 +33,28 @@ impl Record for Setting {
         &["setting", "value", "origin"]
     }
     fn fields() -> &'static [&'static str] {
-        &["setting", "value", "origin", "source"]
+        &["setting", "value", "origin", "source", "overrides", "problem"]
     }
     fn kinds() -> &'static [Column] {
         // A value (a URL, a path) is read whole: it wraps inside its column.
         &[Column::Fixed, Column::Wrap, Column::Fixed]
     }
     fn cells(&self) -> Vec<String> {
-        let origin = match &self.source {
+        let mut origin = match &self.source {
             Some(source) => format!("{} {source}", self.origin),
             None => self.origin.to_string(),
         };
-        vec![self.setting.clone(), self.value.clone(), origin]
+        if let Some(profile) = &self.overrides {
+            origin.push_str(&format!(" (over {profile})"));
+        }
+        let value = match &self.problem {
+            Some(problem) => format!("BROKEN: {problem}"),
+            None => self.value.clone(),
+        };
+        vec![self.setting.clone(), value, origin]
+    }
+    fn accent(&self) -> Option<output::Accent> {
+        self.problem.as_ref().map(|_| output::Accent::Bad)
     }
 }
 
@@ -101,7 +118,7 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     let mut rows: Vec<Setting> = Vec::new();
     fn add(rows: &mut Vec<Setting>, setting: &str, value: String, origin: Origin) {
         let (origin, source) = origin_parts(&origin);
-        rows.push(Setting { setting: setting.to_string(), value, origin, source });
+        rows.push(Setting { setting: setting.to_string(), value, origin, source, overrides: None, problem: None });
     }
     let path_text = |p: &Option<std::path::PathBuf>| match p {
         Some(p) => output::text(p.as_os_str().as_encoded_bytes()),
@@ -129,7 +146,14 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
                 Origin::Default => ("file", Some("default_profile".to_string())),
                 other => origin_parts(other),
             };
-            rows.push(Setting { setting: "profile".into(), value: profile.name.clone(), origin, source });
+            rows.push(Setting {
+                setting: "profile".into(),
+                value: profile.name.clone(),
+                origin,
+                source,
+                overrides: None,
+                problem: None,
+            });
         }
         None => add(&mut rows, "profile", String::new(), Origin::Default),
     }
@@ -155,15 +179,35 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     add(&mut rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
     add(&mut rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
     add(&mut rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));
-    // The secret itself is never shown: only where it is read from.
+    // The secret itself is never shown: only where it is read from, and what it is once read
+    // and parsed as the command would (a file that is missing, unreadable, too large, empty
+    // or not in --secret-format is the row's problem).
+    let secret_row = |rows: &mut Vec<Setting>, from: &str, origin: Origin| {
+        let (value, problem) = match settings.secret() {
+            Ok(KeyRing::Single(s)) => {
+                let bytes = match s.expose().len() {
+                    1 => "1 byte".to_string(),
+                    n => format!("{n} bytes"),
+                };
+                (format!("(redacted) one secret of {bytes}, {from}"), None)
+            }
+            Ok(KeyRing::Versions(map)) => {
+                let versions: Vec<String> = map.keys().map(i64::to_string).collect();
+                (format!("(redacted) a key ring of versions {}, {from}", versions.join(", ")), None)
+            }
+            Err(e) => (String::new(), Some(output::safe_message(&format!("{e:#}")))),
+        };
+        add(rows, "secret", value, origin);
+        rows.last_mut().expect("just added").problem = problem;
+    };
     match settings.secret_source() {
         SecretSource::File(path) => {
             add(&mut rows, "secret_file", path_text(&Some(path)), origin_of("secret_file"));
-            add(&mut rows, "secret", "(redacted) read from secret_file".into(), origin_of("secret_file"));
+            secret_row(&mut rows, "read from secret_file", origin_of("secret_file"));
         }
         SecretSource::Env => {
             add(&mut rows, "secret_file", String::new(), Origin::Default);
-            add(&mut rows, "secret", "(redacted)".into(), Origin::Env("SESSCTL_SECRET"));
+            secret_row(&mut rows, "from SESSCTL_SECRET", Origin::Env("SESSCTL_SECRET"));
         }
         SecretSource::None => {
             add(&mut rows, "secret_file", String::new(), Origin::Default);
@@ -207,18 +251,39 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         add(&mut rows, &key, value, origin);
     }
 
+    // A value a flag or a variable gives in place of the profile's says so.
+    for row in rows.iter_mut().filter(|r| r.origin != "default") {
+        if let Some(profile) = settings.overridden(&row.setting) {
+            row.overrides = Some(format!("profile {}", profile.name));
+        }
+    }
+    if let Some(row) = rows.iter_mut().find(|r| r.setting == "secret") {
+        row.overrides = settings.overridden("secret_file").map(|p| format!("profile {}", p.name));
+    }
+
     let mut writer = RecordWriter::new::<Setting>(io::stdout().lock(), settings.style);
     for row in &rows {
         writer.write(row)?;
     }
     drop(writer.finish()?);
+    // Everything is shown; a setting that cannot be used fails the command (exit 1), so a
+    // script checking a host's setup notices.
+    let broken: Vec<&str> = rows.iter().filter(|r| r.problem.is_some()).map(|r| r.setting.as_str()).collect();
+    if !broken.is_empty() {
+        eprintln!(
+            "sessctl: config show: {} cannot be used as shown ({}); fix it, then run `sessctl config show` again",
+            broken.join(", "),
+            rows.iter().filter_map(|r| r.problem.as_deref()).collect::<Vec<_>>().join("; ")
+        );
+        return Ok(Outcome::Failed);
+    }
     Ok(Outcome::Success)
 }
 
 fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
     let Some(config) = &settings.config else {
         let where_ = match file::locate(None) {
-            Some((path, _)) => format!("{} does not exist", output::excerpt(path.as_os_str().as_encoded_bytes())),
+            Some((path, _)) => format!("{} does not exist", output::path(&path)),
             None => "HOME and XDG_CONFIG_HOME are not set".into(),
         };
         if !settings.quiet {

@@ -28,17 +28,24 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
         args.cookie.as_bytes().to_vec()
     };
     let value = if args.raw {
-        input
+        input.clone()
     } else {
         cookie::input::extract(&input, &settings.cookie_name).ok_or_else(|| {
-            usage(format!(
-                "no {} cookie in the input; pass the signed value itself, or set --cookie-name",
-                settings.cookie_name
-            ))
+            match cookie::input::near_miss(&input, &settings.cookie_name) {
+                Some(why) => {
+                    usage(format!("cannot decode {}: {}", output::excerpt(&input), output::safe_message(&why)))
+                }
+                None => usage(format!(
+                    "no {} cookie in the input; pass the signed value itself, or set --cookie-name",
+                    settings.cookie_name
+                )),
+            }
         })?
     };
     let decoded = cookie::decode(&value).map_err(|e| {
-        usage(format!("cannot decode {}: {}", output::excerpt(&value), output::safe_message(&e.to_string())))
+        let near = (!args.raw).then(|| cookie::input::near_miss(&input, &settings.cookie_name)).flatten();
+        let why = near.unwrap_or_else(|| e.to_string());
+        usage(format!("cannot decode {}: {}", output::excerpt(&value), output::safe_message(&why)))
     })?;
 
     let mut summary = Summary::default();

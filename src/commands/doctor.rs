@@ -9,12 +9,16 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::{DoctorArgs, OutputFormat};
-use crate::config::{SecretSource, Settings};
+use crate::config::{Origin, SecretSource, Settings};
 use crate::error::Outcome;
-use crate::output::{Accent, Column, Record, RecordWriter};
+use crate::output::{self, Accent, Column, Record, RecordWriter};
 use crate::secret::KeyRing;
 use crate::secret_strength;
-use crate::store::{redact_url, AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, Store, StoreError};
+use crate::store::{
+    redact_url, AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString, Store, StoreError,
+};
+
+use super::category::{classify, Category};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +83,8 @@ fn status_word(status: Status) -> &'static str {
 }
 
 pub fn run(settings: &Settings, args: &DoctorArgs) -> anyhow::Result<Outcome> {
-    let mut checks = secret_checks(settings);
+    let mut checks = config_checks(settings);
+    checks.extend(secret_checks(settings));
     checks.extend(redis_checks(settings, args));
     print(settings, &checks)?;
     let failed: Vec<&str> = checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.check).collect();
@@ -126,6 +131,45 @@ fn print(settings: &Settings, checks: &[Check]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where a setting came from, for a detail: `(from SESSCTL_REDIS_URL, over the redis_url of
+/// profile prod)`; empty for a default.
+fn origin_note(settings: &Settings, key: &str) -> String {
+    let origin = settings.origins.iter().find(|(n, _)| *n == key).map(|(_, o)| o.clone());
+    let from = match origin {
+        Some(Origin::Flag(flag)) => Some(format!("from {flag}")),
+        Some(Origin::Env(var)) => Some(format!("from {var}")),
+        Some(Origin::Profile(name)) => Some(format!("from profile {name}")),
+        // SESSCTL_SECRET (the detail names it already) or a default.
+        Some(Origin::Default) | None => None,
+    };
+    let over = settings.overridden(key).map(|profile| format!("over the {key} of profile {}", profile.name));
+    match (from, over) {
+        (Some(from), Some(over)) => format!(" ({from}, {over})"),
+        (Some(one), None) | (None, Some(one)) => format!(" ({one})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The config file: a Redis password in it that group or others can read fails (the same
+/// warning every command prints).
+fn config_checks(settings: &Settings) -> Vec<Check> {
+    const NAME: &str = "config-file";
+    let Some(config) = &settings.config else { return Vec::new() };
+    let shown = crate::output::path(&config.path);
+    if let Some(problem) = config.password_exposed() {
+        return vec![Check::fail(
+            NAME,
+            problem,
+            format!("chmod 600 {shown}; anyone who read it has the Redis password, so change it on the server too"),
+        )];
+    }
+    let profile = match &settings.profile {
+        Some(p) => format!(", profile {}", p.name),
+        None => ", no profile chosen".to_string(),
+    };
+    vec![Check::ok(NAME, format!("{shown} (mode {:04o}){profile}", config.mode))]
+}
+
 const NEW_SECRET_HINT: &str =
     "make a new one with `sessctl gen-secret`; to keep users logged in, rotate with `sessctl gen-secret --ring` (docs/rotation.md)";
 
@@ -153,8 +197,11 @@ fn secret_checks(settings: &Settings) -> Vec<Check> {
         Ok(ring) => ring,
         Err(e) => {
             let hint = match &source {
-                SecretSource::File(_) => "fix the file named by --secret-file / SESSCTL_SECRET_FILE",
-                _ => "fix SESSCTL_SECRET",
+                SecretSource::File(_) => format!(
+                    "fix the file named by {}",
+                    crate::config::setting_source("secret_file", "--secret-file", "SESSCTL_SECRET_FILE")
+                ),
+                _ => "fix SESSCTL_SECRET".to_string(),
             };
             checks.insert(0, Check::fail("secret", format!("cannot use the secret from {from}: {e:#}"), hint));
             return checks;
@@ -164,8 +211,9 @@ fn secret_checks(settings: &Settings) -> Vec<Check> {
         KeyRing::Single(s) => format!("one secret of {} bytes", s.expose().len()),
         KeyRing::Versions(map) => format!("a key ring of {} version(s)", map.len()),
     };
-    checks.insert(0, Check::ok("secret", format!("{what}, from {from}")));
+    checks.insert(0, Check::ok("secret", format!("{what}, from {from}{}", origin_note(settings, "secret_file"))));
     checks.push(strength(&ring));
+    checks.extend(whitespace(&ring));
     checks.push(key_ring(settings, &ring));
     checks
 }
@@ -231,6 +279,10 @@ fn strength(ring: &KeyRing) -> Check {
             None => "the secret".to_string(),
         };
         for weakness in secret_strength::weaknesses(secret) {
+            if matches!(weakness, secret_strength::Weakness::Whitespace { .. }) {
+                // Its own row (`secret-text`): a different problem with a different fix.
+                continue;
+            }
             let line = format!("{subject} {}", weakness.describe());
             if weakness.is_fatal() {
                 fatal.push(line);
@@ -262,6 +314,34 @@ fn strength(ring: &KeyRing) -> Check {
         }
     };
     Check::ok(NAME, detail)
+}
+
+/// Whitespace around the secret (or a version of the ring): sessctl uses it byte for byte, so
+/// it agrees with the app only if the app does not strip it either.
+fn whitespace(ring: &KeyRing) -> Option<Check> {
+    let versions: Vec<(Option<i64>, &crate::secret::Secret)> = match ring {
+        KeyRing::Single(s) => vec![(None, s)],
+        KeyRing::Versions(map) => map.iter().map(|(v, s)| (Some(*v), s)).collect(),
+    };
+    let found: Vec<String> = versions
+        .iter()
+        .flat_map(|(version, secret)| {
+            secret_strength::weaknesses(secret)
+                .into_iter()
+                .filter(|w| matches!(w, secret_strength::Weakness::Whitespace { .. }))
+                .map(move |w| match version {
+                    Some(v) => format!("version {v} {}", w.describe()),
+                    None => format!("the secret {}", w.describe()),
+                })
+        })
+        .collect();
+    (!found.is_empty()).then(|| {
+        Check::warn(
+            "secret-text",
+            found.join("; "),
+            "make the file hold exactly the bytes the app uses as cookie_secret: if the app strips what it reads (open(f).read().strip()), remove the whitespace from the file; then check a cookie from the app with `sessctl verify`",
+        )
+    })
 }
 
 /// The versions, and the one `mint` signs with.
@@ -301,10 +381,7 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
         Ok(store) => store,
         Err(e) => {
             let hint = super::hints::for_store(&e).unwrap_or_else(|| {
-                format!(
-                    "check the URL ({}) and that the server is up; set SESSCTL_REDIS_URL or --redis-url",
-                    urls.join(", ")
-                )
+                format!("check the URL ({}) and that the server is up; {}", urls.join(", "), super::hints::url())
             });
             return vec![Check::fail("redis", e.to_string(), hint), tls(&settings.redis.urls)];
         }
@@ -312,7 +389,9 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
     let mut checks = Vec::new();
     match store.probe_nodes(PINGS) {
         Ok(nodes) => {
-            checks.push(reachable(&urls, &nodes));
+            let mut check = reachable(&urls, &nodes);
+            check.detail.push_str(&origin_note(settings, "redis_url"));
+            checks.push(check);
             checks.push(latency(&nodes));
         }
         Err(e) => checks.push(probe_failed("redis", &e)),
@@ -338,8 +417,17 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
         Err(e) => checks.push(probe_failed("snapshot", &e)),
     }
     if scan_allowed {
-        match store.sample_population(args.sample) {
-            Ok(population) => checks.extend(population_checks(&settings.prefix, &population)),
+        // Each string is classified as stats and cleanup classify it (category.rs).
+        let mut tally = Tally::default();
+        let prefix_len = settings.prefix.len();
+        let mut visit =
+            |key: SampledString<'_>| match classify(&key.key[prefix_len.min(key.key.len())..], key.len, key.ttl_ms) {
+                Category::Malformed => tally.malformed += 1,
+                Category::NoTtl => tally.no_ttl += 1,
+                Category::Expiring => {}
+            };
+        match store.sample_population(args.sample, &mut visit) {
+            Ok(population) => checks.extend(population_checks(&settings.prefix, &population, &tally)),
             Err(e) => checks.push(probe_failed("sessions", &e)),
         }
     }
@@ -360,21 +448,23 @@ fn probe_failed(check: &'static str, error: &StoreError) -> Check {
 
 /// Connected, and the server's version.
 fn reachable(urls: &[String], nodes: &[NodeProbe]) -> Check {
-    let mut versions: Vec<&str> = nodes.iter().filter_map(|n| n.version.as_deref()).collect();
+    // As the server names itself: `Redis 7.0.15`, `Valkey 8.1.8`.
+    let mut versions: Vec<String> =
+        nodes.iter().filter_map(|n| n.version.as_ref()).map(|(p, v)| format!("{p} {v}")).collect();
     versions.sort_unstable();
     versions.dedup();
     let version = match versions.as_slice() {
         [] => "version unknown (INFO refused)".to_string(),
-        [one] => one.to_string(),
-        many => format!("{} (the primaries differ)", many.join(", ")),
+        [one] => output::safe_message(one),
+        many => format!("{} (the primaries differ)", output::safe_message(&many.join(", "))),
     };
     let detail = format!("{version}, connected to {}", urls.join(", "));
-    let old = versions.iter().find(|v| {
-        v.strip_prefix("Redis ")
-            .and_then(|v| v.split('.').next())
-            .and_then(|m| m.parse::<u32>().ok())
-            .is_some_and(|m| m < 6)
-    });
+    let old = nodes
+        .iter()
+        .filter_map(|n| n.version.as_ref())
+        .filter(|(product, _)| product == "Redis")
+        .map(|(_, v)| v)
+        .find(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m < 6));
     if let Some(refused) = nodes.iter().find_map(|n| n.info_refused.as_deref()) {
         return Check::warn(
             "redis",
@@ -386,7 +476,7 @@ fn reachable(urls: &[String], nodes: &[NodeProbe]) -> Check {
         Some(v) => Check::warn(
             "redis",
             detail,
-            format!("{v} is past its end of life and lacks ACL users; upgrade to 6.2 or later"),
+            format!("Redis {v} is past its end of life and lacks ACL users; upgrade to 6.2 or later"),
         ),
         None => Check::ok("redis", detail),
     }
@@ -451,16 +541,26 @@ fn permissions_check(permissions: &[Permission], prefix: &str) -> Check {
             )
         })
         .collect();
-    let grant: Vec<String> =
-        refused.iter().map(|p| format!("+{}", p.command.to_lowercase().replace(' ', "|"))).collect();
-    Check::fail(
-        NAME,
-        detail.join("; "),
+    // "No permissions to access a key" (Redis 7.2, Valkey), "no permissions to access one of
+    // the keys" (Redis 7.0): the command is allowed, its key is not (the ACL's key patterns,
+    // ~pattern); anything else refuses the command itself.
+    let on_key = |p: &&Permission| {
+        p.refused.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("permissions to access"))
+    };
+    let grant: Vec<String> = refused
+        .iter()
+        .filter(|p| !on_key(p))
+        .map(|p| format!("+{}", p.command.to_lowercase().replace(' ', "|")))
+        .collect();
+    let hint = if grant.is_empty() {
+        format!("the Redis user's key patterns do not cover the prefix: ACL SETUSER <user> ~{prefix}*")
+    } else {
         format!(
             "grant them to the Redis user (ACL SETUSER <user> {}) and make its key patterns cover the prefix (~{prefix}*)",
             grant.join(" ")
-        ),
-    )
+        )
+    };
+    Check::fail(NAME, detail.join("; "), hint)
 }
 
 /// Whether `--snapshot` can work: SYNC and REPLCONF exist on every primary (not renamed or
@@ -539,13 +639,13 @@ fn replicas_check(probes: &[ReplicationProbe]) -> Check {
     if most == 0 {
         return Check::ok(
             NAME,
-            format!("no replica connected to {}: WAIT has none to wait for; a deletion lives on the primary alone until it is saved", primaries(probes.len())),
+            format!("no replica connected to {}: WAIT has none to wait for (--wait-replicas defaults to 0); a deletion lives on the primary alone until it is saved", primaries(probes.len())),
         );
     }
     let range = if fewest == most { fewest.to_string() } else { format!("{fewest} to {most}") };
     Check::ok(
         NAME,
-        format!("{range} replica(s) connected{per} (INFO replication): WAIT can confirm deletions reached them"),
+        format!("{range} replica(s) connected{per} (INFO replication): WAIT can confirm writes reached them (--wait-replicas defaults to 1)"),
     )
 }
 
@@ -579,9 +679,17 @@ fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", part as f64 * 100.0 / whole as f64)
 }
 
-/// How many sessions there are, how many lack a TTL, and keys of other types under the
-/// prefix, from a bounded sample (exact when it covered every key).
-fn population_checks(prefix: &str, p: &Population) -> Vec<Check> {
+/// The sample's strings by category (see `category.rs`).
+#[derive(Debug, Default)]
+struct Tally {
+    no_ttl: u64,
+    malformed: u64,
+}
+
+/// How many sessions there are, how many lack a TTL, malformed keys and keys of other types
+/// under the prefix, from a bounded sample (exact when it covered every key). Keys the ACL
+/// does not let the user read are said to be unreadable, not absent.
+fn population_checks(prefix: &str, p: &Population, t: &Tally) -> Vec<Check> {
     let primaries = match p.primaries {
         1 => "1 primary".to_string(),
         n => format!("{n} primaries"),
@@ -602,6 +710,19 @@ fn population_checks(prefix: &str, p: &Population) -> Vec<Check> {
         }
     };
     let mut checks = Vec::new();
+    if p.unreadable > 0 {
+        // SCAN lists every key whatever the ACL; reading them is what the key patterns allow.
+        checks.push(Check::fail(
+            "sessions",
+            format!(
+                "{} key(s) under {prefix} cannot be read: the Redis user's ACL key patterns do not cover {prefix} ({}) ({scope})",
+                estimate(p.unreadable),
+                p.refusal.as_deref().map(output::safe_message).unwrap_or_default()
+            ),
+            format!("give the user the keys: ACL SETUSER <user> ~{prefix}* (or check --prefix (SESSCTL_PREFIX))"),
+        ));
+        return checks;
+    }
     let sessions = format!("{} session key(s) under {prefix} ({scope})", estimate(p.strings));
     if p.under_prefix == 0 {
         let hint = if p.complete {
@@ -616,17 +737,29 @@ fn population_checks(prefix: &str, p: &Population) -> Vec<Check> {
     let sampled = if p.complete { "" } else { " in the sample" };
     let no_ttl = format!(
         "{} of {} sessions{sampled} have no TTL ({})",
-        thousands(p.no_ttl),
+        thousands(t.no_ttl),
         thousands(p.strings),
-        percent(p.no_ttl, p.strings)
+        percent(t.no_ttl, p.strings)
     );
-    checks.push(if p.no_ttl == 0 {
-        Check::ok("no-ttl", format!("every session{sampled} has a TTL"))
+    checks.push(if t.no_ttl == 0 {
+        Check::ok("no-ttl", format!("every well-formed session{sampled} has a TTL"))
     } else {
         Check::warn(
             "no-ttl",
             no_ttl,
             "they never expire; `sessctl cleanup --no-ttl fix` gives them the session TTL (--dry-run first)",
+        )
+    });
+    checks.push(if t.malformed == 0 {
+        Check::ok("malformed", format!("every string under {prefix}{sampled} looks like a session of the app"))
+    } else {
+        Check::warn(
+            "malformed",
+            format!(
+                "{} key(s) under {prefix}{sampled} are not sessions of the app (an id that is not a 43-character token, or an empty user)",
+                estimate(t.malformed)
+            ),
+            "sessctl counts them (`sessctl stats`: malformed) and never changes or deletes them, with or without a TTL; look at them with redis-cli and remove them by hand if they are yours",
         )
     });
     checks.push(if p.non_string == 0 {

@@ -26,15 +26,36 @@ pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome>
         return Ok(Outcome::Success);
     }
     let current = settings.secret()?;
+    let signing = signing_version(&current, settings.key_version);
     let (ring, version) = with_new_version(&current, fresh)?;
     writeln!(out, "{ring}")?;
     out.flush()?;
     if !settings.quiet {
-        eprintln!(
-            "sessctl: added key version {version}; give the app this ring as cookie_secret (versions as integers) with key_version = {version}, and sessctl the same ring (see docs/rotation.md). The output holds every secret of the ring: keep it in a file only the app can read."
-        );
+        eprintln!("sessctl: {}", rollout_message(signing, version));
     }
     Ok(Outcome::Success)
+}
+
+/// The version cookies are signed with before the rotation: 0 for a single secret (Tornado
+/// writes 0), else `--key-version` / `SESSCTL_KEY_VERSION` when set (the app's key_version),
+/// else the ring's highest.
+fn signing_version(current: &KeyRing, pinned: Option<i64>) -> i64 {
+    match current {
+        KeyRing::Single(_) => 0,
+        KeyRing::Versions(map) => {
+            pinned.filter(|v| map.contains_key(v)).or_else(|| map.keys().next_back().copied()).unwrap_or(0)
+        }
+    }
+}
+
+/// What to do with the new ring, step by step, saying at each step which key version the app
+/// and sessctl sign with (docs/rotation.md): a cookie signed with the new version is rejected
+/// by every app process that does not have the ring yet, so neither signs with it before all
+/// of them do.
+pub fn rollout_message(old: i64, new: i64) -> String {
+    format!(
+        "added key version {new}; the app and sessctl still sign with version {old}. Roll out in two steps (docs/rotation.md):          (1) give every app process this ring as cookie_secret (versions as integers) with key_version = {old},          and run sessctl with the ring and SESSCTL_KEY_VERSION={old} (or --key-version {old}): both keep signing with version {old}, and both verify versions {old} and {new};          (2) once every app process has the ring, set the app's key_version = {new} and sessctl's SESSCTL_KEY_VERSION={new} (or unset it: sessctl signs with the highest, {new}).          The output holds every secret of the ring: keep it in a file only the app can read."
+    )
 }
 
 /// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give

@@ -4,25 +4,71 @@
 
 use crate::store::{AuthProblem, NetCause, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 
-const URL: &str = "set SESSCTL_REDIS_URL or --redis-url";
+use crate::config::{current_profile, origin_of, setting_source, Origin};
+
+/// What to change for the Redis URL, by where this run's URL came from: the flag, the
+/// variable, or the profile's `redis_url` (named with its file); both the flag and the
+/// variable for the default.
+pub(crate) fn url() -> String {
+    match origin_of("redis_url") {
+        Some(Origin::Flag(_)) => "fix --redis-url".into(),
+        Some(Origin::Env(var)) => format!("fix {var} (or give --redis-url)"),
+        Some(Origin::Profile(_)) => format!(
+            "fix {} (or override it with --redis-url or SESSCTL_REDIS_URL)",
+            setting_source("redis_url", "--redis-url", "SESSCTL_REDIS_URL")
+        ),
+        Some(Origin::Default) | None => "set SESSCTL_REDIS_URL or --redis-url".into(),
+    }
+}
+
+/// Where the Redis URL came from, in a parenthesis: `(SESSCTL_REDIS_URL)`, `(--redis-url)`,
+/// `(redis_url in profile "prod" of "/etc/sessctl.toml")`.
+fn url_source() -> String {
+    setting_source("redis_url", "--redis-url", "SESSCTL_REDIS_URL")
+}
+
+/// How to stop asking for a cluster: drop the flag, unset the variable, or take `cluster = true`
+/// out of the profile.
+fn drop_cluster() -> String {
+    match origin_of("cluster") {
+        Some(Origin::Flag(_)) => "drop --cluster".into(),
+        Some(Origin::Env(var)) => format!("unset {var}"),
+        Some(Origin::Profile(name)) => {
+            let file = current_profile().map(|p| format!(" of {}", crate::output::path(&p.file))).unwrap_or_default();
+            format!(
+                "remove cluster = true from profile {}{file} (or override it with SESSCTL_CLUSTER=0)",
+                crate::output::excerpt(name.as_bytes())
+            )
+        }
+        Some(Origin::Default) | None => "drop --cluster (SESSCTL_CLUSTER)".into(),
+    }
+}
 
 /// The hint for a store error, if there is one worth giving.
 pub(crate) fn for_store(error: &StoreError) -> Option<String> {
+    let url = url();
+    let url = url.as_str();
     let hint = match error {
-        StoreError::Url { .. } => URL.into(),
+        StoreError::Url { .. } => url.into(),
         StoreError::TlsFile { which, .. } => match which {
-            TlsFile::Ca => "check --tls-ca (SESSCTL_TLS_CA)".into(),
-            TlsFile::Cert => "check --tls-cert (SESSCTL_TLS_CERT); it goes with --tls-key".into(),
-            TlsFile::Key => "check --tls-key (SESSCTL_TLS_KEY); it goes with --tls-cert".into(),
+            TlsFile::Ca => format!("check {}", setting_source("tls_ca", "--tls-ca", "SESSCTL_TLS_CA")),
+            TlsFile::Cert => format!(
+                "check {}; it goes with --tls-key",
+                setting_source("tls_cert", "--tls-cert", "SESSCTL_TLS_CERT")
+            ),
+            TlsFile::Key => format!(
+                "check {}; it goes with --tls-cert",
+                setting_source("tls_key", "--tls-key", "SESSCTL_TLS_KEY")
+            ),
         },
         StoreError::Unreachable { cause, .. } => match cause {
-            NetCause::Refused | NetCause::NoSuchFile => format!("is redis-server running? {URL}"),
-            NetCause::TimedOut => format!("check the host, port and firewall, or raise --timeout; {URL}"),
+            NetCause::Refused | NetCause::NoSuchFile => format!("is redis-server running? {url}"),
+            NetCause::TimedOut => format!("check the host, port and firewall, or raise --timeout; {url}"),
             NetCause::PermissionDenied => "check the socket file's permissions".into(),
-            NetCause::Closed | NetCause::Reset => format!("if the server expects TLS use a rediss:// URL; {URL}"),
-            NetCause::Other(_) => format!("check the address; {URL}"),
+            NetCause::Closed | NetCause::Reset => format!("if the server expects TLS use a rediss:// URL; {url}"),
+            NetCause::Other(_) => format!("check the address; {url}"),
         },
-        StoreError::Resolve { .. } => format!("check the host in the Redis URL; {URL}"),
+        StoreError::Resolve { .. } => format!("check the host in the Redis URL; {url}"),
         StoreError::Tls { problem, .. } => match problem {
             TlsProblem::UntrustedCertificate(_) => "pass the CA that signed the server's certificate with --tls-ca (SESSCTL_TLS_CA), or add #insecure to the URL to skip verification (unsafe)".into(),
             TlsProblem::NotTls(_) => "TLS is the likely cause: is TLS enabled on that port? use redis:// for a plain connection".into(),
@@ -32,7 +78,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             TlsProblem::Other(_) => "check the server's TLS settings".into(),
         },
         StoreError::Auth { problem, .. } => match problem {
-            AuthProblem::Rejected(_) => "check the user and password in the Redis URL (SESSCTL_REDIS_URL or --redis-url)".into(),
+            AuthProblem::Rejected(_) => format!("check the user and password in the Redis URL ({})", url_source()),
             AuthProblem::PasswordRequired => "put it in the Redis URL (redis://:PASSWORD@host:port/0 or redis://USER:PASSWORD@host:port/0)".into(),
             AuthProblem::NoPasswordSet => "remove the password from the Redis URL or set one on the server".into(),
             AuthProblem::Other(_) => return None,
@@ -50,14 +96,15 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             _ => "the failover or recovery did not finish in time; check the cluster or Sentinel, or raise --retry-deadline (SESSCTL_RETRY_DEADLINE)".into(),
         },
         StoreError::UnexpectedReply { .. } | StoreError::Protocol { .. } => return None,
+        StoreError::Unconfirmed { .. } => "a failover could undo them; run the same command again to finish the job (it repeats nothing that was confirmed), or check the replicas (INFO replication); --wait-replicas 0 (SESSCTL_WAIT_REPLICAS) writes without waiting".into(),
         StoreError::Topology(problem) => match problem {
-            TopologyError::NotACluster { .. } => "drop --cluster (SESSCTL_CLUSTER)".into(),
+            TopologyError::NotACluster { .. } => drop_cluster(),
             TopologyError::DatabaseInCluster { db, .. } => format!("remove /{db} from the Redis URL"),
             TopologyError::NoPrimaries { .. } | TopologyError::SlotNotServed { .. } => {
                 "check the cluster (redis-cli --cluster check)".into()
             }
             TopologyError::KeepsRedirecting { .. } => "run the command again when the resharding is done".into(),
-            TopologyError::NoSentinel { .. } => format!("check the Sentinel addresses in the redis+sentinel:// URL and SESSCTL_SENTINEL_PASSWORD; {URL}"),
+            TopologyError::NoSentinel { .. } => format!("check the Sentinel addresses in the redis+sentinel:// URL and SESSCTL_SENTINEL_PASSWORD; {url}"),
             TopologyError::SentinelRefused { .. } => "set SESSCTL_SENTINEL_PASSWORD to the Sentinels' password (the user info in the redis+sentinel:// URL is the primary's)".into(),
             TopologyError::UnknownMaster { .. } => "check the primary's name in the redis+sentinel:// URL (SENTINEL MASTERS lists them)".into(),
             TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),

@@ -55,16 +55,27 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
         args.format.unwrap_or(if settings.output == OutputFormat::Json { MintFormat::Json } else { MintFormat::Value });
     let ring = settings.secret()?;
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
+    // A session minted is a working login: the audit log (flag, SESSCTL_AUDIT_LOG or the
+    // profile's audit_log) gets a line for each one stored and printed. --no-store stores none.
+    let mut audit = if args.no_store { None } else { super::open_audit(args.audit_log.clone(), "mint", settings)? };
     let store = if args.no_store { None } else { Some(super::connect(settings)?) };
     // From here a signal stops minting between batches: what was printed is what is stored.
     signals::graceful();
-    let result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref());
+    let mut result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref(), audit.as_mut());
+    if let Some(store) = &store {
+        super::report_failovers(settings, store, None);
+    }
     // With --output-file, "printed" means "in the file": an output that is not whole is
     // dropped, so the sessions of the cookies written to it so far are deleted again.
     if let (Some(store), Some(temp)) = (&store, super::output_file::current_temp()) {
         if !matches!(result, Ok(outcome) if outcome.output_is_whole()) {
-            let undo = undo_written(store, settings, args, format, &temp);
+            let undo = undo_written(store, settings, args, format, &temp, audit.as_mut());
             eprintln!("sessctl: --output-file gets no cookies from this run, so {undo}");
+        }
+    }
+    if let Some(audit) = audit.as_mut() {
+        if let Err(e) = audit.finish() {
+            result = result.and(Err(e));
         }
     }
     result
@@ -78,6 +89,7 @@ fn mint_all(
     key_version: i64,
     secret: &[u8],
     store: Option<&crate::store::Store>,
+    mut audit: Option<&mut super::audit::AuditLog>,
 ) -> anyhow::Result<Outcome> {
     let ttl = settings.session_ttl.as_secs().max(1);
     let mut out = Stdout::new();
@@ -119,6 +131,15 @@ fn mint_all(
         let (taken, failure) = out.write_and_wait(&buf, store.is_some());
         let shown = ends.iter().take_while(|end| **end <= taken).count();
         printed += shown as u64;
+        if let (Some(audit), true) = (audit.as_deref_mut(), store.is_some()) {
+            // Stored and printed: these are working logins.
+            let minted = ids[..shown].iter().map(|id| (id.as_bytes(), user, "minted"));
+            audit.record(super::audit::Action::Minted, minted).map_err(|e| {
+                anyhow::anyhow!(
+                    "{e}; {printed} cookie(s) were printed and are stored, the last {shown} not in the audit log"
+                )
+            })?;
+        }
         if let Some(failure) = failure {
             let Some(store) = store else {
                 return if failure.kind() == std::io::ErrorKind::BrokenPipe {
@@ -154,6 +175,7 @@ fn undo_written(
     args: &MintArgs,
     format: MintFormat,
     temp: &std::path::Path,
+    mut audit: Option<&mut super::audit::AuditLog>,
 ) -> String {
     use std::io::BufRead;
     let file = match std::fs::File::open(temp) {
@@ -173,9 +195,22 @@ fn undo_written(
         cookie::decode(&value).ok()?.value
     };
     let (mut deleted, mut batch) = (0usize, Vec::new());
+    let prefix_len = settings.prefix.len();
     let mut flush = |batch: &mut Vec<crate::store::Expected>| -> Result<(), crate::store::StoreError> {
         if !batch.is_empty() {
-            deleted += store.delete_if_holds(batch)?.iter().filter(|d| **d).count();
+            let done = store.delete_if_holds(batch)?;
+            deleted += done.iter().filter(|d| **d).count();
+            if let Some(audit) = audit.as_deref_mut() {
+                // The audit log has their "minted" lines: it says they are gone again.
+                let undone = batch
+                    .iter()
+                    .zip(&done)
+                    .filter(|(_, d)| **d)
+                    .map(|(e, _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], "output_file_dropped"));
+                if let Err(e) = audit.record(super::audit::Action::Deleted, undone) {
+                    eprintln!("sessctl: {e}");
+                }
+            }
             batch.clear();
         }
         Ok(())

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub(crate) mod category;
 mod cleanup;
 mod config;
 mod decode;
@@ -21,8 +22,6 @@ mod verify;
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::process::ExitCode;
-
-use anyhow::Context;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Settings, Uses};
@@ -66,11 +65,21 @@ pub fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sessctl: {}", with_hint(&e));
+            // One line: what failed first, then that --output-file kept its old content.
+            let kept = KEPT_OUTPUT
+                .lock()
+                .ok()
+                .and_then(|k| k.clone())
+                .map(|target| format!("; --output-file {target} was left as it was"))
+                .unwrap_or_default();
+            eprintln!("sessctl: {}{kept}", with_hint(&e));
             ExitCode::from(error::code_for(&e))
         }
     }
 }
+
+/// The `--output-file` left as it was by a run that failed (said at the end of its error line).
+static KEPT_OUTPUT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// clap's usage error as one line: the error and its tip, then where to read more. Values
 /// the user typed come back as short, terminal-safe excerpts.
@@ -102,10 +111,50 @@ fn usage_line(e: &clap::Error) -> String {
     }
     let command = crate::cli::command();
     let sub = std::env::args().skip(1).find(|a| command.get_subcommands().any(|s| s.get_name() == a));
+    if let (Some(sub), Some(ContextValue::String(arg))) = (&sub, e.get(ContextKind::InvalidArg)) {
+        if let Some(advice) = dump_flag_advice(arg, sub, &command) {
+            return format!("{advice}; see `sessctl {sub} --help`");
+        }
+    }
     match sub {
         Some(sub) => format!("{line}; see `sessctl {sub} --help`"),
         None => format!("{line}; see `sessctl --help`"),
     }
+}
+
+/// A dump flag (`--rdb`, `--now`) given to a command that reads no dumps: say which commands
+/// do, and offer `--snapshot` where the command has it (clap's own tip, `-- --rdb`, would
+/// make the flag a session id).
+fn dump_flag_advice(arg: &str, sub: &str, command: &clap::Command) -> Option<String> {
+    let flag = arg.split('=').next().unwrap_or(arg);
+    if !matches!(flag, "--rdb" | "--now") {
+        return None;
+    }
+    let readers: Vec<&str> = command
+        .get_subcommands()
+        .filter(|c| c.get_arguments().any(|a| a.get_long() == Some("rdb")))
+        .map(|c| c.get_name())
+        .collect();
+    let takes = |name: &str| {
+        command.find_subcommand(sub).is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some(name)))
+    };
+    if takes("rdb") {
+        return None;
+    }
+    let list = match readers.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => return None,
+    };
+    let what = if flag == "--rdb" { "--rdb reads a dump" } else { "--now goes with --rdb, which reads a dump" };
+    let instead = if takes("snapshot") {
+        format!(
+            "; to work from a point-in-time copy of the data, `{sub} --snapshot` reads one from each primary over replication"
+        )
+    } else {
+        String::new()
+    };
+    Some(format!("`{sub}` does not read dumps: {what}, and only {list} take it{instead}"))
 }
 
 /// The settings each command reads from the environment: a variable a command does not use
@@ -135,7 +184,7 @@ fn uses(command: &Command) -> Uses {
         Command::List(_) | Command::Stats(_) | Command::Restore(_) => redis,
         Command::Revoke(a) => Uses { cookie_name: true, ttl: a.issued_before.is_some(), ..redis },
         Command::Cleanup(_) => Uses { ttl: true, ..redis },
-        Command::GenSecret(a) => Uses { secret: a.ring, output: true, ..Uses::default() },
+        Command::GenSecret(a) => Uses { secret: a.ring, key_version: a.ring, output: true, ..Uses::default() },
         Command::Doctor(_) => Uses { secret: true, key_version: true, ..redis },
         // `config show` shows every setting, as the command that uses it would see it.
         Command::Config(_) => Uses {
@@ -192,10 +241,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Ok(outcome) if outcome.output_is_whole() => {
             file.commit()?;
         }
-        _ => {
-            let target = excerpt(file.target().as_os_str().as_encoded_bytes());
+        Err(_) => {
+            let target = crate::output::path(file.target());
             file.abandon();
-            // Said even with --quiet: a cron job's file did not change.
+            // Said at the end of the error's line (even with --quiet): a cron job's file did
+            // not change.
+            if let Ok(mut kept) = KEPT_OUTPUT.lock() {
+                *kept = Some(target);
+            }
+        }
+        Ok(_) => {
+            let target = crate::output::path(file.target());
+            file.abandon();
+            // Said even with --quiet, after what the command said about stopping: a cron
+            // job's file did not change.
             eprintln!("sessctl: the output was not complete, so --output-file {target} was left as it was");
         }
     }
@@ -307,12 +366,26 @@ pub(crate) fn scan(
 /// Notes on stderr for each failover followed (a primary replaced by its replica), and what
 /// it meant for the scan.
 pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Option<&ScanSummary>) {
+    if let Some(s) = summary.filter(|s| s.duplicates > 0 && !settings.quiet) {
+        eprintln!(
+            "sessctl: note: SCAN returned {} key(s) twice (Redis resized its table during the scan); each was counted once",
+            s.duplicates
+        );
+    }
+    // Each failover is named once, whether it happened during the scan or after it (a write's
+    // WAIT can find one when the last batch is sent).
+    static NAMED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let failovers = store.failovers();
     if settings.quiet || failovers.is_empty() {
         return;
     }
-    for f in &failovers {
-        eprintln!("sessctl: note: the Redis primary {} was replaced; followed the failover to {}", f.from, f.to);
+    let named = NAMED.swap(failovers.len(), std::sync::atomic::Ordering::SeqCst).min(failovers.len());
+    for f in &failovers[named..] {
+        if f.from == f.to {
+            eprintln!("sessctl: note: the Redis primary {} restarted while sessctl ran (a new server process); its part of the scan started again", f.from);
+        } else {
+            eprintln!("sessctl: note: the Redis primary {} was replaced; followed the failover to {}", f.from, f.to);
+        }
     }
     if let Some(s) = summary.filter(|s| s.failovers > 0) {
         eprintln!(
@@ -435,7 +508,9 @@ pub(crate) struct Deleter<'a> {
 }
 
 impl<'a> Deleter<'a> {
-    const BATCH: usize = 1000;
+    /// Deletions per flush: 4 pipelines of 1,000, confirmed by one WAIT where the primary has
+    /// replicas (measured: docs/benchmarks.md, "Confirming deletions").
+    const BATCH: usize = 4000;
 
     pub fn new(store: &'a Store, settings: &Settings, dry_run: bool, audit: Option<&'a mut audit::AuditLog>) -> Self {
         Deleter {
@@ -490,26 +565,45 @@ impl<'a> Deleter<'a> {
         let _batch = signals::critical();
         let n = self.pending.len();
         if let Some(backup) = self.backup.as_deref_mut() {
-            // Write-ahead: on disk before the deletions are sent.
-            backup.before_delete(self.pending.iter().zip(&self.ttls).map(|(e, t)| (&e.key[..], &e.user[..], *t)))?;
-        }
-        let done = self.store.delete_if_holds(&self.pending).with_context(|| {
-            format!("compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted")
-        })?;
-        if let Some(backup) = self.backup.as_deref_mut() {
-            // A key can come twice in a batch (SCAN may return a key twice, a session id can
-            // be named twice): its second deletion finds it gone. Only a key none of whose
-            // deletions happened is marked.
-            let deleted: std::collections::HashSet<&[u8]> =
-                self.pending.iter().zip(&done).filter(|(_, d)| **d).map(|(e, _)| &e.key[..]).collect();
-            let mut marked = std::collections::HashSet::new();
-            backup.not_deleted(
+            // Write-ahead: on disk before the deletions are sent. A session delivered again (SCAN
+            // returned it twice, or its part restarted after a failover) has its line already.
+            backup.before_delete(
                 self.pending
                     .iter()
-                    .zip(&done)
-                    .filter(|(e, d)| !**d && !deleted.contains(&e.key[..]) && marked.insert(&e.key[..]))
-                    .map(|(e, _)| &e.key[..]),
+                    .zip(&self.ttls)
+                    .zip(&self.repeats)
+                    .filter(|(_, repeat)| !**repeat)
+                    .map(|((e, t), _)| (&e.key[..], &e.user[..], *t)),
             )?;
+        }
+        // Made on the primary but not acknowledged by its replicas: only what was confirmed
+        // counts (and is audited); the rest may be undone by a failover.
+        let (done, unconfirmed) = match split_unconfirmed(self.store.delete_if_holds(&self.pending)) {
+            Ok(split) => split,
+            Err(e) => {
+                let why = batch_failure(&e, n, self.store.is_cluster());
+                return Err(anyhow::Error::new(e).context(why));
+            }
+        };
+        if unconfirmed.is_none() {
+            if let Some(backup) = self.backup.as_deref_mut() {
+                // A key can come twice in a batch (SCAN may return a key twice, a session id can
+                // be named twice): its second deletion finds it gone. Only a key none of whose
+                // deletions happened is marked.
+                let deleted: std::collections::HashSet<&[u8]> =
+                    self.pending.iter().zip(&done).filter(|(_, d)| **d).map(|(e, _)| &e.key[..]).collect();
+                let mut marked = std::collections::HashSet::new();
+                backup.not_deleted(
+                    self.pending
+                        .iter()
+                        .zip(&done)
+                        .zip(&self.repeats)
+                        .filter(|((e, d), repeat)| {
+                            !**d && !**repeat && !deleted.contains(&e.key[..]) && marked.insert(&e.key[..])
+                        })
+                        .map(|((e, _), _)| &e.key[..]),
+                )?;
+            }
         }
         self.deleted += done.iter().zip(&self.repeats).filter(|(done, repeat)| **done && !**repeat).count() as u64;
         if let Some(audit) = self.audit.as_deref_mut() {
@@ -524,11 +618,49 @@ impl<'a> Deleter<'a> {
                     .map(|((e, r), _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], *r)),
             )?;
         }
+        if let Some(e) = unconfirmed {
+            return Err(e.into());
+        }
         self.pending.clear();
         self.reasons.clear();
         self.repeats.clear();
         self.ttls.clear();
         Ok(())
+    }
+}
+
+/// The result of a batch of writes as what was confirmed, and the error when some of it could
+/// not be ([`StoreError::Unconfirmed`]: the caller counts the confirmed part, then fails).
+pub(crate) fn split_unconfirmed(
+    result: Result<Vec<bool>, StoreError>,
+) -> Result<(Vec<bool>, Option<StoreError>), StoreError> {
+    match result {
+        Ok(done) => Ok((done, None)),
+        Err(StoreError::Unconfirmed { confirmed, addr, command, writes, replicas, acked, why }) => {
+            let e = StoreError::Unconfirmed { confirmed: Vec::new(), addr, command, writes, replicas, acked, why };
+            Ok((confirmed, Some(e)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// What a failed batch of compare-and-deletes means for its `n` sessions. The ACL refusing
+/// the command itself (NOPERM "no permissions to run") means the script ran nowhere on a
+/// single server; anything else may have failed after some deletions.
+fn batch_failure(e: &StoreError, n: usize, cluster: bool) -> String {
+    use crate::store::ServerErrorKind;
+    let command_refused = matches!(e, StoreError::Refused { error, .. }
+        if error.kind == ServerErrorKind::NoPerm && error.message.contains("permissions to run"));
+    match (command_refused, cluster) {
+        (true, false) => format!(
+            "Redis refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so none of the {n} session(s) of this batch was deleted"
+        ),
+        (true, true) => format!(
+            "a cluster node refused to run the compare-and-delete (NOPERM: the ACL does not allow the command), so nothing was deleted on it; up to {n} session(s) of the batch in flight on other primaries may have been deleted without being counted"
+        ),
+        _ => format!(
+            "compare-and-delete failed; up to {n} session(s) of the batch in flight may have been deleted without being counted"
+        ),
     }
 }
 
@@ -574,6 +706,7 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
     let (backup, audit, resume) = match &cli.command {
         Command::Revoke(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
         Command::Cleanup(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
+        Command::Mint(a) if !a.no_store => (None, audit(&a.audit_log)?, None),
         Command::List(a) => (None, None, a.pace.resume.clone()),
         Command::Stats(a) => (None, None, a.pace.resume.clone()),
         _ => (None, None, None),
@@ -595,7 +728,8 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         use std::os::unix::fs::MetadataExt;
         match (std::fs::metadata(a), std::fs::metadata(b)) {
             (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
-            _ => std::path::absolute(a).ok().is_some_and(|x| std::path::absolute(b).ok() == Some(x)),
+            // A file not made yet: where it will be (`..` and symlinks resolved).
+            _ => future_file(a).is_some_and(|x| future_file(b) == Some(x)),
         }
     };
     for (i, (flag_a, a)) in files.iter().enumerate() {
@@ -609,6 +743,38 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where a file that does not exist yet will be made: its symlinks followed (a dangling link
+/// names its target), then the directory it is in resolved (`..`, symlinks) and its name
+/// added. `None` when the directory cannot be resolved either.
+fn future_file(path: &std::path::Path) -> Option<std::path::PathBuf> {
+    let mut path = std::path::absolute(path).ok()?;
+    // Follow the links of the file itself (bounded, as the kernel bounds them).
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else { break };
+        path = path.parent().map_or(target.clone(), |dir| dir.join(&target));
+    }
+    let name = path.file_name()?.to_owned();
+    let dir = path.parent()?;
+    match std::fs::canonicalize(dir) {
+        Ok(dir) => Some(dir.join(name)),
+        // A directory that does not exist either: the run fails to create the file anyway;
+        // compare the paths as written, `.` and `..` folded.
+        Err(_) => {
+            let mut folded = std::path::PathBuf::new();
+            for part in path.components() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        folded.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => folded.push(other),
+                }
+            }
+            Some(folded)
+        }
+    }
 }
 
 /// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.

@@ -24,7 +24,6 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::usage;
-use crate::output::excerpt;
 use crate::signals;
 
 /// The temporary file standard output goes to while an [`AtomicOutput`] is in effect.
@@ -58,7 +57,7 @@ pub struct AtomicOutput {
 }
 
 fn shown(path: &Path) -> String {
-    excerpt(path.as_os_str().as_encoded_bytes())
+    crate::output::path(path)
 }
 
 /// The process's umask (read by setting it and putting it back).

@@ -95,7 +95,7 @@ pub(crate) fn users_digest(users: &HashSet<Vec<u8>>) -> Value {
 }
 
 fn shown(path: &Path) -> String {
-    excerpt(path.as_os_str().as_encoded_bytes())
+    output::path(path)
 }
 
 impl Pacing {

@@ -26,17 +26,20 @@ struct Counts {
     expired: u64,
     already_present: u64,
     not_deleted: u64,
+    duplicates: u64,
 }
 
 pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
     // First pass: every line must read, and which sessions were never deleted.
     let mut reader = Reader::open(&args.file)?;
+    reader.unverified = args.unverified;
     let mut skip: HashSet<(Vec<u8>, i64)> = HashSet::new();
     let mut sessions = 0u64;
     while let Some(record) = reader.next_record()? {
         match record {
             Record::Session(entry) => {
                 reader.check_prefix(&entry.key, settings.prefix.as_bytes())?;
+                reader.check_shape(&entry, settings.prefix.as_bytes())?;
                 sessions += 1;
             }
             Record::NotDeleted { key, time_ms } => {
@@ -45,13 +48,25 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
 
+    let truncated = reader.truncated;
+    if let Some(line) = truncated {
+        // Not silenced by --quiet: the file holds less than the run that wrote it meant to.
+        eprintln!(
+            "sessctl: warning: the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
+            crate::output::excerpt(args.file.as_os_str().as_encoded_bytes()),
+            line - 1
+        );
+    }
+
     let store = super::connect(settings)?;
     crate::signals::graceful();
     let mut reader = Reader::open(&args.file)?;
+    reader.unverified = args.unverified;
     let mut c = Counts::default();
     let mut batch: Vec<(Vec<u8>, Vec<u8>, Option<i64>)> = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut failure: Option<anyhow::Error> = None;
+    let mut queued: HashSet<Vec<u8>> = HashSet::new();
     let mut now_ms = (config::now()? * 1000.0).floor() as i64;
     loop {
         let record = match reader.next_record() {
@@ -65,6 +80,12 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         let Record::Session(entry) = record else { continue };
         if skip.contains(&(entry.key.clone(), entry.time_ms)) {
             c.not_deleted += 1;
+            continue;
+        }
+        // A key the file holds twice (a backup written before sessctl kept one line per key)
+        // is put back once.
+        if !queued.insert(entry.key.clone()) {
+            c.duplicates += 1;
             continue;
         }
         match remaining(&entry, now_ms) {
@@ -92,15 +113,19 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
 
+    super::report_failovers(settings, &store, None);
     let mut summary = Summary::default();
     summary
         .add("restored", c.restored)
         .add("expired", c.expired)
         .add("already_present", c.already_present)
         .add("not_deleted", c.not_deleted)
+        .add("duplicates", c.duplicates)
         .add("sessions_in_file", sessions)
+        .add("truncated", truncated.is_some())
         .add("dry_run", args.dry_run)
         .add("interrupted", interrupted)
+        .add("failovers", store.failovers().len() as u64)
         .add("complete", !interrupted && failure.is_none());
     let mut out = io::stdout().lock();
     summary.write(&mut out, &settings.style)?;
@@ -131,7 +156,14 @@ fn put_back(
         }
     } else {
         let _batch = crate::signals::critical();
-        for set in store.put_back(batch)? {
+        let (done, unconfirmed) = super::split_unconfirmed(store.put_back(batch))?;
+        if let Some(e) = unconfirmed {
+            // Only the confirmed ones count; the others may or may not be back.
+            c.restored += done.iter().filter(|d| **d).count() as u64;
+            batch.clear();
+            return Err(e.into());
+        }
+        for set in done {
             if set {
                 c.restored += 1;
             } else {

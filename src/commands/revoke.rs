@@ -62,7 +62,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             ("dry_run", args.dry_run.into()),
         ],
     )?;
-    let ids = args.targets.iter().map(|t| session_id_of(t, settings)).collect::<anyhow::Result<Vec<Vec<u8>>>>()?;
+    let ids = targets(args, settings)?;
     let asks = (args.all || args.users_file.is_some()) && !args.dry_run && !args.yes;
     if asks && !io::stdin().is_terminal() {
         // Refused before connecting: nobody can answer, and --yes says the caller means it.
@@ -129,6 +129,8 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     if let Some(audit) = audit.as_mut() {
         audit.finish()?;
     }
+    // Failovers a write found after the scan (or with no scan at all) are named too.
+    super::report_failovers(settings, &store, None);
     print_summary(settings, &store, &done, args.dry_run, &pacing)?;
     let interrupted = done.interrupted;
     if let Some(e) = done.failure {
@@ -165,6 +167,11 @@ struct Pass {
     timeboxed: bool,
     scan: Option<crate::store::ScanSummary>,
     failure: Option<anyhow::Error>,
+    /// The named users (`--user`, `--users-file`) the scan found no session of, sorted;
+    /// `None` when no users were named or the scan did not see the whole keyspace.
+    users_without: Option<Vec<Vec<u8>>>,
+    /// Users were named (`--user`, `--users-file`).
+    users_named: bool,
 }
 
 /// Why a pass runs.
@@ -210,7 +217,7 @@ fn pass(
     let notes = !(settings.quiet || counting);
     let backup_ttl = backup.is_some();
     let mut deleter = Deleter::new(store, settings, dry_run, audit).with_backup(backup);
-    let mut p = Pass::default();
+    let mut p = Pass { users_named: !plan.users.is_empty(), ..Pass::default() };
 
     let keys: Vec<Vec<u8>> = plan.ids.iter().map(|id| settings.key_for(id)).collect();
     let lookups = if keys.is_empty() { Ok(Vec::new()) } else { store.lookup_many(&keys) };
@@ -260,6 +267,7 @@ fn pass(
         };
         let mut seen = 0u64;
         let mut matched = 0u64;
+        let mut users_seen: HashSet<Vec<u8>> = HashSet::new();
         let from = if plan.snapshot { Sessions::Snapshot(store) } else { Sessions::Scan(store) };
         if !plan.snapshot {
             pacing.prepare(settings, &mut request);
@@ -267,6 +275,9 @@ fn pass(
         let summary = sources::read(settings, from, request, false, what, &mut |found| {
             seen += 1;
             if let Found::Session(s) = found {
+                if !plan.all && !users_seen.contains(&s.user) && plan.users.contains(&s.user) {
+                    users_seen.insert(s.user.clone());
+                }
                 if old_enough(s.ttl_ms) {
                     // A session seen again after a failover is deleted again (the old
                     // primary may not have passed the first deletion on) but matched once.
@@ -283,6 +294,13 @@ fn pass(
                 p.scanned = summary.scanned;
                 p.timeboxed = pacing.timeboxed(&summary);
                 p.interrupted = summary.end == ScanEnd::Interrupted && !p.timeboxed;
+                // Only a scan of the whole keyspace can tell a user has no session.
+                let whole = summary.end != ScanEnd::Interrupted && !summary.resharding && !pacing.continued();
+                if whole && !plan.all {
+                    let mut without: Vec<Vec<u8>> = plan.users.difference(&users_seen).cloned().collect();
+                    without.sort();
+                    p.users_without = Some(without);
+                }
                 p.scan = Some(summary);
             }
             Err(e) => {
@@ -319,11 +337,47 @@ fn print_summary(settings: &Settings, store: &Store, p: &Pass, dry_run: bool, pa
         .add("interrupted", p.interrupted)
         .add("complete", !p.interrupted && !p.timeboxed && p.failure.is_none())
         .add("failovers", store.failovers().len() as u64);
+    if p.users_named {
+        match &p.users_without {
+            Some(without) => {
+                summary.add("users_without_sessions", without.len() as u64);
+                if !without.is_empty() && !settings.quiet {
+                    eprintln!("sessctl: note: {}", users_without_note(without, settings));
+                }
+            }
+            // A scan that did not see the whole keyspace cannot say who has no session.
+            None => {
+                summary.add("users_without_sessions", serde_json::Value::Null);
+            }
+        }
+    }
     pacing.add_fields(&mut summary, p.scan.as_ref());
     let mut out = io::stdout().lock();
     summary.write(&mut out, &settings.style)?;
     out.flush()?;
     Ok(())
+}
+
+/// How many shown by name in the note on users without sessions.
+const USERS_SHOWN: usize = 10;
+
+/// `2 of the named users have no session under "session:": "jane", "bob"` (the first
+/// [`USERS_SHOWN`], then how many more).
+fn users_without_note(without: &[Vec<u8>], settings: &Settings) -> String {
+    let shown: Vec<String> = without.iter().take(USERS_SHOWN).map(|u| excerpt(u)).collect();
+    let more = match without.len().saturating_sub(USERS_SHOWN) {
+        0 => String::new(),
+        n => format!(" and {} more", output::thousands(n as i128)),
+    };
+    let (n, have) = match without.len() {
+        1 => ("1 named user".to_string(), "has"),
+        n => (format!("{} named users", output::thousands(n as i128)), "have"),
+    };
+    format!(
+        "{n} {have} no session under {}: {}{more} (a typo, or already logged out?)",
+        excerpt(settings.prefix.as_bytes()),
+        shown.join(", ")
+    )
 }
 
 /// The selection in words, for prompts and refusals: `ALL sessions under "session:"`,
@@ -382,24 +436,111 @@ fn typed_number(answer: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// The session ids named on the command line, or one per line on stdin (`revoke -`, read as
+/// `verify -` reads it).
+fn targets(args: &RevokeArgs, settings: &Settings) -> anyhow::Result<Vec<Vec<u8>>> {
+    if !args.targets.iter().any(|t| t == "-") {
+        return args.targets.iter().map(|t| session_id_of(t, settings)).collect();
+    }
+    if args.targets.len() > 1 {
+        return Err(usage("`-` reads the session ids, keys or cookies from stdin, one per line; give it alone"));
+    }
+    if args.users_file.as_deref().is_some_and(|f| f.as_os_str() == "-") {
+        return Err(usage("`revoke -` and `--users-file -` both read stdin; put the users in a file"));
+    }
+    if io::stdin().is_terminal() && !settings.quiet {
+        eprintln!("sessctl: reading session ids, keys or cookies from stdin, one per line; Ctrl-D ends");
+    }
+    let mut ids = Vec::new();
+    let mut number = 0u64;
+    super::verify::stdin_lines(&mut |line| {
+        number += 1;
+        let text = line.ok_or_else(|| {
+            usage(format!(
+                "line {number} on stdin is longer than {} MiB; not a session id, key or cookie",
+                super::verify::MAX_LINE >> 20
+            ))
+        })?;
+        let text = std::str::from_utf8(text).map_err(|_| {
+            usage(format!("line {number} on stdin, {}, is not text: not a session id, key or cookie", excerpt(text)))
+        })?;
+        ids.push(session_id_of(text, settings).map_err(|e| usage(format!("line {number} on stdin: {e}")))?);
+        Ok(())
+    })?;
+    if ids.is_empty() {
+        return Err(usage("no session ids on stdin; nothing to revoke"));
+    }
+    Ok(ids)
+}
+
 /// A target is a session id, a whole key (`session:<id>`), or a cookie in any form `verify`
-/// takes. A cookie's id is read without the secret: revoking grants nothing.
+/// takes. A cookie's id is read without the secret: revoking grants nothing. Anything else
+/// (words, a shortened table cell, a quoted or URL-encoded paste) is refused, saying what it
+/// looks like: looking it up would only say "already gone".
 fn session_id_of(target: &str, settings: &Settings) -> anyhow::Result<Vec<u8>> {
     let target = target.trim();
     if target.is_empty() {
         return Err(usage("an empty session id was given"));
     }
-    if !target.contains('|') {
-        let id = target.strip_prefix(settings.prefix.as_str()).unwrap_or(target);
-        return Ok(id.as_bytes().to_vec());
-    }
     let shown = || excerpt(target.as_bytes());
-    let value = cookie::input::extract(target.as_bytes(), &settings.cookie_name)
-        .ok_or_else(|| usage(format!("no {} cookie in {}", excerpt(settings.cookie_name.as_bytes()), shown())))?;
-    let decoded = cookie::decode(&value).map_err(|e| {
-        usage(format!("cannot read the session id from {}: {}", shown(), crate::output::safe_message(&e.to_string())))
-    })?;
-    decoded.value.ok_or_else(|| usage(format!("the cookie {} carries no readable session id", shown())))
+    let name = &settings.cookie_name;
+    let near_miss = || cookie::input::near_miss(target.as_bytes(), name).map(|why| crate::output::safe_message(&why));
+    if target.contains('|') {
+        let value = cookie::input::extract(target.as_bytes(), name).ok_or_else(|| match near_miss() {
+            Some(why) => usage(format!("cannot read the session id from {}: {why}", shown())),
+            None => usage(format!("no {} cookie in {}", excerpt(name.as_bytes()), shown())),
+        })?;
+        let decoded = cookie::decode(&value).map_err(|e| {
+            let why = near_miss().unwrap_or_else(|| crate::output::safe_message(&e.to_string()));
+            usage(format!("cannot read the session id from {}: {why}", shown()))
+        })?;
+        return decoded.value.ok_or_else(|| usage(format!("the cookie {} carries no readable session id", shown())));
+    }
+    let id = target.strip_prefix(settings.prefix.as_str()).unwrap_or(target);
+    match not_an_id(id, near_miss, settings) {
+        None => Ok(id.as_bytes().to_vec()),
+        Some(why) => {
+            Err(usage(format!("{} is not a session id, key or cookie: {why}; see `sessctl revoke --help`", shown())))
+        }
+    }
+}
+
+/// Why `id` cannot be a session id (`secrets.token_urlsafe(32)`: 43 characters of A-Z, a-z,
+/// 0-9, `-` and `_`), or `None` when it is one.
+fn not_an_id(id: &str, near_miss: impl Fn() -> Option<String>, settings: &Settings) -> Option<String> {
+    if super::category::looks_like_token(id.as_bytes()) {
+        return None;
+    }
+    if id.contains('…') || id.contains("...") {
+        return Some(
+            "it looks like a shortened table cell (it contains …); copy the whole id from `sessctl list -o json`"
+                .into(),
+        );
+    }
+    if let Some(why) = near_miss() {
+        return Some(why);
+    }
+    if id.starts_with("--") {
+        return Some("it looks like a flag, and `revoke` has no such flag".into());
+    }
+    let odd = id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'));
+    Some(match odd {
+        Some(c) if c.is_whitespace() => {
+            "it contains a space, and a session id is one word: give each id as its own argument".into()
+        }
+        Some(':') => format!(
+            "it contains ':', which no session id has; a key under another prefix? the prefix is {} (--prefix)",
+            excerpt(settings.prefix.as_bytes())
+        ),
+        Some(c) => format!(
+            "it contains {}, which no session id has (ids are 43 characters of A-Z, a-z, 0-9, - and _)",
+            excerpt(c.to_string().as_bytes())
+        ),
+        None => format!(
+            "it is {} characters long, and session ids are 43 (secrets.token_urlsafe(32)); was it cut off?",
+            id.chars().count()
+        ),
+    })
 }
 
 /// The longest user id a `--users-file` line may hold (a longer line is not a user id: the
@@ -430,6 +571,19 @@ fn read_users(path: &std::path::Path) -> anyhow::Result<Vec<Vec<u8>>> {
                 "line {number} of --users-file {shown} is longer than {MAX_USER_LINE} bytes; give one user id per line"
             )));
         }
+        if number == 1 {
+            // Editors on Windows start a UTF-8 file with a byte-order mark: not part of the
+            // first user id. A UTF-16 file is not read as text at all.
+            if line.starts_with(b"\xff\xfe") || line.starts_with(b"\xfe\xff") {
+                return Err(usage(format!(
+                    "--users-file {shown} is UTF-16 text; save it as UTF-8 (one user id per line) and run again"
+                )));
+            }
+            if line.starts_with(b"\xef\xbb\xbf") {
+                line.drain(..3);
+            }
+        }
+        // trim_ascii also drops the \r of a CRLF line end.
         let user = line.trim_ascii();
         if !user.is_empty() {
             users.push(user.to_vec());

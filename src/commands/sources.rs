@@ -8,7 +8,6 @@ use std::path::Path;
 
 use crate::config::{self, Settings};
 use crate::error::usage;
-use crate::output::excerpt;
 use crate::store::{DumpRequest, DumpSummary, Found, ScanEnd, ScanRequest, ScanSummary, Store, TtlBase};
 
 /// Where the sessions come from.
@@ -165,7 +164,7 @@ pub(crate) fn summary_fields(summary: &mut crate::output::Summary, dump: &DumpSu
 /// Opens the dump `--rdb` names: a path that cannot be opened or is a directory is a usage
 /// error naming the flag (a pipe is read as it comes: `--rdb <(ssh host cat dump.rdb)`).
 fn open_dump(path: &Path) -> anyhow::Result<std::fs::File> {
-    let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    let shown = crate::output::path(path);
     let file =
         std::fs::File::open(path).map_err(|e| usage(format!("cannot read the dump {shown}: {e}; check --rdb")))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -185,7 +184,7 @@ pub(crate) fn lookup_in_dump(
     use crate::store::Lookup;
     use std::collections::HashMap;
     let mut wanted: HashMap<&[u8], Option<Lookup>> = keys.iter().map(|k| (&k[..], None)).collect();
-    let shown = excerpt(path.as_os_str().as_encoded_bytes());
+    let shown = crate::output::path(path);
     // Each batch of cookies reads the dump again: a pipe would be empty from the second on.
     if super::special_file(path).is_some() {
         return Err(usage(format!(

@@ -12,6 +12,7 @@ use crate::error::Outcome;
 use crate::output::{self, Column, Summary};
 use crate::store::{Found, ScanEnd, ScanRequest};
 
+use super::category::{classify, Category};
 use super::pacing::Pacing;
 use super::sources::{self, Sessions};
 
@@ -25,11 +26,6 @@ const TTL_BUCKETS: [(i64, &str); 7] = [
     (604_800, "7d"),
     (i64::MAX, "+Inf"),
 ];
-
-/// True when a session id has the shape `secrets.token_urlsafe(32)` gives.
-pub fn looks_like_token(id: &[u8]) -> bool {
-    id.len() == 43 && id.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
-}
 
 #[derive(Default)]
 struct Tally {
@@ -123,11 +119,15 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
             Found::Session(s) if s.repeat => {}
             Found::Session(s) => {
                 t.sessions += 1;
-                if !looks_like_token(&s.id) || s.user.is_empty() {
-                    t.malformed += 1;
+                // One definition with doctor and cleanup (category.rs): a malformed key is
+                // malformed whatever its TTL.
+                match classify(&s.id, s.user.len() as u64, s.ttl_ms) {
+                    Category::Malformed => t.malformed += 1,
+                    Category::NoTtl => t.no_ttl += 1,
+                    Category::Expiring => {}
                 }
                 match s.ttl_ms {
-                    None => t.no_ttl += 1,
+                    None => {}
                     Some(ms) => {
                         let secs = ms.div_euclid(1000);
                         t.ttl_sum += secs as f64;
@@ -166,7 +166,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
             for (name, help, value) in [
                 ("sessctl_sessions", "Session keys (strings) under the prefix.", t.sessions),
                 ("sessctl_users", "Distinct user ids with at least one session.", t.per_user.len() as u64),
-                ("sessctl_keys_without_ttl", "Session keys that never expire.", t.no_ttl),
+                ("sessctl_keys_without_ttl", "Well-formed session keys that never expire.", t.no_ttl),
                 ("sessctl_non_string_keys", "Keys under the prefix that are not strings.", t.not_string),
                 (
                     "sessctl_malformed_sessions",

@@ -320,6 +320,23 @@ impl Source {
     }
 }
 
+/// The lines of stdin as `verify -` reads them (line ends and blank lines dropped), for the
+/// other commands that take inputs one per line (`revoke -`): `each` gets each line, or
+/// `None` for one longer than [`MAX_LINE`] (not held in memory).
+pub(crate) fn stdin_lines(each: &mut dyn FnMut(Option<&[u8]>) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let mut source = Source::Stdin { reader: io::BufReader::with_capacity(1 << 20, io::stdin()), batch: BATCH };
+    let mut batch = Batch::default();
+    loop {
+        source.fill(&mut batch, false)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for i in 0..batch.len() {
+            each((!batch.overlong.contains(&i)).then(|| batch.get(i)))?;
+        }
+    }
+}
+
 /// Signature checks for a batch, spread over the cores; order is kept.
 fn check_signatures(
     verifier: &Verifier,
@@ -346,16 +363,23 @@ fn check_signatures(
                     &extracted
                 }
                 None => {
-                    return Stage::Failed(failed(
-                        "wrong_name",
-                        format!("no {} cookie in the input", settings.cookie_name),
-                    ))
+                    // A near miss (quotes, a colon, URL-encoding) is malformed, and says why.
+                    return Stage::Failed(match cookie::input::near_miss(input, &settings.cookie_name) {
+                        Some(why) => failed("malformed", output::safe_message(&why)),
+                        None => failed("wrong_name", format!("no {} cookie in the input", settings.cookie_name)),
+                    });
                 }
             }
         };
         match verifier.verify(value, now) {
             Ok(verified) => Stage::Signed(verified),
-            Err(e) => Stage::Failed(failed(e.status(), output::safe_message(&e.to_string()))),
+            Err(e) => {
+                let near = (e.status() == "malformed" && !args.raw)
+                    .then(|| cookie::input::near_miss(input, &settings.cookie_name))
+                    .flatten();
+                let why = near.unwrap_or_else(|| e.to_string());
+                Stage::Failed(failed(e.status(), output::safe_message(&why)))
+            }
         }
     };
     (0..batch.len()).into_par_iter().with_min_len(512).map(check).collect()

@@ -70,6 +70,8 @@ pub struct ConfigFile {
     pub profiles: BTreeMap<String, BTreeMap<String, toml::Value>>,
     /// Group or others may read the file (worth a warning when a URL in it has a password).
     pub readable_by_others: bool,
+    /// The file's permission bits (`0o644`).
+    pub mode: u32,
 }
 
 /// The chosen profile: its name, the file it is in, and its settings.
@@ -152,7 +154,7 @@ impl Profile {
 }
 
 fn shown(path: &Path) -> String {
-    format!("config file {}", excerpt(path.as_os_str().as_encoded_bytes()))
+    format!("config file {}", crate::output::path(path))
 }
 
 /// Where the config file is: `--config`, else `SESSCTL_CONFIG`, else
@@ -215,7 +217,46 @@ impl ConfigFile {
         let mut config = Self::parse(&text, &path)?;
         config.origin = origin;
         config.readable_by_others = readable_by_others;
+        config.mode = meta.permissions().mode() & 0o7777;
         Ok(Some(config))
+    }
+
+    /// The profiles whose `redis_url` holds a password (`redis://:PASSWORD@…`, `?password=`).
+    pub fn profiles_with_password(&self) -> Vec<String> {
+        self.profiles
+            .iter()
+            .filter(|(_, values)| {
+                let urls: Vec<&str> = match values.get("redis_url") {
+                    Some(toml::Value::String(url)) => vec![url.as_str()],
+                    Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                urls.iter().flat_map(|u| crate::store::split_urls(u)).any(|u| crate::store::redact_url(&u) != u)
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// The problem with the file's permissions, when a profile's `redis_url` holds a password
+    /// and group or others may read the file: one sentence naming the file, the profiles and
+    /// `chmod 600`; `None` otherwise.
+    pub fn password_exposed(&self) -> Option<String> {
+        if !self.readable_by_others {
+            return None;
+        }
+        let profiles = self.profiles_with_password();
+        let (first, rest) = profiles.split_first()?;
+        let which = if rest.is_empty() {
+            format!("the redis_url of profile {first}")
+        } else {
+            format!("the redis_url of profiles {first}, {}", rest.join(", "))
+        };
+        let shown = crate::output::path(&self.path);
+        let who = if self.mode & 0o004 != 0 { "every user on this machine" } else { "its group" };
+        Some(format!(
+            "the config file {shown} holds a Redis password ({which}) and {who} can read it (mode {:04o}); run chmod 600 {shown}",
+            self.mode
+        ))
     }
 
     /// Parses and checks the file's text: only `default_profile` and `[profiles.NAME]` tables
@@ -287,6 +328,7 @@ impl ConfigFile {
             default_profile,
             profiles,
             readable_by_others: false,
+            mode: 0o600,
         })
     }
 

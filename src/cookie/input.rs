@@ -23,6 +23,72 @@ pub fn extract(input: &[u8], name: &str) -> Option<Vec<u8>> {
     pairs(text, name)
 }
 
+/// Why `input`, which gave no signed value for cookie `name` (or one Tornado finds
+/// malformed), is a near miss of a paste sessctl reads: the value quoted twice, in single
+/// quotes or backticks, the pair in quotes, `name:value` with a colon, a URL-encoded value.
+/// `None` when it looks like none of these. Only ever used to explain a rejection: what
+/// Tornado rejects stays rejected.
+pub fn near_miss(input: &[u8], name: &str) -> Option<String> {
+    let mut text = input.trim_ascii();
+    for header in [&b"set-cookie:"[..], b"cookie:"] {
+        if let Some(rest) = strip_prefix_ignore_case(text, header) {
+            text = rest.trim_ascii();
+        }
+    }
+    let name_b = name.as_bytes();
+    let encoded = |v: &[u8]| {
+        v.windows(3).find_map(|w| {
+            let code = std::str::from_utf8(w).ok()?.to_ascii_uppercase();
+            let stands = match code.as_str() {
+                "%7C" => "|",
+                "%3A" => ":",
+                "%3D" => "=",
+                "%22" => "\"",
+                "%2C" => ",",
+                _ => return None,
+            };
+            Some(format!(
+                "the value is URL-encoded ({code} stands for {stands}); a browser's storage view can show it so: paste it decoded, as the Cookie header carries it"
+            ))
+        })
+    };
+    // `session_id:"…"` / `session_id: …`
+    if !name_b.is_empty() && text.len() > name_b.len() && text.starts_with(name_b) {
+        let rest = text[name_b.len()..].trim_ascii_start();
+        if rest.first() == Some(&b':') {
+            return Some(format!("{name}: has a colon where = belongs; write {name}=VALUE, or paste the value alone"));
+        }
+    }
+    let wrapped = |v: &[u8], open: u8, close: u8| v.len() >= 2 && v[0] == open && v[v.len() - 1] == close;
+    // The whole pair in quotes: `"session_id=…"`
+    for q in [b'"', b'\'', b'`'] {
+        if wrapped(text, q, q) && text[1..].starts_with(name_b) && text[1 + name_b.len()..].first() == Some(&b'=') {
+            return Some(format!(
+                "the whole {name}=… pair is in quotes; remove the outer quotes (only the value may be quoted)"
+            ));
+        }
+    }
+    // The value, as sessctl would take it.
+    let value = match extract(input, name) {
+        Some(v) => v,
+        None => {
+            let pair = text.strip_prefix(name_b).map(<[u8]>::trim_ascii_start).and_then(|r| r.strip_prefix(b"="));
+            pair.map(|v| v.trim_ascii().to_vec()).unwrap_or_else(|| text.to_vec())
+        }
+    };
+    if wrapped(&value, b'"', b'"') {
+        return Some("the value is quoted twice; remove one pair of double quotes".into());
+    }
+    if wrapped(&value, b'\'', b'\'') || wrapped(&value, b'`', b'`') {
+        let what = if value[0] == b'`' { "backticks" } else { "single quotes" };
+        return Some(format!("the value is in {what}, which are no part of a cookie; remove them"));
+    }
+    if value.first() == Some(&b'\'') || value.first() == Some(&b'`') {
+        return Some("the value starts with a quote that is no part of a cookie; remove it".into());
+    }
+    encoded(&value)
+}
+
 fn strip_prefix_ignore_case<'a>(text: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     (text.len() >= prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix)).then(|| &text[prefix.len()..])
 }
@@ -175,6 +241,29 @@ mod tests {
         assert_eq!(ex(&line).as_deref(), Some(V2));
         assert_eq!(ex(&format!("set-cookie: session_id={V1}; Path=/")).as_deref(), Some(V1));
         assert_eq!(ex("Set-Cookie: other=\"x\"; Path=/; session_id=y"), None);
+    }
+
+    #[test]
+    fn near_misses_are_named_and_good_forms_are_not() {
+        let near = |input: &str| near_miss(input.as_bytes(), "session_id");
+        for good in [
+            V2.to_string(),
+            format!("\"{V2}\""),
+            format!("session_id={V2}"),
+            format!("session_id=\"{V1}\""),
+            format!("Cookie: a=b; session_id=\"{V2}\""),
+            format!("Set-Cookie: session_id=\"{V2}\"; Path=/"),
+            "Cookie: other=1".to_string(),
+        ] {
+            assert_eq!(near(&good), None, "{good}");
+        }
+        assert!(near(&format!("session_id:\"{V2}\"")).unwrap().contains("colon"));
+        assert!(near(&format!("Cookie: session_id : {V2}")).unwrap().contains("colon"));
+        assert!(near(&format!("\"\"{V2}\"\"")).unwrap().contains("quoted twice"));
+        assert!(near(&format!("'{V2}'")).unwrap().contains("single quotes"));
+        assert!(near(&format!("`{V2}`")).unwrap().contains("backticks"));
+        assert!(near(&format!("'session_id={V2}'")).unwrap().contains("in quotes"));
+        assert!(near("session_id=2%7c1%3A0").unwrap().contains("%7C stands for |"));
     }
 
     #[test]

@@ -62,6 +62,27 @@ pub enum StoreError {
     /// The snapshot transfer broke off or did not end as announced.
     #[error("the snapshot from Redis at {addr} failed: {detail}")]
     Snapshot { addr: String, detail: String },
+    /// Writes were made on a primary but its replicas did not acknowledge them before the
+    /// retry deadline, and the primary was not replaced either: a failover could still undo
+    /// them. `confirmed` says, per item of the call, which writes were confirmed.
+    #[error("{writes} {} by {command} on Redis at {addr} {} not confirmed by {replicas} {} ({why})", plural(*writes, "write", "writes"), plural(*writes, "was", "were"), plural(*replicas as usize, "replica", "replicas"))]
+    Unconfirmed {
+        addr: String,
+        command: String,
+        writes: usize,
+        replicas: u32,
+        acked: u32,
+        why: String,
+        confirmed: Vec<bool>,
+    },
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// Which TLS file.

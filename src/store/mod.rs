@@ -39,7 +39,7 @@ use std::time::Duration;
 pub use dump::{DumpError, DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
 pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
-pub use probe::{AclVerdict, NodeProbe, Permission, Population, ReplicationProbe};
+pub use probe::{AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
@@ -64,6 +64,10 @@ pub struct ConnectOptions {
     /// The password of the Sentinels (a Sentinel URL's user info is the primary's).
     pub sentinel_password: Option<String>,
     pub timeouts: Timeouts,
+    /// Replicas that must acknowledge each batch of writes (`WAIT`) before it counts: `None`
+    /// means one where the primary has replicas when sessctl first writes to it, none
+    /// elsewhere; `Some(0)` never waits.
+    pub wait_replicas: Option<u32>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -77,6 +81,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("tls_key", &self.tls_key)
             .field("sentinel_password", &self.sentinel_password.as_ref().map(|_| "(redacted)"))
             .field("timeouts", &self.timeouts)
+            .field("wait_replicas", &self.wait_replicas)
             .finish()
     }
 }
@@ -154,7 +159,8 @@ pub enum Lookup {
     NotString { redis_type: String },
 }
 
-/// A primary that was replaced while sessctl ran, and the node that took over.
+/// A primary that was replaced while sessctl ran, and the node that took over (the same
+/// address in both when the primary restarted: a new server process).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failover {
     pub from: String,
@@ -271,9 +277,14 @@ impl Store {
     }
 
     /// A bounded look at the keys under the prefix: at most `budget` keys examined per
-    /// primary (all of them when there are fewer; then the counts are exact).
-    pub fn sample_population(&self, budget: u64) -> Result<Population, StoreError> {
-        self.topology.sample_population(&self.options.prefix, budget)
+    /// primary (all of them when there are fewer; then the counts are exact). Each string key
+    /// under the prefix goes to `visit`, for the caller to classify.
+    pub fn sample_population(
+        &self,
+        budget: u64,
+        visit: &mut dyn FnMut(SampledString<'_>),
+    ) -> Result<Population, StoreError> {
+        self.topology.sample_population(&self.options.prefix, budget, visit)
     }
 
     /// Streams every key under the prefix on every primary to `visit`, in constant memory

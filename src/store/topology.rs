@@ -8,8 +8,9 @@
 //! back a connection, never across I/O).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use super::error::{StoreError, TopologyError};
 use super::url::{self, Target};
@@ -39,8 +40,6 @@ pub(crate) struct Map {
     pub primaries: Vec<Primary>,
     /// Slot → index in `primaries` (`u16::MAX`: unassigned). Empty unless a cluster.
     pub slots: Vec<u16>,
-    /// A primary has replicas (or Sentinel watches it): a failover can replace it mid-run.
-    pub replicated: bool,
     /// Every node seen (replicas too): where to ask for the map when primaries are down.
     pub nodes: Vec<Arc<Endpoint>>,
 }
@@ -76,6 +75,21 @@ pub(crate) struct Topology {
     pub policy: RetryPolicy,
     reconnects: AtomicU64,
     failovers: Mutex<Vec<Failover>>,
+    /// `--wait-replicas` (`None`: one where the primary has replicas).
+    wait_replicas: Option<u32>,
+    /// Replicas each primary's writes wait for, decided at the first write to it (by address).
+    wait_for: Mutex<HashMap<String, u32>>,
+    /// Set by the Sentinel watcher when the Sentinels announce a new primary (`+switch-master`):
+    /// the next look at the map reads it again.
+    switched: Arc<AtomicBool>,
+    /// Set when the topology is dropped: the watcher stops.
+    closed: Arc<AtomicBool>,
+}
+
+impl Drop for Topology {
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Topology {
@@ -124,7 +138,7 @@ impl Topology {
             targets.push(url::parse(url, limits, options.sentinel_password.as_deref(), &mut tls)?);
         }
         let sentinel = targets.iter().position(|t| matches!(t, Target::Sentinel { .. }));
-        match (sentinel, targets.len()) {
+        let topology = match (sentinel, targets.len()) {
             (Some(_), 1) => {
                 let Some(Target::Sentinel { sentinels, master, primary }) = targets.pop() else {
                     unreachable!("the one target is a Sentinel URL")
@@ -146,7 +160,11 @@ impl Topology {
                     .collect();
                 Topology::via_seeds(seeds, options.cluster, policy)
             }
-        }
+        };
+        topology.map(|mut t| {
+            t.wait_replicas = options.wait_replicas;
+            t
+        })
     }
 
     fn new(mode: Mode, template: Endpoint, seeds: Vec<Endpoint>, map: Map, policy: RetryPolicy) -> Topology {
@@ -159,6 +177,10 @@ impl Topology {
             policy,
             reconnects: AtomicU64::new(0),
             failovers: Mutex::new(Vec::new()),
+            wait_replicas: None,
+            wait_for: Mutex::new(HashMap::new()),
+            switched: Arc::new(AtomicBool::new(false)),
+            closed: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -220,9 +242,16 @@ impl Topology {
                 Err(fail) => return Err(fail.into_connect_error()),
             }
         };
-        let map = single(endpoint.clone(), true);
+        let map = single(endpoint.clone());
+        let watcher = (sentinels.clone(), master.clone());
         let topology = Topology::new(Mode::Sentinel { sentinels, master }, template, vec![endpoint], map, policy);
         topology.keep(conn);
+        let (switched, closed) = (topology.switched.clone(), topology.closed.clone());
+        // Not fatal if it cannot start: a failover is still found by the writes' WAIT and by
+        // connections the old primary drops.
+        let _ = std::thread::Builder::new()
+            .name("sentinel-watch".into())
+            .spawn(move || watch_sentinels(&watcher.0, &watcher.1, &switched, &closed));
         Ok(topology)
     }
 
@@ -230,14 +259,26 @@ impl Topology {
         matches!(self.mode, Mode::Cluster)
     }
 
-    /// The current map.
+    /// The current map (read again first when the Sentinels have announced a new primary).
     pub fn map(&self) -> Arc<Map> {
+        if self.switched.swap(false, Ordering::SeqCst) {
+            // Not fatal: a write's WAIT or a dropped connection finds the failover too.
+            let _ = self.reload();
+        }
         self.map.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The failovers followed so far.
     pub fn failovers(&self) -> Vec<Failover> {
         self.failovers.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Records that the primary at `addr` restarted (a new server process at the same
+    /// address) while sessctl ran: counted with the failovers, since what it had acknowledged
+    /// may be gone.
+    pub fn record_restart(&self, addr: &str) {
+        let mut failovers = self.failovers.lock().unwrap_or_else(|e| e.into_inner());
+        failovers.push(Failover { from: addr.to_string(), to: addr.to_string() });
     }
 
     /// Connections made again after a failure, so far.
@@ -248,14 +289,20 @@ impl Topology {
     /// Reads the map again: from the cluster's nodes, or from the Sentinels. Records the
     /// primaries that were replaced.
     pub fn reload(&self) -> Result<(), StoreError> {
+        self.reload_avoiding(None)
+    }
+
+    /// [`Topology::reload`], asking the node at `suspect` last (a primary that may have been
+    /// cut off from the others still believes it serves its slots).
+    fn reload_avoiding(&self, suspect: Option<&str>) -> Result<(), StoreError> {
         let new = match &self.mode {
             Mode::Standalone => return Ok(()),
-            Mode::Cluster => self.read_cluster_map()?,
+            Mode::Cluster => self.read_cluster_map(suspect)?,
             Mode::Sentinel { sentinels, master } => {
                 let (endpoint, conn) =
                     primary_from_sentinels(sentinels, master, &self.template).map_err(Fail::into_connect_error)?;
                 self.keep(conn);
-                single(endpoint, true)
+                single(endpoint)
             }
         };
         let old = self.map();
@@ -280,11 +327,15 @@ impl Topology {
         Ok(())
     }
 
-    fn read_cluster_map(&self) -> Result<Map, StoreError> {
+    fn read_cluster_map(&self, suspect: Option<&str>) -> Result<Map, StoreError> {
         let old = self.map();
         let mut candidates: Vec<Endpoint> = old.primaries.iter().map(|p| (*p.endpoint).clone()).collect();
         candidates.extend(old.nodes.iter().map(|n| (**n).clone()));
         candidates.extend(self.seeds.iter().cloned());
+        if let Some(suspect) = suspect {
+            // Stable: the others keep their order, the suspect goes last.
+            candidates.sort_by_key(|c| c.key() == suspect);
+        }
         let mut last = None;
         let mut asked = Vec::new();
         for endpoint in candidates {
@@ -367,6 +418,43 @@ impl wire::Router for Topology {
             idle.push(conn);
         }
     }
+
+    fn wait_replicas(&self, node: &Endpoint, conn: &mut Conn) -> Result<u32, Fail> {
+        let key = node.key();
+        if let Some(&n) = self.wait_for.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(n);
+        }
+        let n = match self.wait_replicas {
+            Some(n) => n,
+            // Only a primary that has replicas can lose acknowledged writes to a failover.
+            None => match wire::role(conn)? {
+                Some(wire::Role::Primary { replicas, .. }) => u32::from(!replicas.is_empty()),
+                _ => 0,
+            },
+        };
+        self.wait_for.lock().unwrap_or_else(|e| e.into_inner()).insert(key, n);
+        Ok(n)
+    }
+
+    fn wait_timeout_ms(&self) -> u64 {
+        // A healthy replica acknowledges within milliseconds; past this the batch is looked
+        // into (see confirm.rs), which keeps trying until the retry deadline.
+        (self.policy.timeout / 2).clamp(Duration::from_millis(1), Duration::from_secs(1)).as_millis() as u64
+    }
+
+    fn replaced(&self, node: &Endpoint) -> bool {
+        let key = node.key();
+        match &self.mode {
+            Mode::Standalone => false,
+            Mode::Sentinel { .. } | Mode::Cluster => {
+                // Not fatal: the next poll asks again.
+                if self.reload_avoiding(Some(&key)).is_err() {
+                    return false;
+                }
+                !self.map().primaries.iter().any(|p| p.endpoint.key() == key)
+            }
+        }
+    }
 }
 
 impl Topology {
@@ -376,12 +464,11 @@ impl Topology {
 }
 
 /// A map of one primary.
-fn single(endpoint: Endpoint, replicated: bool) -> Map {
+fn single(endpoint: Endpoint) -> Map {
     let id = endpoint.key();
     Map {
         primaries: vec![Primary { endpoint: Arc::new(endpoint), id, slots: Vec::new() }],
         slots: Vec::new(),
-        replicated,
         nodes: Vec::new(),
     }
 }
@@ -406,7 +493,7 @@ fn open_seed(seed: &Endpoint, forced: Option<bool>) -> Result<(Conn, bool, Map),
         }
         read_cluster_nodes(&mut conn, seed)?
     } else {
-        single(seed.clone(), false)
+        single(seed.clone())
     };
     Ok((conn, cluster, map))
 }
@@ -430,7 +517,6 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
     };
     let mut primaries = Vec::new();
     let mut nodes = Vec::new();
-    let mut replicas_of = Vec::new();
     let mut slots = vec![u16::MAX; 16384];
     for line in text.lines() {
         let fields: Vec<&str> = line.split(' ').collect();
@@ -460,7 +546,6 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
         };
         let endpoint = Arc::new(template.at(host, port, 0));
         if flags.iter().any(|f| matches!(*f, "slave" | "replica")) {
-            replicas_of.push(fields[3].to_string());
             if !flags.contains(&"fail") {
                 nodes.push(endpoint);
             }
@@ -493,9 +578,7 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
     if primaries.is_empty() {
         return Err(Fail::Fatal(TopologyError::NoPrimaries { addr }.into()));
     }
-    // A primary that lost all its slots to another (a stale line) serves nothing.
-    let replicated = replicas_of.iter().any(|m| primaries.iter().any(|p| &p.id == m));
-    Ok(Map { primaries, slots, replicated, nodes })
+    Ok(Map { primaries, slots, nodes })
 }
 
 /// Asks each Sentinel in turn for the primary of `master`, connects to it and checks that it
@@ -570,6 +653,47 @@ fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpo
         }
         .into()
     }))
+}
+
+/// Subscribes to `+switch-master` on one Sentinel after another for as long as the topology
+/// lives, and sets `switched` when the Sentinels announce a new primary for `master`: the
+/// moment Sentinel promotes the replica, before the old primary is told (in between it still
+/// takes writes that its demotion will throw away).
+fn watch_sentinels(sentinels: &[Endpoint], master: &str, switched: &AtomicBool, closed: &AtomicBool) {
+    while !closed.load(Ordering::SeqCst) {
+        for sentinel in sentinels {
+            if closed.load(Ordering::SeqCst) {
+                return;
+            }
+            let Ok(mut conn) = Conn::open(sentinel) else { continue };
+            wire::push_cmd(&mut conn.out, &[b"SUBSCRIBE", b"+switch-master"]);
+            if conn.send().is_err() {
+                continue;
+            }
+            loop {
+                if closed.load(Ordering::SeqCst) {
+                    return;
+                }
+                match conn.read() {
+                    Ok(reply) => {
+                        // ["message", "+switch-master", "<master> <old ip> <old port> <new ip> <new port>"]
+                        if let [Tok::Array(3), kind @ Tok::Bulk(..), _, text @ Tok::Bulk(..)] = reply.toks {
+                            let text = reply.bytes(*text);
+                            if reply.bytes(*kind) == b"message"
+                                && text.split(|&b| b == b' ').next() == Some(master.as_bytes())
+                            {
+                                switched.store(true, Ordering::SeqCst);
+                            }
+                        }
+                    }
+                    // Nothing announced within the reply timeout: keep listening.
+                    Err(fail) if fail.timed_out() => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
 
 /// The cluster hash slot of a key (CRC16/XMODEM of the key or its `{hash tag}`).

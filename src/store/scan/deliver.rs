@@ -1,10 +1,12 @@
 //! The calling thread's side of a scan: runs the visitor over each batch, keeps each part's
 //! resumable cursor (the cursor after the last batch whose keys were all visited, in SCAN
-//! order even when two readers finish out of order), and after a failover recognises the
-//! keys a restarted part delivers again.
+//! order even when two readers finish out of order), and recognises keys delivered again:
+//! those SCAN returns twice in one pass (it may, while the table rehashes) and those a part
+//! restarted after a failover delivers again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::hash::BuildHasher;
+use std::hash::BuildHasherDefault;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -24,32 +26,52 @@ struct Progress {
     /// Batches in the epoch, once the scanner reached the end.
     last_seq: Option<u64>,
     /// Fingerprints of the keys delivered in this epoch, and (sorted) in earlier epochs.
-    seen: Vec<u64>,
+    seen: HashSet<u64, BuildHasherDefault<Fingerprint>>,
     before: Vec<u64>,
     /// More keys than could be remembered.
     overflow: bool,
+}
+
+/// Fingerprints are already uniform 64-bit hashes (keyed at random per run): a set of them
+/// needs no second hash.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl std::hash::Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 pub(crate) struct Delivery {
     pub end: ScanEnd,
     parts: Vec<Progress>,
     cursors: Vec<PartCursor>,
-    /// Remember what was delivered (a failover is possible).
-    remember: bool,
     hasher: std::hash::RandomState,
     repeats: u64,
+    duplicates: u64,
     unmarked: bool,
 }
 
 impl Delivery {
-    pub fn new(cursors: Vec<PartCursor>, remember: bool) -> Delivery {
+    pub fn new(cursors: Vec<PartCursor>) -> Delivery {
         Delivery {
             end: ScanEnd::Complete,
             parts: cursors.iter().map(|_| Progress::default()).collect(),
             cursors,
-            remember,
             hasher: std::hash::RandomState::new(),
             repeats: 0,
+            duplicates: 0,
             unmarked: false,
         }
     }
@@ -109,7 +131,7 @@ impl Delivery {
                 p.before.extend(seen);
                 p.before.sort_unstable();
                 p.before.dedup();
-                if !self.remember || p.overflow {
+                if p.overflow {
                     self.unmarked = true;
                 }
                 let cursor = &mut self.cursors[part];
@@ -137,34 +159,45 @@ impl Delivery {
         }
     }
 
-    /// Marks a session that was delivered before a restart of its part as a repeat; returns
-    /// false for anything else delivered before (a non-string key: reported once is enough).
+    /// Marks a session delivered before ([`crate::store::Session::repeat`]): SCAN returned
+    /// it twice in this pass, or it came before a restart of its part. Returns false for
+    /// anything else delivered before (a non-string key: reported once is enough).
+    ///
+    /// Keys are told apart by a 64-bit fingerprint keyed at random per run: two of a million
+    /// keys share one with a chance of about 3 in 100 million, and then the second is still
+    /// delivered, marked as a repeat (acted on, not counted).
     fn mark(&mut self, part: usize, item: &mut Found) -> bool {
-        if !self.remember {
-            return true;
-        }
         let key = match item {
             Found::Session(s) => &s.key,
             Found::NotString { key, .. } => key,
         };
         let fingerprint = self.hasher.hash_one(key);
         let p = &mut self.parts[part];
-        if !p.before.is_empty() && p.before.binary_search(&fingerprint).is_ok() {
-            return match item {
-                Found::Session(s) => {
-                    s.repeat = true;
-                    self.repeats += 1;
-                    true
-                }
-                Found::NotString { .. } => false,
-            };
-        }
-        if p.seen.len() + p.before.len() < FINGERPRINTS_PER_PART {
-            p.seen.push(fingerprint);
+        let before = !p.before.is_empty() && p.before.binary_search(&fingerprint).is_ok();
+        let again = if before {
+            false
+        } else if p.seen.len() + p.before.len() < FINGERPRINTS_PER_PART {
+            !p.seen.insert(fingerprint)
         } else {
             p.overflow = true;
+            self.unmarked = true;
+            p.seen.contains(&fingerprint)
+        };
+        if !(before || again) {
+            return true;
         }
-        true
+        match item {
+            Found::Session(s) => {
+                s.repeat = true;
+                if before {
+                    self.repeats += 1;
+                } else {
+                    self.duplicates += 1;
+                }
+                true
+            }
+            Found::NotString { .. } => false,
+        }
     }
 
     pub fn finish(self) -> ScanSummary {
@@ -173,6 +206,7 @@ impl Delivery {
             scanned: self.parts.iter().map(|p| p.scanned).sum(),
             rescanned: self.parts.iter().map(|p| p.rescanned).sum(),
             repeats: self.repeats,
+            duplicates: self.duplicates,
             repeats_unmarked: self.unmarked,
             state: ScanState { parts: self.cursors },
             ..ScanSummary::default()

@@ -17,11 +17,13 @@
 //! delivered only after all its reads succeeded, so a reconnect neither loses nor repeats keys.
 //!
 //! A cursor is only valid on the node that issued it. When a part's primary is replaced (a
-//! cluster failover, a Sentinel switch), the part starts again at cursor 0 on the new primary.
-//! Its keys come again: where a failover is possible, the calling thread remembers a 64-bit
-//! fingerprint of each session it delivered, and marks the ones that come again
-//! [`Session::repeat`], so callers act on them again (a deletion the old primary had not
-//! passed on to its replica is redone) without counting them twice.
+//! cluster failover, a Sentinel switch, or a failover a write noticed and recorded in the
+//! map), the part starts again at cursor 0 on the new primary. Its keys come again: the
+//! calling thread remembers a 64-bit fingerprint of each key it delivered (8 bytes a key, and
+//! the set's overhead), and marks the sessions that come again [`Session::repeat`], so callers
+//! act on them again (a deletion the old primary had not passed on to its replica is redone)
+//! without counting them twice. SCAN itself may return a key twice in one pass (while Redis
+//! rehashes): those are marked the same way.
 
 mod deliver;
 mod probe;
@@ -137,10 +139,13 @@ pub struct ScanSummary {
     pub reconnects: u64,
     /// Parts restarted on a new primary after a failover.
     pub failovers: u64,
-    /// Sessions marked [`Session::repeat`].
+    /// Sessions marked [`Session::repeat`] because a part restarted after a failover.
     pub repeats: u64,
-    /// A part restarted but its keys delivered before could not all be remembered (more
-    /// than [`FINGERPRINTS_PER_PART`]): some sessions may have come twice unmarked.
+    /// Sessions marked [`Session::repeat`] because SCAN returned them twice in one pass (it
+    /// may while Redis rehashes the table).
+    pub duplicates: u64,
+    /// A part delivered more keys than could be remembered ([`FINGERPRINTS_PER_PART`]):
+    /// some sessions may have come twice unmarked.
     pub repeats_unmarked: bool,
     /// Keys that moved to another cluster node between SCAN and their read (a resharding
     /// while the scan ran): the scan may have missed them, or seen them twice.
@@ -187,7 +192,7 @@ pub struct PartCursor {
     pub done: bool,
 }
 
-/// Sessions remembered per part for recognising repeats after a failover (8 bytes each).
+/// Keys remembered per part for recognising repeats (8 bytes each, plus the set's overhead).
 pub const FINGERPRINTS_PER_PART: usize = 8 << 20;
 
 /// Keys from one SCAN reply, concatenated.
@@ -394,7 +399,7 @@ pub(crate) fn scan<E: From<StoreError>>(
     let shared = &shared;
     let readers = readers_per_part(shared.parts.len(), request.with_ttl);
     let reconnects_before = topology.reconnects();
-    let mut delivery = deliver::Delivery::new(cursors, map.replicated);
+    let mut delivery = deliver::Delivery::new(cursors);
     let mut outcome: Result<(), E> = Ok(());
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Msg>(8 * shared.parts.len());

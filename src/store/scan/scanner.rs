@@ -44,6 +44,10 @@ pub(crate) fn run(
     // migrating or importing, or a change between the two, means keys may have moved under
     // the scan.
     let mut slots_before = own_slots(shared, part, &mut conn)?;
+    // The server process that issues the cursors: one that restarts (a crash, a restart from
+    // disk) hashes keys with a new seed, so the cursor would skip keys there, and deletions it
+    // acknowledged but had not persisted are gone. Empty when INFO is refused.
+    let mut process = run_id_of(shared.topology, spec.first_slot, &shared.abort)?;
     let mut cursor_text = Vec::with_capacity(20);
     let mut last: Option<(usize, Duration)> = None;
     loop {
@@ -56,6 +60,14 @@ pub(crate) fn run(
                 return Ok(());
             }
         }
+        // A failover noticed elsewhere (a write's WAIT fell short, a Sentinel announced a new
+        // primary): the map names another primary for this part. Leave the old one, whose
+        // data may be replaced, and start again on the new one.
+        if let (Some(c), Ok(primary)) = (&conn, shared.part_primary(part)) {
+            if c.addr != primary.key() {
+                conn = None;
+            }
+        }
         let started = Instant::now();
         let mut failed_before = false;
         let (next, mut batch) = wire::with_retry(
@@ -65,8 +77,22 @@ pub(crate) fn run(
             Some(&shared.abort),
             |conn| {
                 if std::mem::replace(&mut failed_before, true) {
-                    // A new connection after a failure: a failover may have demoted this node.
+                    // A new connection after a failure: a failover may have demoted this node,
+                    // or it may have restarted.
                     check_primary(conn)?;
+                    if conn.addr == at.owner && !process.is_empty() {
+                        let now = match conn.query(&[b"INFO", b"server"]) {
+                            Ok(reply) => reply.text().as_deref().map(run_id_in).unwrap_or_default(),
+                            Err(Fail::Server { .. }) => String::new(),
+                            Err(fail) => return Err(fail),
+                        };
+                        if !now.is_empty() && now != process {
+                            shared.topology.record_restart(&conn.addr);
+                            process = now;
+                            at.cursor = 0;
+                            at.restarted = true;
+                        }
+                    }
                 }
                 if conn.addr != at.owner {
                     // A new primary: the cursor was issued by another node and means nothing

@@ -12,12 +12,14 @@
 //!
 //! Error replies are parsed once, into [`crate::store::ServerError`], when a reply is read.
 
+mod confirm;
 mod conn;
 mod pipeline;
 mod resp;
 mod retry;
 mod tls;
 
+pub(crate) use confirm::{role, Role};
 pub(crate) use conn::{Addr, Conn, Endpoint, Fail, Limits};
 pub(crate) use pipeline::{on_node, run_lookups, run_writes, Lookups, Outcome, Router, Script, Writes};
 pub(crate) use resp::{push_array, push_bulk, push_cmd, push_uint, Reply, Tok};

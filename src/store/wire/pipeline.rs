@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::conn::{Conn, Endpoint, Fail};
-use super::resp::{self, Reply};
+use super::resp::{self, Reply, Tok};
 use super::retry::{with_retry, Attempts, Conns, Next, Retrying};
 use crate::store::error::{ServerError, ServerErrorKind, StoreError};
 
@@ -31,6 +31,16 @@ pub(crate) trait Router: Retrying + Sync {
     fn take(&self, node: &Endpoint) -> Result<Conn, Fail>;
     /// Puts back a connection whose replies have all been read.
     fn keep(&self, conn: Conn);
+    /// How many replicas must acknowledge writes to `node` before they count (0: none, do not
+    /// `WAIT`). Decided once per node (asking `ROLE` on `conn` when the setting is "where the
+    /// primary has replicas") and kept for the run, so a primary that loses its replicas
+    /// mid-run (a split brain) is still held to it.
+    fn wait_replicas(&self, node: &Endpoint, conn: &mut Conn) -> Result<u32, Fail>;
+    /// `WAIT`'s own timeout, in milliseconds (well under the reply timeout).
+    fn wait_timeout_ms(&self) -> u64;
+    /// True when `node` is no longer a primary: the Sentinels name another, the cluster gave
+    /// its slots to another node. Reads the topology again (recording the failover).
+    fn replaced(&self, node: &Endpoint) -> bool;
 }
 
 /// The pool as a connection source for [`with_retry`].
@@ -125,6 +135,33 @@ fn group<'k>(
     Ok(groups.into_iter().map(|((_, asking), (node, items))| (node, asking, items)).collect())
 }
 
+/// [`group`], waiting out a slot no primary serves (a cluster failover under way: the map
+/// was read while the slot changed hands) as the retry policy waits out CLUSTERDOWN: `None`
+/// after such a wait (route again), an error when the deadline has passed.
+fn route_all<'k>(
+    router: &dyn Router,
+    attempts: &mut Attempts,
+    pending: &[(usize, Route)],
+    key: &dyn Fn(usize) -> &'k [u8],
+    command: &str,
+) -> Result<Option<Vec<Group>>, StoreError> {
+    match group(router, pending.to_vec(), key) {
+        Ok(groups) => Ok(Some(groups)),
+        Err(StoreError::Topology(crate::store::TopologyError::SlotNotServed { slot })) => {
+            let error = ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
+            match attempts.failed(Fail::server("the cluster", command, error)) {
+                Next::GiveUp(e) => Err(e),
+                Next::Retry { wait, .. } => {
+                    super::retry::pause(wait, None);
+                    router.refresh();
+                    Ok(None)
+                }
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The route for an item a node redirected.
 fn redirected(router: &dyn Router, kind: &ServerErrorKind) -> Route {
     match kind {
@@ -136,6 +173,9 @@ fn redirected(router: &dyn Router, kind: &ServerErrorKind) -> Route {
 /// What a round left to do.
 #[derive(Default)]
 struct Round {
+    /// Writes a node made whose `WAIT` fell short or was lost: the node, the replicas wanted,
+    /// and the items (each made its change there).
+    unconfirmed: Vec<(Arc<Endpoint>, u32, Vec<usize>)>,
     again: Vec<(usize, Route)>,
     /// The first failure that calls for the retry policy (a lost connection, a transient error).
     failure: Option<Fail>,
@@ -148,22 +188,76 @@ struct Round {
 }
 
 /// Runs one write per item, pipelined per node, following MOVED/ASK and NOSCRIPT and retrying
-/// lost replies. `true` where the item's change was made. An item whose reply was lost with a
-/// broken connection is sent again; the conditional writes used here never do anything twice,
-/// and an item sent again that finds its key already in the state its change leaves
-/// ([`Outcome::AlreadySo`]) counts as done by the lost attempt.
+/// lost replies. `true` where the item's change was made (and, where the primary has replicas,
+/// acknowledged by them: see `confirm.rs`). An item whose reply was lost with a broken
+/// connection is sent again; the conditional writes used here never do anything twice, and an
+/// item sent again that finds its key already in the state its change leaves
+/// ([`Outcome::AlreadySo`]) counts as done by the lost attempt. Writes made on a primary that
+/// then turned out to be replaced are sent again to the new one, the same way.
+///
+/// When writes could not be confirmed before the retry deadline, the error is
+/// [`StoreError::Unconfirmed`], carrying what was confirmed.
 pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Result<Vec<bool>, StoreError> {
     let mut results: Vec<Option<bool>> = vec![None; items];
-    // Items sent on a connection that broke before their reply came.
+    // Items sent on a connection that broke before their reply came, or whose change was made
+    // on a primary that was then replaced.
     let mut lost = vec![false; items];
     let mut pending: Vec<(usize, Route)> = (0..items).map(|i| (i, Route::Slot)).collect();
     let mut attempts = Attempts::new(router.policy());
     let mut script_loads = 0;
+    let mut failovers = 0;
     while !pending.is_empty() {
         let mut round = Round::default();
-        for (node, asking, indexes) in group(router, pending, w.key)? {
-            for chunk in indexes.chunks(BATCH) {
-                write_chunk(router, &node, asking, chunk, w, &mut results, &mut lost, &mut round)?;
+        let Some(groups) = route_all(router, &mut attempts, &pending, w.key, w.command)? else { continue };
+        for (node, asking, indexes) in groups {
+            // One connection for the node's chunks, and one WAIT after the last: it covers
+            // every write the connection made, and the replica applies the first chunks while
+            // the primary runs the next ones.
+            let mut group = NodeWrites::default();
+            let chunks = indexes.chunks(BATCH).count();
+            for (k, chunk) in indexes.chunks(BATCH).enumerate() {
+                let last = k + 1 == chunks;
+                write_chunk(router, &node, asking, chunk, last, w, &mut results, &mut lost, &mut round, &mut group)?;
+            }
+            if let Some(conn) = group.conn.take() {
+                router.keep(conn);
+            }
+            if !group.made.is_empty() {
+                round.unconfirmed.push((node.clone(), group.replicas, std::mem::take(&mut group.made)));
+            }
+        }
+        for (node, replicas, done) in std::mem::take(&mut round.unconfirmed) {
+            match super::confirm::confirm(router, &node, replicas) {
+                super::confirm::Confirmation::Confirmed => {
+                    for i in done {
+                        results[i] = Some(true);
+                    }
+                }
+                super::confirm::Confirmation::FailedOver if failovers < MAX_FAILOVERS => {
+                    failovers += 1;
+                    // The changes may be lost with the old primary's history: make them again
+                    // where the keys live now; finding them already made there counts.
+                    for i in done {
+                        lost[i] = true;
+                        round.again.push((i, Route::Slot));
+                    }
+                }
+                outcome => {
+                    let (acked, why) = match outcome {
+                        super::confirm::Confirmation::Unresolved { acked, why } => (acked, why),
+                        _ => (0, format!("the primary was replaced {failovers} times during one batch")),
+                    };
+                    let writes = done.len();
+                    return Err(StoreError::Unconfirmed {
+                        addr: node.key(),
+                        command: w.command.to_string(),
+                        writes,
+                        replicas,
+                        acked,
+                        why,
+                        confirmed: results.iter().map(|r| *r == Some(true)).collect(),
+                    });
+                }
             }
         }
         if round.progress {
@@ -208,34 +302,84 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
     Ok(results.into_iter().map(|r| r.unwrap_or(false)).collect())
 }
 
-/// Sends one chunk of writes to `node` and reads their replies.
+/// Failovers followed within one call of [`run_writes`] before it stops and says the writes
+/// are unconfirmed.
+const MAX_FAILOVERS: u32 = 8;
+
+/// The chunks of one node in one round: the connection they share, and the changes made on
+/// it that wait for the replicas.
+#[derive(Default)]
+struct NodeWrites {
+    conn: Option<Conn>,
+    replicas: u32,
+    made: Vec<usize>,
+    /// A write sent again after a lost reply is among them (see `write_chunk`).
+    resent: bool,
+}
+
+/// Sends one chunk of writes to `node` and reads their replies, then, after the group's last
+/// chunk and where the node's replicas must acknowledge, the reply of the `WAIT` queued after
+/// them, which confirms every change the group's connection made.
 #[allow(clippy::too_many_arguments)]
 fn write_chunk(
     router: &dyn Router,
     node: &Arc<Endpoint>,
     asking: bool,
     chunk: &[usize],
+    last: bool,
     w: &Writes,
     results: &mut [Option<bool>],
     lost: &mut [bool],
     round: &mut Round,
+    group: &mut NodeWrites,
 ) -> Result<(), StoreError> {
     let route = || if asking { Route::Ask(node.clone()) } else { Route::Slot };
-    let mut conn = match router.take(node) {
+    let give_back = |round: &mut Round, fail: Fail| {
+        round.again.extend(chunk.iter().map(|&i| (i, route())));
+        round.failure.get_or_insert(fail);
+    };
+    let taken = match group.conn.take() {
+        Some(conn) => Ok(conn),
+        None => router.take(node),
+    };
+    let mut conn = match taken {
         Ok(conn) => conn,
         Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
         Err(fail) => {
-            round.again.extend(chunk.iter().map(|&i| (i, route())));
-            round.failure.get_or_insert(fail);
+            give_back(round, fail);
             return Ok(());
         }
     };
+    let replicas = match router.wait_replicas(node, &mut conn) {
+        Ok(n) => n,
+        Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+        Err(fail) => {
+            give_back(round, fail);
+            return Ok(());
+        }
+    };
+    group.replicas = replicas;
+    // A write sent again after a lost reply may find its change already made by the lost
+    // attempt, on another connection: this connection's WAIT does not cover that one, so the
+    // batch is confirmed by the replicas' offsets instead.
+    group.resent |= chunk.iter().any(|&i| lost[i]);
     for &i in chunk {
         if asking {
             resp::push_cmd(&mut conn.out, &[b"ASKING"]);
         }
         (w.encode)(&mut conn.out, i);
     }
+    let mut wait_text = Vec::new();
+    let wait = replicas > 0 && last;
+    if wait {
+        resp::push_uint(&mut wait_text, router.wait_timeout_ms());
+        let mut n = Vec::new();
+        resp::push_uint(&mut n, u64::from(replicas));
+        resp::push_cmd(&mut conn.out, &[b"WAIT", &n, &wait_text]);
+    }
+    // Changes made, waiting for the replicas (only where they must acknowledge).
+    let made = &mut group.made;
+    let resent = group.resent;
     let mut answered = 0;
     let addr = conn.addr.clone();
     let read = (|| {
@@ -254,11 +398,16 @@ fn write_chunk(
                         detail: reply.excerpt(),
                     }));
                 };
-                results[i] = Some(match outcome {
+                let done = match outcome {
                     Outcome::Done => true,
                     Outcome::NotDone => false,
                     Outcome::AlreadySo => lost[i],
-                });
+                };
+                if done && replicas > 0 {
+                    made.push(i);
+                } else {
+                    results[i] = Some(done);
+                }
                 round.progress = true;
                 continue;
             };
@@ -280,10 +429,25 @@ fn write_chunk(
                 _ => return Err(Fail::server(&addr, w.command, error)),
             }
         }
+        if wait {
+            let reply = conn.read()?;
+            let acked = match reply.top() {
+                Tok::Int(n) => n.max(0) as u64,
+                // Refused (an ACL without WAIT): the offsets decide.
+                _ => 0,
+            };
+            if acked >= u64::from(replicas) && !resent {
+                for &i in made.iter() {
+                    results[i] = Some(true);
+                }
+                made.clear();
+            }
+        }
         Ok(())
     })();
     match read {
-        Ok(()) => router.keep(conn),
+        Ok(()) if last => router.keep(conn),
+        Ok(()) => group.conn = Some(conn),
         Err(fail) if fail.is_io() => {
             // The replies from `answered` on were lost: those commands may or may not have run.
             for &i in &chunk[answered..] {
@@ -291,6 +455,10 @@ fn write_chunk(
                 round.again.push((i, route()));
             }
             round.failure.get_or_insert(fail);
+            // The changes made on the lost connection can only be confirmed by the offsets.
+            if !group.made.is_empty() {
+                round.unconfirmed.push((node.clone(), replicas, std::mem::take(&mut group.made)));
+            }
         }
         Err(fail) => return Err(fail.into_error()),
     }
@@ -325,7 +493,8 @@ pub(crate) fn run_lookups<L: Lookups>(router: &dyn Router, op: &L, items: usize)
         let mut again = Vec::new();
         let mut moved = false;
         let mut wrong_type = Vec::new();
-        for (node, asking, indexes) in group(router, pending, &|i| op.key(i))? {
+        let Some(groups) = route_all(router, &mut attempts, &pending, &|i| op.key(i), op.command())? else { continue };
+        for (node, asking, indexes) in groups {
             for chunk in indexes.chunks(BATCH) {
                 let answers = on_node(router, &node, |conn| {
                     for &i in chunk {

@@ -203,7 +203,28 @@ pub(crate) fn with_retry<R>(
 ) -> Result<R, StoreError> {
     let mut attempts = Attempts::new(env.policy());
     loop {
-        let endpoint = node()?;
+        let endpoint = match node() {
+            Ok(endpoint) => endpoint,
+            // The map was read while a slot changed hands (a cluster failover under way):
+            // waited out like CLUSTERDOWN, with the map read again.
+            Err(StoreError::Topology(TopologyError::SlotNotServed { slot })) => {
+                let error = crate::store::ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
+                match attempts.failed(Fail::server("the cluster", "routing", error)) {
+                    Next::GiveUp(e) => return Err(e),
+                    Next::Retry { wait, .. } => {
+                        if !pause(wait, abort) {
+                            return Err(StoreError::Lost {
+                                addr: "the cluster".into(),
+                                cause: NetCause::Other("stopped".into()),
+                            });
+                        }
+                        env.refresh();
+                        continue;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let outcome = match conns.take(&endpoint) {
             Ok(mut conn) => {
                 if attempts.failures() > 0 {
