@@ -12,7 +12,7 @@ use serde_json::Value;
 use support::*;
 
 /// A strong secret (doctor fails weak ones).
-const SECRET: &str = "managed-services-test-secret-of-forty-three";
+const SECRET: &str = "Qx7vK2pLm9RtZ4wN8bYc3HjD6fGs1AeU5oIi0TnVkXy";
 
 fn at(url: &str, args: &[&str]) -> Command {
     let mut cmd = sessctl();
