@@ -590,6 +590,30 @@ pub fn output_formats(command: &str) -> Option<&'static [OutputFormat]> {
     }
 }
 
+/// What `sessctl --version` prints after the name (`-V` prints the version alone): the
+/// version, the commit it was built from (build.rs: `git rev-parse --short HEAD`, "unknown"
+/// when built outside a git checkout), the TLS backend and the target, as `rg --version`.
+/// Only the running binary has it: the generated man pages and completions stay the same
+/// from commit to commit.
+pub fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(long_version_text)
+}
+
+fn long_version_text() -> String {
+    let rustls = match env!("BUILD_RUSTLS_VERSION") {
+        "" => "rustls".to_string(),
+        version => format!("rustls {version}"),
+    };
+    format!(
+        "{}\ncommit {}\nfeatures: TLS by {rustls} (ring crypto, system CA certificates), Redis Cluster, Sentinel, RDB dumps and snapshots\ntarget: {} ({} build)",
+        env!("CARGO_PKG_VERSION"),
+        env!("BUILD_GIT_COMMIT"),
+        env!("BUILD_TARGET"),
+        env!("BUILD_PROFILE"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -84,6 +84,8 @@ fn a_healthy_setup_passes_every_check_and_exits_0() {
             "topology",
             "tls",
             "permissions",
+            "snapshot",
+            "replicas",
             "sessions",
             "no-ttl",
             "malformed",
@@ -98,9 +100,16 @@ fn a_healthy_setup_passes_every_check_and_exits_0() {
     let detail = |name: &str| row(&records, name)["detail"].as_str().unwrap().to_string();
     assert!(detail("secret-file").contains("mode 0600"));
     assert!(detail("topology").contains(&format!("127.0.0.1:{}", redis.port)));
-    let version = redis.cli(&["INFO", "server"]);
-    let version = version.lines().find_map(|l| l.strip_prefix("redis_version:")).unwrap().trim().to_string();
-    assert!(detail("redis").starts_with(&format!("Redis {version}, connected to")), "{}", detail("redis"));
+    let info = redis.cli(&["INFO", "server"]);
+    let field = |name: &str| info.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_string());
+    // Valkey names itself (its redis_version, 7.2.4, is the Redis it is compatible with).
+    let version = match field("valkey_version:") {
+        Some(valkey) => format!("Valkey {valkey}"),
+        None => format!("Redis {}", field("redis_version:").unwrap()),
+    };
+    assert!(detail("redis").starts_with(&format!("{version}, connected to")), "{}", detail("redis"));
+    assert!(detail("snapshot").starts_with("--snapshot possible"), "{}", detail("snapshot"));
+    assert!(detail("replicas").starts_with("no replica connected to the primary"), "{}", detail("replicas"));
     assert!(detail("latency").contains(" ms median"), "{}", detail("latency"));
     for command in ["SCAN", "GET", "PTTL", "TYPE", "SCRIPT LOAD", "EVALSHA"] {
         assert!(detail("permissions").contains(command), "{}", detail("permissions"));
@@ -416,7 +425,7 @@ fn a_cluster_lists_its_primaries_and_counts_over_all_of_them() {
     for i in 0..300 {
         cmds.push_str(&format!("SET session:{} u{} EX 600\n", session_id(i), i % 7));
     }
-    let mut child = Command::new("redis-cli")
+    let mut child = support::cli_command()
         .args(["-c", "-p", &cluster.nodes[0].port.to_string()])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

@@ -75,6 +75,42 @@ fn ring_reads_the_secret_file_and_needs_a_secret() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("SESSCTL_SECRET"));
 }
 
+/// The README's one-liner: `gen-secret --output-file FILE` makes a secret file only its owner
+/// can read, under a permissive umask and over an old world-readable file, that sessctl then
+/// reads without a permission warning.
+#[test]
+fn output_file_makes_an_owner_only_secret_file_whatever_the_umask_or_old_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cookie_secret");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for old in [None, Some(0o644)] {
+        if let Some(old) = old {
+            std::fs::write(&file, "old\n").unwrap();
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(old)).unwrap();
+        }
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 000; exec {} gen-secret --output-file {}",
+                env!("CARGO_BIN_EXE_sessctl"),
+                file.display()
+            ))
+            .env("XDG_CONFIG_HOME", NO_CONFIG_HOME)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(mode(&file), 0o600, "old mode {old:?}");
+        let secret = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(secret.trim_end().len(), 43, "{secret:?}");
+        // sessctl reads it back with no warning about its mode.
+        let mut cmd = sessctl();
+        cmd.env("SESSCTL_SECRET_FILE", &file).args(["mint", "--user", "u", "--no-store"]);
+        let out = ok(cmd);
+        assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    }
+}
+
 /// The `SESSCTL_KEY_VERSION=N` values gen-secret's message names, in order of the steps.
 fn pinned_versions(stderr: &str) -> Vec<String> {
     stderr

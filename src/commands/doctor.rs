@@ -14,7 +14,9 @@ use crate::error::Outcome;
 use crate::output::{self, Accent, Column, Record, RecordWriter};
 use crate::secret::KeyRing;
 use crate::secret_strength;
-use crate::store::{redact_url, NodeProbe, Permission, Population, SampledString, Store, StoreError};
+use crate::store::{
+    redact_url, AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString, Store, StoreError,
+};
 
 use super::category::{classify, Category};
 
@@ -410,6 +412,13 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
             false
         }
     };
+    match store.probe_replication() {
+        Ok(probes) => {
+            checks.push(snapshot_check(&probes));
+            checks.push(replicas_check(&probes));
+        }
+        Err(e) => checks.push(probe_failed("snapshot", &e)),
+    }
     if scan_allowed {
         // Each string is classified as stats and cleanup classify it (category.rs).
         let mut tally = Tally::default();
@@ -555,6 +564,101 @@ fn permissions_check(permissions: &[Permission], prefix: &str) -> Check {
         )
     };
     Check::fail(NAME, detail.join("; "), hint)
+}
+
+/// Whether `--snapshot` can work: SYNC and REPLCONF exist on every primary (not renamed or
+/// removed, as managed services do) and the ACL lets this user run them. Found with COMMAND
+/// INFO and ACL DRYRUN; no transfer is started.
+fn snapshot_check(probes: &[ReplicationProbe]) -> Check {
+    const NAME: &str = "snapshot";
+    const SCAN_INSTEAD: &str =
+        "--snapshot cannot work here; leave it out (the commands scan instead), or read a dump the service exports with --rdb";
+    for probe in probes {
+        match &probe.missing {
+            Ok(missing) if !missing.is_empty() => {
+                return Check::warn(
+                    NAME,
+                    format!(
+                        "{}: the server has no {} (renamed or removed, as managed services do): no snapshot",
+                        probe.addr,
+                        missing.join(" or ")
+                    ),
+                    SCAN_INSTEAD,
+                )
+            }
+            Ok(_) => {}
+            Err(refused) => return Check::warn(
+                NAME,
+                format!("{}: cannot tell whether SYNC is there: COMMAND INFO refused ({refused})", probe.addr),
+                "allow +command|info to the user to know; `sessctl list --count --snapshot` tries, changing nothing",
+            ),
+        }
+    }
+    for probe in probes {
+        match &probe.acl {
+            AclVerdict::Allowed => {}
+            AclVerdict::Denied { command, reason } => {
+                return Check::warn(
+                    NAME,
+                    format!("{}: the ACL refuses {command} to this user ({reason}): no snapshot", probe.addr),
+                    "grant +sync +replconf to the user (ACL SETUSER <user> +sync +replconf) for --snapshot, or leave --snapshot out (the commands scan instead)",
+                )
+            }
+            AclVerdict::Unknown(why) => {
+                return Check::warn(
+                    NAME,
+                    format!(
+                        "{}: SYNC and REPLCONF are there; whether this user may run them is unknown ({why})",
+                        probe.addr
+                    ),
+                    "`sessctl list --count --snapshot` tries, changing nothing; allow +acl|dryrun to the user to know here",
+                )
+            }
+        }
+    }
+    Check::ok(
+        NAME,
+        format!(
+            "--snapshot possible: SYNC and REPLCONF are there and the ACL allows them on {} (COMMAND INFO, ACL DRYRUN; no transfer started)",
+            primaries(probes.len())
+        ),
+    )
+}
+
+/// Replicas connected to each primary (`INFO replication`): what `WAIT` can wait for.
+fn replicas_check(probes: &[ReplicationProbe]) -> Check {
+    const NAME: &str = "replicas";
+    if let Some(probe) = probes.iter().find(|p| p.replicas.is_none()) {
+        return Check::warn(
+            NAME,
+            format!("{}: INFO replication refused: cannot tell whether replicas exist for WAIT", probe.addr),
+            "allow +info to the user",
+        );
+    }
+    let counts: Vec<u64> = probes.iter().filter_map(|p| p.replicas).collect();
+    let fewest = counts.iter().copied().min().unwrap_or(0);
+    let most = counts.iter().copied().max().unwrap_or(0);
+    let per = if probes.len() > 1 { " per primary" } else { "" };
+    if most == 0 {
+        return Check::ok(
+            NAME,
+            format!("no replica connected to {}: WAIT has none to wait for (--wait-replicas defaults to 0); a deletion lives on the primary alone until it is saved", primaries(probes.len())),
+        );
+    }
+    let range = if fewest == most { fewest.to_string() } else { format!("{fewest} to {most}") };
+    Check::ok(
+        NAME,
+        format!("{range} replica(s) connected{per} (INFO replication): WAIT can confirm writes reached them (--wait-replicas defaults to 1)"),
+    )
+}
+
+/// "the primary" or "each of the 3 primaries".
+fn primaries(n: usize) -> String {
+    if n == 1 {
+        "the primary".into()
+    } else {
+        format!("each of the {n} primaries")
+    }
 }
 
 /// `1234567` → `1,234,567`.

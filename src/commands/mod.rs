@@ -35,7 +35,7 @@ pub use crate::signals::STOP;
 /// Parses the command line, runs the command, maps the result to an exit status.
 pub fn main() -> ExitCode {
     signals::install();
-    let parsed = crate::cli::command().try_get_matches().and_then(|matches| {
+    let parsed = crate::cli::command().long_version(crate::cli::long_version()).try_get_matches().and_then(|matches| {
         use clap::FromArgMatches;
         Cli::from_arg_matches(&matches)
     });

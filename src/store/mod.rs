@@ -39,7 +39,7 @@ use std::time::Duration;
 pub use dump::{DumpError, DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
 pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
-pub use probe::{NodeProbe, Permission, Population, SampledString};
+pub use probe::{AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
@@ -269,6 +269,12 @@ impl Store {
     /// (see [`Permission`]).
     pub fn probe_permissions(&self) -> Result<Vec<Permission>, StoreError> {
         self.topology.probe_permissions(&self.options.prefix)
+    }
+
+    /// Whether `--snapshot` can work on each primary and how many replicas each has, found
+    /// without starting a transfer (see [`ReplicationProbe`]).
+    pub fn probe_replication(&self) -> Result<Vec<ReplicationProbe>, StoreError> {
+        self.topology.probe_replication()
     }
 
     /// Keys in the database summed over the primaries (`DBSIZE`), for a progress bar's total;

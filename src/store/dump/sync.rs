@@ -26,6 +26,10 @@ const WAIT_NOTICE: Duration = Duration::from_millis(1500);
 /// The longest header line accepted (`$EOF:` and a 40-byte mark, or `$` and a length).
 const MAX_HEADER: usize = 64;
 
+/// The longest refusal line accepted instead of a header (Valkey's NOPERM line for SYNC is
+/// 65 bytes; a `rename-command` or module error may be longer).
+const MAX_REFUSAL: usize = 4096;
+
 /// Reads a snapshot of every primary, delivering what is under `prefix` to `visit` on the
 /// calling thread. Every primary is asked first and every transfer's header read before any
 /// session is delivered: a primary that refuses is found before anything was acted on, and
@@ -297,7 +301,7 @@ fn header(
         if byte[0] == b'\n' {
             break;
         }
-        if line.len() >= MAX_HEADER {
+        if line.len() >= if first == b'-' { MAX_REFUSAL } else { MAX_HEADER } {
             return Err(StoreError::Snapshot { addr, detail: "the transfer's header is too long".into() });
         }
         line.push(byte[0]);
