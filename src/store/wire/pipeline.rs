@@ -77,10 +77,21 @@ impl Script {
         Script { code, sha: hex::encode(Sha1::digest(code.as_bytes())) }
     }
 
-    /// `SCRIPT LOAD` on `node` (after a NOSCRIPT reply there).
-    fn load(&self, router: &dyn Router, node: &Arc<Endpoint>) -> Result<(), StoreError> {
-        on_node(router, node, |conn| conn.query(&[b"SCRIPT", b"LOAD", self.code.as_bytes()]).map(|_| ()))
+    /// `SCRIPT LOAD` on `node` (after a NOSCRIPT reply there), one attempt: a node that cannot
+    /// be reached now may have been replaced (a failover right after it answered NOSCRIPT), so
+    /// the caller's retry policy decides, routing the writes again, rather than a retry loop
+    /// bound to that node.
+    fn load(&self, router: &dyn Router, node: &Arc<Endpoint>) -> Result<(), Fail> {
+        let mut conn = router.take(node)?;
+        conn.query(&[b"SCRIPT", b"LOAD", self.code.as_bytes()])?;
+        router.keep(conn);
+        Ok(())
     }
+}
+
+/// A server error that waiting may cure (LOADING, READONLY, …).
+fn fail_is_transient(fail: &Fail) -> bool {
+    matches!(fail, Fail::Server { error, .. } if error.kind.is_transient())
 }
 
 /// What one conditional write answered.
@@ -277,7 +288,16 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
                 }
             }
             for node in &round.noscript {
-                script.load(router, node)?;
+                match script.load(router, node) {
+                    Ok(()) => {}
+                    Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+                    Err(fail @ Fail::Server { .. }) if !fail_is_transient(&fail) => return Err(fail.into_error()),
+                    // The items go round again; the policy waits, re-reads the map and gives up
+                    // at the deadline like any lost connection.
+                    Err(fail) => {
+                        round.failure.get_or_insert(fail);
+                    }
+                }
             }
         }
         if round.redirected {
