@@ -365,6 +365,10 @@ pub(crate) fn scan(
 /// Notes on stderr for each failover followed (a primary replaced by its replica), and what
 /// it meant for the scan.
 pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Option<&ScanSummary>) {
+    if summary.is_some_and(|s| s.repeats_unmarked) {
+        // Not silenced by --quiet: counts may be off.
+        eprintln!("sessctl: warning: more keys than sessctl remembers per primary (8 Mi): a key SCAN returned twice, or met again after a failover, may be counted twice");
+    }
     if let Some(s) = summary.filter(|s| s.duplicates > 0 && !settings.quiet) {
         eprintln!(
             "sessctl: note: SCAN returned {} twice (Redis resized its table during the scan); each was counted once",
@@ -395,9 +399,7 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
             crate::output::plural(s.rescanned, "key", "keys"),
             crate::output::plural(s.repeats, "session", "sessions")
         );
-        if s.repeats_unmarked {
-            eprintln!("sessctl: warning: some sessions delivered before the failover could not be told apart and may be counted twice");
-        }
+
     }
 }
 

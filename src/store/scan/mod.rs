@@ -19,8 +19,8 @@
 //! A cursor is only valid on the node that issued it. When a part's primary is replaced (a
 //! cluster failover, a Sentinel switch, or a failover a write noticed and recorded in the
 //! map), the part starts again at cursor 0 on the new primary. Its keys come again: the
-//! calling thread remembers a 64-bit fingerprint of each key it delivered (8 bytes a key, and
-//! the set's overhead), and marks the sessions that come again [`Session::repeat`], so callers
+//! calling thread remembers a 64-bit fingerprint of each key it delivered (about 30 MiB per
+//! million keys at peak, the set's growth included), and marks the sessions that come again [`Session::repeat`], so callers
 //! act on them again (a deletion the old primary had not passed on to its replica is redone)
 //! without counting them twice. SCAN itself may return a key twice in one pass (while Redis
 //! rehashes): those are marked the same way.
