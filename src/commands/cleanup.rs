@@ -69,7 +69,8 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut());
     let mut to_fix: Vec<Vec<u8>> = Vec::new();
     let mut c = Counts::default();
-    let mut fix_audit: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    // Per key to fix: its id and user (for the audit log) and whether it came again.
+    let mut fix_audit: Vec<(Vec<u8>, Vec<u8>, bool)> = Vec::new();
     let from = if args.snapshot { Sessions::Snapshot(&store) } else { Sessions::Scan(&store) };
     let scanned = sources::read(settings, from, request, false, "cleanup: checking sessions", &mut |found| {
         match found {
@@ -81,9 +82,9 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                 }
             }
             Found::Session(s) => {
-                // Seen again after a failover restarted its part of the scan: deleted
-                // again (the old primary may not have passed the deletion on) but counted
-                // once; a TTL is not set twice (the next run sets one the failover lost).
+                // Seen again (after a failover restarted its part of the scan, or returned twice
+                // by SCAN): deleted or given a TTL again (the old primary may not have passed
+                // the change on) but counted once.
                 let new = u64::from(!s.repeat);
                 c.sessions += new;
                 // One definition with doctor and stats (category.rs).
@@ -99,10 +100,9 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                         match args.no_ttl {
                             NoTtlAction::Report => {}
                             NoTtlAction::Delete => deleter.push(s.key, s.user, None, "no_ttl", s.repeat)?,
-                            NoTtlAction::Fix if s.repeat => {}
                             NoTtlAction::Fix if !args.dry_run => {
                                 to_fix.push(s.key);
-                                fix_audit.push((s.id, s.user));
+                                fix_audit.push((s.id, s.user, s.repeat));
                                 if to_fix.len() >= FIX_BATCH {
                                     fix(
                                         &store,
@@ -213,7 +213,7 @@ fn check_max_age(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> 
 fn fix(
     store: &crate::store::Store,
     keys: &mut Vec<Vec<u8>>,
-    who: &mut Vec<(Vec<u8>, Vec<u8>)>,
+    who: &mut Vec<(Vec<u8>, Vec<u8>, bool)>,
     ttl_secs: u64,
     audit: Option<&mut audit::AuditLog>,
     fixed: &mut u64,
@@ -226,13 +226,15 @@ fn fix(
     if let Some(audit) = audit {
         audit.record(
             audit::Action::TtlSet,
-            who.iter().zip(&done).filter(|(_, d)| **d).map(|((id, user), _)| (&id[..], &user[..], "no_ttl")),
+            who.iter().zip(&done).filter(|(_, d)| **d).map(|((id, user, _), _)| (&id[..], &user[..], "no_ttl")),
         )?;
     }
+    // Only confirmed TTLs count (and are audited); see `split_unconfirmed`. A key met again
+    // after its part of the scan restarted is fixed again (a failover may have lost the first
+    // TTL) but counted once.
+    *fixed += done.iter().zip(who.iter()).filter(|(d, (_, _, repeat))| **d && !*repeat).count() as u64;
     keys.clear();
     who.clear();
-    // Only confirmed TTLs count (and are audited); see `split_unconfirmed`.
-    *fixed += done.iter().filter(|d| **d).count() as u64;
     match unconfirmed {
         None => Ok(()),
         Some(e) => Err(e.into()),

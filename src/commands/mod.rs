@@ -399,7 +399,6 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
             crate::output::plural(s.rescanned, "key", "keys"),
             crate::output::plural(s.repeats, "session", "sessions")
         );
-
     }
 }
 

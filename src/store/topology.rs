@@ -42,6 +42,8 @@ pub(crate) struct Map {
     pub slots: Vec<u16>,
     /// Every node seen (replicas too): where to ask for the map when primaries are down.
     pub nodes: Vec<Arc<Endpoint>>,
+    /// Primaries (by address) that the cluster lists with a replica not marked failing.
+    pub with_replicas: Vec<String>,
 }
 
 impl Map {
@@ -426,11 +428,22 @@ impl wire::Router for Topology {
         }
         let n = match self.wait_replicas {
             Some(n) => n,
-            // Only a primary that has replicas can lose acknowledged writes to a failover.
-            None => match wire::role(conn)? {
-                Some(wire::Role::Primary { replicas, .. }) => u32::from(!replicas.is_empty()),
-                _ => 0,
-            },
+            // Only a primary that has replicas can lose acknowledged writes to a failover. The
+            // deployment's view counts too: a primary whose replica was promoted a moment ago
+            // (a split brain Sentinel has not announced yet) lists no replica itself, but the
+            // Sentinels or the cluster still know one, and its writes must wait (and fall short).
+            None => {
+                let connected = match wire::role(conn)? {
+                    Some(wire::Role::Primary { replicas, .. }) => !replicas.is_empty(),
+                    _ => false,
+                };
+                let known = match &self.mode {
+                    Mode::Standalone => false,
+                    Mode::Cluster => self.map().with_replicas.contains(&key),
+                    Mode::Sentinel { sentinels, master } => sentinels_know_a_replica(sentinels, master),
+                };
+                u32::from(connected || known)
+            }
         };
         self.wait_for.lock().unwrap_or_else(|e| e.into_inner()).insert(key, n);
         Ok(n)
@@ -470,6 +483,7 @@ fn single(endpoint: Endpoint) -> Map {
         primaries: vec![Primary { endpoint: Arc::new(endpoint), id, slots: Vec::new() }],
         slots: Vec::new(),
         nodes: Vec::new(),
+        with_replicas: Vec::new(),
     }
 }
 
@@ -517,6 +531,7 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
     };
     let mut primaries = Vec::new();
     let mut nodes = Vec::new();
+    let mut replica_of: Vec<String> = Vec::new();
     let mut slots = vec![u16::MAX; 16384];
     for line in text.lines() {
         let fields: Vec<&str> = line.split(' ').collect();
@@ -548,6 +563,9 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
         if flags.iter().any(|f| matches!(*f, "slave" | "replica")) {
             if !flags.contains(&"fail") {
                 nodes.push(endpoint);
+                if !flags.contains(&"fail?") {
+                    replica_of.push(fields[3].to_string());
+                }
             }
             continue;
         }
@@ -578,7 +596,8 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
     if primaries.is_empty() {
         return Err(Fail::Fatal(TopologyError::NoPrimaries { addr }.into()));
     }
-    Ok(Map { primaries, slots, nodes })
+    let with_replicas = primaries.iter().filter(|p| replica_of.contains(&p.id)).map(|p| p.endpoint.key()).collect();
+    Ok(Map { primaries, slots, nodes, with_replicas })
 }
 
 /// Asks each Sentinel in turn for the primary of `master`, connects to it and checks that it
@@ -653,6 +672,34 @@ fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpo
         }
         .into()
     }))
+}
+
+/// True when a Sentinel lists a replica of `master` that it does not consider down or
+/// disconnected (`SENTINEL REPLICAS`): a replica a failover could promote. False when no
+/// Sentinel answers.
+fn sentinels_know_a_replica(sentinels: &[Endpoint], master: &str) -> bool {
+    for sentinel in sentinels {
+        let Ok(mut conn) = Conn::open(sentinel) else { continue };
+        let Ok(reply) = conn.query(&[b"SENTINEL", b"REPLICAS", master.as_bytes()]) else { continue };
+        // An array of replicas, each an array of field, value, field, value…
+        let toks = reply.toks;
+        let mut i = 1;
+        while i < toks.len() {
+            let Tok::Array(n) = toks[i] else { break };
+            let fields = &toks[i + 1..(i + 1 + n).min(toks.len())];
+            let flags = fields
+                .chunks(2)
+                .find(|kv| kv.len() == 2 && reply.bytes(kv[0]) == b"flags")
+                .map(|kv| String::from_utf8_lossy(reply.bytes(kv[1])).into_owned())
+                .unwrap_or_default();
+            if !flags.is_empty() && !["s_down", "o_down", "disconnected"].iter().any(|f| flags.contains(f)) {
+                return true;
+            }
+            i += 1 + n;
+        }
+        return false;
+    }
+    false
 }
 
 /// Subscribes to `+switch-master` on one Sentinel after another for as long as the topology

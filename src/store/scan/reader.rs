@@ -32,6 +32,12 @@ pub(crate) fn run(shared: &Shared, keys: &Mutex<Receiver<KeyBatch>>, out: &SyncS
         if shared.abort.load(Ordering::Relaxed) {
             return Ok(());
         }
+        // The map names another primary for the part (a failover found elsewhere): read there.
+        if let (Some(c), Ok(primary)) = (&conn, shared.part_primary(batch.part)) {
+            if c.addr != primary.key() {
+                conn = None;
+            }
+        }
         let (found, moved) = if batch.len() == 0 {
             (Vec::new(), 0)
         } else {
@@ -50,6 +56,14 @@ pub(crate) fn run(shared: &Shared, keys: &Mutex<Receiver<KeyBatch>>, out: &SyncS
             )?
         };
         shared.moved.fetch_add(moved, Ordering::SeqCst);
+        if moved > 0 {
+            // Keys redirected between SCAN and their read: a resharding, or the part's slots
+            // taken over by a replica (CLUSTER FAILOVER FORCE, a failover the scanner's
+            // connection has not seen). Read the map again: if the part has a new primary, the
+            // scanner starts the part again there (before its next SCAN) and these keys come
+            // again; the failover is recorded.
+            wire::Retrying::refresh(shared.topology);
+        }
         let msg = Msg::Batch {
             part: batch.part,
             epoch: batch.epoch,
