@@ -793,6 +793,17 @@ class Soak:
             nemesis.thread.start()
             try:
                 code = child.wait(timeout)
+            except KeyboardInterrupt:
+                # Ctrl-C or SIGTERM: stop sessctl too (killed if it takes more than 5 s: the
+                # wrapper's timeout kills this process a minute later, and the servers with it
+                # only if they are stopped here), then the servers
+                child.terminate()
+                try:
+                    child.wait(5)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+                raise
             except subprocess.TimeoutExpired:
                 child.terminate()
                 try:
