@@ -304,7 +304,7 @@ fn revoke_user_loses_nothing_to_a_forced_failover_or_a_frozen_primary() {
             let kill =
                 |sig: &str| assert!(std::process::Command::new("kill").args([sig, &pid]).status().unwrap().success());
             kill("-STOP");
-            while cluster.nodes[heir].cli(&["ROLE"]).lines().next() != Some("master") {
+            while cluster.nodes[heir].try_cli(&["ROLE"]).lines().next() != Some("master") {
                 assert!(Instant::now() < deadline, "the replica of the frozen primary was not promoted");
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -314,7 +314,7 @@ fn revoke_user_loses_nothing_to_a_forced_failover_or_a_frozen_primary() {
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{stderr}"));
         cluster.wait_healthy();
-        while cluster.nodes[victim].cli(&["ROLE"]).lines().next() != Some("slave") {
+        while cluster.nodes[victim].try_cli(&["ROLE"]).lines().next() != Some("slave") {
             assert!(Instant::now() < deadline, "the old primary did not become a replica");
             std::thread::sleep(Duration::from_millis(20));
         }

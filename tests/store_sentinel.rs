@@ -123,7 +123,7 @@ fn revoke_follows_a_sentinel_failover_mid_run() {
 /// Waits until `replica` has everything `primary` has.
 fn wait_synced(primary: &RedisServer, replica: &RedisServer) {
     let offset = |s: &RedisServer, field: &str| -> Option<u64> {
-        s.cli(&["INFO", "replication"]).lines().find_map(|l| l.strip_prefix(field)?.trim().parse().ok())
+        s.try_cli(&["INFO", "replication"]).lines().find_map(|l| l.strip_prefix(field)?.trim().parse().ok())
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     while offset(replica, "slave_repl_offset:") != offset(primary, "master_repl_offset:") {
@@ -163,9 +163,9 @@ fn wait_settled(setup: &SentinelSetup) -> &RedisServer {
         } else {
             (&setup.replica, &setup.primary)
         };
-        let settled = new.cli(&["ROLE"]).lines().next() == Some("master")
-            && old.cli(&["ROLE"]).lines().next() == Some("slave")
-            && old.cli(&["INFO", "replication"]).contains("master_link_status:up");
+        let settled = new.try_cli(&["ROLE"]).lines().next() == Some("master")
+            && old.try_cli(&["ROLE"]).lines().next() == Some("slave")
+            && old.try_cli(&["INFO", "replication"]).contains("master_link_status:up");
         if settled {
             wait_synced(new, old);
             return new;
@@ -289,7 +289,8 @@ fn deletions_the_replica_never_saw_are_not_counted_and_are_made_again_after_the_
     // sessctl may have ended before Sentinel promoted the replica: the claims are checked
     // against the new primary.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while setup.primary_port() != setup.replica.port || setup.replica.cli(&["ROLE"]).lines().next() != Some("master") {
+    while setup.primary_port() != setup.replica.port || setup.replica.try_cli(&["ROLE"]).lines().next() != Some("master")
+    {
         assert!(Instant::now() < deadline, "Sentinel did not promote the replica");
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -267,6 +267,16 @@ impl RedisServer {
         String::from_utf8_lossy(&self.cli_raw(args)).trim().to_string()
     }
 
+    /// [`RedisServer::cli`] for polling a server that may close the connection meanwhile (a
+    /// Sentinel reconfiguring it kills its clients): the empty string when redis-cli failed.
+    pub fn try_cli(&self, args: &[&str]) -> String {
+        let output = cli_command().args(self.cli_args()).args(args).stdin(Stdio::null()).output().expect("redis-cli");
+        if !output.status.success() {
+            return String::new();
+        }
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
     /// Feeds a file of commands (one per line, redis-cli syntax) through `redis-cli --pipe`
     /// when `raw_protocol` is true, or line by line otherwise.
     pub fn pipe(&self, protocol: &[u8]) {
@@ -846,7 +856,7 @@ impl SentinelSetup {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let old = if before == self.primary.port { &self.primary } else { &self.replica };
-            let done = self.primary_port() != before && old.cli(&["ROLE"]).lines().next() == Some("slave");
+            let done = self.primary_port() != before && old.try_cli(&["ROLE"]).lines().next() == Some("slave");
             if done {
                 return;
             }
