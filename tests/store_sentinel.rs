@@ -268,7 +268,7 @@ fn deletions_the_replica_never_saw_are_not_counted_and_are_made_again_after_the_
     kill(&replica_pid, "STOP");
 
     let child = sessctl()
-        .args(["-r", &setup.url(), "revoke", "--user", "user3", "-o", "json", "--retry-deadline", "40s"])
+        .args(["-r", &setup.url(), "revoke", "--user", "user3", "-o", "json", "--retry-deadline", "10s"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -289,7 +289,8 @@ fn deletions_the_replica_never_saw_are_not_counted_and_are_made_again_after_the_
     // sessctl may have ended before Sentinel promoted the replica: the claims are checked
     // against the new primary.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while setup.primary_port() != setup.replica.port || setup.replica.try_cli(&["ROLE"]).lines().next() != Some("master")
+    while setup.primary_port() != setup.replica.port
+        || setup.replica.try_cli(&["ROLE"]).lines().next() != Some("master")
     {
         assert!(Instant::now() < deadline, "Sentinel did not promote the replica");
         std::thread::sleep(Duration::from_millis(50));

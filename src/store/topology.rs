@@ -440,7 +440,9 @@ impl wire::Router for Topology {
                 let known = match &self.mode {
                     Mode::Standalone => false,
                     Mode::Cluster => self.map().with_replicas.contains(&key),
-                    Mode::Sentinel { sentinels, master } => sentinels_know_a_replica(sentinels, master),
+                    Mode::Sentinel { sentinels, master } => {
+                        sentinels_know_a_replica(sentinels, master, self.policy.deadline)
+                    }
                 };
                 u32::from(connected || known)
             }
@@ -674,10 +676,11 @@ fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpo
     }))
 }
 
-/// True when a Sentinel lists a replica of `master` that it does not consider down or
-/// disconnected (`SENTINEL REPLICAS`): a replica a failover could promote. False when no
-/// Sentinel answers.
-fn sentinels_know_a_replica(sentinels: &[Endpoint], master: &str) -> bool {
+/// True when a Sentinel lists a replica of `master` it has heard from within `recent` (its
+/// `last-ok-ping-reply`): one a failover may be promoting right now, even if it is down this
+/// moment (promoted a moment ago, then frozen or cut off), but not one long dead, which no
+/// failover within this run can pick. False when no Sentinel answers.
+fn sentinels_know_a_replica(sentinels: &[Endpoint], master: &str, recent: Duration) -> bool {
     for sentinel in sentinels {
         let Ok(mut conn) = Conn::open(sentinel) else { continue };
         let Ok(reply) = conn.query(&[b"SENTINEL", b"REPLICAS", master.as_bytes()]) else { continue };
@@ -687,12 +690,14 @@ fn sentinels_know_a_replica(sentinels: &[Endpoint], master: &str) -> bool {
         while i < toks.len() {
             let Tok::Array(n) = toks[i] else { break };
             let fields = &toks[i + 1..(i + 1 + n).min(toks.len())];
-            let flags = fields
-                .chunks(2)
-                .find(|kv| kv.len() == 2 && reply.bytes(kv[0]) == b"flags")
-                .map(|kv| String::from_utf8_lossy(reply.bytes(kv[1])).into_owned())
-                .unwrap_or_default();
-            if !flags.is_empty() && !["s_down", "o_down", "disconnected"].iter().any(|f| flags.contains(f)) {
+            let field = |name: &[u8]| {
+                fields
+                    .chunks(2)
+                    .find(|kv| kv.len() == 2 && reply.bytes(kv[0]) == name)
+                    .map(|kv| String::from_utf8_lossy(reply.bytes(kv[1])).into_owned())
+            };
+            let last_ok = field(b"last-ok-ping-reply").and_then(|ms| ms.trim().parse::<u64>().ok());
+            if last_ok.is_some_and(|ms| ms <= recent.as_millis() as u64) {
                 return true;
             }
             i += 1 + n;
