@@ -246,7 +246,7 @@ mod tests {
             }
             Ok(ControlFlow::Continue(()))
         };
-        delivery.take(msg, &stop, &mut visit).unwrap();
+        assert!(delivery.take(msg, &stop, &mut visit).unwrap().is_continue());
         seen
     }
 
