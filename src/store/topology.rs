@@ -308,6 +308,15 @@ impl Topology {
             }
         };
         let old = self.map();
+        // A view in which a slot a primary served is served by nobody is a failover half-way
+        // (the old primary failed, its replica has not claimed the slots yet): keep the old
+        // map and let the caller ask again, so the failover is recorded once the slots have a
+        // new owner.
+        if let Some(unserved) =
+            old.primaries.iter().filter_map(|p| p.first_slot()).find(|&slot| new.primary_for_slot(Some(slot)).is_none())
+        {
+            return Err(TopologyError::SlotNotServed { slot: unserved }.into());
+        }
         let mut found = Vec::new();
         for before in &old.primaries {
             if new.primaries.iter().any(|p| p.id == before.id) {

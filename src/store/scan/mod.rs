@@ -470,6 +470,12 @@ pub(crate) fn scan<E: From<StoreError>>(
         drop(rx);
     });
     outcome?;
+    if shared.moved.load(Ordering::SeqCst) > 0 {
+        // Keys were redirected while the scan ran. The map read when they were may have come
+        // from a node that had not yet heard of a forced failover; read it once more so a
+        // primary replaced meanwhile is recorded (and named) even if the scan finished first.
+        let _ = topology.reload();
+    }
     let mut summary = delivery.finish();
     summary.reconnects = topology.reconnects() - reconnects_before;
     summary.failovers = shared.restarts.load(Ordering::SeqCst);
