@@ -86,6 +86,8 @@ pub(crate) struct Topology {
     switched: Arc<AtomicBool>,
     /// Set when the topology is dropped: the watcher stops.
     closed: Arc<AtomicBool>,
+    /// Primaries gone from the map whose slots nobody served yet (address, first slot).
+    pending: Mutex<Vec<(String, Option<u16>)>>,
 }
 
 impl Drop for Topology {
@@ -183,6 +185,7 @@ impl Topology {
             wait_for: Mutex::new(HashMap::new()),
             switched: Arc::new(AtomicBool::new(false)),
             closed: Arc::new(AtomicBool::new(false)),
+            pending: Mutex::new(Vec::new()),
         }
     }
 
@@ -308,24 +311,27 @@ impl Topology {
             }
         };
         let old = self.map();
-        // A view in which a slot a primary served is served by nobody is a failover half-way
-        // (the old primary failed, its replica has not claimed the slots yet): keep the old
-        // map and let the caller ask again, so the failover is recorded once the slots have a
-        // new owner.
-        if let Some(unserved) =
-            old.primaries.iter().filter_map(|p| p.first_slot()).find(|&slot| new.primary_for_slot(Some(slot)).is_none())
-        {
-            return Err(TopologyError::SlotNotServed { slot: unserved }.into());
-        }
         let mut found = Vec::new();
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         for before in &old.primaries {
             if new.primaries.iter().any(|p| p.id == before.id) {
                 continue;
             }
-            if let Some(after) = new.primary_for_slot(before.first_slot()) {
-                found.push(Failover { from: before.endpoint.key(), to: after.endpoint.key() });
+            match new.primary_for_slot(before.first_slot()) {
+                Some(after) => found.push(Failover { from: before.endpoint.key(), to: after.endpoint.key() }),
+                // A failover half-way (the old primary failed, its replica has not claimed the
+                // slots yet): recorded once a later map names the new owner.
+                None => pending.push((before.endpoint.key(), before.first_slot())),
             }
         }
+        pending.retain(|(from, slot)| match new.primary_for_slot(*slot) {
+            Some(after) => {
+                found.push(Failover { from: from.clone(), to: after.endpoint.key() });
+                false
+            }
+            None => true,
+        });
+        drop(pending);
         if !found.is_empty() {
             let mut failovers = self.failovers.lock().unwrap_or_else(|e| e.into_inner());
             for failover in found {
