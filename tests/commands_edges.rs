@@ -56,15 +56,8 @@ impl SilentServer {
     }
 }
 
-/// `INFO commandstats` calls of one command (e.g. "scan").
 fn calls(redis: &RedisServer, command: &str) -> u64 {
-    let info = redis.cli(&["INFO", "commandstats"]);
-    let prefix = format!("cmdstat_{command}:calls=");
-    info.lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .and_then(|rest| rest.split(',').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
+    redis.calls(command)
 }
 
 /// `n` token-shaped sessions `session:t000…<i>` → `user<i % users>`, 7-day TTL.

@@ -100,15 +100,8 @@ fn a_huge_host_is_shortened_not_echoed_whole() {
 
 // ---- 18. A signal while a read waits on a stalled server ends the run at once ----
 
-/// `INFO commandstats` calls of one command.
 fn calls(redis: &RedisServer, command: &str) -> u64 {
-    let info = redis.cli(&["INFO", "commandstats"]);
-    let prefix = format!("cmdstat_{command}:calls=");
-    info.lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .and_then(|rest| rest.split(',').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
+    redis.calls(command)
 }
 
 fn kill(signal: &str, pid: &str) {

@@ -267,6 +267,15 @@ impl RedisServer {
         String::from_utf8_lossy(&self.cli_raw(args)).trim().to_string()
     }
 
+    /// `INFO commandstats` calls of one command (e.g. "scan"); 0 when the server cannot say.
+    pub fn calls(&self, command: &str) -> u64 {
+        let prefix = format!("cmdstat_{command}:calls=");
+        self.try_cli(&["INFO", "commandstats"])
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix)?.split(',').next()?.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
     /// [`RedisServer::cli`] for polling a server that may close the connection meanwhile (a
     /// Sentinel reconfiguring it kills its clients): the empty string when redis-cli failed.
     pub fn try_cli(&self, args: &[&str]) -> String {
