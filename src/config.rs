@@ -27,9 +27,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::cli::{ColorChoice, Global, OutputFormat};
 use crate::error::usage;
 use crate::output::excerpt;
-use crate::secret::{KeyRing, SecretFormat};
-use crate::store::{ConnectOptions, Timeouts};
 use crate::values;
+use sessctl_cookie::secret::{KeyRing, SecretFormat};
+use sessctl_store::{ConnectOptions, Timeouts};
 
 pub use file::{ConfigFile, Profile};
 
@@ -358,14 +358,14 @@ impl Settings {
             "SESSCTL_RETRY_DEADLINE",
             uses.redis,
             values::timeout,
-            || crate::store::DEFAULT_RETRY_DEADLINE,
+            || sessctl_store::DEFAULT_RETRY_DEADLINE,
         )?;
         note("retry_deadline", &retry_deadline.origin);
         // The Sentinels' own password (a redis+sentinel:// URL's user info is the primary's).
         let sentinel_password = if uses.redis { env_text("SESSCTL_SENTINEL_PASSWORD")? } else { None };
         let scan_count =
             resolve(global.scan_count, "--scan-count", "SESSCTL_SCAN_COUNT", uses.redis, values::scan_count, || {
-                crate::store::DEFAULT_COUNT as u32
+                sessctl_store::DEFAULT_COUNT as u32
             })?;
         note("scan_count", &scan_count.origin);
         // `None` (the default): one replica where the primary has replicas.
@@ -533,7 +533,7 @@ impl Settings {
             ));
         };
         KeyRing::parse_as(&text, self.secret_format).map_err(|e| match e {
-            crate::secret::SecretError::NotARing { .. } if self.secret_format == SecretFormat::Auto => usage(format!(
+            sessctl_cookie::secret::SecretError::NotARing { .. } if self.secret_format == SecretFormat::Auto => usage(format!(
                 "{e}; fix the ring, or pass --secret-format text (SESSCTL_SECRET_FORMAT=text) if this text really is one secret"
             )),
             e => usage(e.to_string()),
@@ -581,7 +581,7 @@ fn redis_urls(flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<Strin
         None => None,
     };
     if let (Some(profile), Some(text)) = (&profile, from_profile) {
-        let urls = crate::store::split_urls(&text);
+        let urls = sessctl_store::split_urls(&text);
         if urls.is_empty() {
             return Err(profile.bad("redis_url", "names no URL"));
         }
@@ -601,7 +601,7 @@ fn redis_urls_outside_profile(flags: &[String], used: bool) -> anyhow::Result<Re
             if let Some(value) = env_text(var)? {
                 // Commas or whitespace between URLs; a Sentinel URL's commas separate its
                 // Sentinels.
-                let urls = crate::store::split_urls(&value);
+                let urls = sessctl_store::split_urls(&value);
                 if !urls.is_empty() {
                     return Ok(Resolved { value: urls, origin: Origin::Env(var) });
                 }

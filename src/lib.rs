@@ -6,13 +6,9 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod cookie;
 pub mod error;
 pub mod help;
 pub mod output;
-pub mod secret;
-pub mod secret_strength;
 pub mod signals;
-pub mod store;
 pub mod terminal;
 pub mod values;

@@ -201,8 +201,8 @@ pub fn switch(text: &str) -> Result<bool, String> {
 }
 
 /// How to read the secret's text: `auto`, `text` or `ring`.
-pub fn secret_format(text: &str) -> Result<crate::secret::SecretFormat, String> {
-    use crate::secret::SecretFormat;
+pub fn secret_format(text: &str) -> Result<sessctl_cookie::secret::SecretFormat, String> {
+    use sessctl_cookie::secret::SecretFormat;
     match text.trim().to_ascii_lowercase().as_str() {
         "auto" => Ok(SecretFormat::Auto),
         "text" => Ok(SecretFormat::Text),

@@ -409,7 +409,7 @@ fn output_file_over_the_file_the_run_reads_is_refused_and_the_input_kept() {
 /// Issue 14: SCAN may return a key twice (here `revoke --all` empties the table, and Redis
 /// may shrink it mid-scan: it did in two of three runs of 200,000 sessions when this was
 /// written, not in every run, so the deterministic cases are elsewhere: a key delivered twice
-/// in `src/store/scan/deliver.rs`'s unit tests, a failover's repeats with `--backup` in
+/// in `crates/sessctl-store/src/scan/deliver.rs`'s unit tests, a failover's repeats with `--backup` in
 /// `store_sentinel`). Whatever SCAN did, `matched` and `revoked` count each session once, the
 /// backup has one line per session, and `restore` puts each back once (no `already_present`
 /// for sessions it had itself just restored).

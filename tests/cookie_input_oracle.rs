@@ -7,7 +7,7 @@ mod support;
 use std::process::Command;
 
 use rand::{RngExt, SeedableRng};
-use sessctl::cookie::input::extract;
+use sessctl_cookie::input::extract;
 
 const NAME: &str = "session_id";
 

@@ -1,6 +1,6 @@
 //! sessctl's cookie core against the real Tornado (the project's `.venv`): cookies signed by
 //! one verify in the other, and a freshly generated corpus of adversarial inputs gets the same
-//! valid/invalid answer (and the same payload) from `sessctl::cookie`, from the `sessctl verify`
+//! valid/invalid answer (and the same payload) from `sessctl_cookie`, from the `sessctl verify`
 //! binary and from `tornado.web.decode_signed_value`.
 //!
 //! The corpus seed comes from the OS on every run; `SESSCTL_ORACLE_SEED=<u64>` replays one.
@@ -11,8 +11,8 @@ mod support;
 use rand::rngs::StdRng;
 use rand::{Rng, RngExt, SeedableRng};
 use serde_json::{json, Value};
-use sessctl::cookie::{self, pyparse, Verifier, VerifyError};
-use sessctl::secret::{KeyRing, Secret};
+use sessctl_cookie::secret::{KeyRing, Secret};
+use sessctl_cookie::{self as cookie, pyparse, Verifier, VerifyError};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;

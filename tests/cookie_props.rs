@@ -3,8 +3,8 @@
 //! one-byte edit of a signed value is refused, and every pasted form of a value extracts to it.
 
 use proptest::prelude::*;
-use sessctl::cookie::{self, input, Verifier, VerifyError};
-use sessctl::secret::{KeyRing, Secret};
+use sessctl_cookie::secret::{KeyRing, Secret};
+use sessctl_cookie::{self as cookie, input, Verifier, VerifyError};
 use std::collections::BTreeMap;
 
 const NOW: f64 = 1_700_000_000.5;

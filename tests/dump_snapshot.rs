@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
-use sessctl::store::{DumpRequest, Found};
+use sessctl_store::{DumpRequest, Found};
 use support::*;
 
 const SECRET: &str = "dump test secret, long enough";
@@ -116,7 +116,7 @@ fn the_dump_reader_sees_exactly_the_sessions_the_scan_sees_and_skips_every_other
     let mut types = BTreeMap::new();
     let mut sessions = 0;
     let file = std::io::BufReader::new(std::fs::File::open(&dump).unwrap());
-    let summary = sessctl::store::read_dump(file, b"session:", &DumpRequest::default(), &AtomicBool::new(false), |f| {
+    let summary = sessctl_store::read_dump(file, b"session:", &DumpRequest::default(), &AtomicBool::new(false), |f| {
         match f {
             Found::Session(s) => {
                 assert!(s.key.starts_with(b"session:"));
@@ -126,7 +126,7 @@ fn the_dump_reader_sees_exactly_the_sessions_the_scan_sees_and_skips_every_other
                 types.insert(String::from_utf8(key).unwrap(), redis_type);
             }
         }
-        Ok::<_, sessctl::store::StoreError>(ControlFlow::Continue(()))
+        Ok::<_, sessctl_store::StoreError>(ControlFlow::Continue(()))
     })
     .unwrap();
     assert_eq!(sessions, 3005);
@@ -139,11 +139,11 @@ fn the_dump_reader_sees_exactly_the_sessions_the_scan_sees_and_skips_every_other
     let request = DumpRequest { db: 1, ..DumpRequest::default() };
     let file = std::io::BufReader::new(std::fs::File::open(&dump).unwrap());
     let mut in_db1 = Vec::new();
-    sessctl::store::read_dump(file, b"session:", &request, &AtomicBool::new(false), |f| {
+    sessctl_store::read_dump(file, b"session:", &request, &AtomicBool::new(false), |f| {
         if let Found::Session(s) = f {
             in_db1.push(String::from_utf8(s.user).unwrap());
         }
-        Ok::<_, sessctl::store::StoreError>(ControlFlow::Continue(()))
+        Ok::<_, sessctl_store::StoreError>(ControlFlow::Continue(()))
     })
     .unwrap();
     assert_eq!(in_db1, ["db1-user"]);
@@ -253,8 +253,8 @@ fn damaged_dumps_fail_with_one_clear_line_and_no_panic() {
     // Every prefix of the dump: an error, never a panic.
     for cut in (0..dump.len()).step_by(dump.len() / 40) {
         let file = &dump[..cut];
-        let r = sessctl::store::read_dump(file, b"session:", &DumpRequest::default(), &AtomicBool::new(false), |_| {
-            Ok::<_, sessctl::store::StoreError>(ControlFlow::Continue(()))
+        let r = sessctl_store::read_dump(file, b"session:", &DumpRequest::default(), &AtomicBool::new(false), |_| {
+            Ok::<_, sessctl_store::StoreError>(ControlFlow::Continue(()))
         });
         assert!(r.is_err(), "a dump cut at {cut} of {} read as whole", dump.len());
     }

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use sessctl::cookie::{self, input, Verifier};
-use sessctl::secret::{KeyRing, Secret, SecretError, SecretFormat};
-use sessctl::store::read_replies;
+use sessctl_cookie::secret::{KeyRing, Secret, SecretError, SecretFormat};
+use sessctl_cookie::{self as cookie, input, Verifier};
+use sessctl_store::read_replies;
 
 mod meter;
 
@@ -156,7 +156,7 @@ fn a_text_that_spells_a_message_is_one_secret_and_a_fixed_error_as_a_ring() {
 /// `rdb_dump`: the dump reader delivers only what is under the prefix, within its bounds; no
 /// panic.
 fn check_rdb(data: &[u8]) {
-    use sessctl::store::{read_dump, DumpRequest, Found, StoreError, DUMP_MAX_STRING};
+    use sessctl_store::{read_dump, DumpRequest, Found, StoreError, DUMP_MAX_STRING};
     let Some((&setting, dump)) = data.split_first() else { return };
     let request = DumpRequest {
         db: u64::from(setting & 1),
@@ -190,12 +190,12 @@ fn every_corpus_input_of_the_dump_reader_passes_its_checks() {
         .iter()
         .filter(|d| d.len() > 1 && d[1..].starts_with(b"REDIS"))
         .filter(|d| {
-            sessctl::store::read_dump(
+            sessctl_store::read_dump(
                 &d[1..],
                 b"session:",
-                &sessctl::store::DumpRequest::default(),
+                &sessctl_store::DumpRequest::default(),
                 &std::sync::atomic::AtomicBool::new(false),
-                |_| Ok::<_, sessctl::store::StoreError>(std::ops::ControlFlow::Continue(())),
+                |_| Ok::<_, sessctl_store::StoreError>(std::ops::ControlFlow::Continue(())),
             )
             .is_ok()
         })

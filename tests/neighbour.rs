@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 use serde_json::Value;
-use sessctl::store::Store;
+use sessctl_store::Store;
 use support::*;
 
 fn at(urls: &[String], args: &[&str]) -> Command {

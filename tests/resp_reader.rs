@@ -1,15 +1,15 @@
 //! Properties of the RESP reader (issue 6, defect 2: "no bytes from a server may panic
 //! sessctl or allocate without bound"), through the entry point the fuzz target uses
-//! (`sessctl::store::read_replies`): no input panics; a length prefix, however large, reserves
+//! (`sessctl_store::read_replies`): no input panics; a length prefix, however large, reserves
 //! nothing (allocation is bounded by the bytes that really arrived); input cut anywhere is a
 //! request for more bytes, never a protocol error; valid replies are read back whole, however
 //! the bytes are split across reads. The token-level round trip is a unit test in
-//! `src/store/wire/resp.rs`; the fuzz target checks the same as here on libFuzzer's inputs.
+//! `crates/sessctl-store/src/wire/resp.rs`; the fuzz target checks the same as here on libFuzzer's inputs.
 
 use std::io::ErrorKind;
 
 use proptest::prelude::*;
-use sessctl::store::{read_replies, ReadReport};
+use sessctl_store::{read_replies, ReadReport};
 
 mod meter;
 

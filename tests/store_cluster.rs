@@ -5,7 +5,7 @@ mod support;
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 
-use sessctl::store::{Expected, Found, Lookup, ScanRequest, Store};
+use sessctl_store::{Expected, Found, Lookup, ScanRequest, Store};
 use support::*;
 
 const SESSIONS: u64 = 6_000;
@@ -230,7 +230,7 @@ fn a_slot_half_way_through_a_migration_is_served_from_both_sides() {
     // verify and revoke by id follow ASK to a session that has moved.
     let moved_id = &moved[0]["session:".len()..];
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let cookie = sessctl::cookie::sign_v2(SECRET.as_bytes(), 0, "session_id", moved_id.as_bytes(), now);
+    let cookie = sessctl_cookie::sign_v2(SECRET.as_bytes(), 0, "session_id", moved_id.as_bytes(), now);
     ok(run(&["verify", &cookie]));
     // (By cookie: the id carries a hash tag, which no real session id has.)
     let summary = ok(run(&["revoke", "-o", "json", "--", cookie.as_str()]));

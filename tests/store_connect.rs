@@ -4,12 +4,12 @@ mod support;
 
 use std::sync::atomic::AtomicBool;
 
-use sessctl::store::{AuthProblem, Expected, Lookup, NetCause, ScanRequest, Store, StoreError, TlsProblem};
+use sessctl_store::{AuthProblem, Expected, Lookup, NetCause, ScanRequest, Store, StoreError, TlsProblem};
 use support::*;
 
 /// The error `connect` fails with: one line, and (the library knowing nothing of the command
 /// line) naming no flag or environment variable.
-fn connect_error(options: sessctl::store::ConnectOptions) -> StoreError {
+fn connect_error(options: sessctl_store::ConnectOptions) -> StoreError {
     let err = Store::connect(options).expect_err("connect should fail");
     let text = err.to_string();
     eprintln!("error: {text}");
@@ -20,7 +20,7 @@ fn connect_error(options: sessctl::store::ConnectOptions) -> StoreError {
     err
 }
 
-fn connect_err(options: sessctl::store::ConnectOptions) -> String {
+fn connect_err(options: sessctl_store::ConnectOptions) -> String {
     connect_error(options).to_string()
 }
 
@@ -118,7 +118,7 @@ fn tls_with_a_missing_ca_file() {
     let mut options = store_options(&["rediss://127.0.0.1:1/0".to_string()]);
     options.tls_ca = Some("/nonexistent/ca.pem".into());
     let err = connect_error(options);
-    assert!(matches!(&err, StoreError::TlsFile { which: sessctl::store::TlsFile::Ca, .. }), "{err:?}");
+    assert!(matches!(&err, StoreError::TlsFile { which: sessctl_store::TlsFile::Ca, .. }), "{err:?}");
     assert_eq!(err.to_string(), "cannot use the TLS CA file /nonexistent/ca.pem: no such file");
 }
 
@@ -217,7 +217,7 @@ fn mutual_tls_with_each_form_of_client_key() {
     let (cert, _) = client_certificate(&files, dir.path(), "mismatch", KeyForm::Sec1Ec);
     let (_, other_key) = client_certificate(&files, dir.path(), "other", KeyForm::Sec1Ec);
     let err = connect_error(with(Some(&cert), Some(&other_key)));
-    assert!(matches!(&err, StoreError::TlsFile { which: sessctl::store::TlsFile::Key, .. }), "{err:?}");
+    assert!(matches!(&err, StoreError::TlsFile { which: sessctl_store::TlsFile::Key, .. }), "{err:?}");
     assert!(err.to_string().contains("does not go with the client certificate"), "{err}");
     let err = connect_error(with(Some(&cert), Some(&cert)));
     assert!(err.to_string().contains("no private key in it"), "{err}");

@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use sessctl::store::{Found, Lookup, ScanRequest, ServerErrorKind, Store, StoreError};
+use sessctl_store::{Found, Lookup, ScanRequest, ServerErrorKind, Store, StoreError};
 use support::*;
 
 const NODE_TIMEOUT_MS: u32 = 1000;
@@ -73,7 +73,7 @@ fn a_scan_follows_a_failover_and_marks_what_comes_twice() {
     assert!(!repeats.is_empty(), "the part that started again brought back what it had delivered");
     assert_eq!(summary.repeats, repeats.len() as u64);
     assert!(repeats.iter().all(|k| first.contains_key(k)));
-    assert_eq!(store.failovers(), vec![sessctl::store::Failover { from: victim_addr, to: heir_addr }]);
+    assert_eq!(store.failovers(), vec![sessctl_store::Failover { from: victim_addr, to: heir_addr }]);
 }
 
 /// The acceptance test of issue 7: a primary killed in the middle of `revoke --user`. The

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use sessctl::store::{Expected, Found, Lookup, ScanRequest, Store, StoreError};
+use sessctl_store::{Expected, Found, Lookup, ScanRequest, Store, StoreError};
 use support::proxy::{Fault, Proxy, What, When};
 use support::*;
 
@@ -30,7 +30,7 @@ fn through(proxy: &Proxy, timeout: Duration) -> Store {
 }
 
 /// Scans every session with TTLs; returns the summary and the ids, checking each once.
-fn scan_all(store: &Store) -> Result<(sessctl::store::ScanSummary, HashSet<Vec<u8>>), StoreError> {
+fn scan_all(store: &Store) -> Result<(sessctl_store::ScanSummary, HashSet<Vec<u8>>), StoreError> {
     let request = ScanRequest { with_ttl: true, count: 100, ..Default::default() };
     let mut ids = HashSet::new();
     let summary = scan_with(store, &request, &AtomicBool::new(false), |f| {

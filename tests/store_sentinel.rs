@@ -7,7 +7,7 @@ mod support;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use sessctl::store::{AuthProblem, Expected, Lookup, Store, StoreError, TopologyError};
+use sessctl_store::{AuthProblem, Expected, Lookup, Store, StoreError, TopologyError};
 use support::*;
 
 const PW: &str = "sentinel-pw";

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use std::ops::ControlFlow;
 
-use sessctl::store::{
+use sessctl_store::{
     ConnectOptions, Expected, Found, Lookup, ScanEnd, ScanRequest, ScanState, ScanSummary, Session, Store,
 };
 use support::*;

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sessctl::cookie::input;
+use sessctl_cookie::input;
 
 fuzz_target!(|data: &[u8]| {
     // The first line (up to 64 bytes) is the cookie name, the rest the input.

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::sync::atomic::AtomicBool;
 
 use libfuzzer_sys::fuzz_target;
-use sessctl::store::{read_dump, DumpRequest, Found, StoreError, DUMP_MAX_STRING};
+use sessctl_store::{read_dump, DumpRequest, Found, StoreError, DUMP_MAX_STRING};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&setting, dump)) = data.split_first() else { return };

@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sessctl::store::{read_replies, ReadReport};
+use sessctl_store::{read_replies, ReadReport};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, sent)) = data.split_first() else { return };

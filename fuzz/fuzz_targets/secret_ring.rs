@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sessctl::secret::{KeyRing, SecretError, SecretFormat};
+use sessctl_cookie::secret::{KeyRing, SecretError, SecretFormat};
 
 fuzz_target!(|data: &[u8]| {
     let auto = KeyRing::parse_as(data, SecretFormat::Auto);

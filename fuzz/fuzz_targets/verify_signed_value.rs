@@ -7,8 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sessctl::cookie::{self, Verifier};
-use sessctl::secret::{KeyRing, Secret};
+use sessctl_cookie::{self as cookie, Verifier};
+use sessctl_cookie::secret::{KeyRing, Secret};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&setting, rest)) = data.split_first() else { return };

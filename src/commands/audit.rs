@@ -73,7 +73,7 @@ impl AuditLog {
             file,
             operator,
             host: hostname(),
-            redis: redis_urls.iter().map(|u| crate::store::redact_url(u)).collect::<Vec<_>>().join(","),
+            redis: redis_urls.iter().map(|u| sessctl_store::redact_url(u)).collect::<Vec<_>>().join(","),
             prefix: prefix.to_string(),
             command,
             written: 0,

@@ -12,7 +12,7 @@ use crate::cli::{CleanupArgs, NoTtlAction};
 use crate::config::{self, Settings};
 use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
-use crate::store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest};
 
 use super::category::{classify, Category};
 use super::pacing::Pacing;
@@ -211,7 +211,7 @@ fn check_max_age(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> 
 }
 
 fn fix(
-    store: &crate::store::Store,
+    store: &sessctl_store::Store,
     keys: &mut Vec<Vec<u8>>,
     who: &mut Vec<(Vec<u8>, Vec<u8>, bool)>,
     ttl_secs: u64,

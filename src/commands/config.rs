@@ -8,8 +8,8 @@ use crate::cli::{ConfigAction, ConfigArgs};
 use crate::config::{self, file, Origin, SecretSource, Settings};
 use crate::error::Outcome;
 use crate::output::{self, Column, Record, RecordWriter};
-use crate::secret::KeyRing;
-use crate::store::redact_url;
+use sessctl_cookie::secret::KeyRing;
+use sessctl_store::redact_url;
 
 /// One resolved setting: `config show`'s JSON record.
 #[derive(Debug, Serialize)]
@@ -313,7 +313,7 @@ fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
     for name in config.profiles.keys() {
         let profile = config.select(Some((name.clone(), Origin::Default)))?;
         let Some(profile) = profile else { continue };
-        let urls = profile.text("redis_url")?.map(|t| crate::store::split_urls(&t)).unwrap_or_default();
+        let urls = profile.text("redis_url")?.map(|t| sessctl_store::split_urls(&t)).unwrap_or_default();
         let row = ProfileRow {
             profile: name.clone(),
             default: config.default_profile.as_deref() == Some(name.as_str()),

@@ -5,9 +5,9 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::cli::{DecodeArgs, OutputFormat};
 use crate::config::Settings;
-use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output::{self, Summary};
+use sessctl_cookie as cookie;
 
 /// The most bytes `decode -` reads, as `verify` (a cookie is a few KiB).
 const MAX_INPUT: u64 = super::verify::MAX_LINE as u64;

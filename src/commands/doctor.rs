@@ -12,9 +12,9 @@ use crate::cli::{DoctorArgs, OutputFormat};
 use crate::config::{Origin, SecretSource, Settings};
 use crate::error::Outcome;
 use crate::output::{self, Accent, Column, Record, RecordWriter};
-use crate::secret::KeyRing;
-use crate::secret_strength;
-use crate::store::{
+use sessctl_cookie::secret::KeyRing;
+use sessctl_cookie::strength as secret_strength;
+use sessctl_store::{
     redact_url, AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString, Store, StoreError,
 };
 
@@ -269,7 +269,7 @@ fn file_permissions(path: &Path) -> Vec<Check> {
 /// Strength of the secret, or of every version of the ring (all of them verify cookies).
 fn strength(ring: &KeyRing) -> Check {
     const NAME: &str = "secret-strength";
-    let versions: Vec<(Option<i64>, &crate::secret::Secret)> = match ring {
+    let versions: Vec<(Option<i64>, &sessctl_cookie::secret::Secret)> = match ring {
         KeyRing::Single(s) => vec![(None, s)],
         KeyRing::Versions(map) => map.iter().map(|(v, s)| (Some(*v), s)).collect(),
     };
@@ -321,7 +321,7 @@ fn strength(ring: &KeyRing) -> Check {
 /// Whitespace around the secret (or a version of the ring): sessctl uses it byte for byte, so
 /// it agrees with the app only if the app does not strip it either.
 fn whitespace(ring: &KeyRing) -> Option<Check> {
-    let versions: Vec<(Option<i64>, &crate::secret::Secret)> = match ring {
+    let versions: Vec<(Option<i64>, &sessctl_cookie::secret::Secret)> = match ring {
         KeyRing::Single(s) => vec![(None, s)],
         KeyRing::Versions(map) => map.iter().map(|(v, s)| (Some(*v), s)).collect(),
     };

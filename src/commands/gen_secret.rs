@@ -4,18 +4,16 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use base64::Engine;
-
 use crate::cli::{GenSecretArgs, OutputFormat};
 use crate::config::Settings;
 use crate::error::{usage, Outcome};
-use crate::secret::KeyRing;
+use sessctl_cookie::secret::KeyRing;
 
 pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome> {
     if matches!(settings.output, OutputFormat::Csv | OutputFormat::Prometheus) {
         return Err(usage("gen-secret prints a secret or a JSON key ring; use -o table or -o json"));
     }
-    let fresh = new_secret(usize::from(args.bytes))?;
+    let fresh = new_secret(usize::from(args.bytes)).map_err(|e| anyhow::anyhow!("{e}; no secret was made"))?;
     let mut out = io::stdout().lock();
     if !args.ring {
         match settings.output {
@@ -58,21 +56,14 @@ pub fn rollout_message(old: i64, new: i64) -> String {
     )
 }
 
-/// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give
-/// 43 characters, as Python's `secrets.token_urlsafe(32)`).
-pub fn new_secret(bytes: usize) -> anyhow::Result<String> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf)
-        .map_err(|e| anyhow::anyhow!("the operating system's random generator failed ({e}); no secret was made"))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&buf))
-}
+use sessctl_cookie::secret::new_secret;
 
 /// The ring as JSON (versions in numeric order) with `fresh` added under the next version,
 /// and that version. A single secret becomes version 0: Tornado writes key version 0 into
 /// every cookie it signs with a single secret, so those cookies keep verifying.
 pub fn with_new_version(current: &KeyRing, fresh: String) -> anyhow::Result<(String, i64)> {
     let mut versions: BTreeMap<i64, String> = BTreeMap::new();
-    let existing: Vec<(i64, &crate::secret::Secret)> = match current {
+    let existing: Vec<(i64, &sessctl_cookie::secret::Secret)> = match current {
         KeyRing::Single(secret) => vec![(0, secret)],
         KeyRing::Versions(map) => map.iter().map(|(v, s)| (*v, s)).collect(),
     };

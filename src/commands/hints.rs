@@ -2,7 +2,7 @@
 //! what went wrong; these hints name the flags and environment variables (the library knows
 //! nothing of them).
 
-use crate::store::{AuthProblem, NetCause, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+use sessctl_store::{AuthProblem, NetCause, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 
 use crate::config::{current_profile, origin_of, setting_source, Origin};
 
@@ -122,7 +122,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::ServerError;
+    use sessctl_store::ServerError;
 
     #[test]
     fn every_hint_is_one_line_and_errors_carry_none() {

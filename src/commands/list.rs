@@ -10,7 +10,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings};
 use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary};
-use crate::store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest};
 
 use super::pacing::{users_digest, Pacing};
 use super::sources::{self, Sessions};

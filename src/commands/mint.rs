@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use crate::cli::{MintArgs, MintFormat, OutputFormat};
 use crate::config::{self, Settings};
-use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output;
 use crate::signals;
+use sessctl_cookie as cookie;
 
 /// Sessions created per pipeline.
 const BATCH: usize = 1000;
@@ -88,7 +88,7 @@ fn mint_all(
     format: MintFormat,
     key_version: i64,
     secret: &[u8],
-    store: Option<&crate::store::Store>,
+    store: Option<&sessctl_store::Store>,
     mut audit: Option<&mut super::audit::AuditLog>,
 ) -> anyhow::Result<Outcome> {
     let ttl = settings.session_ttl.as_secs().max(1);
@@ -172,7 +172,7 @@ fn mint_all(
 /// Deletes the sessions whose cookies are in the dropped `--output-file` output at `temp`
 /// (read back line by line: each line names its session), and says what happened.
 fn undo_written(
-    store: &crate::store::Store,
+    store: &sessctl_store::Store,
     settings: &Settings,
     args: &MintArgs,
     format: MintFormat,
@@ -198,7 +198,7 @@ fn undo_written(
     };
     let (mut deleted, mut batch) = (0usize, Vec::new());
     let prefix_len = settings.prefix.len();
-    let mut flush = |batch: &mut Vec<crate::store::Expected>| -> Result<(), crate::store::StoreError> {
+    let mut flush = |batch: &mut Vec<sessctl_store::Expected>| -> Result<(), sessctl_store::StoreError> {
         if !batch.is_empty() {
             let done = store.delete_if_holds(batch)?;
             deleted += done.iter().filter(|d| **d).count();
@@ -220,7 +220,7 @@ fn undo_written(
     for line in std::io::BufReader::new(file).split(b'\n') {
         let Ok(line) = line else { break };
         if let Some(id) = id_of(&line) {
-            batch.push(crate::store::Expected { key: settings.key_for(&id), user: args.user.as_bytes().to_vec() });
+            batch.push(sessctl_store::Expected { key: settings.key_for(&id), user: args.user.as_bytes().to_vec() });
             if batch.len() >= BATCH {
                 if let Err(e) = flush(&mut batch) {
                     return format!("deleting their sessions failed part way ({e}); revoke them with `sessctl revoke --user` if needed");
@@ -243,7 +243,7 @@ fn undo_written(
 /// `SET … NX` for each id; an id that already exists (a 2^-256 event) is never overwritten,
 /// it is drawn again.
 fn store_new(
-    store: &crate::store::Store,
+    store: &sessctl_store::Store,
     settings: &Settings,
     user: &[u8],
     ttl: u64,
@@ -268,13 +268,13 @@ fn store_new(
 
 /// Deletes the sessions minted for cookies that were not printed (compare-and-delete: only
 /// while they still hold the user). Says what happened, naming the ids if Redis refused.
-fn rollback(store: &crate::store::Store, settings: &Settings, user: &[u8], ids: &[String]) -> String {
+fn rollback(store: &sessctl_store::Store, settings: &Settings, user: &[u8], ids: &[String]) -> String {
     if ids.is_empty() {
         return "no session was stored for an unprinted cookie".to_string();
     }
-    let expected: Vec<crate::store::Expected> = ids
+    let expected: Vec<sessctl_store::Expected> = ids
         .iter()
-        .map(|id| crate::store::Expected { key: settings.key_for(id.as_bytes()), user: user.to_vec() })
+        .map(|id| sessctl_store::Expected { key: settings.key_for(id.as_bytes()), user: user.to_vec() })
         .collect();
     match store.delete_if_holds(&expected) {
         Ok(done) => {

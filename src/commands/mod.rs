@@ -28,7 +28,7 @@ use crate::config::{Settings, Uses};
 use crate::error::{self, Outcome};
 use crate::output::excerpt;
 use crate::signals;
-use crate::store::{Found, ScanEnd, ScanRequest, ScanSummary, Store, StoreError};
+use sessctl_store::{Found, ScanEnd, ScanRequest, ScanSummary, Store, StoreError};
 
 pub use crate::signals::STOP;
 
@@ -448,7 +448,7 @@ pub(crate) fn target(settings: &Settings, store: Option<&Store>) -> String {
         return format!("the Redis Cluster with {seeds_word} {}{primaries}", seeds.join(", "));
     }
     if store.map_or(url.contains("+sentinel://"), Store::is_sentinel) {
-        let (hosts, path) = place(url, crate::store::SENTINEL_PORT);
+        let (hosts, path) = place(url, sessctl_store::SENTINEL_PORT);
         let mut segments = path.split('/').filter(|s| !s.is_empty());
         let master = segments.next().unwrap_or("?");
         let db = segments.next().unwrap_or("0");
@@ -499,7 +499,7 @@ pub(crate) type Reason = &'static str;
 /// audit line for each.
 pub(crate) struct Deleter<'a> {
     store: &'a Store,
-    pending: Vec<crate::store::Expected>,
+    pending: Vec<sessctl_store::Expected>,
     reasons: Vec<Reason>,
     /// Per pending item: a session delivered again after a failover (deleted again, in case
     /// the old primary had not passed the first deletion on, but counted once).
@@ -553,7 +553,7 @@ impl<'a> Deleter<'a> {
         if self.dry_run {
             return Ok(());
         }
-        self.pending.push(crate::store::Expected { key, user });
+        self.pending.push(sessctl_store::Expected { key, user });
         self.reasons.push(reason);
         self.repeats.push(repeat);
         self.ttls.push(ttl_ms);
@@ -655,7 +655,7 @@ pub(crate) fn split_unconfirmed(
 /// the command itself (NOPERM "no permissions to run") means the script ran nowhere on a
 /// single server; anything else may have failed after some deletions.
 fn batch_failure(e: &StoreError, n: usize, cluster: bool) -> String {
-    use crate::store::ServerErrorKind;
+    use sessctl_store::ServerErrorKind;
     let command_refused = matches!(e, StoreError::Refused { error, .. }
         if error.kind == ServerErrorKind::NoPerm && error.message.contains("permissions to run"));
     match (command_refused, cluster) {

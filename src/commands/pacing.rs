@@ -27,7 +27,7 @@ use crate::cli::{OutputFormat, PaceArgs};
 use crate::config::{self, Settings};
 use crate::error::usage;
 use crate::output::{self, excerpt, Summary};
-use crate::store::{Pace, PaceOptions, ScanEnd, ScanRequest, ScanState, ScanSummary};
+use sessctl_store::{Pace, PaceOptions, ScanEnd, ScanRequest, ScanState, ScanSummary};
 
 /// The resume file's format version.
 const FORMAT: u32 = 1;
@@ -140,7 +140,7 @@ impl Pacing {
                     target: Target {
                         redis_url: {
                             let mut urls: Vec<String> =
-                                settings.redis.urls.iter().map(|u| crate::store::redact_url(u)).collect();
+                                settings.redis.urls.iter().map(|u| sessctl_store::redact_url(u)).collect();
                             urls.sort();
                             urls
                         },
@@ -313,7 +313,7 @@ impl Pacing {
                         "sessctl: note: the latency other clients saw was {} at its 99th percentile, over --max-latency {}; the scan slowed down each time (to {} keys/s per primary at the slowest), but the server or this machine may be that slow even without it",
                         millis(p99),
                         millis(target),
-                        crate::store::PACE_FLOOR
+                        sessctl_store::PACE_FLOOR
                     );
                 }
             }
@@ -488,7 +488,7 @@ mod tests {
         let me = identity("revoke", &["alice", "bob"]);
         assert_eq!(load(&path, &me).unwrap(), None, "no file yet: a new scan");
         let state = ScanState {
-            parts: vec![crate::store::PartCursor {
+            parts: vec![sessctl_store::PartCursor {
                 node: "127.0.0.1:6379".into(),
                 addr: "127.0.0.1:6379".into(),
                 cursor: 1234,

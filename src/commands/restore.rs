@@ -13,7 +13,7 @@ use crate::cli::RestoreArgs;
 use crate::config::{self, Settings};
 use crate::error::Outcome;
 use crate::output::Summary;
-use crate::store::Lookup;
+use sessctl_store::Lookup;
 
 use super::backup::{remaining, Reader, Record};
 
@@ -150,7 +150,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
 
 /// Writes (or, in a dry run, looks up) one batch and counts the result.
 fn put_back(
-    store: &crate::store::Store,
+    store: &sessctl_store::Store,
     batch: &mut Vec<(Vec<u8>, Vec<u8>, Option<i64>)>,
     dry_run: bool,
     c: &mut Counts,

@@ -8,11 +8,11 @@ use anyhow::Context;
 
 use crate::cli::RevokeArgs;
 use crate::config::{self, Settings};
-use crate::cookie;
 use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Summary};
-use crate::store::{Found, Lookup, ScanEnd, ScanRequest, Store};
 use crate::values;
+use sessctl_cookie as cookie;
+use sessctl_store::{Found, Lookup, ScanEnd, ScanRequest, Store};
 
 use super::pacing::{users_digest, Pacing};
 use super::sources::{self, Sessions};
@@ -165,7 +165,7 @@ struct Pass {
     interrupted: bool,
     /// Stopped at --max-duration.
     timeboxed: bool,
-    scan: Option<crate::store::ScanSummary>,
+    scan: Option<sessctl_store::ScanSummary>,
     failure: Option<anyhow::Error>,
     /// The named users (`--user`, `--users-file`) the scan found no session of, sorted;
     /// `None` when no users were named or the scan did not see the whole keyspace.

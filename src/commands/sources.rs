@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::config::{self, Settings};
 use crate::error::usage;
-use crate::store::{DumpRequest, DumpSummary, Found, ScanEnd, ScanRequest, ScanSummary, Store, TtlBase};
+use sessctl_store::{DumpRequest, DumpSummary, Found, ScanEnd, ScanRequest, ScanSummary, Store, TtlBase};
 
 /// Where the sessions come from.
 #[derive(Clone, Copy)]
@@ -90,7 +90,7 @@ pub(crate) fn read(
             let input: Box<dyn Read> =
                 if path.as_os_str() == "-" { Box::new(io::stdin().lock()) } else { Box::new(open_dump(path)?) };
             let input = io::BufReader::with_capacity(1 << 16, input);
-            crate::store::read_dump(input, settings.prefix.as_bytes(), &dump_request, &super::STOP, &mut count)
+            sessctl_store::read_dump(input, settings.prefix.as_bytes(), &dump_request, &super::STOP, &mut count)
         }
         (_, Some(store)) => {
             let quiet = settings.quiet;
@@ -114,7 +114,7 @@ pub(crate) fn read(
             eprintln!(
                 "sessctl: note: {} longer than {} KiB {} skipped (no session is that long)",
                 crate::output::plural(dump.oversized as u64, "key or value", "keys or values"),
-                crate::store::DUMP_MAX_STRING / 1024,
+                sessctl_store::DUMP_MAX_STRING / 1024,
                 if dump.oversized == 1 { "was" } else { "were" }
             );
         }
@@ -184,8 +184,8 @@ pub(crate) fn lookup_in_dump(
     use_now: bool,
     keys: &[Vec<u8>],
     noted: &mut bool,
-) -> anyhow::Result<Vec<crate::store::Lookup>> {
-    use crate::store::Lookup;
+) -> anyhow::Result<Vec<sessctl_store::Lookup>> {
+    use sessctl_store::Lookup;
     use std::collections::HashMap;
     let mut wanted: HashMap<&[u8], Option<Lookup>> = keys.iter().map(|k| (&k[..], None)).collect();
     let shown = crate::output::path(path);
@@ -203,7 +203,7 @@ pub(crate) fn lookup_in_dump(
         use_now,
     };
     let input = io::BufReader::with_capacity(1 << 16, file);
-    let dump = crate::store::read_dump(input, settings.prefix.as_bytes(), &request, &super::STOP, |found| {
+    let dump = sessctl_store::read_dump(input, settings.prefix.as_bytes(), &request, &super::STOP, |found| {
         let (key, lookup) = match found {
             Found::Session(s) => (s.key, Lookup::Session { user: s.user, ttl_ms: s.ttl_ms }),
             Found::NotString { key, redis_type } => (key, Lookup::NotString { redis_type }),
@@ -225,6 +225,6 @@ pub(crate) fn lookup_in_dump(
 /// The server refused the snapshot (before any session was read from it).
 pub(crate) fn refused_snapshot(error: &anyhow::Error) -> bool {
     error.chain().any(|e| {
-        matches!(e.downcast_ref::<crate::store::StoreError>(), Some(crate::store::StoreError::SnapshotRefused { .. }))
+        matches!(e.downcast_ref::<sessctl_store::StoreError>(), Some(sessctl_store::StoreError::SnapshotRefused { .. }))
     })
 }

@@ -10,7 +10,7 @@ use crate::cli::{OutputFormat, StatsArgs};
 use crate::config::{self, Settings};
 use crate::error::Outcome;
 use crate::output::{self, Column, Summary};
-use crate::store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest};
 
 use super::category::{classify, Category};
 use super::pacing::Pacing;

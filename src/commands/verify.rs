@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use crate::cli::{OutputFormat, VerifyArgs};
 use crate::config::{self, Settings};
-use crate::cookie::{self, Verified, Verifier};
 use crate::error::{usage, Outcome};
 use crate::output::{self, Accent, Column, Record, RecordWriter};
-use crate::store::{Lookup, Store};
+use sessctl_cookie::{self as cookie, Verified, Verifier};
+use sessctl_store::{Lookup, Store};
 
 /// Cookies read and checked per batch (signatures on every core while the next batch is read).
 const BATCH: usize = 16_384;

@@ -231,7 +231,7 @@ impl ConfigFile {
                     Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
                     _ => Vec::new(),
                 };
-                urls.iter().flat_map(|u| crate::store::split_urls(u)).any(|u| crate::store::redact_url(&u) != u)
+                urls.iter().flat_map(|u| sessctl_store::split_urls(u)).any(|u| sessctl_store::redact_url(&u) != u)
             })
             .map(|(name, _)| name.clone())
             .collect()

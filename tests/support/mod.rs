@@ -714,14 +714,14 @@ pub fn sessions_protocol(prefix: &str, n: u64, users: u64) -> Vec<u8> {
 
 /// Runs a scan with a visitor that says yes (go on) or no (stop), as the tests need.
 pub fn scan_with(
-    store: &sessctl::store::Store,
-    request: &sessctl::store::ScanRequest,
+    store: &sessctl_store::Store,
+    request: &sessctl_store::ScanRequest,
     stop: &std::sync::atomic::AtomicBool,
-    mut go_on: impl FnMut(sessctl::store::Found) -> bool,
-) -> Result<sessctl::store::ScanSummary, sessctl::store::StoreError> {
+    mut go_on: impl FnMut(sessctl_store::Found) -> bool,
+) -> Result<sessctl_store::ScanSummary, sessctl_store::StoreError> {
     use std::ops::ControlFlow;
     store.scan(request, stop, |found| {
-        Ok::<_, sessctl::store::StoreError>(if go_on(found) {
+        Ok::<_, sessctl_store::StoreError>(if go_on(found) {
             ControlFlow::Continue(())
         } else {
             ControlFlow::Break(())
@@ -730,8 +730,8 @@ pub fn scan_with(
 }
 
 /// Store options for one or more URLs with the default prefix and timeouts.
-pub fn store_options(urls: &[String]) -> sessctl::store::ConnectOptions {
-    sessctl::store::ConnectOptions { urls: urls.to_vec(), prefix: b"session:".to_vec(), ..Default::default() }
+pub fn store_options(urls: &[String]) -> sessctl_store::ConnectOptions {
+    sessctl_store::ConnectOptions { urls: urls.to_vec(), prefix: b"session:".to_vec(), ..Default::default() }
 }
 
 /// Runs `CLIENT KILL TYPE normal` against `server` every 10 ms until `done` is set (at most

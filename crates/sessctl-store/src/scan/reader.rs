@@ -11,10 +11,10 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Mutex;
 
 use super::{KeyBatch, Msg, Shared};
-use crate::store::error::{ServerError, ServerErrorKind, StoreError};
-use crate::store::ops::{push_get_pttl, read_get_pttl};
-use crate::store::wire::{self, Conn, Fail, Reply, Tok};
-use crate::store::{Found, Lookup, Session};
+use crate::error::{ServerError, ServerErrorKind, StoreError};
+use crate::ops::{push_get_pttl, read_get_pttl};
+use crate::wire::{self, Conn, Fail, Reply, Tok};
+use crate::{Found, Lookup, Session};
 
 /// Keys per MGET.
 const MGET_CHUNK: usize = 250;

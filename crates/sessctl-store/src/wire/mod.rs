@@ -10,7 +10,7 @@
 //! - `pipeline`: pipelined single-key commands routed by slot, with MOVED, ASK and NOSCRIPT
 //!   handled ([`run_writes`], [`run_lookups`]), and the Lua [`Script`] type.
 //!
-//! Error replies are parsed once, into [`crate::store::ServerError`], when a reply is read.
+//! Error replies are parsed once, into [`crate::ServerError`], when a reply is read.
 
 mod confirm;
 mod conn;

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::{Pacer, Shared};
-use crate::store::wire::Conn;
+use crate::wire::Conn;
 
 /// How long a probe waits before connecting again after a failure (the scan itself deals
 /// with the server; the probe only must not spin).

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::resp::{self, Reply, ReplyReader};
 use super::tls;
-use crate::store::error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError};
+use crate::error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError};
 
 /// Where to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@
 //!   machine's scheduling jitter does not drag down.
 //! - A *latency target* gives each part a schedule of its own, whose rate follows the
 //!   latency of the part's probe (a `PING` on a separate connection every few ms, see
-//!   [`crate::store::ScanRequest::probe_every`]): every [`WINDOW`], the round trips since the
+//!   [`crate::ScanRequest::probe_every`]): every [`WINDOW`], the round trips since the
 //!   rate last changed (at least 150, at most the last [`HORIZON`]) are counted against the
 //!   target. More than 1.5 % of them over it (at least two): the p99 is over, and the rate is
 //!   cut to 70 % (multiplicative decrease), and the next decision waits for fresh samples

@@ -6,8 +6,8 @@
 //! best of 5 rounds for `Verifier::verify` (precomputed key state, the path `sessctl verify`
 //! takes) and for the one-shot `cookie::verify`.
 
-use sessctl::cookie::{self, Verifier};
-use sessctl::secret::KeyRing;
+use sessctl_cookie::secret::KeyRing;
+use sessctl_cookie::{self as cookie, Verifier};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

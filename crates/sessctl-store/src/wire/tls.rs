@@ -10,7 +10,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::conn::Fail;
-use crate::store::error::{StoreError, TlsFile, TlsProblem};
+use crate::error::{StoreError, TlsFile, TlsProblem};
 
 /// The files a TLS connection may need.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub(crate) fn config(files: &TlsFiles, insecure: bool) -> Result<Arc<rustls::Cli
 
 fn read_certificates(path: &Path, which: TlsFile) -> Result<Vec<CertificateDer<'static>>, StoreError> {
     let bad = |problem: String| StoreError::TlsFile { which, path: path.to_path_buf(), problem };
-    let pem = std::fs::read(path).map_err(|e| bad(crate::store::error::NetCause::of(&e).to_string()))?;
+    let pem = std::fs::read(path).map_err(|e| bad(crate::error::NetCause::of(&e).to_string()))?;
     let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(format!("not a PEM certificate file ({e})")))?;
@@ -75,7 +75,7 @@ fn read_certificates(path: &Path, which: TlsFile) -> Result<Vec<CertificateDer<'
 
 fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, StoreError> {
     let bad = |problem: String| StoreError::TlsFile { which: TlsFile::Key, path: path.to_path_buf(), problem };
-    let pem = std::fs::read(path).map_err(|e| bad(crate::store::error::NetCause::of(&e).to_string()))?;
+    let pem = std::fs::read(path).map_err(|e| bad(crate::error::NetCause::of(&e).to_string()))?;
     // PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 (BEGIN RSA PRIVATE KEY) or SEC1 (BEGIN EC PRIVATE KEY).
     PrivateKeyDer::from_pem_slice(&pem).map_err(|e| {
         bad(match e {

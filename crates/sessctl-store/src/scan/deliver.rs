@@ -11,7 +11,7 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Msg, PartCursor, ScanEnd, ScanState, ScanSummary, FINGERPRINTS_PER_PART};
-use crate::store::Found;
+use crate::Found;
 
 /// Delivery state of one part.
 #[derive(Default)]
@@ -159,7 +159,7 @@ impl Delivery {
         }
     }
 
-    /// Marks a session delivered before ([`crate::store::Session::repeat`]): SCAN returned
+    /// Marks a session delivered before ([`crate::Session::repeat`]): SCAN returned
     /// it twice in this pass, or it came before a restart of its part. Returns false for
     /// anything else delivered before (a non-string key: reported once is enough).
     ///
@@ -217,7 +217,7 @@ impl Delivery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Session;
+    use crate::Session;
 
     fn session(key: &str) -> Found {
         Found::Session(Session {

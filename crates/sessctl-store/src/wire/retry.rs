@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::conn::{Conn, Endpoint, Fail};
-use crate::store::error::{NetCause, ServerErrorKind, StoreError, TopologyError};
+use crate::error::{NetCause, ServerErrorKind, StoreError, TopologyError};
 
 /// How long to keep trying, shared by every exchange.
 #[derive(Debug, Clone, Copy)]
@@ -209,7 +209,7 @@ pub(crate) fn with_retry<R>(
             // The map was read while a slot changed hands (a cluster failover under way):
             // waited out like CLUSTERDOWN, with the map read again.
             Err(StoreError::Topology(TopologyError::SlotNotServed { slot })) => {
-                let error = crate::store::ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
+                let error = crate::ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
                 match attempts.failed(Fail::server("the cluster", "routing", error)) {
                     Next::GiveUp(e) => return Err(e),
                     Next::Retry { wait, .. } => {
@@ -282,7 +282,7 @@ pub(crate) fn pause(wait: Duration, abort: Option<&AtomicBool>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::error::ServerError;
+    use crate::error::ServerError;
 
     fn policy() -> RetryPolicy {
         RetryPolicy { deadline: Duration::from_millis(200), timeout: Duration::from_secs(1) }

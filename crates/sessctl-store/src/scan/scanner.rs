@@ -6,8 +6,8 @@ use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
 use super::{KeyBatch, Msg, Shared};
-use crate::store::error::{ServerError, StoreError};
-use crate::store::wire::{self, Conn, Fail, Reply, Tok};
+use crate::error::{ServerError, StoreError};
+use crate::wire::{self, Conn, Fail, Reply, Tok};
 
 /// Where the scanner stands.
 struct Position {
@@ -162,7 +162,7 @@ pub(crate) fn run(
 /// only meaningful to the process that issued it (a restarted server hashes keys with a new
 /// seed). Empty when the server will not say (an ACL without INFO).
 pub(crate) fn run_id_of(
-    topology: &crate::store::topology::Topology,
+    topology: &crate::topology::Topology,
     slot: Option<u16>,
     abort: &std::sync::atomic::AtomicBool,
 ) -> Result<String, StoreError> {
@@ -171,7 +171,7 @@ pub(crate) fn run_id_of(
         let map = topology.map();
         map.primary_for_slot(slot)
             .map(|p| p.endpoint.clone())
-            .ok_or_else(|| crate::store::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
+            .ok_or_else(|| crate::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
     };
     wire::with_retry(topology, &mut conn, node, Some(abort), |conn| match conn.query(&[b"INFO", b"server"]) {
         Ok(reply) => Ok(reply.text().as_deref().map(run_id_in).unwrap_or_default()),

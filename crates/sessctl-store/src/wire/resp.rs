@@ -45,9 +45,9 @@ impl<'a> Reply<'a> {
     }
 
     /// The server error when the whole reply is an error, parsed into its kind.
-    pub fn error(&self) -> Option<crate::store::ServerError> {
+    pub fn error(&self) -> Option<crate::ServerError> {
         match self.top() {
-            tok @ Tok::Error(..) => Some(crate::store::ServerError::parse(&String::from_utf8_lossy(self.bytes(tok)))),
+            tok @ Tok::Error(..) => Some(crate::ServerError::parse(&String::from_utf8_lossy(self.bytes(tok)))),
             _ => None,
         }
     }
@@ -435,7 +435,7 @@ fn read_all(data: &[u8], chunk: usize, limits: Option<Limits>) -> (usize, Option
 }
 
 /// [`read_all`] with the default limits, and what it consumed: see
-/// [`crate::store::ReadReport`].
+/// [`crate::ReadReport`].
 pub(crate) fn read_report(data: &[u8], chunk: usize) -> super::ReadReport {
     let mut reader = ReplyReader::new();
     let mut src = Chunks { data, chunk: chunk.max(1) };

@@ -54,7 +54,7 @@ pub enum StoreError {
     NoSeed { count: usize, first: Box<StoreError> },
     /// An RDB dump (a file, or a snapshot as it streamed in) that cannot be read.
     #[error("{source}{}", from.as_deref().map(|f| format!(" ({f})")).unwrap_or_default())]
-    Dump { source: crate::store::dump::DumpError, from: Option<String> },
+    Dump { source: crate::dump::DumpError, from: Option<String> },
     /// The server refused to send a snapshot (`SYNC` renamed or disabled, an ACL, a managed
     /// service).
     #[error("Redis at {addr} refused to send a snapshot ({command}: {detail})")]

@@ -13,11 +13,11 @@ use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use super::{read_one, DumpRequest, DumpSummary, TtlBase};
-use crate::store::error::StoreError;
-use crate::store::scan::ScanEnd;
-use crate::store::topology::Topology;
-use crate::store::wire::{self, Conn, Fail};
-use crate::store::Found;
+use crate::error::StoreError;
+use crate::scan::ScanEnd;
+use crate::topology::Topology;
+use crate::wire::{self, Conn, Fail};
+use crate::Found;
 
 /// After this long without the transfer starting, the caller is told the primary is waiting
 /// (`repl-diskless-sync-delay`).

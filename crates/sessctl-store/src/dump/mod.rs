@@ -180,7 +180,7 @@ pub(crate) fn read_one<R: Read, E: From<StoreError>>(
     Ok(flow)
 }
 
-/// Reads sessions from an RDB dump (see [`crate::store::read_dump`]).
+/// Reads sessions from an RDB dump (see [`crate::read_dump`]).
 pub(crate) fn read<R: Read, E: From<StoreError>>(
     input: R,
     prefix: &[u8],

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::conn::{Conn, Endpoint, Fail};
 use super::resp::{self, Reply, Tok};
 use super::retry::{with_retry, Attempts, Conns, Next, Retrying};
-use crate::store::error::{ServerError, ServerErrorKind, StoreError};
+use crate::error::{ServerError, ServerErrorKind, StoreError};
 
 /// Commands per pipeline round trip.
 pub(crate) const BATCH: usize = 1000;
@@ -158,7 +158,7 @@ fn route_all<'k>(
 ) -> Result<Option<Vec<Group>>, StoreError> {
     match group(router, pending.to_vec(), key) {
         Ok(groups) => Ok(Some(groups)),
-        Err(StoreError::Topology(crate::store::TopologyError::SlotNotServed { slot })) => {
+        Err(StoreError::Topology(crate::TopologyError::SlotNotServed { slot })) => {
             let error = ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
             match attempts.failed(Fail::server("the cluster", command, error)) {
                 Next::GiveUp(e) => Err(e),

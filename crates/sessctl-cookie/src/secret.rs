@@ -179,6 +179,20 @@ fn parse_ring(text: &[u8]) -> Result<BTreeMap<i64, Secret>, SecretError> {
     Ok(ring)
 }
 
+/// The operating system's random generator failed.
+#[derive(Debug, thiserror::Error)]
+#[error("the operating system's random generator failed ({0})")]
+pub struct RandomUnavailable(String);
+
+/// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give
+/// 43 characters, as Python's `secrets.token_urlsafe(32)`): a new secret.
+pub fn new_secret(bytes: usize) -> Result<String, RandomUnavailable> {
+    use base64::Engine;
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| RandomUnavailable(e.to_string()))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&buf))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

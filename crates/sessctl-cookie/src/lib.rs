@@ -7,6 +7,8 @@
 pub mod input;
 #[doc(hidden)]
 pub mod pyparse;
+pub mod secret;
+pub mod strength;
 mod v1;
 mod v2;
 

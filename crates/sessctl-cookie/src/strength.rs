@@ -221,7 +221,7 @@ mod tests {
         for _ in 0..100 {
             let mut bytes = [0u8; 32];
             getrandom::fill(&mut bytes).unwrap();
-            let secret = crate::commands::gen_secret::new_secret(32).unwrap();
+            let secret = crate::secret::new_secret(32).unwrap();
             for text in [secret, hex::encode(bytes), hex::encode(&bytes[..16])] {
                 let share = estimated_share(&text).unwrap();
                 assert!(share >= GUESSABLE_BELOW, "{text}: {share}");
@@ -233,14 +233,14 @@ mod tests {
     #[test]
     fn the_estimator_reads_a_bounded_prefix() {
         // A megabyte of random base64 is estimated on its first 128 characters, quickly.
-        let long: String = (0..25_000).map(|_| crate::commands::gen_secret::new_secret(32).unwrap()).collect();
+        let long: String = (0..25_000).map(|_| crate::secret::new_secret(32).unwrap()).collect();
         assert!(estimated_share(&long).unwrap() >= GUESSABLE_BELOW);
         assert_eq!(estimated_share("----"), None);
     }
 
     #[test]
     fn whitespace_around_the_secret_warns() {
-        let secret = crate::commands::gen_secret::new_secret(32).unwrap();
+        let secret = crate::secret::new_secret(32).unwrap();
         assert_eq!(check(&format!("{secret}\n")), [Weakness::Whitespace { leading: false, trailing: true }]);
         assert_eq!(check(&format!(" {secret}")), [Weakness::Whitespace { leading: true, trailing: false }]);
         assert!(!Weakness::Whitespace { leading: true, trailing: true }.is_fatal());
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn generated_secrets_are_strong() {
         for _ in 0..200 {
-            let secret = crate::commands::gen_secret::new_secret(32).unwrap();
+            let secret = crate::secret::new_secret(32).unwrap();
             assert_eq!(check(&secret), [], "{secret}");
         }
     }
