@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::values;
 
@@ -136,19 +136,36 @@ pub struct Global {
     pub output_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Csv,
-    Prometheus,
-}
+pub use crate::output::{ColorChoice, OutputFormat};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+impl Global {
+    /// The settings typed on the command line, for `config` (which knows no argv types).
+    pub fn flags(&self) -> crate::config::Flags {
+        let g = self.clone();
+        crate::config::Flags {
+            profile: g.profile,
+            config: g.config,
+            redis_url: g.redis_url,
+            cluster: g.cluster,
+            tls_ca: g.tls_ca,
+            tls_cert: g.tls_cert,
+            tls_key: g.tls_key,
+            secret_file: g.secret_file,
+            secret_format: g.secret_format,
+            key_version: g.key_version,
+            cookie_name: g.cookie_name,
+            prefix: g.prefix,
+            output: g.output,
+            ttl: g.ttl,
+            timeout: g.timeout,
+            retry_deadline: g.retry_deadline,
+            wait_replicas: g.wait_replicas,
+            scan_count: g.scan_count,
+            color: g.color,
+            quiet: g.quiet,
+            no_headers: g.no_headers,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -526,58 +543,11 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// The commands that have a man page of their own (`sessctl man COMMAND`).
-pub const MAN_PAGES: &[&str] = &[
-    "mint",
-    "verify",
-    "decode",
-    "list",
-    "revoke",
-    "cleanup",
-    "stats",
-    "restore",
-    "doctor",
-    "gen-secret",
-    "config",
-    "completions",
-    "man",
-];
-
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The command whose page to print [default: sessctl's own page]
-    #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(MAN_PAGES))]
+    #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
-}
-
-/// The clap command, for parsing, completions, the man pages and tests: the derived one
-/// with the long help's examples, environment and exit statuses (see `help`).
-pub fn command() -> clap::Command {
-    let mut command = crate::help::decorate(Cli::command());
-    // `-o` is global, but each command offers (in its help and in shell completion) only the
-    // formats it writes. The others are still parsed, so that the command refuses them with
-    // its own message (`mint -o csv`: use -o json).
-    let output = command.get_arguments().find(|a| a.get_id() == "output").cloned();
-    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
-    // (Every subcommand goes through `mut_subcommand`, which moves it to the end: so they all
-    // keep their order.)
-    for name in names {
-        let (Some(output), Some(formats)) = (&output, output_formats(&name)) else {
-            command = command.mut_subcommand(name, |sub| sub);
-            continue;
-        };
-        let listed: Vec<clap::builder::PossibleValue> = OutputFormat::value_variants()
-            .iter()
-            .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))))
-            .collect();
-        let parser =
-            clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(listed), |text: String| {
-                OutputFormat::from_str(&text, false).unwrap_or(OutputFormat::Table)
-            });
-        let arg = output.clone().value_parser(parser);
-        command = command.mut_subcommand(name, |sub| sub.arg(arg));
-    }
-    command
 }
 
 /// The formats a command writes (`None`: all of them, or the command prints no records).
@@ -618,12 +588,6 @@ fn long_version_text() -> String {
 mod tests {
     #[test]
     fn verify_app() {
-        super::command().debug_assert();
-    }
-
-    #[test]
-    fn every_command_has_a_man_page_name() {
-        let names = crate::help::page_commands(&super::command());
-        assert_eq!(names, super::MAN_PAGES, "update cli::MAN_PAGES");
+        crate::help::command().debug_assert();
     }
 }

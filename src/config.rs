@@ -10,23 +10,28 @@
 //!
 //! A profile from the config file ([`file`]) sits between the environment and the defaults:
 //! flag > environment > profile > default, for every setting. The chosen profile is kept for
-//! the whole process ([`current_profile`]), so a command's own flags resolved with
-//! [`resolve`] / [`resolve_path`] (`--audit-log`, `--rate`…) get the profile layer too: the
-//! profile key is the flag's long name with `_` for `-`.
+//! the whole run in [`Settings`], so a command's own flags resolved with
+//! [`Settings::resolve`] / [`Settings::resolve_path`] (`--audit-log`, `--rate`…) get the
+//! profile layer too: the profile key is the flag's long name with `_` for `-`.
+//!
+//! Config knows nothing of argv types or of the terminal: the caller hands it the flags as
+//! plain values ([`Flags`]) and what the process is attached to ([`Terminals`]), and a
+//! secret prompt when the command wants one ([`Settings::secret`]). There is no global state:
+//! everything a run resolved lives in its `Settings`.
 //!
 //! The secret is loaded only by the commands that sign or verify, so `list` or `stats` never
 //! ask for it.
 
 pub mod file;
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::cli::{ColorChoice, Global, OutputFormat};
 use crate::error::usage;
 use crate::output::excerpt;
+use crate::output::{ColorChoice, OutputFormat};
 use crate::values;
 use sessctl_cookie::secret::{KeyRing, SecretFormat};
 use sessctl_store::{ConnectOptions, Timeouts};
@@ -117,45 +122,57 @@ pub struct Uses {
     pub output: bool,
 }
 
-/// The profile chosen for this process (set by [`Settings::resolve`]); `None` without one.
-static PROFILE: RwLock<Option<Arc<Profile>>> = RwLock::new(None);
-
-/// The profile chosen for this process, if any.
-pub fn current_profile() -> Option<Arc<Profile>> {
-    PROFILE.read().ok().and_then(|p| p.clone())
+/// The settings typed on the command line, as plain values (`None`, empty or `false`: not
+/// given). The command line's parser fills it; config never sees argv types.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub profile: Option<String>,
+    pub config: Option<PathBuf>,
+    pub redis_url: Vec<String>,
+    pub cluster: bool,
+    pub tls_ca: Option<PathBuf>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub secret_file: Option<PathBuf>,
+    pub secret_format: Option<String>,
+    pub key_version: Option<i64>,
+    pub cookie_name: Option<String>,
+    pub prefix: Option<String>,
+    pub output: Option<OutputFormat>,
+    pub ttl: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub retry_deadline: Option<Duration>,
+    pub wait_replicas: Option<u32>,
+    pub scan_count: Option<u32>,
+    pub color: Option<ColorChoice>,
+    pub quiet: bool,
+    pub no_headers: bool,
 }
 
-fn set_profile(profile: Option<Arc<Profile>>) {
-    if let Ok(mut p) = PROFILE.write() {
-        *p = profile;
-    }
-}
-
-/// Where each setting of this process came from (set by [`Settings::resolve`]), for hints.
-static ORIGINS: RwLock<Vec<(&'static str, Origin)>> = RwLock::new(Vec::new());
-
-fn set_origins(origins: Vec<(&'static str, Origin)>) {
-    if let Ok(mut o) = ORIGINS.write() {
-        *o = origins;
-    }
-}
-
-/// Where the setting `name` (`redis_url`, `cluster`, …) of this process came from; `None`
-/// before the settings are resolved.
-pub fn origin_of(name: &str) -> Option<Origin> {
-    ORIGINS.read().ok()?.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone())
+/// What the process is attached to, found by the caller: which standard streams are
+/// terminals, and the width tables fit in (`COLUMNS`, else the terminal's).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminals {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+    pub width: Option<usize>,
 }
 
 /// The setting `name` as a hint names it, by where its value came from: the flag
 /// (`--cluster`), the variable (`SESSCTL_CLUSTER`), or the profile's key with its file
 /// (`cluster in profile "prod" of "/etc/sessctl.toml"`); both the flag and the variable when
-/// it is a default or unknown (`--cluster (SESSCTL_CLUSTER)`).
-pub fn setting_source(name: &str, flag: &str, env: &str) -> String {
-    match origin_of(name) {
+/// it is a default or unknown (`--cluster (SESSCTL_CLUSTER)`). `settings`: `None` when the
+/// error came before the settings were resolved.
+pub fn setting_source(settings: Option<&Settings>, name: &str, flag: &str, env: &str) -> String {
+    match settings.and_then(|s| s.origin_of(name)) {
         Some(Origin::Flag(f)) => f.to_string(),
         Some(Origin::Env(var)) => var.to_string(),
         Some(Origin::Profile(profile)) => {
-            let file = current_profile().map(|p| format!(" of {}", crate::output::path(&p.file))).unwrap_or_default();
+            let file = settings
+                .and_then(|s| s.profile.as_ref())
+                .map(|p| format!(" of {}", crate::output::path(&p.file)))
+                .unwrap_or_default();
             format!("{name} in profile {}{file}", crate::output::excerpt(profile.as_bytes()))
         }
         Some(Origin::Default) | None => format!("{flag} ({env})"),
@@ -172,6 +189,7 @@ pub fn profile_key(flag_name: &str) -> String {
 /// environment value that does not parse is a usage error naming the variable, a profile value
 /// one naming the file, the profile and the key; an empty variable counts as unset.
 pub fn resolve<T>(
+    profile: Option<&Profile>,
     flag: Option<T>,
     flag_name: &'static str,
     env: &'static str,
@@ -190,7 +208,7 @@ pub fn resolve<T>(
             return Ok(Resolved { value, origin: Origin::Env(env) });
         }
     }
-    if let Some(profile) = current_profile() {
+    if let Some(profile) = profile {
         let key = profile_key(flag_name);
         if let Some(text) = profile.text(&key)? {
             let value = parse(&text).map_err(|why| profile.refused(&key, &text, &why, flag_name, env))?;
@@ -216,6 +234,7 @@ fn env_text(var: &'static str) -> anyhow::Result<Option<String>> {
 /// A path from a flag, else its environment variable (only when `used`), else the chosen
 /// profile (relative to the config file's directory).
 pub fn resolve_path(
+    profile: Option<&Profile>,
     flag: Option<PathBuf>,
     flag_name: &'static str,
     env: &'static str,
@@ -225,7 +244,7 @@ pub fn resolve_path(
     if outside.value.is_some() {
         return Ok(outside);
     }
-    profile_path(flag_name)
+    profile_path(profile, flag_name)
 }
 
 /// [`resolve_path`] without the profile layer.
@@ -245,8 +264,8 @@ fn resolve_path_outside_profile(
 }
 
 /// The chosen profile's path for a flag's setting, or none (origin default).
-fn profile_path(flag_name: &'static str) -> anyhow::Result<Resolved<Option<PathBuf>>> {
-    if let Some(profile) = current_profile() {
+fn profile_path(profile: Option<&Profile>, flag_name: &'static str) -> anyhow::Result<Resolved<Option<PathBuf>>> {
+    if let Some(profile) = profile {
         if let Some(path) = profile.path(&profile_key(flag_name))? {
             return Ok(Resolved { value: Some(path), origin: Origin::Profile(profile.name.clone()) });
         }
@@ -278,6 +297,8 @@ pub struct Settings {
     pub config: Option<Arc<ConfigFile>>,
     /// The chosen profile, if any.
     pub profile: Option<Arc<Profile>>,
+    /// What the process was attached to when the settings were resolved.
+    pub terminals: Terminals,
     secret_file: Option<PathBuf>,
     /// `SESSCTL_SECRET` is the secret (it beats a profile's `secret_file`, not a file given
     /// by flag or `SESSCTL_SECRET_FILE`).
@@ -285,208 +306,287 @@ pub struct Settings {
     secret_format: SecretFormat,
 }
 
+/// The config file and the profile a run uses (flag, else `SESSCTL_PROFILE`, else the file's
+/// default), read only when the command uses a setting a profile can hold or one was named.
+fn load_profile(flags: &Flags, uses: Uses) -> anyhow::Result<(Option<ConfigFile>, Option<Arc<Profile>>)> {
+    let explicit = flags.config.is_some() || flags.profile.is_some() || env_text("SESSCTL_PROFILE")?.is_some();
+    let wants_profile = uses.redis || uses.secret || uses.key_version || uses.cookie_name || uses.prefix || uses.ttl;
+    let config = if explicit || wants_profile { ConfigFile::load(flags.config.as_deref())? } else { None };
+    let chosen = match &flags.profile {
+        Some(name) => Some((name.clone(), Origin::Flag("--profile"))),
+        None => env_text("SESSCTL_PROFILE")?.map(|name| (name, Origin::Env("SESSCTL_PROFILE"))),
+    };
+    let profile = match (&config, chosen) {
+        (Some(config), chosen) => config.select(chosen)?.map(Arc::new),
+        (None, Some((name, origin))) => {
+            let named = match origin {
+                Origin::Flag(_) => "--profile",
+                _ => "SESSCTL_PROFILE",
+            };
+            let where_ = match file::locate(None) {
+                Some((path, _)) => format!("{} does not exist", crate::output::path(&path)),
+                None => "HOME and XDG_CONFIG_HOME are not set".to_string(),
+            };
+            return Err(usage(format!(
+                "{named} {} names a profile, but there is no config file ({where_}); write one or point --config (SESSCTL_CONFIG) at it",
+                excerpt(name.as_bytes())
+            )));
+        }
+        (None, None) => None,
+    };
+    Ok((config, profile))
+}
+
+/// Collects each resolved setting's origin while the settings are resolved.
+struct Noted<'a> {
+    profile: Option<&'a Profile>,
+    origins: Vec<(&'static str, Origin)>,
+}
+
+impl Noted<'_> {
+    /// [`resolve`] with this run's profile, noting the origin under `name`.
+    #[allow(clippy::too_many_arguments)]
+    fn resolve<T>(
+        &mut self,
+        name: &'static str,
+        flag: Option<T>,
+        flag_name: &'static str,
+        env: &'static str,
+        used: bool,
+        parse: impl Fn(&str) -> Result<T, String>,
+        default: impl FnOnce() -> T,
+    ) -> anyhow::Result<T> {
+        let resolved = resolve(self.profile, flag, flag_name, env, used, parse, default)?;
+        self.origins.push((name, resolved.origin));
+        Ok(resolved.value)
+    }
+
+    /// [`resolve_path`] with this run's profile, noting the origin under `name`.
+    fn path(
+        &mut self,
+        name: &'static str,
+        flag: Option<PathBuf>,
+        flag_name: &'static str,
+        env: &'static str,
+        used: bool,
+    ) -> anyhow::Result<Option<PathBuf>> {
+        let resolved = resolve_path(self.profile, flag, flag_name, env, used)?;
+        self.origins.push((name, resolved.origin));
+        Ok(resolved.value)
+    }
+}
+
+/// The connection settings (`uses.redis`): URLs, cluster, TLS, timeouts, SCAN COUNT, WAIT.
+fn connect_options(flags: &Flags, uses: Uses, noted: &mut Noted) -> anyhow::Result<(ConnectOptions, u32)> {
+    let used = uses.redis;
+    let urls = redis_urls(noted.profile, &flags.redis_url, used)?;
+    noted.origins.push(("redis_url", urls.origin));
+    let cluster = noted.resolve(
+        "cluster",
+        flags.cluster.then_some(true),
+        "--cluster",
+        "SESSCTL_CLUSTER",
+        used,
+        values::switch,
+        || false,
+    )?;
+    let tls_ca = noted.path("tls_ca", flags.tls_ca.clone(), "--tls-ca", "SESSCTL_TLS_CA", used)?;
+    let timeout =
+        noted.resolve("timeout", flags.timeout, "--timeout", "SESSCTL_TIMEOUT", used, values::timeout, || {
+            Duration::from_secs(10)
+        })?;
+    let tls_cert = noted.path("tls_cert", flags.tls_cert.clone(), "--tls-cert", "SESSCTL_TLS_CERT", used)?;
+    let tls_key = noted.path("tls_key", flags.tls_key.clone(), "--tls-key", "SESSCTL_TLS_KEY", used)?;
+    if tls_cert.is_some() != tls_key.is_some() {
+        return Err(usage(
+            "a client certificate needs both --tls-cert (SESSCTL_TLS_CERT) and --tls-key (SESSCTL_TLS_KEY)",
+        ));
+    }
+    let retry_deadline = noted.resolve(
+        "retry_deadline",
+        flags.retry_deadline,
+        "--retry-deadline",
+        "SESSCTL_RETRY_DEADLINE",
+        used,
+        values::timeout,
+        || sessctl_store::DEFAULT_RETRY_DEADLINE,
+    )?;
+    // The Sentinels' own password (a redis+sentinel:// URL's user info is the primary's).
+    let sentinel_password = if used { env_text("SESSCTL_SENTINEL_PASSWORD")? } else { None };
+    let scan_count = noted.resolve(
+        "scan_count",
+        flags.scan_count,
+        "--scan-count",
+        "SESSCTL_SCAN_COUNT",
+        used,
+        values::scan_count,
+        || sessctl_store::DEFAULT_COUNT as u32,
+    )?;
+    // `None` (the default): one replica where the primary has replicas.
+    let wait_replicas = noted.resolve(
+        "wait_replicas",
+        flags.wait_replicas.map(Some),
+        "--wait-replicas",
+        "SESSCTL_WAIT_REPLICAS",
+        used,
+        |t| values::wait_replicas(t).map(Some),
+        || None,
+    )?;
+    let options = ConnectOptions {
+        urls: urls.value,
+        cluster: if cluster { Some(true) } else { None },
+        prefix: Vec::new(),
+        tls_ca,
+        tls_cert,
+        tls_key,
+        sentinel_password,
+        timeouts: Timeouts { connect: timeout, response: timeout, retry_deadline },
+        wait_replicas,
+    };
+    Ok((options, scan_count))
+}
+
+/// Where the secret comes from: --secret-file > SESSCTL_SECRET_FILE > SESSCTL_SECRET > the
+/// profile's secret_file; and how its text is read.
+fn secret_settings(
+    flags: &Flags,
+    uses: Uses,
+    noted: &mut Noted,
+) -> anyhow::Result<(Option<PathBuf>, bool, SecretFormat)> {
+    let mut secret_file =
+        resolve_path_outside_profile(flags.secret_file.clone(), "--secret-file", "SESSCTL_SECRET_FILE", uses.secret);
+    let secret_from_env =
+        secret_file.value.is_none() && uses.secret && std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty());
+    if secret_file.value.is_none() && !secret_from_env {
+        secret_file = profile_path(noted.profile, "--secret-file")?;
+    }
+    noted.origins.push(("secret_file", secret_file.origin));
+    let secret_format = noted.resolve(
+        "secret_format",
+        flags.secret_format.as_deref().map(values::secret_format).transpose().map_err(usage)?,
+        "--secret-format",
+        "SESSCTL_SECRET_FORMAT",
+        uses.secret,
+        values::secret_format,
+        SecretFormat::default,
+    )?;
+    Ok((secret_file.value, secret_from_env, secret_format))
+}
+
 impl Settings {
-    /// Resolves the settings `uses` names (flag > environment > default); the others keep
-    /// their defaults unless given as flags.
-    pub fn resolve(global: &Global, uses: Uses) -> anyhow::Result<Settings> {
+    /// Resolves the settings `uses` names (flag > environment > profile > default); the others
+    /// keep their defaults unless given as flags.
+    pub fn load(flags: &Flags, uses: Uses, terminals: Terminals) -> anyhow::Result<Settings> {
         // The config file and its profile first: every setting below may come from it.
-        let explicit = global.config.is_some() || global.profile.is_some() || env_text("SESSCTL_PROFILE")?.is_some();
-        let wants_profile =
-            uses.redis || uses.secret || uses.key_version || uses.cookie_name || uses.prefix || uses.ttl;
-        let config = if explicit || wants_profile { ConfigFile::load(global.config.as_deref())? } else { None };
-        let chosen = match &global.profile {
-            Some(name) => Some((name.clone(), Origin::Flag("--profile"))),
-            None => env_text("SESSCTL_PROFILE")?.map(|name| (name, Origin::Env("SESSCTL_PROFILE"))),
-        };
-        let profile = match (&config, chosen) {
-            (Some(config), chosen) => config.select(chosen)?.map(Arc::new),
-            (None, Some((name, origin))) => {
-                let named = match origin {
-                    Origin::Flag(_) => "--profile",
-                    _ => "SESSCTL_PROFILE",
-                };
-                let where_ = match file::locate(None) {
-                    Some((path, _)) => format!("{} does not exist", crate::output::path(&path)),
-                    None => "HOME and XDG_CONFIG_HOME are not set".to_string(),
-                };
-                return Err(usage(format!(
-                    "{named} {} names a profile, but there is no config file ({where_}); write one or point --config (SESSCTL_CONFIG) at it",
-                    excerpt(name.as_bytes())
-                )));
-            }
-            (None, None) => None,
-        };
-        set_profile(profile.clone());
+        let (config, profile) = load_profile(flags, uses)?;
         if let Some(problem) = config.as_ref().and_then(ConfigFile::password_exposed) {
             // Every time the file is used, even with --quiet (as for the secret file): a
             // password anyone may read is a leak, not a preference.
-            eprintln!("sessctl: warning: {problem}");
+            crate::messages::warning_always!("{problem}");
         }
-
-        let mut origins = Vec::new();
-        let mut note = |name: &'static str, origin: &Origin| origins.push((name, origin.clone()));
-
-        let urls = redis_urls(&global.redis_url, uses.redis)?;
-        note("redis_url", &urls.origin);
-        let cluster = resolve(
-            global.cluster.then_some(true),
-            "--cluster",
-            "SESSCTL_CLUSTER",
-            uses.redis,
-            values::switch,
-            || false,
-        )?;
-        note("cluster", &cluster.origin);
-        let tls_ca = resolve_path(global.tls_ca.clone(), "--tls-ca", "SESSCTL_TLS_CA", uses.redis)?;
-        note("tls_ca", &tls_ca.origin);
-        let timeout = resolve(global.timeout, "--timeout", "SESSCTL_TIMEOUT", uses.redis, values::timeout, || {
-            Duration::from_secs(10)
-        })?;
-        note("timeout", &timeout.origin);
-        let tls_cert = resolve_path(global.tls_cert.clone(), "--tls-cert", "SESSCTL_TLS_CERT", uses.redis)?;
-        note("tls_cert", &tls_cert.origin);
-        let tls_key = resolve_path(global.tls_key.clone(), "--tls-key", "SESSCTL_TLS_KEY", uses.redis)?;
-        note("tls_key", &tls_key.origin);
-        if tls_cert.value.is_some() != tls_key.value.is_some() {
-            return Err(usage(
-                "a client certificate needs both --tls-cert (SESSCTL_TLS_CERT) and --tls-key (SESSCTL_TLS_KEY)",
-            ));
-        }
-        let retry_deadline = resolve(
-            global.retry_deadline,
-            "--retry-deadline",
-            "SESSCTL_RETRY_DEADLINE",
-            uses.redis,
-            values::timeout,
-            || sessctl_store::DEFAULT_RETRY_DEADLINE,
-        )?;
-        note("retry_deadline", &retry_deadline.origin);
-        // The Sentinels' own password (a redis+sentinel:// URL's user info is the primary's).
-        let sentinel_password = if uses.redis { env_text("SESSCTL_SENTINEL_PASSWORD")? } else { None };
-        let scan_count =
-            resolve(global.scan_count, "--scan-count", "SESSCTL_SCAN_COUNT", uses.redis, values::scan_count, || {
-                sessctl_store::DEFAULT_COUNT as u32
-            })?;
-        note("scan_count", &scan_count.origin);
-        // `None` (the default): one replica where the primary has replicas.
-        let wait_replicas = resolve(
-            global.wait_replicas.map(Some),
-            "--wait-replicas",
-            "SESSCTL_WAIT_REPLICAS",
-            uses.redis,
-            |t| values::wait_replicas(t).map(Some),
-            || None,
-        )?;
-        note("wait_replicas", &wait_replicas.origin);
-        // --secret-file > SESSCTL_SECRET_FILE > SESSCTL_SECRET > the profile's secret_file.
-        let mut secret_file = resolve_path_outside_profile(
-            global.secret_file.clone(),
-            "--secret-file",
-            "SESSCTL_SECRET_FILE",
-            uses.secret,
-        );
-        let secret_from_env = secret_file.value.is_none()
-            && uses.secret
-            && std::env::var_os("SESSCTL_SECRET").is_some_and(|v| !v.is_empty());
-        if secret_file.value.is_none() && !secret_from_env {
-            secret_file = profile_path("--secret-file")?;
-        }
-        note("secret_file", &secret_file.origin);
-        let secret_format = resolve(
-            global.secret_format.as_deref().map(values::secret_format).transpose().map_err(usage)?,
-            "--secret-format",
-            "SESSCTL_SECRET_FORMAT",
-            uses.secret,
-            values::secret_format,
-            SecretFormat::default,
-        )?;
-        note("secret_format", &secret_format.origin);
-        let key_version = resolve(
-            global.key_version.map(Some),
+        let mut noted = Noted { profile: profile.as_deref(), origins: Vec::new() };
+        let (mut redis, scan_count) = connect_options(flags, uses, &mut noted)?;
+        let (secret_file, secret_from_env, secret_format) = secret_settings(flags, uses, &mut noted)?;
+        let key_version = noted.resolve(
+            "key_version",
+            flags.key_version.map(Some),
             "--key-version",
             "SESSCTL_KEY_VERSION",
             uses.key_version,
             |t| values::key_version(t).map(Some),
             || None,
         )?;
-        note("key_version", &key_version.origin);
-        let cookie_name = resolve(
-            global.cookie_name.clone(),
+        let cookie_name = noted.resolve(
+            "cookie_name",
+            flags.cookie_name.clone(),
             "--cookie-name",
             "SESSCTL_COOKIE_NAME",
             uses.cookie_name,
             values::name,
             || "session_id".to_string(),
         )?;
-        note("cookie_name", &cookie_name.origin);
-        let prefix = resolve(global.prefix.clone(), "--prefix", "SESSCTL_PREFIX", uses.prefix, values::name, || {
-            "session:".to_string()
+        let prefix = noted.resolve(
+            "prefix",
+            flags.prefix.clone(),
+            "--prefix",
+            "SESSCTL_PREFIX",
+            uses.prefix,
+            values::name,
+            || "session:".to_string(),
+        )?;
+        let session_ttl = noted.resolve("ttl", flags.ttl, "--ttl", "SESSCTL_TTL", uses.ttl, values::ttl, || {
+            Duration::from_secs(7 * 86_400)
         })?;
-        note("prefix", &prefix.origin);
-        let ttl =
-            resolve(global.ttl, "--ttl", "SESSCTL_TTL", uses.ttl, values::ttl, || Duration::from_secs(7 * 86_400))?;
-        note("ttl", &ttl.origin);
-        let output =
-            resolve(global.output, "--output", "SESSCTL_OUTPUT", uses.output, value_enum::<OutputFormat>, || {
-                OutputFormat::Table
-            })?;
-        note("output", &output.origin);
-        let color = resolve(global.color, "--color", "SESSCTL_COLOR", uses.output, value_enum::<ColorChoice>, || {
-            ColorChoice::Auto
-        })?;
-        note("color", &color.origin);
-        // --quiet matters to every command (it silences notes), so its variable is always read.
-        let quiet = resolve(global.quiet.then_some(true), "--quiet", "SESSCTL_QUIET", true, values::switch, || false)?;
-        note("quiet", &quiet.origin);
+        let (output, color, quiet) = output_settings(flags, uses, &mut noted)?;
         // Overrides of the profile are shown by `config show` and `doctor`, not noted on every
         // command (docs/cli.md).
-        set_origins(origins.clone());
-
-        let color = match color.value {
+        let origins = noted.origins;
+        let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
-            }
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminals.stdout,
         };
-        Ok(Settings {
-            redis: ConnectOptions {
-                urls: urls.value,
-                cluster: if cluster.value { Some(true) } else { None },
-                prefix: prefix.value.as_bytes().to_vec(),
-                tls_ca: tls_ca.value,
-                tls_cert: tls_cert.value,
-                tls_key: tls_key.value,
-                sentinel_password,
-                timeouts: Timeouts {
-                    connect: timeout.value,
-                    response: timeout.value,
-                    retry_deadline: retry_deadline.value,
-                },
-                wait_replicas: wait_replicas.value,
-            },
-            cookie_name: cookie_name.value,
-            prefix: prefix.value,
-            output: output.value,
+        redis.prefix = prefix.as_bytes().to_vec();
+        let settings = Settings {
+            redis,
+            cookie_name,
+            prefix,
+            output,
             style: crate::output::Style {
-                format: output.value,
+                format: output,
                 color,
-                headers: !global.no_headers,
-                width: if output.value == OutputFormat::Table { crate::output::table_width() } else { None },
+                headers: !flags.no_headers,
+                width: if output == OutputFormat::Table { terminals.width } else { None },
             },
-            session_ttl: ttl.value,
-            key_version: key_version.value,
-            scan_count: scan_count.value,
+            session_ttl,
+            key_version,
+            scan_count,
             color,
-            chatty: !quiet.value && std::io::stderr().is_terminal(),
-            quiet: quiet.value,
+            chatty: !quiet && terminals.stderr,
+            quiet,
             origins,
             config: config.map(Arc::new),
             profile,
-            secret_file: secret_file.value,
+            terminals,
+            secret_file,
             secret_from_env,
-            secret_format: secret_format.value,
-        })
+            secret_format,
+        };
+        Ok(settings)
+    }
+
+    /// Where the setting `name` (`redis_url`, `cluster`, …) of this run came from.
+    pub fn origin_of(&self, name: &str) -> Option<Origin> {
+        self.origins.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone())
+    }
+
+    /// [`setting_source`] for this run.
+    pub fn setting_source(&self, name: &str, flag: &str, env: &str) -> String {
+        setting_source(Some(self), name, flag, env)
+    }
+
+    /// [`resolve`] with this run's profile: for a command's own flags (`--rate`…).
+    pub fn resolve<T>(
+        &self,
+        flag: Option<T>,
+        flag_name: &'static str,
+        env: &'static str,
+        used: bool,
+        parse: impl Fn(&str) -> Result<T, String>,
+        default: impl FnOnce() -> T,
+    ) -> anyhow::Result<Resolved<T>> {
+        resolve(self.profile.as_deref(), flag, flag_name, env, used, parse, default)
+    }
+
+    /// [`resolve_path`] with this run's profile: for a command's own paths (`--audit-log`).
+    pub fn resolve_path(
+        &self,
+        flag: Option<PathBuf>,
+        flag_name: &'static str,
+        env: &'static str,
+        used: bool,
+    ) -> anyhow::Result<Resolved<Option<PathBuf>>> {
+        resolve_path(self.profile.as_deref(), flag, flag_name, env, used)
     }
 
     /// The profile whose value for `key` this run does not use because a flag or an
@@ -516,17 +616,17 @@ impl Settings {
     }
 
     /// The cookie secret: `--secret-file`/`SESSCTL_SECRET_FILE`, else `SESSCTL_SECRET`, else
-    /// the profile's `secret_file`, else a hidden prompt when stdin is a terminal, else a usage
-    /// error naming both.
-    pub fn secret(&self) -> anyhow::Result<KeyRing> {
+    /// the profile's `secret_file`, else `prompt` (the command's hidden prompt) when stdin and
+    /// stderr are terminals, else a usage error naming both.
+    pub fn secret(&self, prompt: impl FnOnce() -> anyhow::Result<Vec<u8>>) -> anyhow::Result<KeyRing> {
         let text = if let Some(path) = &self.secret_file {
-            read_secret_file(path)?
+            self.read_secret_file(path)?
         } else if let Some(value) = std::env::var_os("SESSCTL_SECRET").filter(|v| self.secret_from_env && !v.is_empty())
         {
             use std::os::unix::ffi::OsStringExt;
             value.into_vec()
-        } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-            crate::terminal::read_hidden("Cookie secret (the app's cookie_secret): ")?
+        } else if self.terminals.stdin && self.terminals.stderr {
+            prompt()?
         } else {
             return Err(usage(
                 "no cookie secret: set SESSCTL_SECRET, or put it in a file and pass --secret-file (or SESSCTL_SECRET_FILE)",
@@ -546,6 +646,39 @@ impl Settings {
         key.extend_from_slice(session_id);
         key
     }
+}
+
+/// `-o`, `--color` and `--quiet`.
+fn output_settings(flags: &Flags, uses: Uses, noted: &mut Noted) -> anyhow::Result<(OutputFormat, ColorChoice, bool)> {
+    let output = noted.resolve(
+        "output",
+        flags.output,
+        "--output",
+        "SESSCTL_OUTPUT",
+        uses.output,
+        value_enum::<OutputFormat>,
+        || OutputFormat::Table,
+    )?;
+    let color = noted.resolve(
+        "color",
+        flags.color,
+        "--color",
+        "SESSCTL_COLOR",
+        uses.output,
+        value_enum::<ColorChoice>,
+        || ColorChoice::Auto,
+    )?;
+    // --quiet matters to every command (it silences notes), so its variable is always read.
+    let quiet = noted.resolve(
+        "quiet",
+        flags.quiet.then_some(true),
+        "--quiet",
+        "SESSCTL_QUIET",
+        true,
+        values::switch,
+        || false,
+    )?;
+    Ok((output, color, quiet))
 }
 
 /// A clap `ValueEnum` from an environment variable's text.
@@ -573,14 +706,13 @@ pub enum SecretSource {
 
 /// `--redis-url` flags, else `SESSCTL_REDIS_URL`, else `REDIS_URL` (either may hold several
 /// seed URLs separated by commas or spaces), else the profile's `redis_url`, else the default.
-fn redis_urls(flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<String>>> {
+fn redis_urls(profile: Option<&Profile>, flags: &[String], used: bool) -> anyhow::Result<Resolved<Vec<String>>> {
     let resolved = redis_urls_outside_profile(flags, used)?;
-    let profile = current_profile();
-    let from_profile = match &profile {
+    let from_profile = match profile {
         Some(profile) => profile.text("redis_url")?,
         None => None,
     };
-    if let (Some(profile), Some(text)) = (&profile, from_profile) {
+    if let (Some(profile), Some(text)) = (profile, from_profile) {
         let urls = sessctl_store::split_urls(&text);
         if urls.is_empty() {
             return Err(profile.bad("redis_url", "names no URL"));
@@ -611,48 +743,50 @@ fn redis_urls_outside_profile(flags: &[String], used: bool) -> anyhow::Result<Re
     Ok(Resolved { value: vec![DEFAULT_REDIS_URL.to_string()], origin: Origin::Default })
 }
 
-/// Reads a secret file: at most [`MAX_SECRET_FILE`] bytes (so `/dev/zero` or a log file given
-/// by mistake fails fast), one trailing newline removed, with a warning when group or others
-/// may read it (as ssh does for keys).
-fn read_secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let shown = crate::output::path(path);
-    // Where the path came from: the flag, the variable or the profile (with its file).
-    let named_by = setting_source("secret_file", "--secret-file", "SESSCTL_SECRET_FILE");
-    let cannot = |e: std::io::Error| usage(format!("cannot read the secret file {shown}: {e}; check {named_by}"));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
-        return Err(usage(format!("the secret file {shown} is a directory; check {named_by}")));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_SECRET_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > MAX_SECRET_FILE {
-        return Err(usage(format!(
-            "the secret file {shown} is larger than {} KiB; is it the right file? (check {named_by})",
-            MAX_SECRET_FILE / 1024
-        )));
-    }
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode();
-        if meta.is_file() && mode & 0o077 != 0 {
-            // Shown even with --quiet: like ssh, this is about the secret's safety.
-            eprintln!(
-                "sessctl: warning: the secret file {shown} can be read or changed by group or others (mode {:04o}); run `chmod 600` on it",
-                mode & 0o7777
-            );
+impl Settings {
+    /// Reads a secret file: at most [`MAX_SECRET_FILE`] bytes (so `/dev/zero` or a log file given
+    /// by mistake fails fast), one trailing newline removed, with a warning when group or others
+    /// may read it (as ssh does for keys).
+    fn read_secret_file(&self, path: &Path) -> anyhow::Result<Vec<u8>> {
+        let shown = crate::output::path(path);
+        // Where the path came from: the flag, the variable or the profile (with its file).
+        let named_by = setting_source(Some(self), "secret_file", "--secret-file", "SESSCTL_SECRET_FILE");
+        let cannot = |e: std::io::Error| usage(format!("cannot read the secret file {shown}: {e}; check {named_by}"));
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(usage(format!("the secret file {shown} is a directory; check {named_by}")));
         }
-    }
-    if bytes.last() == Some(&b'\n') {
-        bytes.pop();
-        if bytes.last() == Some(&b'\r') {
+        let mut bytes = Vec::new();
+        file.take(MAX_SECRET_FILE + 1).read_to_end(&mut bytes).map_err(cannot)?;
+        if bytes.len() as u64 > MAX_SECRET_FILE {
+            return Err(usage(format!(
+                "the secret file {shown} is larger than {} KiB; is it the right file? (check {named_by})",
+                MAX_SECRET_FILE / 1024
+            )));
+        }
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode();
+            if meta.is_file() && mode & 0o077 != 0 {
+                // Shown even with --quiet: like ssh, this is about the secret's safety.
+                crate::messages::warning_always!(
+                    "the secret file {shown} can be read or changed by group or others (mode {:04o}); run `chmod 600` on it",
+                    mode & 0o7777
+                );
+            }
+        }
+        if bytes.last() == Some(&b'\n') {
             bytes.pop();
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
         }
+        if bytes.is_empty() {
+            return Err(usage(format!("the secret file {shown} is empty")));
+        }
+        Ok(bytes)
     }
-    if bytes.is_empty() {
-        return Err(usage(format!("the secret file {shown} is empty")));
-    }
-    Ok(bytes)
 }
 
 /// Seconds since the epoch, as Tornado's `time.time()`. `SESSCTL_NOW` (a number of seconds)

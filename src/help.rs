@@ -8,10 +8,45 @@
 
 use std::fmt::Write as _;
 
-use clap::Command;
+use clap::{Command, CommandFactory, ValueEnum};
 use roff::{bold, italic, roman, Roff};
 
+use crate::cli::{output_formats, Cli, OutputFormat};
 use crate::error::exit;
+
+/// The clap command, for parsing, completions, the man pages and tests: the derived one
+/// ([`Cli`]) with the long help's examples, environment and exit statuses, `-o` offering
+/// each command's own formats, and `man` offering the pages there are.
+pub fn command() -> clap::Command {
+    let mut command = decorate(Cli::command());
+    // `-o` is global, but each command offers (in its help and in shell completion) only the
+    // formats it writes. The others are still parsed, so that the command refuses them with
+    // its own message (`mint -o csv`: use -o json).
+    let output = command.get_arguments().find(|a| a.get_id() == "output").cloned();
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    // (Every subcommand goes through `mut_subcommand`, which moves it to the end: so they all
+    // keep their order.)
+    for name in names {
+        let (Some(output), Some(formats)) = (&output, output_formats(&name)) else {
+            command = command.mut_subcommand(name, |sub| sub);
+            continue;
+        };
+        let listed: Vec<clap::builder::PossibleValue> = OutputFormat::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.hide(!formats.contains(f))))
+            .collect();
+        let parser =
+            clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(listed), |text: String| {
+                OutputFormat::from_str(&text, false).unwrap_or(OutputFormat::Table)
+            });
+        let arg = output.clone().value_parser(parser);
+        command = command.mut_subcommand(name, |sub| sub.arg(arg));
+    }
+    let pages = page_commands(&command);
+    command.mut_subcommand("man", |man| {
+        man.mut_arg("command", |arg| arg.value_parser(clap::builder::PossibleValuesParser::new(pages)))
+    })
+}
 
 /// An example: what it does, then the command line.
 pub type Example = (&'static str, &'static str);
@@ -367,7 +402,7 @@ pub fn decorate(command: Command) -> Command {
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     use clap_complete::Shell;
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut crate::cli::command(), "sessctl", &mut buf);
+    clap_complete::generate(shell, &mut command(), "sessctl", &mut buf);
     let text = String::from_utf8_lossy(&buf).into_owned();
     let names = "config profiles --names 2>/dev/null";
     let text = match shell {
@@ -411,7 +446,7 @@ pub fn page_commands(command: &Command) -> Vec<String> {
 
 /// One man page (`""`: the top page), or `None` for an unknown command.
 pub fn man_page(command: &str) -> Option<Vec<u8>> {
-    let root = crate::cli::command();
+    let root = self::command();
     let all = page_commands(&root);
     let environment = environment(&root);
     // Pages never mention `help` (it has none); the parser keeps it.
@@ -488,7 +523,7 @@ pub fn man_page(command: &str) -> Option<Vec<u8>> {
 
 /// Every man page: (file name, content), the top page first.
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let all = page_commands(&crate::cli::command());
+    let all = page_commands(&command());
     std::iter::once(String::new())
         .chain(all)
         .filter_map(|c| man_page(&c).map(|page| (format!("{}.1", page_name(&c)), page)))

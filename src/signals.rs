@@ -53,14 +53,14 @@ pub fn install() {
             }
             if first {
                 STOP.store(true, Ordering::SeqCst);
-                eprintln!(
-                    "sessctl: {}; stopping after the current batch and reporting what was done (again to quit at once)",
+                crate::messages::said!(
+                    "{}; stopping after the current batch and reporting what was done (again to quit at once)",
                     name(signal)
                 );
             } else {
                 // The user wants out: wait only for the batch in flight to be recorded.
                 let _batch = CRITICAL.lock();
-                eprintln!("sessctl: {} again, exiting now; the summary is not printed", name(signal));
+                crate::messages::said!("{} again, exiting now; the summary is not printed", name(signal));
                 exit_now_quietly(signal);
             }
         }
@@ -82,8 +82,8 @@ fn exit_now(signal: i32) -> ! {
     restore_terminal();
     let note = EXIT_NOTE.lock().ok().and_then(|n| n.clone());
     match note {
-        Some(note) => eprintln!("\nsessctl: {}; {note}", name(signal)),
-        None => eprintln!("sessctl: {}", name(signal)),
+        Some(note) => crate::messages::said_on_new_line(format_args!("{}; {note}", name(signal))),
+        None => crate::messages::said!("{}", name(signal)),
     }
     exit_now_quietly(signal)
 }

@@ -50,6 +50,24 @@ pub fn read_hidden(prompt: &str) -> anyhow::Result<Vec<u8>> {
     Ok(line)
 }
 
+/// The hidden prompt for the cookie secret ([`crate::config::Settings::secret`] calls it when
+/// no file or variable names the secret and stdin and stderr are terminals).
+pub fn secret_prompt() -> anyhow::Result<Vec<u8>> {
+    read_hidden("Cookie secret (the app's cookie_secret): ")
+}
+
+/// What the process is attached to, for the settings: which standard streams are terminals
+/// and the width tables fit in.
+pub fn detect() -> crate::config::Terminals {
+    use std::io::IsTerminal;
+    crate::config::Terminals {
+        stdin: io::stdin().is_terminal(),
+        stdout: io::stdout().is_terminal(),
+        stderr: io::stderr().is_terminal(),
+        width: crate::output::table_width(),
+    }
+}
+
 /// Asks "question? [y/N]" and reads the answer from stdin (a terminal). End of input counts
 /// as no; Ctrl-C exits 130 with `interrupted; {nothing_done}`.
 pub fn confirm(question: &str, nothing_done: &str) -> anyhow::Result<bool> {

@@ -60,7 +60,7 @@ fn bash_sources_the_file_and_completes_commands_flags_and_man_pages() {
     let offered = bash_complete("sessctl gen-secret --r");
     assert!(offered.contains(&"--ring".to_string()) && offered.contains(&"--redis-url".to_string()), "{offered:?}");
     let offered = bash_complete("sessctl man ");
-    for page in sessctl::cli::MAN_PAGES {
+    for page in &sessctl::help::page_commands(&sessctl::help::command()) {
         assert!(offered.contains(&page.to_string()), "man {page} not offered: {offered:?}");
     }
 }

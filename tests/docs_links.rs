@@ -218,7 +218,7 @@ fn every_sessctl_command_line_in_the_docs_parses() {
             checked += 1;
             let line = args.join(" ");
             let parsed =
-                sessctl::cli::command().try_get_matches_from(std::iter::once("sessctl".to_string()).chain(args));
+                sessctl::help::command().try_get_matches_from(std::iter::once("sessctl".to_string()).chain(args));
             if let Err(e) = parsed {
                 use clap::error::ErrorKind;
                 if !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {

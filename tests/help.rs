@@ -16,7 +16,7 @@ fn help_of(args: &[&str]) -> String {
 }
 
 fn commands() -> Vec<String> {
-    sessctl::help::page_commands(&sessctl::cli::command())
+    sessctl::help::page_commands(&sessctl::help::command())
 }
 
 /// The long flags listed in a block of help text (`--name` at the start of an option line).
@@ -128,7 +128,7 @@ fn every_example_is_a_command_line_sessctl_accepts() {
             if !command.is_empty() {
                 assert_eq!(words.get(1), Some(&command), "an example of {command} runs another command: {line}");
             }
-            let parsed = sessctl::cli::command().try_get_matches_from(&words);
+            let parsed = sessctl::help::command().try_get_matches_from(&words);
             assert!(parsed.is_ok(), "example {what:?} does not parse: {line}\n{}", parsed.unwrap_err());
             checked += 1;
         }
@@ -164,7 +164,7 @@ fn every_environment_variable_sessctl_reads_is_documented() {
     // Test knobs are read by the tests, not by sessctl.
     named.remove("SESSCTL_REGENERATE");
     let documented: BTreeSet<String> =
-        sessctl::help::environment(&sessctl::cli::command()).into_iter().map(|(name, _)| name).collect();
+        sessctl::help::environment(&sessctl::help::command()).into_iter().map(|(name, _)| name).collect();
     let missing: Vec<&String> = named.difference(&documented).collect();
     assert!(
         missing.is_empty(),

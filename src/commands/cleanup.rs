@@ -198,7 +198,7 @@ fn check_max_age(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> 
             "--max-age {} is not less than --ttl {} (the sessions' lifetime), so no session can be that old; give a shorter --max-age, or set {} to the app's real session lifetime",
             typed.text,
             show(settings.session_ttl),
-            config::setting_source("ttl", "--ttl", "SESSCTL_TTL")
+            settings.setting_source("ttl", "--ttl", "SESSCTL_TTL")
         )));
     }
     if age < SHORT_AGE && !args.yes {

@@ -185,7 +185,7 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     // and parsed as the command would (a file that is missing, unreadable, too large, empty
     // or not in --secret-format is the row's problem).
     let secret_row = |rows: &mut Vec<Setting>, from: &str, origin: Origin| {
-        let (value, problem) = match settings.secret() {
+        let (value, problem) = match settings.secret(crate::terminal::secret_prompt) {
             Ok(KeyRing::Single(s)) => {
                 let bytes = match s.expose().len() {
                     1 => "1 byte".to_string(),

@@ -193,13 +193,13 @@ fn secret_checks(settings: &Settings) -> Vec<Check> {
     if let SecretSource::File(path) = &source {
         checks.extend(file_permissions(path));
     }
-    let ring = match settings.secret() {
+    let ring = match settings.secret(crate::terminal::secret_prompt) {
         Ok(ring) => ring,
         Err(e) => {
             let hint = match &source {
                 SecretSource::File(_) => format!(
                     "fix the file named by {}",
-                    crate::config::setting_source("secret_file", "--secret-file", "SESSCTL_SECRET_FILE")
+                    settings.setting_source("secret_file", "--secret-file", "SESSCTL_SECRET_FILE")
                 ),
                 _ => "fix SESSCTL_SECRET".to_string(),
             };
@@ -383,8 +383,12 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
     let store = match Store::connect(settings.redis.clone()) {
         Ok(store) => store,
         Err(e) => {
-            let hint = super::hints::for_store(&e).unwrap_or_else(|| {
-                format!("check the URL ({}) and that the server is up; {}", urls.join(", "), super::hints::url())
+            let hint = super::hints::for_store(&e, Some(settings)).unwrap_or_else(|| {
+                format!(
+                    "check the URL ({}) and that the server is up; {}",
+                    urls.join(", "),
+                    super::hints::url(Some(settings))
+                )
             });
             return vec![Check::fail("redis", e.to_string(), hint), tls(&settings.redis.urls)];
         }
@@ -397,7 +401,7 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
             checks.push(check);
             checks.push(latency(&nodes));
         }
-        Err(e) => checks.push(probe_failed("redis", &e)),
+        Err(e) => checks.push(probe_failed(settings, "redis", &e)),
     }
     checks.push(topology(&store));
     checks.push(tls(&settings.redis.urls));
@@ -408,7 +412,7 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
             allowed
         }
         Err(e) => {
-            checks.push(probe_failed("permissions", &e));
+            checks.push(probe_failed(settings, "permissions", &e));
             false
         }
     };
@@ -417,7 +421,7 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
             checks.push(snapshot_check(&probes));
             checks.push(replicas_check(&probes));
         }
-        Err(e) => checks.push(probe_failed("snapshot", &e)),
+        Err(e) => checks.push(probe_failed(settings, "snapshot", &e)),
     }
     if scan_allowed {
         // Each string is classified as stats and cleanup classify it (category.rs).
@@ -431,7 +435,7 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
             };
         match store.sample_population(args.sample, &mut visit) {
             Ok(population) => checks.extend(population_checks(&settings.prefix, &population, &tally)),
-            Err(e) => checks.push(probe_failed("sessions", &e)),
+            Err(e) => checks.push(probe_failed(settings, "sessions", &e)),
         }
     }
     checks
@@ -443,9 +447,9 @@ const PINGS: usize = 5;
 /// A median round trip above this makes every scan batch and pipeline slow.
 const SLOW_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(50);
 
-fn probe_failed(check: &'static str, error: &StoreError) -> Check {
-    let hint =
-        super::hints::for_store(error).unwrap_or_else(|| "run `sessctl doctor` again; check the server's log".into());
+fn probe_failed(settings: &Settings, check: &'static str, error: &StoreError) -> Check {
+    let hint = super::hints::for_store(error, Some(settings))
+        .unwrap_or_else(|| "run `sessctl doctor` again; check the server's log".into());
     Check::fail(check, error.to_string(), hint)
 }
 

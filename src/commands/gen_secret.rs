@@ -23,7 +23,7 @@ pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome>
         out.flush()?;
         return Ok(Outcome::Success);
     }
-    let current = settings.secret()?;
+    let current = settings.secret(crate::terminal::secret_prompt)?;
     let signing = signing_version(&current, settings.key_version);
     let (ring, version) = with_new_version(&current, fresh)?;
     writeln!(out, "{ring}")?;

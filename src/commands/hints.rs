@@ -4,18 +4,18 @@
 
 use sessctl_store::{AuthProblem, NetCause, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
 
-use crate::config::{current_profile, origin_of, setting_source, Origin};
+use crate::config::{setting_source, Origin, Settings};
 
 /// What to change for the Redis URL, by where this run's URL came from: the flag, the
 /// variable, or the profile's `redis_url` (named with its file); both the flag and the
 /// variable for the default.
-pub(crate) fn url() -> String {
-    match origin_of("redis_url") {
+pub(crate) fn url(settings: Option<&Settings>) -> String {
+    match settings.and_then(|s| s.origin_of("redis_url")) {
         Some(Origin::Flag(_)) => "fix --redis-url".into(),
         Some(Origin::Env(var)) => format!("fix {var} (or give --redis-url)"),
         Some(Origin::Profile(_)) => format!(
             "fix {} (or override it with --redis-url or SESSCTL_REDIS_URL)",
-            setting_source("redis_url", "--redis-url", "SESSCTL_REDIS_URL")
+            setting_source(settings, "redis_url", "--redis-url", "SESSCTL_REDIS_URL")
         ),
         Some(Origin::Default) | None => "set SESSCTL_REDIS_URL or --redis-url".into(),
     }
@@ -23,18 +23,21 @@ pub(crate) fn url() -> String {
 
 /// Where the Redis URL came from, in a parenthesis: `(SESSCTL_REDIS_URL)`, `(--redis-url)`,
 /// `(redis_url in profile "prod" of "/etc/sessctl.toml")`.
-fn url_source() -> String {
-    setting_source("redis_url", "--redis-url", "SESSCTL_REDIS_URL")
+fn url_source(settings: Option<&Settings>) -> String {
+    setting_source(settings, "redis_url", "--redis-url", "SESSCTL_REDIS_URL")
 }
 
 /// How to stop asking for a cluster: drop the flag, unset the variable, or take `cluster = true`
 /// out of the profile.
-fn drop_cluster() -> String {
-    match origin_of("cluster") {
+fn drop_cluster(settings: Option<&Settings>) -> String {
+    match settings.and_then(|s| s.origin_of("cluster")) {
         Some(Origin::Flag(_)) => "drop --cluster".into(),
         Some(Origin::Env(var)) => format!("unset {var}"),
         Some(Origin::Profile(name)) => {
-            let file = current_profile().map(|p| format!(" of {}", crate::output::path(&p.file))).unwrap_or_default();
+            let file = settings
+                .and_then(|s| s.profile.as_ref())
+                .map(|p| format!(" of {}", crate::output::path(&p.file)))
+                .unwrap_or_default();
             format!(
                 "remove cluster = true from profile {}{file} (or override it with SESSCTL_CLUSTER=0)",
                 crate::output::excerpt(name.as_bytes())
@@ -45,20 +48,20 @@ fn drop_cluster() -> String {
 }
 
 /// The hint for a store error, if there is one worth giving.
-pub(crate) fn for_store(error: &StoreError) -> Option<String> {
-    let url = url();
+pub(crate) fn for_store(error: &StoreError, settings: Option<&Settings>) -> Option<String> {
+    let url = url(settings);
     let url = url.as_str();
     let hint = match error {
         StoreError::Url { .. } => url.into(),
         StoreError::TlsFile { which, .. } => match which {
-            TlsFile::Ca => format!("check {}", setting_source("tls_ca", "--tls-ca", "SESSCTL_TLS_CA")),
+            TlsFile::Ca => format!("check {}", setting_source(settings, "tls_ca", "--tls-ca", "SESSCTL_TLS_CA")),
             TlsFile::Cert => format!(
                 "check {}; it goes with --tls-key",
-                setting_source("tls_cert", "--tls-cert", "SESSCTL_TLS_CERT")
+                setting_source(settings, "tls_cert", "--tls-cert", "SESSCTL_TLS_CERT")
             ),
             TlsFile::Key => format!(
                 "check {}; it goes with --tls-cert",
-                setting_source("tls_key", "--tls-key", "SESSCTL_TLS_KEY")
+                setting_source(settings, "tls_key", "--tls-key", "SESSCTL_TLS_KEY")
             ),
         },
         StoreError::Unreachable { cause, .. } => match cause {
@@ -78,7 +81,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             TlsProblem::Other(_) => "check the server's TLS settings".into(),
         },
         StoreError::Auth { problem, .. } => match problem {
-            AuthProblem::Rejected(_) => format!("check the user and password in the Redis URL ({})", url_source()),
+            AuthProblem::Rejected(_) => format!("check the user and password in the Redis URL ({})", url_source(settings)),
             AuthProblem::PasswordRequired => "put it in the Redis URL (redis://:PASSWORD@host:port/0 or redis://USER:PASSWORD@host:port/0)".into(),
             AuthProblem::NoPasswordSet => "remove the password from the Redis URL or set one on the server".into(),
             AuthProblem::Other(_) => return None,
@@ -98,7 +101,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
         StoreError::UnexpectedReply { .. } | StoreError::Protocol { .. } => return None,
         StoreError::Unconfirmed { .. } => "a failover could undo them; run the same command again to finish the job (it repeats nothing that was confirmed), or check the replicas (INFO replication); --wait-replicas 0 (SESSCTL_WAIT_REPLICAS) writes without waiting".into(),
         StoreError::Topology(problem) => match problem {
-            TopologyError::NotACluster { .. } => drop_cluster(),
+            TopologyError::NotACluster { .. } => drop_cluster(settings),
             TopologyError::DatabaseInCluster { db, .. } => format!("remove /{db} from the Redis URL"),
             TopologyError::NoPrimaries { .. } | TopologyError::SlotNotServed { .. } => {
                 "check the cluster (redis-cli --cluster check)".into()
@@ -109,7 +112,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             TopologyError::UnknownMaster { .. } => "check the primary's name in the redis+sentinel:// URL (SENTINEL MASTERS lists them)".into(),
             TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),
         },
-        StoreError::NoSeed { first, .. } => return for_store(first),
+        StoreError::NoSeed { first, .. } => return for_store(first, settings),
         StoreError::Dump { .. } => "check that the file is a whole RDB dump (redis-cli --rdb FILE makes one)".into(),
         StoreError::SnapshotRefused { .. } => {
             "nothing was changed; run the command without --snapshot to scan instead (managed services, ACLs without +sync/+psync and renamed SYNC commands allow no snapshot)".into()
@@ -144,7 +147,7 @@ mod tests {
         for error in errors {
             let text = error.to_string();
             assert!(!text.contains("--") && !text.contains("SESSCTL_"), "the library names no flags: {text}");
-            let hint = for_store(&error).unwrap();
+            let hint = for_store(&error, None).unwrap();
             assert!(!hint.contains('\n'), "{hint}");
         }
     }

@@ -53,7 +53,7 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     }
     let format =
         args.format.unwrap_or(if settings.output == OutputFormat::Json { MintFormat::Json } else { MintFormat::Value });
-    let ring = settings.secret()?;
+    let ring = settings.secret(crate::terminal::secret_prompt)?;
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
     // A session minted is a working login: the audit log (flag, SESSCTL_AUDIT_LOG or the
     // profile's audit_log) gets a line for each one stored and printed. --no-store stores none.

@@ -35,10 +35,11 @@ pub use crate::signals::STOP;
 /// Parses the command line, runs the command, maps the result to an exit status.
 pub fn main() -> ExitCode {
     signals::install();
-    let parsed = crate::cli::command().long_version(crate::cli::long_version()).try_get_matches().and_then(|matches| {
-        use clap::FromArgMatches;
-        Cli::from_arg_matches(&matches)
-    });
+    let parsed =
+        crate::help::command().long_version(crate::cli::long_version()).try_get_matches().and_then(|matches| {
+            use clap::FromArgMatches;
+            Cli::from_arg_matches(&matches)
+        });
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
@@ -61,21 +62,31 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
+    let settings = match Settings::load(&cli.global.flags(), uses(&cli.command), crate::terminal::detect()) {
+        Ok(settings) => settings,
+        Err(e) => return fail(&e, None),
+    };
+    crate::messages::set_quiet(settings.quiet);
+    match run(cli, &settings) {
         Ok(outcome) => ExitCode::from(outcome.code()),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
-            // One line: what failed first, then that --output-file kept its old content.
-            let kept = KEPT_OUTPUT
-                .lock()
-                .ok()
-                .and_then(|k| k.clone())
-                .map(|target| format!("; --output-file {target} was left as it was"))
-                .unwrap_or_default();
-            eprintln!("sessctl: {}", crate::output::message_line(&format!("{}{kept}", with_hint(&e))));
-            ExitCode::from(error::code_for(&e))
-        }
+        Err(e) => fail(&e, Some(&settings)),
     }
+}
+
+/// A failed run's one line on stderr (with the hint the settings allow), and its exit status.
+fn fail(e: &anyhow::Error, settings: Option<&Settings>) -> ExitCode {
+    if is_broken_pipe(e) {
+        return ExitCode::SUCCESS;
+    }
+    // One line: what failed first, then that --output-file kept its old content.
+    let kept = KEPT_OUTPUT
+        .lock()
+        .ok()
+        .and_then(|k| k.clone())
+        .map(|target| format!("; --output-file {target} was left as it was"))
+        .unwrap_or_default();
+    crate::messages::error_line(&format!("{}{kept}", with_hint(e, settings)));
+    ExitCode::from(error::code_for(e))
 }
 
 /// The `--output-file` left as it was by a run that failed (said at the end of its error line).
@@ -109,7 +120,7 @@ fn usage_line(e: &clap::Error) -> String {
         }
         line.push_str(part);
     }
-    let command = crate::cli::command();
+    let command = crate::help::command();
     let sub = std::env::args().skip(1).find(|a| command.get_subcommands().any(|s| s.get_name() == a));
     if let (Some(sub), Some(ContextValue::String(arg))) = (&sub, e.get(ContextKind::InvalidArg)) {
         if let Some(advice) = dump_flag_advice(arg, sub, &command) {
@@ -229,14 +240,13 @@ fn shorten_quoted(text: &str) -> String {
 
 /// Runs a parsed command line; with `--output-file`, its output replaces the file only when
 /// it is whole (see [`output_file`]).
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let settings = Settings::resolve(&cli.global, uses(&cli.command))?;
-    refuse_shared_files(&cli)?;
-    let Some(path) = cli.global.output_file.clone() else { return dispatch(cli, &settings) };
+pub fn run(cli: Cli, settings: &Settings) -> anyhow::Result<Outcome> {
+    refuse_shared_files(&cli, settings)?;
+    let Some(path) = cli.global.output_file.clone() else { return dispatch(cli, settings) };
     // mint prints live cookies, gen-secret a secret: their files are for the owner only.
     let secret = matches!(cli.command, Command::Mint(_) | Command::GenSecret(_));
     let file = output_file::AtomicOutput::begin(&path, secret)?;
-    let result = dispatch(cli, &settings);
+    let result = dispatch(cli, settings);
     match &result {
         Ok(outcome) if outcome.output_is_whole() => {
             file.commit()?;
@@ -312,7 +322,7 @@ pub(crate) fn connect(settings: &Settings) -> anyhow::Result<Store> {
         // A URL or TLS file that cannot be used is a bad value (exit 2), not an unreachable
         // server.
         e @ (StoreError::Url { .. } | StoreError::TlsFile { .. }) => {
-            let hint = hints::for_store(&e).map(|h| format!("; {h}")).unwrap_or_default();
+            let hint = hints::for_store(&e, Some(settings)).map(|h| format!("; {h}")).unwrap_or_default();
             error::usage(format!("{e}{hint}"))
         }
         e => e.into(),
@@ -403,9 +413,9 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
 }
 
 /// The error as one line, with what to change on the command line when the store failed.
-fn with_hint(error: &anyhow::Error) -> String {
+fn with_hint(error: &anyhow::Error, settings: Option<&Settings>) -> String {
     let line = one_line(error);
-    match error.chain().find_map(|e| e.downcast_ref::<StoreError>()).and_then(hints::for_store) {
+    match error.chain().find_map(|e| e.downcast_ref::<StoreError>()).and_then(|e| hints::for_store(e, settings)) {
         Some(hint) if !line.contains(&hint) => format!("{line}; {hint}"),
         _ => line,
     }
@@ -700,7 +710,7 @@ pub(crate) fn special_file(path: &std::path::Path) -> Option<&'static str> {
 /// `--users-file`): one written over another loses it (a backup replaced by the resume file,
 /// or made unreadable for `restore` by audit lines, a dump replaced by the output). Refused
 /// (exit 2) before anything is done.
-fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
+fn refuse_shared_files(cli: &Cli, settings: &Settings) -> anyhow::Result<()> {
     use std::path::{Path, PathBuf};
     let mut files: Vec<(&str, PathBuf)> = Vec::new();
     if let Some(p) = &cli.global.output_file {
@@ -708,7 +718,7 @@ fn refuse_shared_files(cli: &Cli) -> anyhow::Result<()> {
     }
     // The audit log as the run will open it: the flag, else SESSCTL_AUDIT_LOG, else the profile.
     let audit = |flag: &Option<PathBuf>| {
-        crate::config::resolve_path(flag.clone(), "--audit-log", "SESSCTL_AUDIT_LOG", true).map(|r| r.value)
+        settings.resolve_path(flag.clone(), "--audit-log", "SESSCTL_AUDIT_LOG", true).map(|r| r.value)
     };
     let (backup, audit, resume) = match &cli.command {
         Command::Revoke(a) => (a.backup.clone(), audit(&a.audit_log)?, a.pace.resume.clone()),
@@ -790,7 +800,7 @@ pub(crate) fn open_audit(
     command: &'static str,
     settings: &Settings,
 ) -> anyhow::Result<Option<audit::AuditLog>> {
-    let path = crate::config::resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true)?;
+    let path = settings.resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true)?;
     path.value.map(|p| audit::AuditLog::open(&p, command, &settings.redis.urls, &settings.prefix)).transpose()
 }
 

@@ -108,24 +108,26 @@ impl Pacing {
         command: &'static str,
         selection: Vec<(&'static str, Value)>,
     ) -> anyhow::Result<Pacing> {
-        let rate = config::resolve(
-            args.rate.map(Some),
-            "--rate",
-            "SESSCTL_RATE",
-            true,
-            |t| crate::values::rate(t).map(Some),
-            || None,
-        )?
-        .value;
-        let max_latency = config::resolve(
-            args.max_latency.map(Some),
-            "--max-latency",
-            "SESSCTL_MAX_LATENCY",
-            true,
-            |t| crate::values::max_latency(t).map(Some),
-            || None,
-        )?
-        .value;
+        let rate = settings
+            .resolve(
+                args.rate.map(Some),
+                "--rate",
+                "SESSCTL_RATE",
+                true,
+                |t| crate::values::rate(t).map(Some),
+                || None,
+            )?
+            .value;
+        let max_latency = settings
+            .resolve(
+                args.max_latency.map(Some),
+                "--max-latency",
+                "SESSCTL_MAX_LATENCY",
+                true,
+                |t| crate::values::max_latency(t).map(Some),
+                || None,
+            )?
+            .value;
         let timeboxed = args.max_duration.is_some() || args.resume.is_some();
         if timeboxed && settings.output == OutputFormat::Prometheus {
             return Err(usage(

@@ -103,7 +103,7 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     if args.max_age_days.is_nan() {
         return Err(usage("--max-age-days is not a number"));
     }
-    let ring = settings.secret()?;
+    let ring = settings.secret(crate::terminal::secret_prompt)?;
     let verifier = Verifier::new(&ring, &settings.cookie_name, args.max_age_days);
     let now = config::now()?;
     let from_stdin = args.cookies.is_empty() || (args.cookies.len() == 1 && args.cookies[0] == "-");
