@@ -84,7 +84,7 @@ impl Sink {
     pub fn write_and_wait(&mut self, buf: &[u8], wait: bool) -> (usize, Option<io::Error>) {
         match &mut self.dest {
             Dest::Stdout { raw, is_pipe } => {
-                let (written, mut failure) = write_fully(&mut **raw, buf);
+                let (written, mut failure) = write_fully(raw, buf);
                 if !*is_pipe || !wait {
                     return (written, failure);
                 }
