@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::error::exit;
 use crate::values;
 
 /// Operate the Redis-backed logins of Tornado apps that use tornado-auth-sessions.
@@ -168,8 +169,79 @@ impl Global {
     }
 }
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// What a command's long help and man page say beyond its options, kept beside its clap
+/// definition: the examples, the exit statuses, the pages worth reading next, and the output
+/// formats it writes.
+pub struct Page {
+    pub examples: &'static [Example],
+    pub exits: &'static [(u8, &'static str)],
+    pub see_also: &'static [&'static str],
+    /// `None`: every format, or the command prints no records.
+    pub formats: Option<&'static [OutputFormat]>,
+}
+
+/// An example: what it does, then the command line.
+pub type Example = (&'static str, &'static str);
+
+/// A subcommand's arguments with its [`Page`].
+pub trait Documented {
+    const PAGE: Page;
+}
+
+const OK: (u8, &str) = (exit::OK, "success");
+const FAILED: (u8, &str) = (exit::OPERATIONAL, "Redis unreachable or failing, or an I/O error");
+const USAGE: (u8, &str) = (exit::USAGE, "usage error: bad flags or values, no secret, no --yes");
+const INTERRUPTED: (u8, &str) = (exit::INTERRUPTED, "interrupted (Ctrl-C): what was done so far is reported");
+const TERMINATED: (u8, &str) = (exit::TERMINATED, "terminated (SIGTERM): as 130");
+/// The exit statuses of a command that talks to Redis.
+pub const STANDARD_EXITS: &[(u8, &str)] = &[OK, FAILED, USAGE, INTERRUPTED, TERMINATED];
+/// The exit statuses of a command that only prints.
+const SIMPLE_EXITS: &[(u8, &str)] = &[OK, (exit::OPERATIONAL, "an I/O error"), USAGE];
+/// The exit statuses of sessctl as a whole (its own page).
+pub const ALL_EXITS: &[(u8, &str)] = &[
+    OK,
+    FAILED,
+    USAGE,
+    (exit::INVALID, "verify: a cookie failed Tornado's checks"),
+    (exit::NOT_IN_REDIS, "verify: signature valid but the session is not in Redis"),
+    INTERRUPTED,
+    TERMINATED,
+];
+
+/// Declares the subcommands once: the clap enum, and [`page`] by the name typed on the
+/// command line. A new subcommand is one line here (with its doc comment, the text of
+/// `sessctl --help`), its arguments and [`Page`] below, its file in `commands/` and its
+/// dispatch line.
+macro_rules! subcommands {
+    ($($(#[$meta:meta])* $variant:ident($args:ty),)*) => {
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $($(#[$meta])* $variant($args),)*
+        }
+
+        /// The page of the subcommand `name` (as typed: `gen-secret`).
+        pub fn page(name: &str) -> Option<&'static Page> {
+            $(if kebab_case(stringify!($variant)) == name {
+                return Some(&<$args as Documented>::PAGE);
+            })*
+            None
+        }
+    };
+}
+
+/// clap's name of a variant: `GenSecret` → `gen-secret`.
+fn kebab_case(variant: &str) -> String {
+    let mut name = String::new();
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            name.push('-');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
+}
+
+subcommands! {
     /// Create sessions as tornado-auth-sessions does and print their signed cookies
     Mint(MintArgs),
     /// Verify cookies as Tornado does, and check their sessions in Redis
@@ -238,6 +310,30 @@ pub struct MintArgs {
     pub audit_log: Option<PathBuf>,
 }
 
+impl Documented for MintArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("A session for user 42; prints the bare signed value", "sessctl mint --user 42"),
+            ("The Set-Cookie line exactly as Tornado writes it", "sessctl mint --user 42 --format header"),
+            (
+                "1,000 sessions for a load test, one JSON object each",
+                "sessctl mint --user loadtest --count 1000 -o json > sessions.jsonl",
+            ),
+            (
+                "Only sign (nothing stored), with key version 0 of the ring",
+                "sessctl mint --user 42 --no-store --key-version 0",
+            ),
+            (
+                "A login for support, with a line in the audit log (never the id)",
+                "sessctl mint --user 42 --audit-log /var/log/sessctl/audit.jsonl",
+            ),
+        ],
+        exits: STANDARD_EXITS,
+        see_also: &["verify", "revoke", "gen-secret"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json]),
+    };
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Cookies: bare, quoted, name=value, or a Cookie:/Set-Cookie: header line; none or `-`
@@ -268,6 +364,37 @@ pub struct VerifyArgs {
     pub now: bool,
 }
 
+impl Documented for VerifyArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            (
+                "Check one cookie: signature (Tornado's rules), then its session in Redis",
+                "sessctl verify 'session_id=\"2|1:0|…\"'",
+            ),
+            (
+                "A whole Cookie: header works too; only the configured cookie is read",
+                "sessctl verify 'Cookie: theme=dark; session_id=\"2|1:0|…\"'",
+            ),
+            (
+                "Many cookies, one per line on stdin, signatures only, JSON Lines out",
+                "sessctl verify --offline -o json < cookies.txt",
+            ),
+            ("The app's own age limit", "sessctl verify --max-age-days 7 '2|1:0|…'"),
+        ],
+        exits: &[
+            (exit::OK, "every cookie is valid"),
+            FAILED,
+            USAGE,
+            (exit::INVALID, "a cookie failed Tornado's checks (signature, format, age, name…)"),
+            (exit::NOT_IN_REDIS, "signatures fine, but a session is not in Redis (revoked or expired)"),
+            INTERRUPTED,
+            TERMINATED,
+        ],
+        see_also: &["decode", "mint", "revoke"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
+}
+
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
     /// The signed value (bare, quoted, name=value or a header line); `-` reads stdin
@@ -277,6 +404,18 @@ pub struct DecodeArgs {
     /// Take the input as the exact signed value (no unquoting or header parsing)
     #[arg(long)]
     pub raw: bool,
+}
+
+impl Documented for DecodeArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("The fields of a signed value, without the secret (unverified)", "sessctl decode '2|1:0|…'"),
+            ("From a file, as JSON", "sessctl decode -o json - < cookie.txt"),
+        ],
+        exits: &[OK, (exit::USAGE, "usage error, or the input is not a signed value")],
+        see_also: &["verify"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +437,23 @@ pub struct ListArgs {
 
     #[command(flatten)]
     pub pace: PaceArgs,
+}
+
+impl Documented for ListArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("Every session of user 42", "sessctl list --user 42"),
+            ("How many sessions there are", "sessctl list --count"),
+            ("The first 100 sessions as CSV", "sessctl list --limit 100 -o csv > sample.csv"),
+            (
+                "User 42's sessions in last night's backup (no server involved)",
+                "sessctl list --user 42 --rdb /backups/dump.rdb",
+            ),
+        ],
+        exits: STANDARD_EXITS,
+        see_also: &["revoke", "stats"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
 }
 
 #[derive(Debug, Args)]
@@ -354,6 +510,38 @@ pub struct RevokeArgs {
     pub pace: PaceArgs,
 }
 
+impl Documented for RevokeArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("Every session of users 42 and 43 (one scan for both)", "sessctl revoke --user 42 --user 43"),
+            (
+                "One session by id; ids may start with '-', so put them after --",
+                "sessctl revoke -- -xm1uQ9pV3ZrT0bA8sLcKd2EoWfYgHhJiNnMmOoPpQq",
+            ),
+            (
+                "The users listed in a file, without a prompt (cron, scripts)",
+                "sessctl revoke --users-file leavers.txt --yes",
+            ),
+            ("Session ids, keys or cookies from a file, one per line", "sessctl revoke - < ids.txt"),
+            (
+                "How many sessions were issued before an incident (nothing deleted)",
+                "sessctl revoke --all --issued-before 2026-11-01T00:00:00Z --dry-run",
+            ),
+            (
+                "Find user 42's sessions in a snapshot, delete them on the live server",
+                "sessctl revoke --user 42 --snapshot",
+            ),
+            (
+                "Log everyone out, keeping a way back (the file holds live credentials)",
+                "sessctl revoke --all --yes --backup /root/revoked.jsonl",
+            ),
+        ],
+        exits: STANDARD_EXITS,
+        see_also: &["list", "cleanup", "restore"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NoTtlAction {
     /// Count keys without expiry
@@ -402,6 +590,24 @@ pub struct CleanupArgs {
     pub pace: PaceArgs,
 }
 
+impl Documented for CleanupArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            (
+                "What a cleanup would delete and fix (nothing changed)",
+                "sessctl cleanup --max-age 3d --no-ttl fix --dry-run",
+            ),
+            (
+                "From cron: give keys without expiry the session TTL, JSON summary",
+                "sessctl cleanup --no-ttl fix -o json",
+            ),
+        ],
+        exits: STANDARD_EXITS,
+        see_also: &["revoke", "stats", "restore"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
+}
+
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// A file written by `revoke --backup` or `cleanup --backup` (mode 0600)
@@ -417,6 +623,22 @@ pub struct RestoreArgs {
     /// lines shaped like the app's sessions (43-character ids, a user) are accepted
     #[arg(long)]
     pub unverified: bool,
+}
+
+impl Documented for RestoreArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("What a restore would put back (nothing written)", "sessctl restore /root/revoked.jsonl --dry-run"),
+            ("Undo a bulk revoke: sessions come back with their remaining TTL", "sessctl restore /root/revoked.jsonl"),
+            (
+                "A backup from before lines were chained (read it first)",
+                "sessctl restore --unverified /root/old-revoked.jsonl",
+            ),
+        ],
+        exits: STANDARD_EXITS,
+        see_also: &["revoke", "cleanup"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
 }
 
 /// Where `list` and `stats` read sessions: a scan (the default), a dump or a live snapshot.
@@ -463,6 +685,25 @@ pub struct StatsArgs {
     pub pace: PaceArgs,
 }
 
+impl Documented for StatsArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("Sessions, users, keys without TTL, odd keys, top 5 users", "sessctl stats --top 5"),
+            (
+                "For node_exporter's textfile collector",
+                "sessctl stats -o prometheus > /var/lib/node_exporter/textfile/sessctl.prom",
+            ),
+            (
+                "Count from a point-in-time snapshot (the server's forked child does the work)",
+                "sessctl stats --snapshot",
+            ),
+        ],
+        exits: STANDARD_EXITS,
+        see_also: &["list", "cleanup", "doctor"],
+        formats: None,
+    };
+}
+
 /// How a scan shares the server: its pace, and a time box (docs/neighbour.md).
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Pace and time box")]
@@ -505,6 +746,24 @@ pub struct DoctorArgs {
     pub sample: u64,
 }
 
+impl Documented for DoctorArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("Check the setup; exit 1 when a check fails", "sessctl doctor"),
+            ("For monitoring: one JSON object per check (check, status, detail, hint)", "sessctl doctor -o json"),
+            ("Count over more keys per primary (slower on a big keyspace)", "sessctl doctor --sample 1000000"),
+            ("Another environment's setup", "SESSCTL_SECRET_FILE=/etc/app/ring sessctl doctor -r rediss://db:6380"),
+        ],
+        exits: &[
+            (exit::OK, "no check failed (warnings allowed)"),
+            (exit::OPERATIONAL, "a check failed"),
+            (exit::USAGE, "usage error: bad flags or values"),
+        ],
+        see_also: &["gen-secret", "stats", "config"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
+}
+
 #[derive(Debug, Args)]
 pub struct GenSecretArgs {
     /// Print the configured secret (one secret or a key ring) as a key ring with a new
@@ -517,10 +776,42 @@ pub struct GenSecretArgs {
     pub bytes: u16,
 }
 
+impl Documented for GenSecretArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("A new secret in a file only you can read", "(umask 077 && sessctl gen-secret > cookie_secret)"),
+            (
+                "The configured secret as a key ring with a new version (rotation, step 1)",
+                "sessctl gen-secret --ring > cookie_ring.json",
+            ),
+        ],
+        exits: SIMPLE_EXITS,
+        see_also: &["doctor", "mint", "verify"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json]),
+    };
+}
+
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub action: ConfigAction,
+}
+
+impl Documented for ConfigArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("Every setting, and whether a flag, a variable, a profile or the default set it", "sessctl config show"),
+            ("What the prod profile gives, as JSON", "sessctl config show --profile prod -o json"),
+            ("The profiles of the config file", "sessctl config profiles"),
+        ],
+        exits: &[
+            OK,
+            (exit::OPERATIONAL, "show: a setting cannot be used as shown (the secret); an I/O error"),
+            (exit::USAGE, "usage error: a bad config file, profile, flag or value"),
+        ],
+        see_also: &["doctor"],
+        formats: Some(&[OutputFormat::Table, OutputFormat::Json, OutputFormat::Csv]),
+    };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
@@ -543,6 +834,19 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+impl Documented for CompletionsArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("bash", "sessctl completions bash > ~/.local/share/bash-completion/completions/sessctl"),
+            ("zsh (a directory in $fpath)", "sessctl completions zsh > ~/.zfunc/_sessctl"),
+            ("fish", "sessctl completions fish > ~/.config/fish/completions/sessctl.fish"),
+        ],
+        exits: SIMPLE_EXITS,
+        see_also: &["man"],
+        formats: None,
+    };
+}
+
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The command whose page to print [default: sessctl's own page]
@@ -550,14 +854,21 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
+impl Documented for ManArgs {
+    const PAGE: Page = Page {
+        examples: &[
+            ("Read the page of revoke", "sessctl man revoke | man -l -"),
+            ("Install the page of revoke", "sessctl man revoke > /usr/local/share/man/man1/sessctl-revoke.1"),
+        ],
+        exits: SIMPLE_EXITS,
+        see_also: &["completions"],
+        formats: None,
+    };
+}
+
 /// The formats a command writes (`None`: all of them, or the command prints no records).
 pub fn output_formats(command: &str) -> Option<&'static [OutputFormat]> {
-    use OutputFormat::*;
-    match command {
-        "stats" | "completions" | "man" | "help" => None,
-        "mint" | "gen-secret" => Some(&[Table, Json]),
-        _ => Some(&[Table, Json, Csv]),
-    }
+    page(command).and_then(|p| p.formats)
 }
 
 /// What `sessctl --version` prints after the name (`-V` prints the version alone): the

@@ -12,7 +12,6 @@ use clap::{Command, CommandFactory, ValueEnum};
 use roff::{bold, italic, roman, Roff};
 
 use crate::cli::{output_formats, Cli, OutputFormat};
-use crate::error::exit;
 
 /// The clap command, for parsing, completions, the man pages and tests: the derived one
 /// ([`Cli`]) with the long help's examples, environment and exit statuses, `-o` offering
@@ -48,189 +47,33 @@ pub fn command() -> clap::Command {
     })
 }
 
-/// An example: what it does, then the command line.
-pub type Example = (&'static str, &'static str);
+pub use crate::cli::Example;
+
+/// The examples of sessctl's own page.
+const TOP_EXAMPLES: &[Example] = &[
+    ("Mint a session for user 42 in the local Redis and print its signed cookie", "sessctl mint --user 42"),
+    ("Is this cookie valid, and is its session still in Redis?", "sessctl verify 'session_id=\"2|1:0|…\"'"),
+    ("Log user 42 out everywhere", "sessctl revoke --user 42"),
+    ("Count sessions, users and odd keys", "sessctl stats"),
+    ("Check the setup: Redis, its sessions, the secret", "sessctl doctor"),
+    ("Print a new strong cookie secret", "sessctl gen-secret"),
+    ("Settings from the prod profile of the config file", "sessctl stats --profile prod"),
+    ("Read the manual page of a command", "sessctl man revoke | man -l -"),
+];
 
 /// The examples of a page (`""`: the top page).
 pub fn examples(command: &str) -> &'static [Example] {
     match command {
-        "" => &[
-            ("Mint a session for user 42 in the local Redis and print its signed cookie", "sessctl mint --user 42"),
-            ("Is this cookie valid, and is its session still in Redis?", "sessctl verify 'session_id=\"2|1:0|…\"'"),
-            ("Log user 42 out everywhere", "sessctl revoke --user 42"),
-            ("Count sessions, users and odd keys", "sessctl stats"),
-            ("Check the setup: Redis, its sessions, the secret", "sessctl doctor"),
-            ("Print a new strong cookie secret", "sessctl gen-secret"),
-            ("Settings from the prod profile of the config file", "sessctl stats --profile prod"),
-            ("Read the manual page of a command", "sessctl man revoke | man -l -"),
-        ],
-        "mint" => &[
-            ("A session for user 42; prints the bare signed value", "sessctl mint --user 42"),
-            ("The Set-Cookie line exactly as Tornado writes it", "sessctl mint --user 42 --format header"),
-            (
-                "1,000 sessions for a load test, one JSON object each",
-                "sessctl mint --user loadtest --count 1000 -o json > sessions.jsonl",
-            ),
-            (
-                "Only sign (nothing stored), with key version 0 of the ring",
-                "sessctl mint --user 42 --no-store --key-version 0",
-            ),
-            (
-                "A login for support, with a line in the audit log (never the id)",
-                "sessctl mint --user 42 --audit-log /var/log/sessctl/audit.jsonl",
-            ),
-        ],
-        "verify" => &[
-            (
-                "Check one cookie: signature (Tornado's rules), then its session in Redis",
-                "sessctl verify 'session_id=\"2|1:0|…\"'",
-            ),
-            (
-                "A whole Cookie: header works too; only the configured cookie is read",
-                "sessctl verify 'Cookie: theme=dark; session_id=\"2|1:0|…\"'",
-            ),
-            (
-                "Many cookies, one per line on stdin, signatures only, JSON Lines out",
-                "sessctl verify --offline -o json < cookies.txt",
-            ),
-            ("The app's own age limit", "sessctl verify --max-age-days 7 '2|1:0|…'"),
-        ],
-        "decode" => &[
-            ("The fields of a signed value, without the secret (unverified)", "sessctl decode '2|1:0|…'"),
-            ("From a file, as JSON", "sessctl decode -o json - < cookie.txt"),
-        ],
-        "list" => &[
-            ("Every session of user 42", "sessctl list --user 42"),
-            ("How many sessions there are", "sessctl list --count"),
-            ("The first 100 sessions as CSV", "sessctl list --limit 100 -o csv > sample.csv"),
-            (
-                "User 42's sessions in last night's backup (no server involved)",
-                "sessctl list --user 42 --rdb /backups/dump.rdb",
-            ),
-        ],
-        "revoke" => &[
-            ("Every session of users 42 and 43 (one scan for both)", "sessctl revoke --user 42 --user 43"),
-            (
-                "One session by id; ids may start with '-', so put them after --",
-                "sessctl revoke -- -xm1uQ9pV3ZrT0bA8sLcKd2EoWfYgHhJiNnMmOoPpQq",
-            ),
-            (
-                "The users listed in a file, without a prompt (cron, scripts)",
-                "sessctl revoke --users-file leavers.txt --yes",
-            ),
-            ("Session ids, keys or cookies from a file, one per line", "sessctl revoke - < ids.txt"),
-            (
-                "How many sessions were issued before an incident (nothing deleted)",
-                "sessctl revoke --all --issued-before 2026-11-01T00:00:00Z --dry-run",
-            ),
-            (
-                "Find user 42's sessions in a snapshot, delete them on the live server",
-                "sessctl revoke --user 42 --snapshot",
-            ),
-            (
-                "Log everyone out, keeping a way back (the file holds live credentials)",
-                "sessctl revoke --all --yes --backup /root/revoked.jsonl",
-            ),
-        ],
-        "restore" => &[
-            ("What a restore would put back (nothing written)", "sessctl restore /root/revoked.jsonl --dry-run"),
-            ("Undo a bulk revoke: sessions come back with their remaining TTL", "sessctl restore /root/revoked.jsonl"),
-            (
-                "A backup from before lines were chained (read it first)",
-                "sessctl restore --unverified /root/old-revoked.jsonl",
-            ),
-        ],
-        "cleanup" => &[
-            (
-                "What a cleanup would delete and fix (nothing changed)",
-                "sessctl cleanup --max-age 3d --no-ttl fix --dry-run",
-            ),
-            (
-                "From cron: give keys without expiry the session TTL, JSON summary",
-                "sessctl cleanup --no-ttl fix -o json",
-            ),
-        ],
-        "stats" => &[
-            ("Sessions, users, keys without TTL, odd keys, top 5 users", "sessctl stats --top 5"),
-            (
-                "For node_exporter's textfile collector",
-                "sessctl stats -o prometheus > /var/lib/node_exporter/textfile/sessctl.prom",
-            ),
-            (
-                "Count from a point-in-time snapshot (the server's forked child does the work)",
-                "sessctl stats --snapshot",
-            ),
-        ],
-        "doctor" => &[
-            ("Check the setup; exit 1 when a check fails", "sessctl doctor"),
-            ("For monitoring: one JSON object per check (check, status, detail, hint)", "sessctl doctor -o json"),
-            ("Count over more keys per primary (slower on a big keyspace)", "sessctl doctor --sample 1000000"),
-            ("Another environment's setup", "SESSCTL_SECRET_FILE=/etc/app/ring sessctl doctor -r rediss://db:6380"),
-        ],
-        "gen-secret" => &[
-            ("A new secret in a file only you can read", "(umask 077 && sessctl gen-secret > cookie_secret)"),
-            (
-                "The configured secret as a key ring with a new version (rotation, step 1)",
-                "sessctl gen-secret --ring > cookie_ring.json",
-            ),
-        ],
-        "config" => &[
-            ("Every setting, and whether a flag, a variable, a profile or the default set it", "sessctl config show"),
-            ("What the prod profile gives, as JSON", "sessctl config show --profile prod -o json"),
-            ("The profiles of the config file", "sessctl config profiles"),
-        ],
-        "completions" => &[
-            ("bash", "sessctl completions bash > ~/.local/share/bash-completion/completions/sessctl"),
-            ("zsh (a directory in $fpath)", "sessctl completions zsh > ~/.zfunc/_sessctl"),
-            ("fish", "sessctl completions fish > ~/.config/fish/completions/sessctl.fish"),
-        ],
-        "man" => &[
-            ("Read the page of revoke", "sessctl man revoke | man -l -"),
-            ("Install the page of revoke", "sessctl man revoke > /usr/local/share/man/man1/sessctl-revoke.1"),
-        ],
-        _ => &[],
+        "" => TOP_EXAMPLES,
+        name => crate::cli::page(name).map_or(&[], |p| p.examples),
     }
 }
 
 /// The exit statuses of a page.
 pub fn exit_statuses(command: &str) -> Vec<(u8, &'static str)> {
-    let ok = (exit::OK, "success");
-    let failed = (exit::OPERATIONAL, "Redis unreachable or failing, or an I/O error");
-    let usage = (exit::USAGE, "usage error: bad flags or values, no secret, no --yes");
-    let interrupted = (exit::INTERRUPTED, "interrupted (Ctrl-C): what was done so far is reported");
-    let terminated = (exit::TERMINATED, "terminated (SIGTERM): as 130");
     match command {
-        "verify" => vec![
-            (exit::OK, "every cookie is valid"),
-            failed,
-            usage,
-            (exit::INVALID, "a cookie failed Tornado's checks (signature, format, age, name…)"),
-            (exit::NOT_IN_REDIS, "signatures fine, but a session is not in Redis (revoked or expired)"),
-            interrupted,
-            terminated,
-        ],
-        "decode" => vec![ok, (exit::USAGE, "usage error, or the input is not a signed value")],
-        "doctor" => vec![
-            (exit::OK, "no check failed (warnings allowed)"),
-            (exit::OPERATIONAL, "a check failed"),
-            (exit::USAGE, "usage error: bad flags or values"),
-        ],
-        "gen-secret" | "completions" | "man" => vec![ok, (exit::OPERATIONAL, "an I/O error"), usage],
-        "config" => vec![
-            ok,
-            (exit::OPERATIONAL, "show: a setting cannot be used as shown (the secret); an I/O error"),
-            (exit::USAGE, "usage error: a bad config file, profile, flag or value"),
-        ],
-        "" => vec![
-            ok,
-            failed,
-            usage,
-            (exit::INVALID, "verify: a cookie failed Tornado's checks"),
-            (exit::NOT_IN_REDIS, "verify: signature valid but the session is not in Redis"),
-            interrupted,
-            terminated,
-        ],
-        _ => vec![ok, failed, usage, interrupted, terminated],
+        "" => crate::cli::ALL_EXITS.to_vec(),
+        name => crate::cli::page(name).map_or(crate::cli::STANDARD_EXITS, |p| p.exits).to_vec(),
     }
 }
 
@@ -286,20 +129,7 @@ pub fn page_name(command: &str) -> String {
 fn see_also(command: &str, all: &[String]) -> Vec<String> {
     let related: &[&str] = match command {
         "" => return all.iter().map(|c| page_name(c)).collect(),
-        "mint" => &["verify", "revoke", "gen-secret"],
-        "verify" => &["decode", "mint", "revoke"],
-        "decode" => &["verify"],
-        "list" => &["revoke", "stats"],
-        "revoke" => &["list", "cleanup", "restore"],
-        "cleanup" => &["revoke", "stats", "restore"],
-        "restore" => &["revoke", "cleanup"],
-        "stats" => &["list", "cleanup", "doctor"],
-        "gen-secret" => &["doctor", "mint", "verify"],
-        "doctor" => &["gen-secret", "stats", "config"],
-        "config" => &["doctor"],
-        "completions" => &["man"],
-        "man" => &["completions"],
-        _ => &[],
+        name => crate::cli::page(name).map_or(&[], |p| p.see_also),
     };
     std::iter::once("sessctl".to_string())
         .chain(related.iter().filter(|c| all.iter().any(|a| a == *c)).map(|c| page_name(c)))
