@@ -1,7 +1,5 @@
 //! Errors that end a command, and the one mapping from error to exit status.
 
-use std::process::ExitCode;
-
 /// Exit statuses of the command-line contract.
 pub mod exit {
     pub const OK: u8 = 0;
@@ -70,8 +68,4 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
 /// Shorthand for a usage error.
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
     Failure::Usage(message.into()).into()
-}
-
-pub fn exit_code(code: u8) -> ExitCode {
-    ExitCode::from(code)
 }

@@ -30,6 +30,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::usage;
+use crate::output::path as shown;
 use crate::signals;
 
 /// A command's output: standard output, or a temporary file that replaces `--output-file`
@@ -208,10 +209,6 @@ struct AtomicFile {
     file: io::BufWriter<File>,
     mode: u32,
     owner: Option<(u32, u32)>,
-}
-
-fn shown(path: &Path) -> String {
-    crate::output::path(path)
 }
 
 /// The process's umask (read by setting it and putting it back).
