@@ -38,7 +38,7 @@ pub enum ColorChoice {
     Never,
 }
 
-pub use table::{cut_end, shorten_middle, Column, Layout};
+pub use table::{cut_end, shorten_middle, width, Accent, Column, Layout};
 
 /// One row of output: a JSON object, a CSV record, a table row.
 pub trait Record: Serialize {
@@ -65,13 +65,6 @@ pub trait Record: Serialize {
     fn accent(&self) -> Option<Accent> {
         None
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Accent {
-    Good,
-    Bad,
-    Warn,
 }
 
 /// How to render output: the format and, for tables and CSV, the presentation.
@@ -641,11 +634,6 @@ pub fn message_line(message: &str) -> String {
 pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Columns a text takes on a terminal (wide characters two, combining marks none).
-pub fn width(text: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(text)
 }
 
 /// One Prometheus text-format sample line.

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use crate::error::usage;
 use crate::output::excerpt;
 
-use super::Origin;
+use super::keys::{Origin, OPTION_ENV};
 
 /// The largest config file read (a config file is a few KiB; this stops `--config /dev/zero`).
 const MAX_FILE: u64 = 1 << 20;
@@ -52,7 +52,7 @@ const INLINE_SECRETS: &[&str] = &["secret", "cookie_secret", "secret_text", "pas
 /// The profile keys: every option with an environment variable (see `config::OPTION_ENV`),
 /// `-` written `_`, but those in [`NOT_IN_PROFILES`].
 pub fn profile_keys() -> Vec<String> {
-    super::OPTION_ENV
+    OPTION_ENV
         .iter()
         .map(|(long, _)| long.replace('-', "_"))
         .filter(|k| !NOT_IN_PROFILES.iter().any(|(n, _)| n == k))

@@ -8,7 +8,18 @@
 
 use comfy_table::{Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, TableComponent, Width};
 
-use super::{width, Accent};
+/// How a row is coloured (with colour on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accent {
+    Good,
+    Bad,
+    Warn,
+}
+
+/// Columns a text takes on a terminal (wide characters two, combining marks none).
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
 
 /// How a column shrinks when the table is wider than the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
