@@ -54,7 +54,7 @@ pub enum StoreError {
     NoSeed { count: usize, first: Box<StoreError> },
     /// An RDB dump (a file, or a snapshot as it streamed in) that cannot be read.
     #[error("{source}{}", from.as_deref().map(|f| format!(" ({f})")).unwrap_or_default())]
-    Dump { source: crate::dump::DumpError, from: Option<String> },
+    Dump { source: DumpError, from: Option<String> },
     /// The server refused to send a snapshot (`SYNC` renamed or disabled, an ACL, a managed
     /// service).
     #[error("Redis at {addr} refused to send a snapshot ({command}: {detail})")]
@@ -75,6 +75,26 @@ pub enum StoreError {
         why: String,
         confirmed: Vec<bool>,
     },
+}
+
+/// The newest RDB version the dump reader reads.
+pub(crate) const RDB_MAX_VERSION: u32 = 13;
+
+/// What is wrong with a dump.
+#[derive(Debug, thiserror::Error)]
+pub enum DumpError {
+    #[error("reading the dump failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the dump ends early (truncated at byte {0})")]
+    Truncated(u64),
+    #[error("not an RDB dump (it does not start with REDIS and a version number)")]
+    NotRdb,
+    #[error("RDB version {0} is newer than sessctl reads (versions 1 to {RDB_MAX_VERSION}, Redis up to 8.x)")]
+    Version(u32),
+    #[error("the dump is corrupt at byte {at}: {what}")]
+    Corrupt { at: u64, what: String },
+    #[error("the dump's checksum does not match its contents (CRC-64 {expected:016x} written, {actual:016x} read): it is damaged")]
+    Checksum { expected: u64, actual: u64 },
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

@@ -2,7 +2,10 @@
 //! command line. Standalone Redis, the primary behind Sentinel and a Redis Cluster look the
 //! same from here.
 //!
-//! This file is the public API only. Below it:
+//! This file is the public API only (nothing below imports it). Below it:
+//! - `options`: how to reach Redis ([`ConnectOptions`], [`Timeouts`]);
+//! - `session`: what the operations find and take ([`Session`], [`Found`], [`Lookup`],
+//!   [`Expected`]);
 //! - `topology`: standalone, Sentinel, Cluster; the slot map, failovers, the connection pool;
 //! - `scan/`: the scan pipeline (scanner → channel → readers → the caller's visitor), with
 //!   per-primary cursors that can be saved and resumed, and a pacing hook (with a latency
@@ -24,148 +27,31 @@
 mod dump;
 mod error;
 mod ops;
+mod options;
 mod pace;
 mod probe;
 mod scan;
+mod session;
 mod topology;
 mod url;
 mod wire;
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
-pub use dump::{DumpError, DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
-pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+pub use dump::{DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
+pub use error::{
+    AuthProblem, DumpError, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError,
+};
+pub use options::{ConnectOptions, Timeouts, DEFAULT_RETRY_DEADLINE};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
 pub use probe::{AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
+pub use session::{Expected, Found, Lookup, Session};
+pub use topology::Failover;
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
 pub use wire::{read_replies, ReadReport};
-
-/// How to reach Redis. `Debug` shows the URLs with their passwords redacted.
-#[derive(Clone, Default)]
-pub struct ConnectOptions {
-    /// One URL for standalone or Sentinel (`redis+sentinel://…`); one or more seed URLs for a
-    /// cluster.
-    pub urls: Vec<String>,
-    /// `Some(true)`: the URLs are cluster seeds; `None`: ask the server (`INFO cluster`).
-    pub cluster: Option<bool>,
-    /// The key prefix (`session:`).
-    pub prefix: Vec<u8>,
-    /// A PEM file of CA certificates for `rediss://` (system roots otherwise).
-    pub tls_ca: Option<PathBuf>,
-    /// A client certificate (PEM) and its key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC), for
-    /// servers that require one (`tls-auth-clients yes`).
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
-    /// The password of the Sentinels (a Sentinel URL's user info is the primary's).
-    pub sentinel_password: Option<String>,
-    pub timeouts: Timeouts,
-    /// Replicas that must acknowledge each batch of writes (`WAIT`) before it counts: `None`
-    /// means one where the primary has replicas when sessctl first writes to it, none
-    /// elsewhere; `Some(0)` never waits.
-    pub wait_replicas: Option<u32>,
-}
-
-impl std::fmt::Debug for ConnectOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectOptions")
-            .field("urls", &self.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>())
-            .field("cluster", &self.cluster)
-            .field("prefix", &String::from_utf8_lossy(&self.prefix))
-            .field("tls_ca", &self.tls_ca)
-            .field("tls_cert", &self.tls_cert)
-            .field("tls_key", &self.tls_key)
-            .field("sentinel_password", &self.sentinel_password.as_ref().map(|_| "(redacted)"))
-            .field("timeouts", &self.timeouts)
-            .field("wait_replicas", &self.wait_replicas)
-            .finish()
-    }
-}
-
-/// Timeouts and the retry deadline shared by every connection.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    /// TCP connect plus the handshake (TLS, AUTH, SELECT).
-    pub connect: Duration,
-    /// One reply. A server that lets this pass twice in a row is reported as not answering.
-    pub response: Duration,
-    /// How long failures in a row may last (dropped connections, a failover, LOADING,
-    /// CLUSTERDOWN, …) before an operation gives up.
-    pub retry_deadline: Duration,
-}
-
-/// The default retry deadline: long enough for a cluster or Sentinel failover with the usual
-/// timeouts, short enough for cron.
-pub const DEFAULT_RETRY_DEADLINE: Duration = Duration::from_secs(30);
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(5),
-            response: Duration::from_secs(30),
-            retry_deadline: DEFAULT_RETRY_DEADLINE,
-        }
-    }
-}
-
-/// A session key under the prefix holding a string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    /// The whole key (`<prefix><session id>`).
-    pub key: Vec<u8>,
-    /// The key without the prefix.
-    pub id: Vec<u8>,
-    /// The stored user id.
-    pub user: Vec<u8>,
-    /// Remaining time to live in milliseconds; `None` when the key has no expiry; `Some` only
-    /// when the scan asked for TTLs.
-    pub ttl_ms: Option<i64>,
-    /// When it expires (ms since the epoch), where the source says so exactly (a dump); the
-    /// scan leaves it `None` (now plus `ttl_ms`).
-    pub expires_at_ms: Option<i64>,
-    /// Delivered before by this scan, from a primary that then failed over (its part of the
-    /// scan started again on the new primary). Act on it again (a deletion the old primary
-    /// had not passed on is redone), but do not count it twice.
-    pub repeat: bool,
-}
-
-/// What a scan meets under the prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    Session(Session),
-    /// A key under the prefix that is not a string (hash, list, …): reported, never touched.
-    NotString {
-        key: Vec<u8>,
-        redis_type: String,
-    },
-}
-
-/// A compare-and-delete request: delete `key` only if it still holds `user`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expected {
-    pub key: Vec<u8>,
-    pub user: Vec<u8>,
-}
-
-/// What a single-key lookup found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    Missing,
-    Session { user: Vec<u8>, ttl_ms: Option<i64> },
-    NotString { redis_type: String },
-}
-
-/// A primary that was replaced while sessctl ran, and the node that took over (the same
-/// address in both when the primary restarted: a new server process).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failover {
-    pub from: String,
-    pub to: String,
-}
 
 /// A connected session store.
 pub struct Store {

@@ -16,30 +16,11 @@
 use std::io::{self, Read};
 
 use super::lzf;
+use crate::error::{DumpError, RDB_MAX_VERSION as MAX_VERSION};
 
 /// The longest key or string value read into memory (a session key is about 51 bytes, its
 /// value a user id). Longer ones under the prefix are skipped and counted as oversized.
 pub const MAX_STRING: usize = 64 * 1024;
-
-/// The newest RDB version read.
-pub const MAX_VERSION: u32 = 13;
-
-/// What is wrong with a dump.
-#[derive(Debug, thiserror::Error)]
-pub enum DumpError {
-    #[error("reading the dump failed: {0}")]
-    Io(#[from] io::Error),
-    #[error("the dump ends early (truncated at byte {0})")]
-    Truncated(u64),
-    #[error("not an RDB dump (it does not start with REDIS and a version number)")]
-    NotRdb,
-    #[error("RDB version {0} is newer than sessctl reads (versions 1 to {MAX_VERSION}, Redis up to 8.x)")]
-    Version(u32),
-    #[error("the dump is corrupt at byte {at}: {what}")]
-    Corrupt { at: u64, what: String },
-    #[error("the dump's checksum does not match its contents (CRC-64 {expected:016x} written, {actual:016x} read): it is damaged")]
-    Checksum { expected: u64, actual: u64 },
-}
 
 /// One entry of interest.
 #[derive(Debug, PartialEq, Eq)]

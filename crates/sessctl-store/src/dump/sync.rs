@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 use super::{read_one, DumpRequest, DumpSummary, TtlBase};
 use crate::error::StoreError;
 use crate::scan::ScanEnd;
+use crate::session::Found;
 use crate::topology::Topology;
 use crate::wire::{self, Conn, Fail};
-use crate::Found;
 
 /// After this long without the transfer starting, the caller is told the primary is waiting
 /// (`repl-diskless-sync-delay`).

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
-use super::{KeyBatch, Msg, Shared};
+use super::shared::{KeyBatch, Msg, Shared};
 use crate::error::{ServerError, StoreError};
 use crate::wire::{self, Conn, Fail, Reply, Tok};
 
@@ -171,7 +171,7 @@ pub(crate) fn run_id_of(
         let map = topology.map();
         map.primary_for_slot(slot)
             .map(|p| p.endpoint.clone())
-            .ok_or_else(|| crate::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
+            .ok_or_else(|| crate::error::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
     };
     wire::with_retry(topology, &mut conn, node, Some(abort), |conn| match conn.query(&[b"INFO", b"server"]) {
         Ok(reply) => Ok(reply.text().as_deref().map(run_id_in).unwrap_or_default()),

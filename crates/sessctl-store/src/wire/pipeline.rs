@@ -12,49 +12,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::conn::{Conn, Endpoint, Fail};
+use super::conn::{Conn, Endpoint};
+use super::fail::Fail;
 use super::resp::{self, Reply, Tok};
-use super::retry::{with_retry, Attempts, Conns, Next, Retrying};
+use super::retry::{with_retry, Attempts, Next};
+use super::router::{Pooled, Router};
 use crate::error::{ServerError, ServerErrorKind, StoreError};
 
 /// Commands per pipeline round trip.
 pub(crate) const BATCH: usize = 1000;
-
-/// What the pipelines need from the topology.
-pub(crate) trait Router: Retrying + Sync {
-    /// The node serving `key` now.
-    fn node_for(&self, key: &[u8]) -> Result<Arc<Endpoint>, StoreError>;
-    /// The node at `addr` (`host:port`, as MOVED and ASK name it).
-    fn node_at(&self, addr: &str) -> Option<Arc<Endpoint>>;
-    /// A pooled connection to `node`, or a new one. The pool's lock is held only to take or
-    /// put back, never while talking to Redis.
-    fn take(&self, node: &Endpoint) -> Result<Conn, Fail>;
-    /// Puts back a connection whose replies have all been read.
-    fn keep(&self, conn: Conn);
-    /// How many replicas must acknowledge writes to `node` before they count (0: none, do not
-    /// `WAIT`). Decided once per node (asking `ROLE` on `conn` when the setting is "where the
-    /// primary has replicas") and kept for the run, so a primary that loses its replicas
-    /// mid-run (a split brain) is still held to it.
-    fn wait_replicas(&self, node: &Endpoint, conn: &mut Conn) -> Result<u32, Fail>;
-    /// `WAIT`'s own timeout, in milliseconds (well under the reply timeout).
-    fn wait_timeout_ms(&self) -> u64;
-    /// True when `node` is no longer a primary: the Sentinels name another, the cluster gave
-    /// its slots to another node. Reads the topology again (recording the failover).
-    fn replaced(&self, node: &Endpoint) -> bool;
-}
-
-/// The pool as a connection source for [`with_retry`].
-pub(crate) struct Pooled<'a>(pub &'a dyn Router);
-
-impl Conns for Pooled<'_> {
-    fn take(&mut self, node: &Endpoint) -> Result<Conn, Fail> {
-        self.0.take(node)
-    }
-
-    fn keep(&mut self, conn: Conn) {
-        self.0.keep(conn)
-    }
-}
 
 /// Runs `f` on a pooled connection to `node`, retrying as the policy says.
 pub(crate) fn on_node<R>(
@@ -158,7 +124,7 @@ fn route_all<'k>(
 ) -> Result<Option<Vec<Group>>, StoreError> {
     match group(router, pending.to_vec(), key) {
         Ok(groups) => Ok(Some(groups)),
-        Err(StoreError::Topology(crate::TopologyError::SlotNotServed { slot })) => {
+        Err(StoreError::Topology(crate::error::TopologyError::SlotNotServed { slot })) => {
             let error = ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
             match attempts.failed(Fail::server("the cluster", command, error)) {
                 Next::GiveUp(e) => Err(e),
