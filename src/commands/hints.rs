@@ -67,6 +67,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             NetCause::PermissionDenied => "check the socket file's permissions".into(),
             NetCause::Closed | NetCause::Reset => format!("if the server expects TLS use a rediss:// URL; {url}"),
             NetCause::Other(_) => format!("check the address; {url}"),
+            _ => return None,
         },
         StoreError::Resolve { .. } => format!("check the host in the Redis URL; {url}"),
         StoreError::Tls { problem, .. } => match problem {
@@ -76,12 +77,14 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             TlsProblem::ClientCertificateRequired => "give a client certificate with --tls-cert and --tls-key (SESSCTL_TLS_CERT, SESSCTL_TLS_KEY)".into(),
             TlsProblem::ClientCertificateRefused(_) => "the server does not trust --tls-cert (SESSCTL_TLS_CERT): use one signed by the CA in the server's tls-ca-cert-file".into(),
             TlsProblem::Other(_) => "check the server's TLS settings".into(),
+            _ => return None,
         },
         StoreError::Auth { problem, .. } => match problem {
             AuthProblem::Rejected(_) => format!("check the user and password in the Redis URL ({})", url_source()),
             AuthProblem::PasswordRequired => "put it in the Redis URL (redis://:PASSWORD@host:port/0 or redis://USER:PASSWORD@host:port/0)".into(),
             AuthProblem::NoPasswordSet => "remove the password from the Redis URL or set one on the server".into(),
             AuthProblem::Other(_) => return None,
+            _ => return None,
         },
         StoreError::NoDatabase { .. } => "fix the /DB part of the Redis URL".into(),
         StoreError::Lost { .. } => "check that the server is up and reachable, then run the command again".into(),
@@ -108,6 +111,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             TopologyError::SentinelRefused { .. } => "set SESSCTL_SENTINEL_PASSWORD to the Sentinels' password (the user info in the redis+sentinel:// URL is the primary's)".into(),
             TopologyError::UnknownMaster { .. } => "check the primary's name in the redis+sentinel:// URL (SENTINEL MASTERS lists them)".into(),
             TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),
+            _ => return None,
         },
         StoreError::NoSeed { first, .. } => return for_store(first),
         StoreError::Dump { .. } => "check that the file is a whole RDB dump (redis-cli --rdb FILE makes one)".into(),
@@ -115,6 +119,7 @@ pub(crate) fn for_store(error: &StoreError) -> Option<String> {
             "nothing was changed; run the command without --snapshot to scan instead (managed services, ACLs without +sync/+psync and renamed SYNC commands allow no snapshot)".into()
         }
         StoreError::Snapshot { .. } => "run the command again, or without --snapshot to scan instead".into(),
+        _ => return None,
     };
     Some(hint)
 }

@@ -19,6 +19,7 @@ use subtle::ConstantTimeEq;
 /// Why Tornado would refuse a signed value. The variants are the `status` values of
 /// `sessctl verify`; the text says what was wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     #[error("malformed signed value: {0}")]
     Malformed(String),

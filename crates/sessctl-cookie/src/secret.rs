@@ -53,6 +53,7 @@ pub enum SecretFormat {
 
 /// Why a secret text could not be used. Messages never contain the secret, nor any part of it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecretError {
     #[error("the cookie secret is empty; put the app's cookie_secret in SESSCTL_SECRET or --secret-file")]
     Empty,
@@ -182,6 +183,7 @@ fn parse_ring(text: &[u8]) -> Result<BTreeMap<i64, Secret>, SecretError> {
 /// The operating system's random generator failed.
 #[derive(Debug, thiserror::Error)]
 #[error("the operating system's random generator failed ({0})")]
+#[non_exhaustive]
 pub struct RandomUnavailable(String);
 
 /// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give

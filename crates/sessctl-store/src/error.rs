@@ -7,6 +7,7 @@ use std::time::Duration;
 
 /// What went wrong talking to Redis.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// A URL that cannot be used.
     #[error("bad Redis URL {url}: {problem}")]
@@ -82,6 +83,7 @@ pub(crate) const RDB_MAX_VERSION: u32 = 13;
 
 /// What is wrong with a dump.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DumpError {
     #[error("reading the dump failed: {0}")]
     Io(#[from] std::io::Error),
@@ -125,6 +127,7 @@ impl std::fmt::Display for TlsFile {
 
 /// Why a network operation failed, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NetCause {
     Refused,
     Reset,
@@ -177,6 +180,7 @@ impl std::fmt::Display for NetCause {
 
 /// What went wrong with TLS.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TlsProblem {
     /// The server's certificate is not signed by a trusted CA, or not for this host.
     UntrustedCertificate(String),
@@ -206,6 +210,7 @@ impl std::fmt::Display for TlsProblem {
 
 /// What went wrong authenticating.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthProblem {
     /// WRONGPASS and the like; carries the error code only (never the password).
     Rejected(String),
@@ -230,6 +235,7 @@ impl std::fmt::Display for AuthProblem {
 
 /// A cluster or Sentinel deployment that is not in a usable state.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TopologyError {
     #[error("Redis at {addr} is not a cluster node (cluster_enabled:0)")]
     NotACluster { addr: String },
@@ -254,6 +260,7 @@ pub enum TopologyError {
 /// An error reply from Redis, parsed once into its kind. `message` is the whole text Redis
 /// sent (for messages); `kind` is what callers branch on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerError {
     pub kind: ServerErrorKind,
     pub message: String,
@@ -261,6 +268,7 @@ pub struct ServerError {
 
 /// The kinds of error replies sessctl treats differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ServerErrorKind {
     /// The slot lives on another node now: re-read the slot map.
     Moved {
