@@ -1,6 +1,54 @@
-//! Redis: the session operations the commands call. Knows nothing of cookies, output or the
-//! command line. Standalone Redis, the primary behind Sentinel and a Redis Cluster look the
-//! same from here.
+//! The Redis side of sessctl: the session operations its commands call, on keys
+//! `<prefix><session id>` holding a user id (tornado-auth-sessions). Knows nothing of
+//! cookies, output or the command line. Standalone Redis, the primary behind Sentinel and a
+//! Redis Cluster look the same from here; failovers, redirections, dropped connections and
+//! `LOADING` are handled below the API, within one retry deadline.
+//!
+//! The main types:
+//! - [`Store`]: a connected store, made by [`Store::connect`] from [`ConnectOptions`] (the
+//!   URLs, TLS files, [`Timeouts`], the replicas that must acknowledge writes);
+//! - [`Store::scan`]: streams every key under the prefix to a visitor as [`Found`] records
+//!   ([`Session`]s, and keys of other types), in constant memory, on every primary at once;
+//!   a [`ScanRequest`] says what to read and may resume a saved [`ScanState`], and the
+//!   [`ScanSummary`] says how it ended; a [`Pacer`] (such as [`Pace`]) sets its speed;
+//! - single-key operations, pipelined: [`Store::create`], [`Store::lookup_many`],
+//!   [`Store::delete_if_holds`] (compare-and-delete, confirmed by the replicas with `WAIT`),
+//!   [`Store::expire_if_persistent`], [`Store::put_back`];
+//! - [`read_dump`] and [`Store::snapshot`]: the same records from an RDB dump, or from a
+//!   snapshot each primary streams over the replication protocol;
+//! - [`StoreError`]: every failure, with structure (which server, which command, what kind)
+//!   and words; it never names sessctl's flags;
+//! - [`redact_url`], [`split_urls`]: Redis URLs as given by people.
+//!
+//! ```no_run
+//! use std::ops::ControlFlow;
+//! use std::sync::atomic::AtomicBool;
+//!
+//! use sessctl_store::{ConnectOptions, Found, ScanRequest, Store, StoreError};
+//!
+//! let store = Store::connect(ConnectOptions {
+//!     urls: vec!["redis://127.0.0.1:6379/0".into()],
+//!     prefix: b"session:".to_vec(),
+//!     ..ConnectOptions::default()
+//! })?;
+//! let stop = AtomicBool::new(false); // set it (from a signal handler) to stop the scan
+//! let mut sessions = 0;
+//! let summary = store.scan(&ScanRequest::default(), &stop, |found| {
+//!     if let Found::Session(session) = found {
+//!         sessions += 1;
+//!         println!("{} belongs to {}", String::from_utf8_lossy(&session.id), String::from_utf8_lossy(&session.user));
+//!     }
+//!     Ok::<_, StoreError>(ControlFlow::Continue(()))
+//! })?;
+//! println!("{sessions} sessions, {} keys scanned, complete: {}", summary.scanned, summary.is_complete());
+//! # Ok::<(), StoreError>(())
+//! ```
+//!
+//! `examples/count_sessions.rs` counts the `session:*` keys of any Redis with the scan:
+//! `cargo run -p sessctl-store --example count_sessions -- redis://127.0.0.1:6379` (the URL
+//! is optional; that one is the default).
+//!
+//! ## Inside
 //!
 //! This file is the public API only (nothing below imports it). Below it:
 //! - `options`: how to reach Redis ([`ConnectOptions`], [`Timeouts`]);
@@ -66,7 +114,16 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Parses the URLs and connects (see [`ConnectOptions`]).
+    /// Parses the URLs and connects (see [`ConnectOptions`]). A URL that cannot be used fails
+    /// at once, before any connection:
+    ///
+    /// ```
+    /// use sessctl_store::{ConnectOptions, Store, StoreError};
+    ///
+    /// let options = ConnectOptions { urls: vec!["http://127.0.0.1:6379".into()], ..ConnectOptions::default() };
+    /// let error = Store::connect(options).unwrap_err();
+    /// assert!(matches!(error, StoreError::Url { .. }), "{error}");
+    /// ```
     pub fn connect(options: ConnectOptions) -> Result<Store, StoreError> {
         let topology = topology::Topology::connect(&options)?;
         Ok(Store { options, topology })
@@ -200,6 +257,38 @@ impl Store {
 /// `request.use_now`; sessions already expired then are left out and counted), other keys
 /// under the prefix a [`Found::NotString`]. No byte of the input can make it panic or
 /// allocate more than a few buffers of [`DUMP_MAX_STRING`] bytes.
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use std::sync::atomic::AtomicBool;
+///
+/// use sessctl_store::{read_dump, DumpRequest, Found, StoreError};
+///
+/// // A tiny RDB (version 11): database 0, one string with an expiry, the end, no checksum.
+/// let mut rdb = b"REDIS0011".to_vec();
+/// rdb.extend([0xFE, 0]); // SELECTDB 0
+/// rdb.push(0xFC); // EXPIRETIME_MS
+/// rdb.extend(1_700_000_600_000i64.to_le_bytes());
+/// rdb.push(0); // a string
+/// rdb.extend([11]);
+/// rdb.extend(b"session:abc");
+/// rdb.extend([2]);
+/// rdb.extend(b"42");
+/// rdb.push(0xFF);
+/// rdb.extend([0; 8]); // checksum 0: written with rdbchecksum no
+///
+/// let request = DumpRequest { now_ms: 1_700_000_000_000, use_now: true, ..DumpRequest::default() };
+/// let mut found = Vec::new();
+/// let summary = read_dump(&rdb[..], b"session:", &request, &AtomicBool::new(false), |f| {
+///     found.push(f);
+///     Ok::<_, StoreError>(ControlFlow::Continue(()))
+/// })?;
+/// let Found::Session(session) = &found[0] else { panic!("{found:?}") };
+/// assert_eq!((session.id.as_slice(), session.user.as_slice()), (&b"abc"[..], &b"42"[..]));
+/// assert_eq!(session.ttl_ms, Some(600_000));
+/// assert_eq!((summary.scanned, summary.version), (1, 11));
+/// # Ok::<(), StoreError>(())
+/// ```
 pub fn read_dump<R: std::io::Read, E: From<StoreError>>(
     input: R,
     prefix: &[u8],

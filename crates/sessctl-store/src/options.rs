@@ -7,6 +7,19 @@ use std::time::Duration;
 use crate::url::redact_url;
 
 /// How to reach Redis. `Debug` shows the URLs with their passwords redacted.
+///
+/// ```
+/// use sessctl_store::ConnectOptions;
+///
+/// let options = ConnectOptions {
+///     urls: vec!["redis://app:hunter2@10.0.0.5:6379/0".into()],
+///     prefix: b"session:".to_vec(),
+///     wait_replicas: Some(0), // never WAIT for replicas
+///     ..ConnectOptions::default()
+/// };
+/// let shown = format!("{options:?}");
+/// assert!(shown.contains("redis://app:***@10.0.0.5:6379/0") && !shown.contains("hunter2"));
+/// ```
 #[derive(Clone, Default)]
 pub struct ConnectOptions {
     /// One URL for standalone or Sentinel (`redis+sentinel://…`); one or more seed URLs for a
