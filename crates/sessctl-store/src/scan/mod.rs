@@ -39,7 +39,7 @@ mod state;
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, RecvTimeoutError};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -109,6 +109,60 @@ fn plan(map: &Map, resume: Option<&ScanState>, run_ids: &[String]) -> (Vec<Part>
     (parts, cursors, started_over)
 }
 
+/// What the threads of a scan of `parts` share.
+fn share<'a>(topology: &'a Topology, prefix: &'a [u8], request: &'a ScanRequest, parts: Vec<Part>) -> Shared<'a> {
+    let count = if request.count == 0 { DEFAULT_COUNT } else { request.count };
+    Shared {
+        topology,
+        prefix,
+        pattern: match_pattern(prefix),
+        count: count.to_string().into_bytes(),
+        with_ttl: request.with_ttl,
+        users: &request.users,
+        per_key_reads: topology.is_cluster(),
+        pacer: request.pacer.as_deref(),
+        resumable: request.resumable,
+        abort: AtomicBool::new(false),
+        paced_out: AtomicBool::new(false),
+        moved: AtomicU64::new(0),
+        resharding: AtomicBool::new(false),
+        restarts: AtomicU64::new(0),
+        parts,
+    }
+}
+
+/// The calling thread's side of a scan: runs the visitor on what the workers send until they
+/// are all gone, the visitor stops, `stop` is set ([`ScanEnd::Interrupted`]) or a worker
+/// fails (its error is returned).
+fn deliver_all<E: From<StoreError>>(
+    rx: &Receiver<Msg>,
+    stop: &AtomicBool,
+    request: &ScanRequest,
+    delivery: &mut deliver::Delivery,
+    visit: &mut dyn FnMut(Found) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            delivery.end = ScanEnd::Interrupted;
+            return Ok(());
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(Msg::Failed(e)) => return Err(e.into()),
+            Ok(msg) => match delivery.take(msg, stop, visit) {
+                Ok(ControlFlow::Continue(())) => {
+                    if let Some(progress) = &request.progress {
+                        progress(delivery.keys_so_far());
+                    }
+                }
+                Ok(ControlFlow::Break(())) => return Ok(()),
+                Err(e) => return Err(e),
+            },
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}
+
 /// Streams every key under the prefix on every primary to `visit`. See the module's doc.
 pub(crate) fn scan<E: From<StoreError>>(
     topology: &Topology,
@@ -127,25 +181,7 @@ pub(crate) fn scan<E: From<StoreError>>(
         Vec::new()
     };
     let (parts, cursors, started_over) = plan(&map, request.resume.as_ref(), &run_ids);
-    let count = if request.count == 0 { DEFAULT_COUNT } else { request.count };
-    let shared = Shared {
-        topology,
-        prefix,
-        pattern: match_pattern(prefix),
-        count: count.to_string().into_bytes(),
-        with_ttl: request.with_ttl,
-        users: &request.users,
-        per_key_reads: topology.is_cluster(),
-        pacer: request.pacer.as_deref(),
-        resumable: request.resumable,
-        abort: AtomicBool::new(false),
-        paced_out: AtomicBool::new(false),
-        moved: AtomicU64::new(0),
-        resharding: AtomicBool::new(false),
-        restarts: AtomicU64::new(0),
-        parts,
-    };
-    let shared = &shared;
+    let shared = &share(topology, prefix, request, parts);
     let readers = readers_per_part(shared.parts.len(), request.with_ttl);
     let reconnects_before = topology.reconnects();
     let mut delivery = deliver::Delivery::new(cursors);
@@ -179,32 +215,7 @@ pub(crate) fn scan<E: From<StoreError>>(
             }
         }
         drop(tx);
-        loop {
-            if stop.load(Ordering::Relaxed) {
-                delivery.end = ScanEnd::Interrupted;
-                break;
-            }
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Msg::Failed(e)) => {
-                    outcome = Err(e.into());
-                    break;
-                }
-                Ok(msg) => match delivery.take(msg, stop, visit) {
-                    Ok(ControlFlow::Continue(())) => {
-                        if let Some(progress) = &request.progress {
-                            progress(delivery.keys_so_far());
-                        }
-                    }
-                    Ok(ControlFlow::Break(())) => break,
-                    Err(e) => {
-                        outcome = Err(e);
-                        break;
-                    }
-                },
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
+        outcome = deliver_all(&rx, stop, request, &mut delivery, visit);
         if shared.paced_out.load(Ordering::SeqCst) && delivery.end == ScanEnd::Complete && outcome.is_ok() {
             // A pacer said stop: the scanners stopped at their next SCAN, and what they had
             // scanned was still delivered (the loop ran until every worker was gone), so the
