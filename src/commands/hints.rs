@@ -70,6 +70,7 @@ pub(crate) fn for_store(error: &StoreError, settings: Option<&Settings>) -> Opti
             NetCause::PermissionDenied => "check the socket file's permissions".into(),
             NetCause::Closed | NetCause::Reset => format!("if the server expects TLS use a rediss:// URL; {url}"),
             NetCause::Other(_) => format!("check the address; {url}"),
+            _ => return None,
         },
         StoreError::Resolve { .. } => format!("check the host in the Redis URL; {url}"),
         StoreError::Tls { problem, .. } => match problem {
@@ -79,12 +80,14 @@ pub(crate) fn for_store(error: &StoreError, settings: Option<&Settings>) -> Opti
             TlsProblem::ClientCertificateRequired => "give a client certificate with --tls-cert and --tls-key (SESSCTL_TLS_CERT, SESSCTL_TLS_KEY)".into(),
             TlsProblem::ClientCertificateRefused(_) => "the server does not trust --tls-cert (SESSCTL_TLS_CERT): use one signed by the CA in the server's tls-ca-cert-file".into(),
             TlsProblem::Other(_) => "check the server's TLS settings".into(),
+            _ => return None,
         },
         StoreError::Auth { problem, .. } => match problem {
             AuthProblem::Rejected(_) => format!("check the user and password in the Redis URL ({})", url_source(settings)),
             AuthProblem::PasswordRequired => "put it in the Redis URL (redis://:PASSWORD@host:port/0 or redis://USER:PASSWORD@host:port/0)".into(),
             AuthProblem::NoPasswordSet => "remove the password from the Redis URL or set one on the server".into(),
             AuthProblem::Other(_) => return None,
+            _ => return None,
         },
         StoreError::NoDatabase { .. } => "fix the /DB part of the Redis URL".into(),
         StoreError::Lost { .. } => "check that the server is up and reachable, then run the command again".into(),
@@ -111,6 +114,7 @@ pub(crate) fn for_store(error: &StoreError, settings: Option<&Settings>) -> Opti
             TopologyError::SentinelRefused { .. } => "set SESSCTL_SENTINEL_PASSWORD to the Sentinels' password (the user info in the redis+sentinel:// URL is the primary's)".into(),
             TopologyError::UnknownMaster { .. } => "check the primary's name in the redis+sentinel:// URL (SENTINEL MASTERS lists them)".into(),
             TopologyError::NotPrimary { .. } => "the Sentinels may be switching primaries; run the command again".into(),
+            _ => return None,
         },
         StoreError::NoSeed { first, .. } => return for_store(first, settings),
         StoreError::Dump { .. } => "check that the file is a whole RDB dump (redis-cli --rdb FILE makes one)".into(),
@@ -118,6 +122,7 @@ pub(crate) fn for_store(error: &StoreError, settings: Option<&Settings>) -> Opti
             "nothing was changed; run the command without --snapshot to scan instead (managed services, ACLs without +sync/+psync and renamed SYNC commands allow no snapshot)".into()
         }
         StoreError::Snapshot { .. } => "run the command again, or without --snapshot to scan instead".into(),
+        _ => return None,
     };
     Some(hint)
 }

@@ -1,8 +1,50 @@
-//! Tornado signed values (`tornado/web.py`: `create_signed_value`, `decode_signed_value`).
+//! Tornado signed values, exactly as Tornado reads and writes them (`tornado/web.py`:
+//! `create_signed_value`, `decode_signed_value`): the cookies of apps that use
+//! tornado-auth-sessions.
 //!
-//! Pure: no I/O, no Redis, no printing. The verification rule: [`verify`] returns `Ok` for an
-//! input if and only if Tornado's `decode_signed_value(secret, name, value, max_age_days)`
-//! returns a value (not `None`, no exception) for it.
+//! Pure: no I/O, no Redis, no printing, nothing made for the command line. The verification
+//! rule: [`verify`] returns `Ok` for an input if and only if Tornado's
+//! `decode_signed_value(secret, name, value, max_age_days)` returns a value (not `None`, no
+//! exception) for it.
+//!
+//! The main pieces:
+//! - [`sign_v2`] and [`sign_v1`] make a signed value (`create_signed_value`);
+//! - [`verify`] checks one value, a [`Verifier`] many (the HMAC keys are prepared once); a
+//!   value Tornado accepts comes back [`Verified`], any other with the [`VerifyError`] saying
+//!   why Tornado would refuse it;
+//! - [`decode`] reads a value's fields without any secret ([`Decoded`]);
+//! - [`secret`]: the secret ([`secret::Secret`], never printed) and Tornado's `cookie_secret`
+//!   setting, one secret or a ring of key versions ([`secret::KeyRing`], read from text by
+//!   [`secret::KeyRing::parse`]); [`secret::new_secret`] makes a random one;
+//! - [`strength`]: whether a secret is strong enough ([`strength::weaknesses`]);
+//! - [`input`]: picks the signed value out of what an operator pastes (a `Cookie:` header, a
+//!   `name=value` pair…).
+//!
+//! ```
+//! use sessctl_cookie::secret::KeyRing;
+//! use sessctl_cookie::{sign_v2, verify, VerifyError};
+//!
+//! // A key ring, as Tornado's dict `cookie_secret` (versions to secrets).
+//! let ring = KeyRing::parse(br#"{"1": "an-old-secret-of-32-bytes-or-more!!", "2": "the-current-secret-of-32-bytes-or-more"}"#)?;
+//! let (version, secret) = ring.signing_key(None)?; // the highest version: 2
+//! let now = 1_700_000_000;
+//! let cookie = sign_v2(secret.expose(), version, "session", b"the-session-id", now);
+//! assert!(cookie.starts_with("2|1:2|10:1700000000|7:session|"));
+//!
+//! let verified = verify(&ring, "session", cookie.as_bytes(), 31.0, now as f64).unwrap();
+//! assert_eq!(verified.value, b"the-session-id");
+//! assert_eq!(verified.key_version, Some(2));
+//!
+//! // Another cookie name, or 32 days later: Tornado would refuse it.
+//! let wrong = verify(&ring, "other", cookie.as_bytes(), 31.0, now as f64).unwrap_err();
+//! assert!(matches!(wrong, VerifyError::WrongName { .. }));
+//! let late = verify(&ring, "session", cookie.as_bytes(), 31.0, (now + 32 * 86400) as f64);
+//! assert_eq!(late.unwrap_err().status(), "expired");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! `examples/sign_verify.rs` signs a session cookie with a key ring and verifies it (`cargo run
+//! -p sessctl-cookie --example sign_verify`).
 
 pub mod input;
 #[doc(hidden)]
@@ -19,6 +61,7 @@ use subtle::ConstantTimeEq;
 /// Why Tornado would refuse a signed value. The variants are the `status` values of
 /// `sessctl verify`; the text says what was wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     #[error("malformed signed value: {0}")]
     Malformed(String),
@@ -135,6 +178,21 @@ enum Keys {
 /// Verifies many cookies against one secret (or key ring), cookie name and max age. The HMAC
 /// key schedules are computed once here, so each [`Verifier::verify`] costs one HMAC over the
 /// cookie and no heap allocation besides the decoded payload.
+///
+/// ```
+/// use sessctl_cookie::secret::KeyRing;
+/// use sessctl_cookie::{sign_v2, Verifier};
+///
+/// let secret = KeyRing::parse(b"a-secret-of-at-least-32-random-bytes")?;
+/// let verifier = Verifier::new(&secret, "session", 31.0);
+/// let now = 1_700_000_000;
+/// for id in [&b"first"[..], b"second"] {
+///     let cookie = sign_v2(b"a-secret-of-at-least-32-random-bytes", 0, "session", id, now);
+///     assert_eq!(verifier.verify(cookie.as_bytes(), now as f64)?.value, id);
+/// }
+/// assert_eq!(verifier.verify(b"2|1:0|10:1700000000|7:session|4:Zm9v|00", now as f64).unwrap_err().status(), "bad_signature");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Verifier {
     name: Vec<u8>,
     max_age_days: f64,
@@ -259,6 +317,21 @@ impl Verifier {
 /// Verifies `cookie` as Tornado's `decode_signed_value(secret, name, cookie, max_age_days)`
 /// would at time `now` (seconds since the epoch, fractional). For many cookies, build one
 /// [`Verifier`] instead.
+///
+/// ```
+/// use sessctl_cookie::secret::KeyRing;
+/// use sessctl_cookie::{sign_v1, verify, VerifyError};
+///
+/// let secret = KeyRing::parse(b"a-secret-of-at-least-32-random-bytes")?;
+/// let cookie = sign_v1(b"a-secret-of-at-least-32-random-bytes", "session", b"the-session-id", 1_700_000_000);
+/// let verified = verify(&secret, "session", cookie.as_bytes(), 31.0, 1_700_000_100.0)?;
+/// assert_eq!((verified.value.as_slice(), verified.format_version), (&b"the-session-id"[..], 1));
+///
+/// let other = KeyRing::parse(b"another-secret-of-32-random-bytes!!")?;
+/// let refused = verify(&other, "session", cookie.as_bytes(), 31.0, 1_700_000_100.0).unwrap_err();
+/// assert_eq!(refused, VerifyError::BadSignature);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn verify(
     secret: &KeyRing,
     name: &str,
@@ -270,6 +343,18 @@ pub fn verify(
 }
 
 /// Reads the fields of a signed value without checking anything.
+///
+/// ```
+/// let cookie = sessctl_cookie::sign_v2(b"any secret", 3, "session", b"the-session-id", 1_700_000_000);
+/// let fields = sessctl_cookie::decode(cookie.as_bytes())?;
+/// assert_eq!(fields.format_version, 2);
+/// assert_eq!(fields.key_version, Some(3));
+/// assert_eq!(fields.timestamp, Some(1_700_000_000));
+/// assert_eq!(fields.name.as_deref(), Some(&b"session"[..]));
+/// assert_eq!(fields.value.as_deref(), Some(&b"the-session-id"[..]));
+/// assert_eq!(fields.signature.len(), 64); // hex HMAC-SHA256, unchecked
+/// # Ok::<(), sessctl_cookie::VerifyError>(())
+/// ```
 pub fn decode(cookie: &[u8]) -> Result<Decoded, VerifyError> {
     if cookie.is_empty() {
         return Err(VerifyError::Malformed("the value is empty".into()));
@@ -310,11 +395,25 @@ pub fn decode(cookie: &[u8]) -> Result<Decoded, VerifyError> {
 ///
 /// As in Tornado, the name's length prefix counts characters, so a non-ASCII name makes a
 /// value that cannot be verified (by Tornado or by sessctl).
+///
+/// ```
+/// let cookie = sessctl_cookie::sign_v2(b"a-secret-of-at-least-32-random-bytes", 1, "session", b"the-session-id", 1_700_000_000);
+/// // version|key version|timestamp|name|base64 value|HMAC-SHA256 in hex, each field length-prefixed
+/// assert!(cookie.starts_with("2|1:1|10:1700000000|7:session|20:dGhlLXNlc3Npb24taWQ=|"));
+/// assert_eq!(cookie.rsplit('|').next().unwrap().len(), 64);
+/// ```
 pub fn sign_v2(secret: &[u8], key_version: i64, name: &str, value: &[u8], timestamp: i64) -> String {
     v2::sign(secret, key_version, name, value, timestamp)
 }
 
 /// `create_signed_value(secret, name, value, version=1)` at `timestamp`.
+///
+/// ```
+/// let cookie = sessctl_cookie::sign_v1(b"a-secret-of-at-least-32-random-bytes", "session", b"the-session-id", 1_700_000_000);
+/// // base64 value|timestamp|HMAC-SHA1 in hex (of the name, the value and the timestamp)
+/// assert!(cookie.starts_with("dGhlLXNlc3Npb24taWQ=|1700000000|"));
+/// assert_eq!(cookie.rsplit('|').next().unwrap().len(), 40);
+/// ```
 pub fn sign_v1(secret: &[u8], name: &str, value: &[u8], timestamp: i64) -> String {
     v1::sign(secret, name, value, timestamp)
 }

@@ -211,6 +211,7 @@ pub fn py_slice(s: &[u8], start: Option<i128>, stop: Option<i128>) -> &[u8] {
 
 /// Why `base64.b64decode` raised `binascii.Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum B64Error {
     /// "number of data characters (N) cannot be 1 more than a multiple of 4"
     OneMoreThanMultipleOf4,

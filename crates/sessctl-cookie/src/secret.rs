@@ -53,6 +53,7 @@ pub enum SecretFormat {
 
 /// Why a secret text could not be used. Messages never contain the secret, nor any part of it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecretError {
     #[error("the cookie secret is empty; put the app's cookie_secret in SESSCTL_SECRET or --secret-file")]
     Empty,
@@ -68,7 +69,26 @@ pub enum SecretError {
 }
 
 impl KeyRing {
-    /// Reads a secret text as [`SecretFormat::Auto`] does.
+    /// Reads a secret text as [`SecretFormat::Auto`] does: a JSON object of key versions to
+    /// secrets is a key ring, any other text one secret (byte for byte).
+    ///
+    /// ```
+    /// use sessctl_cookie::secret::{KeyRing, SecretError};
+    ///
+    /// let single = KeyRing::parse(b"a-secret-of-at-least-32-random-bytes")?;
+    /// assert!(!single.is_ring());
+    /// assert_eq!(single.get(7).unwrap().expose(), b"a-secret-of-at-least-32-random-bytes");
+    ///
+    /// let ring = KeyRing::parse(br#"{"1": "old", "2": "new"}"#)?;
+    /// assert_eq!(ring.signing_key(None)?.0, 2); // the highest version signs
+    /// assert!(ring.get(3).is_none());
+    ///
+    /// // A ring with a typo is an error, never a literal secret; messages never quote it.
+    /// let typo = KeyRing::parse(br#"{"1": "old", "2": "new""#).unwrap_err();
+    /// assert!(matches!(typo, SecretError::NotARing { .. }));
+    /// assert_eq!(KeyRing::parse(b"").unwrap_err(), SecretError::Empty);
+    /// # Ok::<(), SecretError>(())
+    /// ```
     pub fn parse(text: &[u8]) -> Result<KeyRing, SecretError> {
         KeyRing::parse_as(text, SecretFormat::Auto)
     }
@@ -182,10 +202,22 @@ fn parse_ring(text: &[u8]) -> Result<BTreeMap<i64, Secret>, SecretError> {
 /// The operating system's random generator failed.
 #[derive(Debug, thiserror::Error)]
 #[error("the operating system's random generator failed ({0})")]
+#[non_exhaustive]
 pub struct RandomUnavailable(String);
 
 /// `bytes` random bytes from the OS generator, URL-safe base64 without padding (32 bytes give
 /// 43 characters, as Python's `secrets.token_urlsafe(32)`): a new secret.
+///
+/// ```
+/// use sessctl_cookie::secret::{new_secret, Secret};
+/// use sessctl_cookie::strength::weaknesses;
+///
+/// let secret = new_secret(32)?;
+/// assert_eq!(secret.len(), 43);
+/// assert!(secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+/// assert!(weaknesses(&Secret::new(secret)).is_empty());
+/// # Ok::<(), sessctl_cookie::secret::RandomUnavailable>(())
+/// ```
 pub fn new_secret(bytes: usize) -> Result<String, RandomUnavailable> {
     use base64::Engine;
     let mut buf = vec![0u8; bytes];

@@ -105,7 +105,7 @@ const GUESSABLE_BELOW: f64 = 0.7;
 
 /// The characters the estimator reads: the first 128. zxcvbn's time grows quickly with the
 /// length of its input (it reads 100 characters at most anyway), so it is run on pieces of at
-/// most [`PIECE`] characters of this prefix; a secret whose first 128 characters are random is
+/// most 16 characters of this prefix; a secret whose first 128 characters are random is
 /// not guessable, whatever follows.
 pub const ESTIMATED_CHARS: usize = 128;
 
@@ -116,7 +116,7 @@ const PIECE: usize = 16;
 /// How hard `text` is to guess as a share of what random characters of its length would be
 /// (0.0 to 1.0), by the zxcvbn estimator: the first [`ESTIMATED_CHARS`] characters, split into
 /// words at every character that is not a letter or a digit (`_`, `-`, spaces), each word cut
-/// into pieces of at most [`PIECE`] characters; each piece's estimated guesses (log10) against
+/// into pieces of at most 16 characters; each piece's estimated guesses (log10) against
 /// zxcvbn's brute-force figure for its length (10 per character). `None` for a text with no
 /// letters or digits.
 pub fn estimated_share(text: &str) -> Option<f64> {
@@ -133,7 +133,19 @@ pub fn estimated_share(text: &str) -> Option<f64> {
     (random > 0.0).then(|| estimated / random)
 }
 
-/// Everything wrong with `secret` (empty when it looks strong).
+/// Everything wrong with `secret` (empty when it looks strong), worst first.
+///
+/// ```
+/// use sessctl_cookie::secret::Secret;
+/// use sessctl_cookie::strength::{weaknesses, Weakness};
+///
+/// assert!(weaknesses(&Secret::new("vJ3q9Xw-Lr7Tz1Kp_Mb5Nc8Hd2Yf6Gs4Ue0Ao9Wi3Q")).is_empty());
+/// assert_eq!(weaknesses(&Secret::new("change-me-in-production-please-123")), [Weakness::Placeholder]);
+/// let short = weaknesses(&Secret::new("hunter2"));
+/// assert!(short.contains(&Weakness::TooShort { bytes: 7 }));
+/// assert!(short.iter().any(Weakness::is_fatal));
+/// println!("the secret {}", short[0].describe()); // never quotes the secret
+/// ```
 pub fn weaknesses(secret: &Secret) -> Vec<Weakness> {
     let bytes = secret.expose();
     let mut found = Vec::new();

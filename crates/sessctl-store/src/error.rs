@@ -7,6 +7,7 @@ use std::time::Duration;
 
 /// What went wrong talking to Redis.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StoreError {
     /// A URL that cannot be used.
     #[error("bad Redis URL {url}: {problem}")]
@@ -54,7 +55,7 @@ pub enum StoreError {
     NoSeed { count: usize, first: Box<StoreError> },
     /// An RDB dump (a file, or a snapshot as it streamed in) that cannot be read.
     #[error("{source}{}", from.as_deref().map(|f| format!(" ({f})")).unwrap_or_default())]
-    Dump { source: crate::dump::DumpError, from: Option<String> },
+    Dump { source: DumpError, from: Option<String> },
     /// The server refused to send a snapshot (`SYNC` renamed or disabled, an ACL, a managed
     /// service).
     #[error("Redis at {addr} refused to send a snapshot ({command}: {detail})")]
@@ -75,6 +76,27 @@ pub enum StoreError {
         why: String,
         confirmed: Vec<bool>,
     },
+}
+
+/// The newest RDB version the dump reader reads.
+pub(crate) const RDB_MAX_VERSION: u32 = 13;
+
+/// What is wrong with a dump.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DumpError {
+    #[error("reading the dump failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the dump ends early (truncated at byte {0})")]
+    Truncated(u64),
+    #[error("not an RDB dump (it does not start with REDIS and a version number)")]
+    NotRdb,
+    #[error("RDB version {0} is newer than sessctl reads (versions 1 to {RDB_MAX_VERSION}, Redis up to 8.x)")]
+    Version(u32),
+    #[error("the dump is corrupt at byte {at}: {what}")]
+    Corrupt { at: u64, what: String },
+    #[error("the dump's checksum does not match its contents (CRC-64 {expected:016x} written, {actual:016x} read): it is damaged")]
+    Checksum { expected: u64, actual: u64 },
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
@@ -105,6 +127,7 @@ impl std::fmt::Display for TlsFile {
 
 /// Why a network operation failed, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NetCause {
     Refused,
     Reset,
@@ -157,6 +180,7 @@ impl std::fmt::Display for NetCause {
 
 /// What went wrong with TLS.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TlsProblem {
     /// The server's certificate is not signed by a trusted CA, or not for this host.
     UntrustedCertificate(String),
@@ -186,6 +210,7 @@ impl std::fmt::Display for TlsProblem {
 
 /// What went wrong authenticating.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthProblem {
     /// WRONGPASS and the like; carries the error code only (never the password).
     Rejected(String),
@@ -210,6 +235,7 @@ impl std::fmt::Display for AuthProblem {
 
 /// A cluster or Sentinel deployment that is not in a usable state.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TopologyError {
     #[error("Redis at {addr} is not a cluster node (cluster_enabled:0)")]
     NotACluster { addr: String },
@@ -234,6 +260,7 @@ pub enum TopologyError {
 /// An error reply from Redis, parsed once into its kind. `message` is the whole text Redis
 /// sent (for messages); `kind` is what callers branch on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerError {
     pub kind: ServerErrorKind,
     pub message: String,
@@ -241,6 +268,7 @@ pub struct ServerError {
 
 /// The kinds of error replies sessctl treats differently.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ServerErrorKind {
     /// The slot lives on another node now: re-read the slot map.
     Moved {

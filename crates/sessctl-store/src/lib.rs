@@ -1,8 +1,59 @@
-//! Redis: the session operations the commands call. Knows nothing of cookies, output or the
-//! command line. Standalone Redis, the primary behind Sentinel and a Redis Cluster look the
-//! same from here.
+//! The Redis side of sessctl: the session operations its commands call, on keys
+//! `<prefix><session id>` holding a user id (tornado-auth-sessions). Knows nothing of
+//! cookies, output or the command line. Standalone Redis, the primary behind Sentinel and a
+//! Redis Cluster look the same from here; failovers, redirections, dropped connections and
+//! `LOADING` are handled below the API, within one retry deadline.
 //!
-//! This file is the public API only. Below it:
+//! The main types:
+//! - [`Store`]: a connected store, made by [`Store::connect`] from [`ConnectOptions`] (the
+//!   URLs, TLS files, [`Timeouts`], the replicas that must acknowledge writes);
+//! - [`Store::scan`]: streams every key under the prefix to a visitor as [`Found`] records
+//!   ([`Session`]s, and keys of other types), in constant memory, on every primary at once;
+//!   a [`ScanRequest`] says what to read and may resume a saved [`ScanState`], and the
+//!   [`ScanSummary`] says how it ended; a [`Pacer`] (such as [`Pace`]) sets its speed;
+//! - single-key operations, pipelined: [`Store::create`], [`Store::lookup_many`],
+//!   [`Store::delete_if_holds`] (compare-and-delete, confirmed by the replicas with `WAIT`),
+//!   [`Store::expire_if_persistent`], [`Store::put_back`];
+//! - [`read_dump`] and [`Store::snapshot`]: the same records from an RDB dump, or from a
+//!   snapshot each primary streams over the replication protocol;
+//! - [`StoreError`]: every failure, with structure (which server, which command, what kind)
+//!   and words; it never names sessctl's flags;
+//! - [`redact_url`], [`split_urls`]: Redis URLs as given by people.
+//!
+//! ```no_run
+//! use std::ops::ControlFlow;
+//! use std::sync::atomic::AtomicBool;
+//!
+//! use sessctl_store::{ConnectOptions, Found, ScanRequest, Store, StoreError};
+//!
+//! let store = Store::connect(ConnectOptions {
+//!     urls: vec!["redis://127.0.0.1:6379/0".into()],
+//!     prefix: b"session:".to_vec(),
+//!     ..ConnectOptions::default()
+//! })?;
+//! let stop = AtomicBool::new(false); // set it (from a signal handler) to stop the scan
+//! let mut sessions = 0;
+//! let summary = store.scan(&ScanRequest::default(), &stop, |found| {
+//!     if let Found::Session(session) = found {
+//!         sessions += 1;
+//!         println!("{} belongs to {}", String::from_utf8_lossy(&session.id), String::from_utf8_lossy(&session.user));
+//!     }
+//!     Ok::<_, StoreError>(ControlFlow::Continue(()))
+//! })?;
+//! println!("{sessions} sessions, {} keys scanned, complete: {}", summary.scanned, summary.is_complete());
+//! # Ok::<(), StoreError>(())
+//! ```
+//!
+//! `examples/count_sessions.rs` counts the `session:*` keys of any Redis with the scan:
+//! `cargo run -p sessctl-store --example count_sessions -- redis://127.0.0.1:6379` (the URL
+//! is optional; that one is the default).
+//!
+//! ## Inside
+//!
+//! This file is the public API only (nothing below imports it). Below it:
+//! - `options`: how to reach Redis ([`ConnectOptions`], [`Timeouts`]);
+//! - `session`: what the operations find and take ([`Session`], [`Found`], [`Lookup`],
+//!   [`Expected`]);
 //! - `topology`: standalone, Sentinel, Cluster; the slot map, failovers, the connection pool;
 //! - `scan/`: the scan pipeline (scanner → channel → readers → the caller's visitor), with
 //!   per-primary cursors that can be saved and resumed, and a pacing hook (with a latency
@@ -24,148 +75,31 @@
 mod dump;
 mod error;
 mod ops;
+mod options;
 mod pace;
 mod probe;
 mod scan;
+mod session;
 mod topology;
 mod url;
 mod wire;
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
-pub use dump::{DumpError, DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
-pub use error::{AuthProblem, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError};
+pub use dump::{DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING};
+pub use error::{
+    AuthProblem, DumpError, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError,
+};
+pub use options::{ConnectOptions, Timeouts, DEFAULT_RETRY_DEADLINE};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
 pub use probe::{AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};
+pub use session::{Expected, Found, Lookup, Session};
+pub use topology::Failover;
 pub use url::{redact_url, split_urls, SENTINEL_PORT};
 #[doc(hidden)]
 pub use wire::{read_replies, ReadReport};
-
-/// How to reach Redis. `Debug` shows the URLs with their passwords redacted.
-#[derive(Clone, Default)]
-pub struct ConnectOptions {
-    /// One URL for standalone or Sentinel (`redis+sentinel://…`); one or more seed URLs for a
-    /// cluster.
-    pub urls: Vec<String>,
-    /// `Some(true)`: the URLs are cluster seeds; `None`: ask the server (`INFO cluster`).
-    pub cluster: Option<bool>,
-    /// The key prefix (`session:`).
-    pub prefix: Vec<u8>,
-    /// A PEM file of CA certificates for `rediss://` (system roots otherwise).
-    pub tls_ca: Option<PathBuf>,
-    /// A client certificate (PEM) and its key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC), for
-    /// servers that require one (`tls-auth-clients yes`).
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
-    /// The password of the Sentinels (a Sentinel URL's user info is the primary's).
-    pub sentinel_password: Option<String>,
-    pub timeouts: Timeouts,
-    /// Replicas that must acknowledge each batch of writes (`WAIT`) before it counts: `None`
-    /// means one where the primary has replicas when sessctl first writes to it, none
-    /// elsewhere; `Some(0)` never waits.
-    pub wait_replicas: Option<u32>,
-}
-
-impl std::fmt::Debug for ConnectOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectOptions")
-            .field("urls", &self.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>())
-            .field("cluster", &self.cluster)
-            .field("prefix", &String::from_utf8_lossy(&self.prefix))
-            .field("tls_ca", &self.tls_ca)
-            .field("tls_cert", &self.tls_cert)
-            .field("tls_key", &self.tls_key)
-            .field("sentinel_password", &self.sentinel_password.as_ref().map(|_| "(redacted)"))
-            .field("timeouts", &self.timeouts)
-            .field("wait_replicas", &self.wait_replicas)
-            .finish()
-    }
-}
-
-/// Timeouts and the retry deadline shared by every connection.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    /// TCP connect plus the handshake (TLS, AUTH, SELECT).
-    pub connect: Duration,
-    /// One reply. A server that lets this pass twice in a row is reported as not answering.
-    pub response: Duration,
-    /// How long failures in a row may last (dropped connections, a failover, LOADING,
-    /// CLUSTERDOWN, …) before an operation gives up.
-    pub retry_deadline: Duration,
-}
-
-/// The default retry deadline: long enough for a cluster or Sentinel failover with the usual
-/// timeouts, short enough for cron.
-pub const DEFAULT_RETRY_DEADLINE: Duration = Duration::from_secs(30);
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(5),
-            response: Duration::from_secs(30),
-            retry_deadline: DEFAULT_RETRY_DEADLINE,
-        }
-    }
-}
-
-/// A session key under the prefix holding a string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    /// The whole key (`<prefix><session id>`).
-    pub key: Vec<u8>,
-    /// The key without the prefix.
-    pub id: Vec<u8>,
-    /// The stored user id.
-    pub user: Vec<u8>,
-    /// Remaining time to live in milliseconds; `None` when the key has no expiry; `Some` only
-    /// when the scan asked for TTLs.
-    pub ttl_ms: Option<i64>,
-    /// When it expires (ms since the epoch), where the source says so exactly (a dump); the
-    /// scan leaves it `None` (now plus `ttl_ms`).
-    pub expires_at_ms: Option<i64>,
-    /// Delivered before by this scan, from a primary that then failed over (its part of the
-    /// scan started again on the new primary). Act on it again (a deletion the old primary
-    /// had not passed on is redone), but do not count it twice.
-    pub repeat: bool,
-}
-
-/// What a scan meets under the prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    Session(Session),
-    /// A key under the prefix that is not a string (hash, list, …): reported, never touched.
-    NotString {
-        key: Vec<u8>,
-        redis_type: String,
-    },
-}
-
-/// A compare-and-delete request: delete `key` only if it still holds `user`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expected {
-    pub key: Vec<u8>,
-    pub user: Vec<u8>,
-}
-
-/// What a single-key lookup found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    Missing,
-    Session { user: Vec<u8>, ttl_ms: Option<i64> },
-    NotString { redis_type: String },
-}
-
-/// A primary that was replaced while sessctl ran, and the node that took over (the same
-/// address in both when the primary restarted: a new server process).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failover {
-    pub from: String,
-    pub to: String,
-}
 
 /// A connected session store.
 pub struct Store {
@@ -180,7 +114,16 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Parses the URLs and connects (see [`ConnectOptions`]).
+    /// Parses the URLs and connects (see [`ConnectOptions`]). A URL that cannot be used fails
+    /// at once, before any connection:
+    ///
+    /// ```
+    /// use sessctl_store::{ConnectOptions, Store, StoreError};
+    ///
+    /// let options = ConnectOptions { urls: vec!["http://127.0.0.1:6379".into()], ..ConnectOptions::default() };
+    /// let error = Store::connect(options).unwrap_err();
+    /// assert!(matches!(error, StoreError::Url { .. }), "{error}");
+    /// ```
     pub fn connect(options: ConnectOptions) -> Result<Store, StoreError> {
         let topology = topology::Topology::connect(&options)?;
         Ok(Store { options, topology })
@@ -314,6 +257,38 @@ impl Store {
 /// `request.use_now`; sessions already expired then are left out and counted), other keys
 /// under the prefix a [`Found::NotString`]. No byte of the input can make it panic or
 /// allocate more than a few buffers of [`DUMP_MAX_STRING`] bytes.
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use std::sync::atomic::AtomicBool;
+///
+/// use sessctl_store::{read_dump, DumpRequest, Found, StoreError};
+///
+/// // A tiny RDB (version 11): database 0, one string with an expiry, the end, no checksum.
+/// let mut rdb = b"REDIS0011".to_vec();
+/// rdb.extend([0xFE, 0]); // SELECTDB 0
+/// rdb.push(0xFC); // EXPIRETIME_MS
+/// rdb.extend(1_700_000_600_000i64.to_le_bytes());
+/// rdb.push(0); // a string
+/// rdb.extend([11]);
+/// rdb.extend(b"session:abc");
+/// rdb.extend([2]);
+/// rdb.extend(b"42");
+/// rdb.push(0xFF);
+/// rdb.extend([0; 8]); // checksum 0: written with rdbchecksum no
+///
+/// let request = DumpRequest { now_ms: 1_700_000_000_000, use_now: true, ..DumpRequest::default() };
+/// let mut found = Vec::new();
+/// let summary = read_dump(&rdb[..], b"session:", &request, &AtomicBool::new(false), |f| {
+///     found.push(f);
+///     Ok::<_, StoreError>(ControlFlow::Continue(()))
+/// })?;
+/// let Found::Session(session) = &found[0] else { panic!("{found:?}") };
+/// assert_eq!((session.id.as_slice(), session.user.as_slice()), (&b"abc"[..], &b"42"[..]));
+/// assert_eq!(session.ttl_ms, Some(600_000));
+/// assert_eq!((summary.scanned, summary.version), (1, 11));
+/// # Ok::<(), StoreError>(())
+/// ```
 pub fn read_dump<R: std::io::Read, E: From<StoreError>>(
     input: R,
     prefix: &[u8],

@@ -4,9 +4,9 @@
 //! [`wire::run_lookups`]).
 
 use super::error::{ServerError, StoreError};
+use super::session::{Expected, Lookup};
 use super::topology::Topology;
 use super::wire::{self, Conn, Fail, Outcome, Reply, Script, Tok, Writes};
-use super::{Expected, Lookup};
 
 /// Deletes KEYS[1] only when it is a string holding ARGV[1]: 1 when deleted, -1 when the key
 /// does not exist, 0 otherwise. `pcall` turns WRONGTYPE into a table, so hashes, lists and the

@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::error::{ServerErrorKind, StoreError};
 use super::ops::DELETE_IF_HOLDS;
 use super::topology::{Primary, Topology};
 use super::wire::{self, on_node, Conn, Endpoint, Fail, Reply, Router, Tok};
-use super::{ServerErrorKind, StoreError};
 
 /// One primary as a probe saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]

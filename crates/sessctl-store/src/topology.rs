@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use super::error::{StoreError, TopologyError};
+use super::error::{ServerError, StoreError, TlsFile, TopologyError};
 use super::url::{self, Target};
 use super::wire::{self, Addr, Attempts, Conn, Endpoint, Fail, Next, RetryPolicy, Tok};
-use super::{ConnectOptions, Failover};
+use crate::options::ConnectOptions;
 
 /// One primary and what it serves.
 #[derive(Debug, Clone)]
@@ -121,8 +121,8 @@ impl Topology {
         };
         if options.tls_cert.is_some() != options.tls_key.is_some() {
             let (which, path) = match (&options.tls_cert, &options.tls_key) {
-                (Some(cert), None) => (super::TlsFile::Key, cert.clone()),
-                (_, key) => (super::TlsFile::Cert, key.clone().unwrap_or_default()),
+                (Some(cert), None) => (TlsFile::Key, cert.clone()),
+                (_, key) => (TlsFile::Cert, key.clone().unwrap_or_default()),
             };
             return Err(StoreError::TlsFile {
                 which,
@@ -663,7 +663,7 @@ fn primary_from_sentinels(sentinels: &[Endpoint], master: &str, template: &Endpo
                     Some(role) => Err(Fail::server(
                         &endpoint.key(),
                         "ROLE",
-                        super::ServerError::parse(&format!(
+                        ServerError::parse(&format!(
                             "READONLY the Sentinels name it as the primary of {master:?}, but it is a {role} (a failover is under way)"
                         )),
                     )),
@@ -781,6 +781,14 @@ pub(crate) fn key_slot(key: &[u8]) -> u16 {
         }
     }
     crc % 16384
+}
+
+/// A primary that was replaced while sessctl ran, and the node that took over (the same
+/// address in both when the primary restarted: a new server process).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failover {
+    pub from: String,
+    pub to: String,
 }
 
 #[cfg(test)]

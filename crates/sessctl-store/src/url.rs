@@ -221,6 +221,15 @@ fn split_host_port(text: &str) -> Option<(String, Option<u16>)> {
 /// Splits a list of URLs given in one text (an environment variable): by whitespace, and by
 /// commas except where the text after a comma has no `scheme://` (that comma belongs to the
 /// URL before it: the Sentinels of a Sentinel URL, or a comma in a password).
+///
+/// ```
+/// use sessctl_store::split_urls;
+///
+/// assert_eq!(split_urls("redis://a:7000,redis://b:7001 redis://c:7002"), ["redis://a:7000", "redis://b:7001", "redis://c:7002"]);
+/// // A Sentinel URL lists its Sentinels with commas; a password may hold one.
+/// assert_eq!(split_urls("redis+sentinel://s1:26379,s2:26379/mymaster"), ["redis+sentinel://s1:26379,s2:26379/mymaster"]);
+/// assert_eq!(split_urls("redis://:pa,ss@h:6379"), ["redis://:pa,ss@h:6379"]);
+/// ```
 pub fn split_urls(text: &str) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
@@ -251,6 +260,14 @@ pub fn split_urls(text: &str) -> Vec<String> {
 }
 
 /// The URL with any password replaced by `***`, safe to show.
+///
+/// ```
+/// use sessctl_store::redact_url;
+///
+/// assert_eq!(redact_url("redis://app:hunter2@10.0.0.5:6379/0"), "redis://app:***@10.0.0.5:6379/0");
+/// assert_eq!(redact_url("unix:///run/redis.sock?db=1&pass=hunter2"), "unix:///run/redis.sock?db=1&pass=***");
+/// assert_eq!(redact_url("redis://10.0.0.5:6379"), "redis://10.0.0.5:6379");
+/// ```
 pub fn redact_url(url: &str) -> String {
     let mut out = url.to_string();
     // user:password@ in the authority

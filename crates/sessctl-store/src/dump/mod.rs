@@ -22,11 +22,11 @@ use std::io::Read;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use rdb::{DumpError, MAX_STRING};
+pub use rdb::MAX_STRING;
 
-use super::error::StoreError;
+use super::error::{DumpError, StoreError};
 use super::scan::ScanEnd;
-use super::{Found, Session};
+use super::session::{Found, Session};
 use rdb::{Item, RdbReader};
 
 /// What to read from a dump.

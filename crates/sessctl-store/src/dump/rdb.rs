@@ -16,30 +16,11 @@
 use std::io::{self, Read};
 
 use super::lzf;
+use crate::error::{DumpError, RDB_MAX_VERSION as MAX_VERSION};
 
 /// The longest key or string value read into memory (a session key is about 51 bytes, its
 /// value a user id). Longer ones under the prefix are skipped and counted as oversized.
 pub const MAX_STRING: usize = 64 * 1024;
-
-/// The newest RDB version read.
-pub const MAX_VERSION: u32 = 13;
-
-/// What is wrong with a dump.
-#[derive(Debug, thiserror::Error)]
-pub enum DumpError {
-    #[error("reading the dump failed: {0}")]
-    Io(#[from] io::Error),
-    #[error("the dump ends early (truncated at byte {0})")]
-    Truncated(u64),
-    #[error("not an RDB dump (it does not start with REDIS and a version number)")]
-    NotRdb,
-    #[error("RDB version {0} is newer than sessctl reads (versions 1 to {MAX_VERSION}, Redis up to 8.x)")]
-    Version(u32),
-    #[error("the dump is corrupt at byte {at}: {what}")]
-    Corrupt { at: u64, what: String },
-    #[error("the dump's checksum does not match its contents (CRC-64 {expected:016x} written, {actual:016x} read): it is damaged")]
-    Checksum { expected: u64, actual: u64 },
-}
 
 /// One entry of interest.
 #[derive(Debug, PartialEq, Eq)]
@@ -460,17 +441,7 @@ impl<R: Read> RdbReader<R> {
             let t = self.input.byte()?;
             match t {
                 op::EOF => {
-                    self.done = true;
-                    if self.version >= 5 {
-                        let computed = self.input.crc;
-                        let mut b = [0u8; 8];
-                        self.input.fill(&mut b)?;
-                        let written = u64::from_le_bytes(b);
-                        // 0: written with rdbchecksum no.
-                        if written != 0 && written != computed {
-                            return Err(DumpError::Checksum { expected: written, actual: computed });
-                        }
-                    }
+                    self.read_end()?;
                     return Ok(None);
                 }
                 op::SELECTDB => self.current_db = self.plain_len()?,
@@ -523,35 +494,78 @@ impl<R: Read> RdbReader<R> {
                     };
                     self.walked.keys += 1;
                     let expiry = expire_ms.take();
-                    let wanted_db = self.current_db == self.db;
-                    if !wanted_db {
-                        self.skip_string()?;
-                        self.skip_value(t)?;
-                        continue;
+                    match self.read_entry(t)? {
+                        Entry::Skipped => continue,
+                        Entry::Oversized => return Ok(Some(Item::Oversized)),
+                        Entry::Other => return Ok(Some(Item::Other { key: &self.key, type_name: name })),
+                        Entry::String => {
+                            return Ok(Some(Item::String { key: &self.key, value: &self.value, expire_ms: expiry }))
+                        }
                     }
-                    let key_fits = self.string_into(Buf::Key, MAX_STRING)?;
-                    if !key_fits {
-                        // Too long to keep; whether it was under the prefix is not known
-                        // (a session key is 51 bytes): counted as oversized only if asked.
-                        self.skip_value(t)?;
-                        return Ok(Some(Item::Oversized));
-                    }
-                    if !self.key.starts_with(&self.prefix) {
-                        self.skip_value(t)?;
-                        continue;
-                    }
-                    if t != 0 {
-                        self.skip_value(t)?;
-                        return Ok(Some(Item::Other { key: &self.key, type_name: name }));
-                    }
-                    if !self.string_into(Buf::Value, MAX_STRING)? {
-                        return Ok(Some(Item::Oversized));
-                    }
-                    return Ok(Some(Item::String { key: &self.key, value: &self.value, expire_ms: expiry }));
                 }
             }
         }
     }
+
+    /// The end marker was read: the dump's checksum (version 5 on), checked against the
+    /// bytes read.
+    fn read_end(&mut self) -> Result<(), DumpError> {
+        self.done = true;
+        if self.version >= 5 {
+            let computed = self.input.crc;
+            let mut b = [0u8; 8];
+            self.input.fill(&mut b)?;
+            let written = u64::from_le_bytes(b);
+            // 0: written with rdbchecksum no.
+            if written != 0 && written != computed {
+                return Err(DumpError::Checksum { expected: written, actual: computed });
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads (or walks over) the key and value of an entry of type `t`: the key into the key
+    /// buffer when it is in the database asked for, and for a string under the prefix, the
+    /// value into the value buffer.
+    fn read_entry(&mut self, t: u8) -> Result<Entry, DumpError> {
+        let wanted_db = self.current_db == self.db;
+        if !wanted_db {
+            self.skip_string()?;
+            self.skip_value(t)?;
+            return Ok(Entry::Skipped);
+        }
+        let key_fits = self.string_into(Buf::Key, MAX_STRING)?;
+        if !key_fits {
+            // Too long to keep; whether it was under the prefix is not known
+            // (a session key is 51 bytes): counted as oversized only if asked.
+            self.skip_value(t)?;
+            return Ok(Entry::Oversized);
+        }
+        if !self.key.starts_with(&self.prefix) {
+            self.skip_value(t)?;
+            return Ok(Entry::Skipped);
+        }
+        if t != 0 {
+            self.skip_value(t)?;
+            return Ok(Entry::Other);
+        }
+        if !self.string_into(Buf::Value, MAX_STRING)? {
+            return Ok(Entry::Oversized);
+        }
+        Ok(Entry::String)
+    }
+}
+
+/// What [`RdbReader::read_entry`] made of an entry.
+enum Entry {
+    /// Another database's, or not under the prefix: walked over.
+    Skipped,
+    /// Its key or string value is longer than [`MAX_STRING`]: walked over.
+    Oversized,
+    /// Under the prefix, not a string: the key is in the key buffer, the value walked over.
+    Other,
+    /// A string under the prefix: the key and value are in their buffers.
+    String,
 }
 
 #[derive(Clone, Copy)]

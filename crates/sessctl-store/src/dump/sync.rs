@@ -9,15 +9,15 @@
 use std::io::{self, BufReader, Read};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::time::{Duration, Instant};
 
 use super::{read_one, DumpRequest, DumpSummary, TtlBase};
 use crate::error::StoreError;
 use crate::scan::ScanEnd;
+use crate::session::Found;
 use crate::topology::Topology;
 use crate::wire::{self, Conn, Fail};
-use crate::Found;
 
 /// After this long without the transfer starting, the caller is told the primary is waiting
 /// (`repl-diskless-sync-delay`).
@@ -45,28 +45,15 @@ pub(crate) fn snapshot<E: From<StoreError>>(
     waiting: &dyn Fn(&str),
     visit: &mut dyn FnMut(Found) -> Result<ControlFlow<()>, E>,
 ) -> Result<DumpSummary, E> {
-    let map = topology.map();
-    let mut conns = Vec::with_capacity(map.primaries.len());
-    for primary in &map.primaries {
-        let endpoint = &primary.endpoint;
-        let mut conn = Conn::open(endpoint).map_err(Fail::into_connect_error)?;
-        ask(&mut conn)?;
-        conns.push((endpoint.key(), endpoint.db.max(0) as u64, conn));
-    }
-    let asked = Instant::now();
-    let mut transfers = Vec::with_capacity(conns.len());
-    for (addr, db, mut conn) in conns {
-        let Some(mark) = header(&mut conn, asked, waiting, stop)? else {
-            // Interrupted while a primary delayed its transfer: nothing was read.
-            return Ok(DumpSummary {
-                end: ScanEnd::Interrupted,
-                base: TtlBase::Now,
-                base_ms: request.now_ms,
-                ..DumpSummary::default()
-            });
-        };
-        transfers.push((addr, db, conn, mark));
-    }
+    let Some(transfers) = start_transfers(topology, stop, waiting)? else {
+        // Interrupted while a primary delayed its transfer: nothing was read.
+        return Ok(DumpSummary {
+            end: ScanEnd::Interrupted,
+            base: TtlBase::Now,
+            base_ms: request.now_ms,
+            ..DumpSummary::default()
+        });
+    };
 
     let abort = AtomicBool::new(false);
     let mut summary = DumpSummary::default();
@@ -88,42 +75,7 @@ pub(crate) fn snapshot<E: From<StoreError>>(
             });
         }
         drop(tx);
-        loop {
-            if stop.load(Ordering::Relaxed) {
-                summary.end = ScanEnd::Interrupted;
-                break;
-            }
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(Msg::Batch(found)) => {
-                    let mut left = found.len() as u64;
-                    for f in found {
-                        left -= 1;
-                        match visit(f) {
-                            Ok(ControlFlow::Continue(())) => {}
-                            Ok(ControlFlow::Break(())) => {
-                                summary.end = ScanEnd::StoppedByVisitor;
-                                break;
-                            }
-                            Err(e) => {
-                                outcome = Err(e);
-                                break;
-                            }
-                        }
-                    }
-                    undelivered += left;
-                    if outcome.is_err() || summary.end != ScanEnd::Complete {
-                        break;
-                    }
-                }
-                Ok(Msg::Done(part)) => merge(&mut summary, &part),
-                Ok(Msg::Failed(e)) => {
-                    outcome = Err(e.into());
-                    break;
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
+        outcome = deliver(&rx, stop, &mut summary, &mut undelivered, visit);
         // Stop the readers (they check `abort`) and wait for their totals, so that a run cut
         // short still says which snapshots it read and as of when. Sessions read but never
         // delivered are not counted as scanned.
@@ -139,6 +91,84 @@ pub(crate) fn snapshot<E: From<StoreError>>(
     });
     outcome?;
     Ok(summary)
+}
+
+/// A primary's transfer: its address, the database to read, the connection, and the end
+/// mark of a diskless transfer (`Ok`) or the length of a disk-backed one (`Err`).
+type Transfer = (String, u64, Conn, Result<[u8; 40], u64>);
+
+/// Asks every primary for its snapshot, then reads every transfer's header (the primaries'
+/// diskless delays run at the same time). `None` when `stop` was set while a primary delayed
+/// its transfer.
+fn start_transfers(
+    topology: &Topology,
+    stop: &AtomicBool,
+    waiting: &dyn Fn(&str),
+) -> Result<Option<Vec<Transfer>>, StoreError> {
+    let map = topology.map();
+    let mut conns = Vec::with_capacity(map.primaries.len());
+    for primary in &map.primaries {
+        let endpoint = &primary.endpoint;
+        let mut conn = Conn::open(endpoint).map_err(Fail::into_connect_error)?;
+        ask(&mut conn)?;
+        conns.push((endpoint.key(), endpoint.db.max(0) as u64, conn));
+    }
+    let asked = Instant::now();
+    let mut transfers = Vec::with_capacity(conns.len());
+    for (addr, db, mut conn) in conns {
+        let Some(mark) = header(&mut conn, asked, waiting, stop)? else {
+            return Ok(None);
+        };
+        transfers.push((addr, db, conn, mark));
+    }
+    Ok(Some(transfers))
+}
+
+/// The calling thread's side of a snapshot: runs the visitor on the readers' batches (and
+/// adds up their totals) until they are all gone, the visitor stops, `stop` is set or a reader
+/// fails (its error is returned). Sessions of a batch left undelivered are added to
+/// `undelivered`.
+fn deliver<E: From<StoreError>>(
+    rx: &Receiver<Msg>,
+    stop: &AtomicBool,
+    summary: &mut DumpSummary,
+    undelivered: &mut u64,
+    visit: &mut dyn FnMut(Found) -> Result<ControlFlow<()>, E>,
+) -> Result<(), E> {
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            summary.end = ScanEnd::Interrupted;
+            return Ok(());
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(Msg::Batch(found)) => {
+                let mut outcome: Result<(), E> = Ok(());
+                let mut left = found.len() as u64;
+                for f in found {
+                    left -= 1;
+                    match visit(f) {
+                        Ok(ControlFlow::Continue(())) => {}
+                        Ok(ControlFlow::Break(())) => {
+                            summary.end = ScanEnd::StoppedByVisitor;
+                            break;
+                        }
+                        Err(e) => {
+                            outcome = Err(e);
+                            break;
+                        }
+                    }
+                }
+                *undelivered += left;
+                if outcome.is_err() || summary.end != ScanEnd::Complete {
+                    return outcome;
+                }
+            }
+            Ok(Msg::Done(part)) => merge(summary, &part),
+            Ok(Msg::Failed(e)) => return Err(e.into()),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
 }
 
 /// What a reader thread sends.

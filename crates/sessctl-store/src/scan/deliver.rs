@@ -10,8 +10,9 @@ use std::hash::BuildHasherDefault;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Msg, PartCursor, ScanEnd, ScanState, ScanSummary, FINGERPRINTS_PER_PART};
-use crate::Found;
+use super::shared::Msg;
+use super::state::{PartCursor, ScanEnd, ScanState, ScanSummary, FINGERPRINTS_PER_PART};
+use crate::session::Found;
 
 /// Delivery state of one part.
 #[derive(Default)]
@@ -217,7 +218,7 @@ impl Delivery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Session;
+    use crate::session::Session;
 
     fn session(key: &str) -> Found {
         Found::Session(Session {

@@ -5,7 +5,8 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use super::{Pacer, Shared};
+use super::request::Pacer;
+use super::shared::Shared;
 use crate::wire::Conn;
 
 /// How long a probe waits before connecting again after a failure (the scan itself deals

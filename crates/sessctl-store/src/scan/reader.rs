@@ -10,11 +10,11 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Mutex;
 
-use super::{KeyBatch, Msg, Shared};
+use super::shared::{KeyBatch, Msg, Shared};
 use crate::error::{ServerError, ServerErrorKind, StoreError};
 use crate::ops::{push_get_pttl, read_get_pttl};
+use crate::session::{Found, Lookup, Session};
 use crate::wire::{self, Conn, Fail, Reply, Tok};
-use crate::{Found, Lookup, Session};
 
 /// Keys per MGET.
 const MGET_CHUNK: usize = 250;

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
-use super::{KeyBatch, Msg, Shared};
+use super::shared::{KeyBatch, Msg, Shared};
 use crate::error::{ServerError, StoreError};
 use crate::wire::{self, Conn, Fail, Reply, Tok};
 
@@ -77,60 +77,13 @@ pub(crate) fn run(
             Some(&shared.abort),
             |conn| {
                 if std::mem::replace(&mut failed_before, true) {
-                    // A new connection after a failure: a failover may have demoted this node,
-                    // or it may have restarted.
-                    check_primary(conn)?;
-                    if conn.addr == at.owner && !process.is_empty() {
-                        let now = match conn.query(&[b"INFO", b"server"]) {
-                            Ok(reply) => reply.text().as_deref().map(run_id_in).unwrap_or_default(),
-                            Err(Fail::Server { .. }) => String::new(),
-                            Err(fail) => return Err(fail),
-                        };
-                        if !now.is_empty() && now != process {
-                            shared.topology.record_restart(&conn.addr);
-                            process = now;
-                            at.cursor = 0;
-                            at.restarted = true;
-                        }
-                    }
+                    recheck_node(shared, conn, &mut at, &mut process)?;
                 }
-                if conn.addr != at.owner {
-                    // A new primary: the cursor was issued by another node and means nothing
-                    // here. Start this part again.
-                    at.owner = conn.addr.clone();
-                    at.cursor = 0;
-                    at.restarted = true;
-                }
-                cursor_text.clear();
-                wire::push_uint(&mut cursor_text, at.cursor);
-                wire::push_cmd(
-                    &mut conn.out,
-                    &[b"SCAN", &cursor_text, b"MATCH", &shared.pattern, b"COUNT", &shared.count],
-                );
-                conn.send()?;
-                let addr = conn.addr.clone();
-                let reply = conn.read()?;
-                parse_scan_reply(&reply, shared.prefix, &addr)
+                scan_once(shared, conn, &mut at, &mut cursor_text)
             },
         )?;
         if std::mem::take(&mut at.restarted) {
-            at.epoch += 1;
-            at.seq = 0;
-            shared.restarts.fetch_add(1, Ordering::SeqCst);
-            let node = shared.topology.map().primary_for_slot(spec.first_slot).map(|p| p.id.clone());
-            let run_id = if shared.resumable {
-                run_id_of(shared.topology, spec.first_slot, &shared.abort)?
-            } else {
-                String::new()
-            };
-            let restarted = Msg::Restarted {
-                part,
-                epoch: at.epoch,
-                node: node.unwrap_or_else(|| at.owner.clone()),
-                addr: at.owner.clone(),
-                run_id,
-            };
-            if out.send(restarted).is_err() {
+            if !announce_restart(shared, part, &mut at, out)? {
                 return Ok(());
             }
             slots_before = own_slots(shared, part, &mut conn)?;
@@ -158,6 +111,77 @@ pub(crate) fn run(
     }
 }
 
+/// On a new connection after a failure: fails (as READONLY) when the node is no longer a
+/// primary (a failover demoted it); when it is the node that issued the cursor but another
+/// server process now (it restarted), records the restart and starts the part again.
+fn recheck_node(shared: &Shared, conn: &mut Conn, at: &mut Position, process: &mut String) -> Result<(), Fail> {
+    check_primary(conn)?;
+    if conn.addr == at.owner && !process.is_empty() {
+        let now = match conn.query(&[b"INFO", b"server"]) {
+            Ok(reply) => reply.text().as_deref().map(run_id_in).unwrap_or_default(),
+            Err(Fail::Server { .. }) => String::new(),
+            Err(fail) => return Err(fail),
+        };
+        if !now.is_empty() && now != *process {
+            shared.topology.record_restart(&conn.addr);
+            *process = now;
+            at.cursor = 0;
+            at.restarted = true;
+        }
+    }
+    Ok(())
+}
+
+/// One `SCAN` at the part's cursor on `conn` (at cursor 0 when `conn` is a new primary: the
+/// cursor was issued by another node and means nothing there), and its keys.
+fn scan_once(
+    shared: &Shared,
+    conn: &mut Conn,
+    at: &mut Position,
+    cursor_text: &mut Vec<u8>,
+) -> Result<(u64, KeyBatch), Fail> {
+    if conn.addr != at.owner {
+        // A new primary: the cursor was issued by another node and means nothing
+        // here. Start this part again.
+        at.owner = conn.addr.clone();
+        at.cursor = 0;
+        at.restarted = true;
+    }
+    cursor_text.clear();
+    wire::push_uint(cursor_text, at.cursor);
+    wire::push_cmd(&mut conn.out, &[b"SCAN", cursor_text, b"MATCH", &shared.pattern, b"COUNT", &shared.count]);
+    conn.send()?;
+    let addr = conn.addr.clone();
+    let reply = conn.read()?;
+    parse_scan_reply(&reply, shared.prefix, &addr)
+}
+
+/// The part started again on a new primary (or server process): a new epoch, counted, and
+/// announced to the calling thread before any of its batches. False when the calling thread
+/// is gone.
+fn announce_restart(
+    shared: &Shared,
+    part: usize,
+    at: &mut Position,
+    out: &SyncSender<Msg>,
+) -> Result<bool, StoreError> {
+    let spec = &shared.parts[part];
+    at.epoch += 1;
+    at.seq = 0;
+    shared.restarts.fetch_add(1, Ordering::SeqCst);
+    let node = shared.topology.map().primary_for_slot(spec.first_slot).map(|p| p.id.clone());
+    let run_id =
+        if shared.resumable { run_id_of(shared.topology, spec.first_slot, &shared.abort)? } else { String::new() };
+    let restarted = Msg::Restarted {
+        part,
+        epoch: at.epoch,
+        node: node.unwrap_or_else(|| at.owner.clone()),
+        addr: at.owner.clone(),
+        run_id,
+    };
+    Ok(out.send(restarted).is_ok())
+}
+
 /// The `run_id` of the server process serving `slot` now (`INFO server`): a SCAN cursor is
 /// only meaningful to the process that issued it (a restarted server hashes keys with a new
 /// seed). Empty when the server will not say (an ACL without INFO).
@@ -171,7 +195,7 @@ pub(crate) fn run_id_of(
         let map = topology.map();
         map.primary_for_slot(slot)
             .map(|p| p.endpoint.clone())
-            .ok_or_else(|| crate::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
+            .ok_or_else(|| crate::error::TopologyError::SlotNotServed { slot: slot.unwrap_or_default() }.into())
     };
     wire::with_retry(topology, &mut conn, node, Some(abort), |conn| match conn.query(&[b"INFO", b"server"]) {
         Ok(reply) => Ok(reply.text().as_deref().map(run_id_in).unwrap_or_default()),

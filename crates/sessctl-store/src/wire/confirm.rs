@@ -22,9 +22,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::conn::{Conn, Endpoint, Fail};
-use super::pipeline::Router;
+use super::conn::{Conn, Endpoint};
+use super::fail::Fail;
 use super::resp::Tok;
+use super::router::Router;
 
 /// What `ROLE` says of a node.
 #[derive(Debug, Clone, PartialEq, Eq)]

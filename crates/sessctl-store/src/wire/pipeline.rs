@@ -12,49 +12,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::conn::{Conn, Endpoint, Fail};
+use super::conn::{Conn, Endpoint};
+use super::fail::Fail;
 use super::resp::{self, Reply, Tok};
-use super::retry::{with_retry, Attempts, Conns, Next, Retrying};
+use super::retry::{with_retry, Attempts, Next};
+use super::router::{Pooled, Router};
 use crate::error::{ServerError, ServerErrorKind, StoreError};
 
 /// Commands per pipeline round trip.
 pub(crate) const BATCH: usize = 1000;
-
-/// What the pipelines need from the topology.
-pub(crate) trait Router: Retrying + Sync {
-    /// The node serving `key` now.
-    fn node_for(&self, key: &[u8]) -> Result<Arc<Endpoint>, StoreError>;
-    /// The node at `addr` (`host:port`, as MOVED and ASK name it).
-    fn node_at(&self, addr: &str) -> Option<Arc<Endpoint>>;
-    /// A pooled connection to `node`, or a new one. The pool's lock is held only to take or
-    /// put back, never while talking to Redis.
-    fn take(&self, node: &Endpoint) -> Result<Conn, Fail>;
-    /// Puts back a connection whose replies have all been read.
-    fn keep(&self, conn: Conn);
-    /// How many replicas must acknowledge writes to `node` before they count (0: none, do not
-    /// `WAIT`). Decided once per node (asking `ROLE` on `conn` when the setting is "where the
-    /// primary has replicas") and kept for the run, so a primary that loses its replicas
-    /// mid-run (a split brain) is still held to it.
-    fn wait_replicas(&self, node: &Endpoint, conn: &mut Conn) -> Result<u32, Fail>;
-    /// `WAIT`'s own timeout, in milliseconds (well under the reply timeout).
-    fn wait_timeout_ms(&self) -> u64;
-    /// True when `node` is no longer a primary: the Sentinels name another, the cluster gave
-    /// its slots to another node. Reads the topology again (recording the failover).
-    fn replaced(&self, node: &Endpoint) -> bool;
-}
-
-/// The pool as a connection source for [`with_retry`].
-pub(crate) struct Pooled<'a>(pub &'a dyn Router);
-
-impl Conns for Pooled<'_> {
-    fn take(&mut self, node: &Endpoint) -> Result<Conn, Fail> {
-        self.0.take(node)
-    }
-
-    fn keep(&mut self, conn: Conn) {
-        self.0.keep(conn)
-    }
-}
 
 /// Runs `f` on a pooled connection to `node`, retrying as the policy says.
 pub(crate) fn on_node<R>(
@@ -158,7 +124,7 @@ fn route_all<'k>(
 ) -> Result<Option<Vec<Group>>, StoreError> {
     match group(router, pending.to_vec(), key) {
         Ok(groups) => Ok(Some(groups)),
-        Err(StoreError::Topology(crate::TopologyError::SlotNotServed { slot })) => {
+        Err(StoreError::Topology(crate::error::TopologyError::SlotNotServed { slot })) => {
             let error = ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
             match attempts.failed(Fail::server("the cluster", command, error)) {
                 Next::GiveUp(e) => Err(e),
@@ -221,84 +187,14 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
         let mut round = Round::default();
         let Some(groups) = route_all(router, &mut attempts, &pending, w.key, w.command)? else { continue };
         for (node, asking, indexes) in groups {
-            // One connection for the node's chunks, and one WAIT after the last: it covers
-            // every write the connection made, and the replica applies the first chunks while
-            // the primary runs the next ones.
-            let mut group = NodeWrites::default();
-            let chunks = indexes.chunks(BATCH).count();
-            for (k, chunk) in indexes.chunks(BATCH).enumerate() {
-                let last = k + 1 == chunks;
-                write_chunk(router, &node, asking, chunk, last, w, &mut results, &mut lost, &mut round, &mut group)?;
-            }
-            if let Some(conn) = group.conn.take() {
-                router.keep(conn);
-            }
-            if !group.made.is_empty() {
-                round.unconfirmed.push((node.clone(), group.replicas, std::mem::take(&mut group.made)));
-            }
+            write_group(router, &node, asking, &indexes, w, &mut results, &mut lost, &mut round)?;
         }
-        for (node, replicas, done) in std::mem::take(&mut round.unconfirmed) {
-            match super::confirm::confirm(router, &node, replicas) {
-                super::confirm::Confirmation::Confirmed => {
-                    for i in done {
-                        results[i] = Some(true);
-                    }
-                }
-                super::confirm::Confirmation::FailedOver if failovers < MAX_FAILOVERS => {
-                    failovers += 1;
-                    // The changes may be lost with the old primary's history: make them again
-                    // where the keys live now; finding them already made there counts.
-                    for i in done {
-                        lost[i] = true;
-                        round.again.push((i, Route::Slot));
-                    }
-                }
-                outcome => {
-                    let (acked, why) = match outcome {
-                        super::confirm::Confirmation::Unresolved { acked, why } => (acked, why),
-                        _ => (0, format!("the primary was replaced {failovers} times during one batch")),
-                    };
-                    let writes = done.len();
-                    return Err(StoreError::Unconfirmed {
-                        addr: node.key(),
-                        command: w.command.to_string(),
-                        writes,
-                        replicas,
-                        acked,
-                        why,
-                        confirmed: results.iter().map(|r| *r == Some(true)).collect(),
-                    });
-                }
-            }
-        }
+        confirm_round(router, w, &mut round, &mut results, &mut lost, &mut failovers)?;
         if round.progress {
             attempts.progress();
         }
         if let Some(script) = w.script {
-            round.noscript.dedup_by_key(|n| n.key());
-            if !round.noscript.is_empty() {
-                script_loads += 1;
-                if script_loads > 3 {
-                    let node = &round.noscript[0];
-                    return Err(StoreError::Refused {
-                        addr: node.key(),
-                        command: w.command.to_string(),
-                        error: ServerError::parse("NOSCRIPT the script is forgotten as soon as it is loaded"),
-                    });
-                }
-            }
-            for node in &round.noscript {
-                match script.load(router, node) {
-                    Ok(()) => {}
-                    Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
-                    Err(fail @ Fail::Server { .. }) if !fail_is_transient(&fail) => return Err(fail.into_error()),
-                    // The items go round again; the policy waits, re-reads the map and gives up
-                    // at the deadline like any lost connection.
-                    Err(fail) => {
-                        round.failure.get_or_insert(fail);
-                    }
-                }
-            }
+            load_script(router, w, script, &mut round, &mut script_loads)?;
         }
         if round.redirected {
             attempts.redirected(w.command)?;
@@ -325,6 +221,120 @@ pub(crate) fn run_writes(router: &dyn Router, items: usize, w: &Writes) -> Resul
 /// Failovers followed within one call of [`run_writes`] before it stops and says the writes
 /// are unconfirmed.
 const MAX_FAILOVERS: u32 = 8;
+
+/// Sends one node's items of a round in chunks of [`BATCH`] (see [`write_chunk`]). One
+/// connection for the node's chunks, and one WAIT after the last: it covers every write the
+/// connection made, and the replica applies the first chunks while the primary runs the next
+/// ones. Changes still waiting for the replicas go to `round.unconfirmed`.
+#[allow(clippy::too_many_arguments)]
+fn write_group(
+    router: &dyn Router,
+    node: &Arc<Endpoint>,
+    asking: bool,
+    indexes: &[usize],
+    w: &Writes,
+    results: &mut [Option<bool>],
+    lost: &mut [bool],
+    round: &mut Round,
+) -> Result<(), StoreError> {
+    let mut group = NodeWrites::default();
+    let chunks = indexes.chunks(BATCH).count();
+    for (k, chunk) in indexes.chunks(BATCH).enumerate() {
+        let last = k + 1 == chunks;
+        write_chunk(router, node, asking, chunk, last, w, results, lost, round, &mut group)?;
+    }
+    if let Some(conn) = group.conn.take() {
+        router.keep(conn);
+    }
+    if !group.made.is_empty() {
+        round.unconfirmed.push((node.clone(), group.replicas, std::mem::take(&mut group.made)));
+    }
+    Ok(())
+}
+
+/// Settles the round's unconfirmed writes, node by node (see `confirm.rs`): confirmed, they
+/// count; after a failover (at most [`MAX_FAILOVERS`] per call) they go round again, marked
+/// lost; otherwise the call fails with [`StoreError::Unconfirmed`].
+fn confirm_round(
+    router: &dyn Router,
+    w: &Writes,
+    round: &mut Round,
+    results: &mut [Option<bool>],
+    lost: &mut [bool],
+    failovers: &mut u32,
+) -> Result<(), StoreError> {
+    for (node, replicas, done) in std::mem::take(&mut round.unconfirmed) {
+        match super::confirm::confirm(router, &node, replicas) {
+            super::confirm::Confirmation::Confirmed => {
+                for i in done {
+                    results[i] = Some(true);
+                }
+            }
+            super::confirm::Confirmation::FailedOver if *failovers < MAX_FAILOVERS => {
+                *failovers += 1;
+                // The changes may be lost with the old primary's history: make them again
+                // where the keys live now; finding them already made there counts.
+                for i in done {
+                    lost[i] = true;
+                    round.again.push((i, Route::Slot));
+                }
+            }
+            outcome => {
+                let (acked, why) = match outcome {
+                    super::confirm::Confirmation::Unresolved { acked, why } => (acked, why),
+                    _ => (0, format!("the primary was replaced {failovers} times during one batch")),
+                };
+                let writes = done.len();
+                return Err(StoreError::Unconfirmed {
+                    addr: node.key(),
+                    command: w.command.to_string(),
+                    writes,
+                    replicas,
+                    acked,
+                    why,
+                    confirmed: results.iter().map(|r| *r == Some(true)).collect(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads `script` on the nodes of the round that answered NOSCRIPT (their items already go
+/// round again); gives up when the script is forgotten again three rounds in a row.
+fn load_script(
+    router: &dyn Router,
+    w: &Writes,
+    script: &Script,
+    round: &mut Round,
+    script_loads: &mut u32,
+) -> Result<(), StoreError> {
+    round.noscript.dedup_by_key(|n| n.key());
+    if !round.noscript.is_empty() {
+        *script_loads += 1;
+        if *script_loads > 3 {
+            let node = &round.noscript[0];
+            return Err(StoreError::Refused {
+                addr: node.key(),
+                command: w.command.to_string(),
+                error: ServerError::parse("NOSCRIPT the script is forgotten as soon as it is loaded"),
+            });
+        }
+    }
+    for node in &round.noscript {
+        match script.load(router, node) {
+            Ok(()) => {}
+            Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+            Err(fail @ Fail::Server { .. }) if !fail_is_transient(&fail) => return Err(fail.into_error()),
+            // The items go round again; the policy waits, re-reads the map and gives up
+            // at the deadline like any lost connection.
+            Err(fail) => {
+                round.failure.get_or_insert(fail);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The chunks of one node in one round: the connection they share, and the changes made on
 /// it that wait for the replicas.
@@ -353,28 +363,11 @@ fn write_chunk(
     round: &mut Round,
     group: &mut NodeWrites,
 ) -> Result<(), StoreError> {
-    let route = || if asking { Route::Ask(node.clone()) } else { Route::Slot };
-    let give_back = |round: &mut Round, fail: Fail| {
-        round.again.extend(chunk.iter().map(|&i| (i, route())));
-        round.failure.get_or_insert(fail);
-    };
-    let taken = match group.conn.take() {
-        Some(conn) => Ok(conn),
-        None => router.take(node),
-    };
-    let mut conn = match taken {
-        Ok(conn) => conn,
-        Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+    let (mut conn, replicas) = match chunk_conn(router, node, group)? {
+        Ok(taken) => taken,
         Err(fail) => {
-            give_back(round, fail);
-            return Ok(());
-        }
-    };
-    let replicas = match router.wait_replicas(node, &mut conn) {
-        Ok(n) => n,
-        Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
-        Err(fail) => {
-            give_back(round, fail);
+            round.again.extend(chunk.iter().map(|&i| (i, chunk_route(node, asking))));
+            round.failure.get_or_insert(fail);
             return Ok(());
         }
     };
@@ -383,6 +376,74 @@ fn write_chunk(
     // attempt, on another connection: this connection's WAIT does not cover that one, so the
     // batch is confirmed by the replicas' offsets instead.
     group.resent |= chunk.iter().any(|&i| lost[i]);
+    let wait = queue_chunk(router, &mut conn, asking, chunk, last, w, replicas);
+    let mut answered = 0;
+    let read = read_chunk(router, node, &mut conn, asking, chunk, w, wait, lost, results, round, group, &mut answered);
+    match read {
+        Ok(()) if last => router.keep(conn),
+        Ok(()) => group.conn = Some(conn),
+        Err(fail) if fail.is_io() => {
+            // The replies from `answered` on were lost: those commands may or may not have run.
+            for &i in &chunk[answered..] {
+                lost[i] = true;
+                round.again.push((i, chunk_route(node, asking)));
+            }
+            round.failure.get_or_insert(fail);
+            // The changes made on the lost connection can only be confirmed by the offsets.
+            if !group.made.is_empty() {
+                round.unconfirmed.push((node.clone(), replicas, std::mem::take(&mut group.made)));
+            }
+        }
+        Err(fail) => return Err(fail.into_error()),
+    }
+    Ok(())
+}
+
+/// Where a chunk's item goes again: after ASK, the same node with ASKING.
+fn chunk_route(node: &Arc<Endpoint>, asking: bool) -> Route {
+    if asking {
+        Route::Ask(node.clone())
+    } else {
+        Route::Slot
+    }
+}
+
+/// The connection a chunk goes on (the group's, or one from the pool) and how many replicas
+/// must acknowledge writes to `node`. A failure that trying again may cure is returned for the
+/// caller to give the chunk back to the round; a final one is the error.
+fn chunk_conn(
+    router: &dyn Router,
+    node: &Arc<Endpoint>,
+    group: &mut NodeWrites,
+) -> Result<Result<(Conn, u32), Fail>, StoreError> {
+    let taken = match group.conn.take() {
+        Some(conn) => Ok(conn),
+        None => router.take(node),
+    };
+    let mut conn = match taken {
+        Ok(conn) => conn,
+        Err(fail @ Fail::Fatal(_)) => return Err(fail.into_error()),
+        Err(fail) => return Ok(Err(fail)),
+    };
+    match router.wait_replicas(node, &mut conn) {
+        Ok(n) => Ok(Ok((conn, n))),
+        Err(fail @ Fail::Fatal(_)) => Err(fail.into_error()),
+        Err(fail) => Ok(Err(fail)),
+    }
+}
+
+/// Queues the chunk's commands on `conn` (each after ASKING when `asking`), and after the
+/// group's last chunk, where replicas must acknowledge, `WAIT <replicas> <timeout>`. True when
+/// the `WAIT` was queued.
+fn queue_chunk(
+    router: &dyn Router,
+    conn: &mut Conn,
+    asking: bool,
+    chunk: &[usize],
+    last: bool,
+    w: &Writes,
+    replicas: u32,
+) -> bool {
     for &i in chunk {
         if asking {
             resp::push_cmd(&mut conn.out, &[b"ASKING"]);
@@ -397,90 +458,94 @@ fn write_chunk(
         resp::push_uint(&mut n, u64::from(replicas));
         resp::push_cmd(&mut conn.out, &[b"WAIT", &n, &wait_text]);
     }
+    wait
+}
+
+/// Sends the queued chunk and reads its replies (`answered` counts the items whose reply was
+/// read): a change made counts at once where no replica must acknowledge it, and waits in
+/// `group.made` otherwise; redirected, NOSCRIPT and transient items go back to the round.
+/// Then the `WAIT` reply, when `wait`: enough replicas (and no write sent again in the group)
+/// confirm every change the group made. An error reply that waiting does not cure, or a reply
+/// the command does not give, is the failure.
+#[allow(clippy::too_many_arguments)]
+fn read_chunk(
+    router: &dyn Router,
+    node: &Arc<Endpoint>,
+    conn: &mut Conn,
+    asking: bool,
+    chunk: &[usize],
+    w: &Writes,
+    wait: bool,
+    lost: &[bool],
+    results: &mut [Option<bool>],
+    round: &mut Round,
+    group: &mut NodeWrites,
+    answered: &mut usize,
+) -> Result<(), Fail> {
+    let replicas = group.replicas;
     // Changes made, waiting for the replicas (only where they must acknowledge).
     let made = &mut group.made;
     let resent = group.resent;
-    let mut answered = 0;
     let addr = conn.addr.clone();
-    let read = (|| {
-        conn.send()?;
-        for &i in chunk {
-            if asking {
-                conn.read()?;
-            }
-            let reply = conn.read()?;
-            answered += 1;
-            let Some(error) = reply.error() else {
-                let Some(outcome) = (w.decode)(&reply) else {
-                    return Err(Fail::Fatal(StoreError::UnexpectedReply {
-                        addr: addr.clone(),
-                        command: w.command.to_string(),
-                        detail: reply.excerpt(),
-                    }));
-                };
-                let done = match outcome {
-                    Outcome::Done => true,
-                    Outcome::NotDone => false,
-                    Outcome::AlreadySo => lost[i],
-                };
-                if done && replicas > 0 {
-                    made.push(i);
-                } else {
-                    results[i] = Some(done);
-                }
-                round.progress = true;
-                continue;
+    conn.send()?;
+    for &i in chunk {
+        if asking {
+            conn.read()?;
+        }
+        let reply = conn.read()?;
+        *answered += 1;
+        let Some(error) = reply.error() else {
+            let Some(outcome) = (w.decode)(&reply) else {
+                return Err(Fail::Fatal(StoreError::UnexpectedReply {
+                    addr: addr.clone(),
+                    command: w.command.to_string(),
+                    detail: reply.excerpt(),
+                }));
             };
-            match &error.kind {
-                kind if kind.is_redirect() => {
-                    round.redirected = true;
-                    round.moved |= matches!(kind, ServerErrorKind::Moved { .. });
-                    round.again.push((i, redirected(router, kind)));
-                }
-                ServerErrorKind::NoScript if w.script.is_some() => {
-                    round.noscript.push(node.clone());
-                    round.again.push((i, route()));
-                }
-                kind if kind.is_transient() => {
-                    round.failure.get_or_insert(Fail::server(&addr, w.command, error));
-                    round.again.push((i, route()));
-                }
-                // Refused for good: the connection is dropped (its other replies unread).
-                _ => return Err(Fail::server(&addr, w.command, error)),
-            }
-        }
-        if wait {
-            let reply = conn.read()?;
-            let acked = match reply.top() {
-                Tok::Int(n) => n.max(0) as u64,
-                // Refused (an ACL without WAIT): the offsets decide.
-                _ => 0,
+            let done = match outcome {
+                Outcome::Done => true,
+                Outcome::NotDone => false,
+                Outcome::AlreadySo => lost[i],
             };
-            if acked >= u64::from(replicas) && !resent {
-                for &i in made.iter() {
-                    results[i] = Some(true);
-                }
-                made.clear();
+            if done && replicas > 0 {
+                made.push(i);
+            } else {
+                results[i] = Some(done);
             }
+            round.progress = true;
+            continue;
+        };
+        match &error.kind {
+            kind if kind.is_redirect() => {
+                round.redirected = true;
+                round.moved |= matches!(kind, ServerErrorKind::Moved { .. });
+                round.again.push((i, redirected(router, kind)));
+            }
+            ServerErrorKind::NoScript if w.script.is_some() => {
+                round.noscript.push(node.clone());
+                round.again.push((i, chunk_route(node, asking)));
+            }
+            kind if kind.is_transient() => {
+                round.failure.get_or_insert(Fail::server(&addr, w.command, error));
+                round.again.push((i, chunk_route(node, asking)));
+            }
+            // Refused for good: the connection is dropped (its other replies unread).
+            _ => return Err(Fail::server(&addr, w.command, error)),
         }
-        Ok(())
-    })();
-    match read {
-        Ok(()) if last => router.keep(conn),
-        Ok(()) => group.conn = Some(conn),
-        Err(fail) if fail.is_io() => {
-            // The replies from `answered` on were lost: those commands may or may not have run.
-            for &i in &chunk[answered..] {
-                lost[i] = true;
-                round.again.push((i, route()));
+    }
+    if wait {
+        let reply = conn.read()?;
+        let acked = match reply.top() {
+            Tok::Int(n) => n.max(0) as u64,
+            // Refused (an ACL without WAIT): the offsets decide.
+            _ => 0,
+        };
+        if acked >= u64::from(replicas) && !resent {
+            for &i in made.iter() {
+                results[i] = Some(true);
             }
-            round.failure.get_or_insert(fail);
-            // The changes made on the lost connection can only be confirmed by the offsets.
-            if !group.made.is_empty() {
-                round.unconfirmed.push((node.clone(), replicas, std::mem::take(&mut group.made)));
-            }
+            made.clear();
         }
-        Err(fail) => return Err(fail.into_error()),
     }
     Ok(())
 }

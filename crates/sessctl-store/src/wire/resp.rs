@@ -45,9 +45,9 @@ impl<'a> Reply<'a> {
     }
 
     /// The server error when the whole reply is an error, parsed into its kind.
-    pub fn error(&self) -> Option<crate::ServerError> {
+    pub fn error(&self) -> Option<crate::error::ServerError> {
         match self.top() {
-            tok @ Tok::Error(..) => Some(crate::ServerError::parse(&String::from_utf8_lossy(self.bytes(tok)))),
+            tok @ Tok::Error(..) => Some(crate::error::ServerError::parse(&String::from_utf8_lossy(self.bytes(tok)))),
             _ => None,
         }
     }
@@ -434,9 +434,24 @@ fn read_all(data: &[u8], chunk: usize, limits: Option<Limits>) -> (usize, Option
     }
 }
 
-/// [`read_all`] with the default limits, and what it consumed: see
-/// [`crate::ReadReport`].
-pub(crate) fn read_report(data: &[u8], chunk: usize) -> super::ReadReport {
+/// What the reply reader made of a byte stream (see [`read_replies`]).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Complete replies read.
+    pub replies: usize,
+    /// The bytes those replies took, from the start of the data.
+    pub consumed: usize,
+    /// Why reading stopped (it always stops with an error: at the end of the data it is
+    /// `UnexpectedEof`, with "in the middle of a reply" when a reply was left incomplete;
+    /// bytes that are not RESP, or exceed the limits, are `InvalidData`).
+    pub stopped: std::io::ErrorKind,
+    /// The error's text.
+    pub message: String,
+}
+
+/// [`read_all`] with the default limits, and what it consumed: see [`ReadReport`].
+pub(crate) fn read_report(data: &[u8], chunk: usize) -> ReadReport {
     let mut reader = ReplyReader::new();
     let mut src = Chunks { data, chunk: chunk.max(1) };
     let (mut replies, mut consumed) = (0, 0);
@@ -451,7 +466,7 @@ pub(crate) fn read_report(data: &[u8], chunk: usize) -> super::ReadReport {
                 consumed += reply.data.len();
             }
             Err(e) => {
-                return super::ReadReport { replies, consumed, stopped: e.kind(), message: e.to_string() };
+                return ReadReport { replies, consumed, stopped: e.kind(), message: e.to_string() };
             }
         }
     }

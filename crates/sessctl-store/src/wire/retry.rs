@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::conn::{Conn, Endpoint, Fail};
+use super::conn::{Conn, Endpoint};
+use super::fail::Fail;
 use crate::error::{NetCause, ServerErrorKind, StoreError, TopologyError};
 
 /// How long to keep trying, shared by every exchange.
@@ -209,7 +210,7 @@ pub(crate) fn with_retry<R>(
             // The map was read while a slot changed hands (a cluster failover under way):
             // waited out like CLUSTERDOWN, with the map read again.
             Err(StoreError::Topology(TopologyError::SlotNotServed { slot })) => {
-                let error = crate::ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
+                let error = crate::error::ServerError::parse(&format!("CLUSTERDOWN Hash slot {slot} not served"));
                 match attempts.failed(Fail::server("the cluster", "routing", error)) {
                     Next::GiveUp(e) => return Err(e),
                     Next::Retry { wait, .. } => {

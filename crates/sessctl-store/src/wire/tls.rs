@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use super::conn::Fail;
+use super::fail::Fail;
 use crate::error::{StoreError, TlsFile, TlsProblem};
 
 /// The files a TLS connection may need.
