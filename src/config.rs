@@ -35,7 +35,7 @@ use crate::output::excerpt;
 use crate::output::{ColorChoice, OutputFormat};
 use crate::values;
 use sessctl_cookie::secret::{KeyRing, SecretFormat};
-use sessctl_store::{ConnectOptions, Timeouts};
+use sessctl_store::{ClientCert, ConnectOptions, Timeouts};
 
 pub use file::{ConfigFile, Profile};
 pub use keys::{env_var_of, profile_key, Origin, OPTION_ENV};
@@ -377,8 +377,7 @@ fn connect_options(flags: &Flags, uses: Uses, noted: &mut Noted) -> anyhow::Resu
         cluster: if cluster { Some(true) } else { None },
         prefix: Vec::new(),
         tls_ca,
-        tls_cert,
-        tls_key,
+        client_cert: tls_cert.zip(tls_key).map(|(cert, key)| ClientCert { cert, key }),
         sentinel_password,
         timeouts: Timeouts { connect: timeout, response: timeout, retry_deadline },
         wait_replicas,

@@ -194,8 +194,8 @@ fn mutual_tls_with_each_form_of_client_key() {
     let with = |cert: Option<&std::path::Path>, key: Option<&std::path::Path>| {
         let mut options = store_options(&[server.url()]);
         options.tls_ca = Some(files.ca.clone());
-        options.tls_cert = cert.map(Into::into);
-        options.tls_key = key.map(Into::into);
+        options.client_cert =
+            cert.zip(key).map(|(cert, key)| sessctl_store::ClientCert { cert: cert.into(), key: key.into() });
         options
     };
     for (name, form) in [("pkcs8", KeyForm::Pkcs8), ("pkcs1", KeyForm::Pkcs1Rsa), ("sec1", KeyForm::Sec1Ec)] {

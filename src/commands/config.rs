@@ -176,8 +176,9 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         origin_of("cluster"),
     );
     add(&mut rows, "tls_ca", path_text(&r.tls_ca), origin_of("tls_ca"));
-    add(&mut rows, "tls_cert", path_text(&r.tls_cert), origin_of("tls_cert"));
-    add(&mut rows, "tls_key", path_text(&r.tls_key), origin_of("tls_key"));
+    let (cert, key) = r.client_cert.clone().map(|c| (c.cert, c.key)).unzip();
+    add(&mut rows, "tls_cert", path_text(&cert), origin_of("tls_cert"));
+    add(&mut rows, "tls_key", path_text(&key), origin_of("tls_key"));
     add(&mut rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
     add(&mut rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
     add(&mut rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));

@@ -91,7 +91,7 @@ pub use dump::{DumpRequest, DumpSummary, TtlBase, MAX_STRING as DUMP_MAX_STRING}
 pub use error::{
     AuthProblem, DumpError, NetCause, ServerError, ServerErrorKind, StoreError, TlsFile, TlsProblem, TopologyError,
 };
-pub use options::{ConnectOptions, Timeouts, DEFAULT_RETRY_DEADLINE};
+pub use options::{ClientCert, ConnectOptions, Timeouts, DEFAULT_RETRY_DEADLINE};
 pub use pace::{Pace, PaceOptions, FLOOR_RATE as PACE_FLOOR};
 pub use probe::{AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString};
 pub use scan::{Pacer, PartCursor, ScanEnd, ScanRequest, ScanState, ScanSummary, DEFAULT_COUNT, FINGERPRINTS_PER_PART};

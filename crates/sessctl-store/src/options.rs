@@ -31,10 +31,8 @@ pub struct ConnectOptions {
     pub prefix: Vec<u8>,
     /// A PEM file of CA certificates for `rediss://` (system roots otherwise).
     pub tls_ca: Option<PathBuf>,
-    /// A client certificate (PEM) and its key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC), for
-    /// servers that require one (`tls-auth-clients yes`).
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
+    /// A client certificate and its key, for servers that require one (`tls-auth-clients yes`).
+    pub client_cert: Option<ClientCert>,
     /// The password of the Sentinels (a Sentinel URL's user info is the primary's).
     pub sentinel_password: Option<String>,
     pub timeouts: Timeouts,
@@ -51,13 +49,22 @@ impl std::fmt::Debug for ConnectOptions {
             .field("cluster", &self.cluster)
             .field("prefix", &String::from_utf8_lossy(&self.prefix))
             .field("tls_ca", &self.tls_ca)
-            .field("tls_cert", &self.tls_cert)
-            .field("tls_key", &self.tls_key)
+            .field("client_cert", &self.client_cert)
             .field("sentinel_password", &self.sentinel_password.as_ref().map(|_| "(redacted)"))
             .field("timeouts", &self.timeouts)
             .field("wait_replicas", &self.wait_replicas)
             .finish()
     }
+}
+
+/// A TLS client certificate and its private key: one value, so a certificate never goes
+/// without its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCert {
+    /// The certificate chain (PEM).
+    pub cert: PathBuf,
+    /// Its private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted).
+    pub key: PathBuf,
 }
 
 /// Timeouts and the retry deadline shared by every connection.

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use super::error::{ServerError, StoreError, TlsFile, TopologyError};
+use super::error::{ServerError, StoreError, TopologyError};
 use super::url::{self, Target};
 use super::wire::{self, Addr, Attempts, Conn, Endpoint, Fail, Next, RetryPolicy, Tok};
 use crate::options::ConnectOptions;
@@ -117,19 +117,8 @@ impl Topology {
         let mut tls_configs: [Option<Arc<rustls::ClientConfig>>; 2] = [None, None];
         let files = wire::TlsFiles {
             ca: options.tls_ca.clone(),
-            client: options.tls_cert.clone().zip(options.tls_key.clone()),
+            client: options.client_cert.as_ref().map(|c| (c.cert.clone(), c.key.clone())),
         };
-        if options.tls_cert.is_some() != options.tls_key.is_some() {
-            let (which, path) = match (&options.tls_cert, &options.tls_key) {
-                (Some(cert), None) => (TlsFile::Key, cert.clone()),
-                (_, key) => (TlsFile::Cert, key.clone().unwrap_or_default()),
-            };
-            return Err(StoreError::TlsFile {
-                which,
-                path,
-                problem: "a client certificate needs both the certificate and its key".into(),
-            });
-        }
         let mut targets = Vec::new();
         for url in &options.urls {
             let mut tls = |insecure: bool| {
