@@ -255,11 +255,6 @@ impl Pace {
         None
     }
 
-    /// The pace a part's latency target has reached (keys per second), for tests and notes.
-    pub fn part_rate(&self, part: usize) -> Option<f64> {
-        self.parts.lock().ok()?.get(part).map(|a| a.rate)
-    }
-
     fn past_deadline(&self, now: Instant) -> bool {
         if self.deadline.is_some_and(|d| now >= d) {
             self.deadline_reached.store(true, Ordering::SeqCst);

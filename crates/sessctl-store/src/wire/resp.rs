@@ -140,13 +140,11 @@ impl ReplyReader {
     }
 
     /// Bytes received but not yet consumed by a reply.
-    #[allow(dead_code)]
     pub fn buffered(&self) -> &[u8] {
         &self.buf[self.start..self.end]
     }
 
     /// Marks `n` buffered bytes as consumed (raw reads, see `Conn::read_raw`).
-    #[allow(dead_code)]
     pub fn consume(&mut self, n: usize) {
         self.start = (self.start + n).min(self.end);
     }
