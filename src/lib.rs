@@ -3,6 +3,7 @@
 //! The library is usable without the binary: [`cookie`] signs and verifies Tornado signed
 //! values in-process, [`store`] talks to Redis.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -12,3 +13,4 @@ pub mod output;
 pub mod signals;
 pub mod terminal;
 pub mod values;
+pub mod workflow;

@@ -9,15 +9,19 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use crate::cli::{CleanupArgs, NoTtlAction};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
 use sessctl_store::{Found, ScanEnd, ScanRequest};
 
-use super::category::{classify, Category};
-use super::pacing::Pacing;
-use super::sources::{self, Sessions};
-use super::{audit, issued_at, Deleter};
+use crate::workflow::audit;
+use crate::workflow::category::issued_at;
+use crate::workflow::category::{classify, Category};
+use crate::workflow::deletion::Deleter;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::Pacing;
+use crate::workflow::sources::{self, Sessions};
 
 /// Odd keys named on stderr before the rest are only counted.
 const NAMED_ODD_KEYS: u64 = 10;
@@ -38,6 +42,29 @@ struct Counts {
     fixed: u64,
 }
 
+impl Subcommand for CleanupArgs {
+    fn uses(&self) -> Uses {
+        Uses { ttl: true, redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            backup: self.backup.clone(),
+            audit_log: audit::path_for(&self.audit_log)?,
+            resume: self.pace.resume.clone(),
+            input: None,
+        })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
+
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     check_max_age(settings, args)?;
     let no_ttl = match args.no_ttl {
@@ -45,7 +72,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         NoTtlAction::Fix => "fix",
         NoTtlAction::Delete => "delete",
     };
-    super::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
+    crate::workflow::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
     let mut pacing = Pacing::resolve(
         &args.pace,
         settings,
@@ -57,9 +84,9 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
             ("dry_run", args.dry_run.into()),
         ],
     )?;
-    let mut audit = super::open_audit(args.audit_log.clone(), "cleanup", settings)?;
-    let mut backup = super::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
-    let store = super::connect(settings)?;
+    let mut audit = crate::workflow::audit::open_audit(args.audit_log.clone(), "cleanup", settings)?;
+    let mut backup = crate::workflow::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
+    let store = crate::workflow::session::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.as_ref().map(|age| now - age.duration.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
@@ -156,7 +183,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         audit.finish()?;
     }
 
-    super::report_failovers(settings, &store, None);
+    crate::workflow::session::report_failovers(settings, &store, None);
     let mut report = Summary::default();
     report
         .add("scanned", scanned)
@@ -176,7 +203,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     report.write(&mut out, &settings.style)?;
     out.flush()?;
     if let Some(e) = failure {
-        if super::sources::refused_snapshot(&e) {
+        if crate::workflow::sources::refused_snapshot(&e) {
             // Refused before any session was read: nothing was done, nothing "part way".
             return Err(e);
         }
@@ -222,7 +249,7 @@ fn fix(
         return Ok(());
     }
     let _batch = crate::signals::critical();
-    let (done, unconfirmed) = super::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
+    let (done, unconfirmed) = crate::workflow::deletion::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
     if let Some(audit) = audit {
         audit.record(
             audit::Action::TtlSet,

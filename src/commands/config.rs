@@ -5,9 +5,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::cli::{ConfigAction, ConfigArgs};
-use crate::config::{self, file, Origin, SecretSource, Settings};
+use crate::config::{self, file, Origin, SecretSource, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::{self, Column, Record, RecordWriter};
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie::secret::KeyRing;
 use sessctl_store::redact_url;
 
@@ -93,6 +94,21 @@ impl Record for ProfileRow {
             self.secret_file.clone().unwrap_or_default(),
             self.settings.join(" "),
         ]
+    }
+}
+
+impl Subcommand for ConfigArgs {
+    fn uses(&self) -> Uses {
+        // `config show` shows every setting, as the command that uses it would see it.
+        Uses { redis: true, secret: true, key_version: true, cookie_name: true, prefix: true, ttl: true, output: true }
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
     }
 }
 

@@ -4,13 +4,28 @@ use std::io::{self, Read, Write};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::cli::{DecodeArgs, OutputFormat};
-use crate::config::Settings;
+use crate::config::{Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, Summary};
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie as cookie;
 
 /// The most bytes `decode -` reads, as `verify` (a cookie is a few KiB).
-const MAX_INPUT: u64 = super::verify::MAX_LINE as u64;
+const MAX_INPUT: u64 = crate::workflow::lines::MAX_LINE as u64;
+
+impl Subcommand for DecodeArgs {
+    fn uses(&self) -> Uses {
+        Uses { cookie_name: !self.raw, output: true, ..Uses::default() }
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
 
 pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
     let input: Vec<u8> = if args.cookie == "-" {

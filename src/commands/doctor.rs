@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::{DoctorArgs, OutputFormat};
-use crate::config::{Origin, SecretSource, Settings};
+use crate::config::{Origin, SecretSource, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::{self, Accent, Column, Record, RecordWriter};
 use sessctl_cookie::secret::KeyRing;
@@ -18,7 +18,8 @@ use sessctl_store::{
     redact_url, AclVerdict, NodeProbe, Permission, Population, ReplicationProbe, SampledString, Store, StoreError,
 };
 
-use super::category::{classify, Category};
+use crate::workflow::category::{classify, Category};
+use crate::workflow::invocation::Subcommand;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,6 +80,20 @@ fn status_word(status: Status) -> &'static str {
         Status::Ok => "ok",
         Status::Warn => "warn",
         Status::Fail => "fail",
+    }
+}
+
+impl Subcommand for DoctorArgs {
+    fn uses(&self) -> Uses {
+        Uses { secret: true, key_version: true, redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
     }
 }
 
@@ -383,8 +398,12 @@ fn redis_checks(settings: &Settings, args: &DoctorArgs) -> Vec<Check> {
     let store = match Store::connect(settings.redis.clone()) {
         Ok(store) => store,
         Err(e) => {
-            let hint = super::hints::for_store(&e).unwrap_or_else(|| {
-                format!("check the URL ({}) and that the server is up; {}", urls.join(", "), super::hints::url())
+            let hint = crate::workflow::hints::for_store(&e).unwrap_or_else(|| {
+                format!(
+                    "check the URL ({}) and that the server is up; {}",
+                    urls.join(", "),
+                    crate::workflow::hints::url()
+                )
             });
             return vec![Check::fail("redis", e.to_string(), hint), tls(&settings.redis.urls)];
         }
@@ -444,8 +463,8 @@ const PINGS: usize = 5;
 const SLOW_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(50);
 
 fn probe_failed(check: &'static str, error: &StoreError) -> Check {
-    let hint =
-        super::hints::for_store(error).unwrap_or_else(|| "run `sessctl doctor` again; check the server's log".into());
+    let hint = crate::workflow::hints::for_store(error)
+        .unwrap_or_else(|| "run `sessctl doctor` again; check the server's log".into());
     Check::fail(check, error.to_string(), hint)
 }
 

@@ -5,9 +5,23 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::cli::{GenSecretArgs, OutputFormat};
-use crate::config::Settings;
+use crate::config::{Settings, Uses};
 use crate::error::{usage, Outcome};
 use sessctl_cookie::secret::KeyRing;
+
+impl Subcommand for GenSecretArgs {
+    fn uses(&self) -> Uses {
+        Uses { secret: self.ring, key_version: self.ring, output: true, ..Uses::default() }
+    }
+
+    fn secret_output(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
 
 pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome> {
     if matches!(settings.output, OutputFormat::Csv | OutputFormat::Prometheus) {
@@ -56,6 +70,7 @@ pub fn rollout_message(old: i64, new: i64) -> String {
     )
 }
 
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie::secret::new_secret;
 
 /// The ring as JSON (versions in numeric order) with `fresh` added under the next version,

@@ -7,13 +7,15 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use crate::cli::{ListArgs, OutputFormat};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary};
 use sessctl_store::{Found, ScanEnd, ScanRequest};
 
-use super::pacing::{users_digest, Pacing};
-use super::sources::{self, Sessions};
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::{users_digest, Pacing};
+use crate::workflow::sources::{self, Sessions};
 
 /// The `list` JSON record.
 #[derive(Debug, Serialize)]
@@ -48,6 +50,28 @@ impl Record for Listed {
     }
 }
 
+impl Subcommand for ListArgs {
+    fn uses(&self) -> Uses {
+        Uses { redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            input: self.source.rdb.clone().map(|p| ("--rdb", p)),
+            resume: self.pace.resume.clone(),
+            ..RunFiles::default()
+        })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
+
 pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let limit = args.limit.unwrap_or(u64::MAX);
     let users = args.user.iter().map(|u| u.as_bytes().to_vec()).collect::<HashSet<_>>();
@@ -59,7 +83,8 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     sources::refuse_now_without_dump(&args.source)?;
-    let store = if limit == 0 || args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let store =
+        if limit == 0 || args.source.rdb.is_some() { None } else { Some(crate::workflow::session::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         _ if limit == 0 => None,
         (Some(path), _) => Some(Sessions::Rdb(path)),

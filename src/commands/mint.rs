@@ -13,10 +13,13 @@ use base64::Engine;
 use serde::Serialize;
 
 use crate::cli::{MintArgs, MintFormat, OutputFormat};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output;
 use crate::signals;
+use crate::workflow::audit;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie as cookie;
 
 /// Sessions created per pipeline.
@@ -42,6 +45,35 @@ pub fn new_session_id() -> anyhow::Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+impl Subcommand for MintArgs {
+    fn uses(&self) -> Uses {
+        Uses {
+            secret: true,
+            key_version: true,
+            cookie_name: true,
+            ttl: true,
+            redis: !self.no_store,
+            prefix: !self.no_store,
+            output: true,
+        }
+    }
+
+    fn files(&self) -> anyhow::Result<RunFiles> {
+        if self.no_store {
+            return Ok(RunFiles::default());
+        }
+        Ok(RunFiles { audit_log: audit::path_for(&self.audit_log)?, ..RunFiles::default() })
+    }
+
+    fn secret_output(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
+
 pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     if args.user.is_empty() {
         return Err(usage("--user is empty; give the user id to log in"));
@@ -57,17 +89,21 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
     // A session minted is a working login: the audit log (flag, SESSCTL_AUDIT_LOG or the
     // profile's audit_log) gets a line for each one stored and printed. --no-store stores none.
-    let mut audit = if args.no_store { None } else { super::open_audit(args.audit_log.clone(), "mint", settings)? };
-    let store = if args.no_store { None } else { Some(super::connect(settings)?) };
+    let mut audit = if args.no_store {
+        None
+    } else {
+        crate::workflow::audit::open_audit(args.audit_log.clone(), "mint", settings)?
+    };
+    let store = if args.no_store { None } else { Some(crate::workflow::session::connect(settings)?) };
     // From here a signal stops minting between batches: what was printed is what is stored.
     signals::graceful();
     let mut result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref(), audit.as_mut());
     if let Some(store) = &store {
-        super::report_failovers(settings, store, None);
+        crate::workflow::session::report_failovers(settings, store, None);
     }
     // With --output-file, "printed" means "in the file": an output that is not whole is
     // dropped, so the sessions of the cookies written to it so far are deleted again.
-    if let (Some(store), Some(temp)) = (&store, super::output_file::current_temp()) {
+    if let (Some(store), Some(temp)) = (&store, crate::workflow::output_file::current_temp()) {
         if !matches!(result, Ok(outcome) if outcome.output_is_whole()) {
             let undo = undo_written(store, settings, args, format, &temp, audit.as_mut());
             eprintln!("sessctl: --output-file gets no cookies from this run, so {undo}");
@@ -89,7 +125,7 @@ fn mint_all(
     key_version: i64,
     secret: &[u8],
     store: Option<&sessctl_store::Store>,
-    mut audit: Option<&mut super::audit::AuditLog>,
+    mut audit: Option<&mut crate::workflow::audit::AuditLog>,
 ) -> anyhow::Result<Outcome> {
     let ttl = settings.session_ttl.as_secs().max(1);
     let mut out = Stdout::new();
@@ -132,7 +168,7 @@ fn mint_all(
         if let (Some(audit), true) = (audit.as_deref_mut(), store.is_some()) {
             // Stored and printed: these are working logins.
             let minted = ids[..shown].iter().map(|id| (id.as_bytes(), user, "minted"));
-            audit.record(super::audit::Action::Minted, minted).map_err(|e| {
+            audit.record(crate::workflow::audit::Action::Minted, minted).map_err(|e| {
                 anyhow::anyhow!(
                     "{e}; {printed} cookie(s) were printed and are stored, the last {shown} not in the audit log"
                 )
@@ -177,7 +213,7 @@ fn undo_written(
     args: &MintArgs,
     format: MintFormat,
     temp: &std::path::Path,
-    mut audit: Option<&mut super::audit::AuditLog>,
+    mut audit: Option<&mut crate::workflow::audit::AuditLog>,
 ) -> String {
     use std::io::BufRead;
     let file = match std::fs::File::open(temp) {
@@ -209,7 +245,7 @@ fn undo_written(
                     .zip(&done)
                     .filter(|(_, d)| **d)
                     .map(|(e, _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], "output_file_dropped"));
-                if let Err(e) = audit.record(super::audit::Action::Deleted, undone) {
+                if let Err(e) = audit.record(crate::workflow::audit::Action::Deleted, undone) {
                     eprintln!("sessctl: {e}");
                 }
             }

@@ -10,12 +10,14 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 
 use crate::cli::RestoreArgs;
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::Summary;
 use sessctl_store::Lookup;
 
-use super::backup::{remaining, Reader, Record};
+use crate::workflow::backup::{remaining, Reader, Record};
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
 
 /// Sessions per pipeline.
 const BATCH: usize = 1000;
@@ -27,6 +29,24 @@ struct Counts {
     already_present: u64,
     not_deleted: u64,
     duplicates: u64,
+}
+
+impl Subcommand for RestoreArgs {
+    fn uses(&self) -> Uses {
+        Uses { redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles { input: Some(("restore's FILE", self.file.clone())), ..RunFiles::default() })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
 }
 
 pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
@@ -58,7 +78,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         );
     }
 
-    let store = super::connect(settings)?;
+    let store = crate::workflow::session::connect(settings)?;
     crate::signals::graceful();
     let mut reader = Reader::open(&args.file)?;
     reader.unverified = args.unverified;
@@ -93,12 +113,12 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
             Some(ttl) => batch.push((entry.key, entry.user, ttl)),
         }
         if batch.len() >= BATCH {
-            if super::stopped() {
+            if crate::workflow::session::stopped() {
                 interrupted = true;
                 break;
             }
             if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
-                if args.dry_run && super::stopped() {
+                if args.dry_run && crate::workflow::session::stopped() {
                     interrupted = true;
                 } else {
                     failure = Some(e);
@@ -110,10 +130,10 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
     if failure.is_none() && !interrupted {
-        if super::stopped() {
+        if crate::workflow::session::stopped() {
             interrupted = true;
         } else if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
-            if args.dry_run && super::stopped() {
+            if args.dry_run && crate::workflow::session::stopped() {
                 interrupted = true;
             } else {
                 failure = Some(e);
@@ -121,7 +141,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
 
-    super::report_failovers(settings, &store, None);
+    crate::workflow::session::report_failovers(settings, &store, None);
     let mut summary = Summary::default();
     // One convention for dry runs (docs/cli.md): what a real run would act on is counted
     // (`matched`: the sessions not expired and not marked not deleted, which a run puts back
@@ -169,7 +189,7 @@ fn put_back(
         }
     } else {
         let _batch = crate::signals::critical();
-        let (done, unconfirmed) = super::split_unconfirmed(store.put_back(batch))?;
+        let (done, unconfirmed) = crate::workflow::deletion::split_unconfirmed(store.put_back(batch))?;
         if let Some(e) = unconfirmed {
             // Only the confirmed ones count; the others may or may not be back.
             c.restored += done.iter().filter(|d| **d).count() as u64;

@@ -7,16 +7,50 @@ use std::ops::ControlFlow;
 use anyhow::Context;
 
 use crate::cli::RevokeArgs;
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Summary};
 use crate::values;
 use sessctl_cookie as cookie;
 use sessctl_store::{Found, Lookup, ScanEnd, ScanRequest, Store};
 
-use super::pacing::{users_digest, Pacing};
-use super::sources::{self, Sessions};
-use super::{issued_at, Deleter};
+use crate::workflow::audit;
+use crate::workflow::category::issued_at;
+use crate::workflow::deletion::Deleter;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::{users_digest, Pacing};
+use crate::workflow::sources::{self, Sessions};
+
+impl Subcommand for RevokeArgs {
+    fn uses(&self) -> Uses {
+        Uses {
+            cookie_name: true,
+            ttl: self.issued_before.is_some(),
+            redis: true,
+            prefix: true,
+            output: true,
+            ..Uses::default()
+        }
+    }
+
+    fn files(&self) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            backup: self.backup.clone(),
+            audit_log: audit::path_for(&self.audit_log)?,
+            resume: self.pace.resume.clone(),
+            input: self.users_file.clone().map(|p| ("--users-file", p)),
+        })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
 
 pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     let mut users: HashSet<Vec<u8>> = args.user.iter().map(|u| u.as_bytes().to_vec()).collect();
@@ -50,7 +84,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             "--rate, --max-latency, --max-duration and --resume pace a scan, and revoking named sessions does not scan; leave them out, or add --user or --all",
         ));
     }
-    super::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
+    crate::workflow::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
     let mut pacing = Pacing::resolve(
         &args.pace,
         settings,
@@ -67,15 +101,15 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
     if asks && !io::stdin().is_terminal() {
         // Refused before connecting: nobody can answer, and --yes says the caller means it.
         let selection = selection(args, &users, &ids, cutoff, settings);
-        let place = super::target(settings, None);
+        let place = crate::workflow::session::target(settings, None);
         return Err(usage(format!(
             "refusing to revoke {selection} on {place} without --yes: stdin is not a terminal, so nobody can confirm; add --yes (try --dry-run first to count them)"
         )));
     }
-    let mut audit = super::open_audit(args.audit_log.clone(), "revoke", settings)?;
-    let mut backup = super::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
+    let mut audit = crate::workflow::audit::open_audit(args.audit_log.clone(), "revoke", settings)?;
+    let mut backup = crate::workflow::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
 
-    let store = super::connect(settings)?;
+    let store = crate::workflow::session::connect(settings)?;
     let plan = Plan { ids: &ids, users, all: args.all, cutoff, now, snapshot: args.snapshot };
     if asks {
         // The operator's time matters more than one extra scan: count first, then ask with
@@ -90,7 +124,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Interrupted);
         }
         let selection = selection(args, &plan.users, &ids, cutoff, settings);
-        let place = super::target(settings, Some(&store));
+        let place = crate::workflow::session::target(settings, Some(&store));
         if counted.matched == 0 {
             if !settings.quiet {
                 eprintln!("sessctl: no session matches ({selection} on {place}); nothing was revoked");
@@ -130,11 +164,11 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         audit.finish()?;
     }
     // Failovers a write found after the scan (or with no scan at all) are named too.
-    super::report_failovers(settings, &store, None);
+    crate::workflow::session::report_failovers(settings, &store, None);
     print_summary(settings, &store, &done, args.dry_run, &pacing)?;
     let interrupted = done.interrupted;
     if let Some(e) = done.failure {
-        if super::sources::refused_snapshot(&e) {
+        if crate::workflow::sources::refused_snapshot(&e) {
             // Refused before any session was read: nothing was done, nothing "part way".
             return Err(e);
         }
@@ -202,8 +236,8 @@ fn pass(
     store: &Store,
     plan: &Plan,
     dry_run: bool,
-    audit: Option<&mut super::audit::AuditLog>,
-    backup: Option<&mut super::backup::BackupFile>,
+    audit: Option<&mut crate::workflow::audit::AuditLog>,
+    backup: Option<&mut crate::workflow::backup::BackupFile>,
     pacing: &mut Pacing,
     purpose: Purpose,
 ) -> Pass {
@@ -223,11 +257,11 @@ fn pass(
     // Reads are abandoned at once on a signal (a stalled server): nothing was deleted yet.
     let lookups = if keys.is_empty() { Ok(Vec::new()) } else { store.lookup_many_until(&keys, &crate::signals::STOP) };
     match lookups {
-        Err(_) if super::stopped() => p.interrupted = true,
+        Err(_) if crate::workflow::session::stopped() => p.interrupted = true,
         Err(e) => p.failure = Some(e.into()),
         Ok(lookups) => {
             for (key, lookup) in keys.into_iter().zip(lookups) {
-                if super::stopped() {
+                if crate::workflow::session::stopped() {
                     p.interrupted = true;
                     break;
                 }
@@ -455,12 +489,12 @@ fn targets(args: &RevokeArgs, settings: &Settings) -> anyhow::Result<Vec<Vec<u8>
     }
     let mut ids = Vec::new();
     let mut number = 0u64;
-    super::verify::stdin_lines(&mut |line| {
+    crate::workflow::lines::stdin_lines(&mut |line| {
         number += 1;
         let text = line.ok_or_else(|| {
             usage(format!(
                 "line {number} on stdin is longer than {} MiB; not a session id, key or cookie",
-                super::verify::MAX_LINE >> 20
+                crate::workflow::lines::MAX_LINE >> 20
             ))
         })?;
         let text = std::str::from_utf8(text).map_err(|_| {
@@ -510,7 +544,7 @@ fn session_id_of(target: &str, settings: &Settings) -> anyhow::Result<Vec<u8>> {
 /// Why `id` cannot be a session id (`secrets.token_urlsafe(32)`: 43 characters of A-Z, a-z,
 /// 0-9, `-` and `_`), or `None` when it is one.
 fn not_an_id(id: &str, near_miss: impl Fn() -> Option<String>, settings: &Settings) -> Option<String> {
-    if super::category::looks_like_token(id.as_bytes()) {
+    if crate::workflow::category::looks_like_token(id.as_bytes()) {
         return None;
     }
     if id.contains('…') || id.contains("...") {

@@ -7,14 +7,16 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::cli::{OutputFormat, StatsArgs};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::{self, Column, Summary};
 use sessctl_store::{Found, ScanEnd, ScanRequest};
 
-use super::category::{classify, Category};
-use super::pacing::Pacing;
-use super::sources::{self, Sessions};
+use crate::workflow::category::{classify, Category};
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::Pacing;
+use crate::workflow::sources::{self, Sessions};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
 const TTL_BUCKETS: [(i64, &str); 7] = [
@@ -95,11 +97,29 @@ impl UserCounts {
     }
 }
 
+impl Subcommand for StatsArgs {
+    fn uses(&self) -> Uses {
+        Uses { redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            input: self.source.rdb.clone().map(|p| ("--rdb", p)),
+            resume: self.pace.resume.clone(),
+            ..RunFiles::default()
+        })
+    }
+
+    fn run(&self, settings: &Settings) -> anyhow::Result<Outcome> {
+        run(settings, self)
+    }
+}
+
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     sources::refuse_now_without_dump(&args.source)?;
     let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
-    let store = if args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let store = if args.source.rdb.is_some() { None } else { Some(crate::workflow::session::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         (Some(path), _) => Sessions::Rdb(path),
         (None, Some(store)) if args.source.snapshot => Sessions::Snapshot(store),

@@ -337,7 +337,7 @@ fn load(path: &Path, identity: &Identity) -> anyhow::Result<Option<ScanState>> {
     if path.as_os_str().is_empty() {
         return Err(usage("--resume is empty; give a file name"));
     }
-    if let Some(kind) = super::special_file(path) {
+    if let Some(kind) = super::files::special_file(path) {
         return Err(usage(format!("--resume {name} is {kind}, not a regular file; give a file name")));
     }
     let file = match fs::File::open(path) {

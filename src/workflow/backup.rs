@@ -151,7 +151,7 @@ impl BackupFile {
     pub fn check(path: &Path) -> anyhow::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         let shown = crate::output::path(path);
-        if let Some(kind) = super::special_file(path) {
+        if let Some(kind) = super::files::special_file(path) {
             return Err(usage(format!(
                 "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
             )));
@@ -183,7 +183,7 @@ impl BackupFile {
     pub fn open(path: &Path) -> anyhow::Result<BackupFile> {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         let shown = crate::output::path(path);
-        if let Some(kind) = super::special_file(path) {
+        if let Some(kind) = super::files::special_file(path) {
             return Err(usage(format!(
                 "the backup file {shown} is {kind}, not a regular file; `restore` reads the backup back: give a file name"
             )));
@@ -339,7 +339,7 @@ impl Reader {
     pub fn open(path: &PathBuf) -> anyhow::Result<Reader> {
         use std::os::unix::fs::PermissionsExt;
         let shown = crate::output::path(path);
-        if let Some(kind) = super::special_file(path) {
+        if let Some(kind) = super::files::special_file(path) {
             return Err(usage(format!("{shown} is {kind}, not a backup file; give the file `--backup` wrote")));
         }
         let file = File::open(path).map_err(|e| usage(format!("cannot read the backup {shown}: {e}")))?;
