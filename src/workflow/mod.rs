@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod category;
+pub mod checks;
 pub mod deletion;
 pub mod files;
 pub mod hints;
@@ -11,5 +12,7 @@ pub mod invocation;
 pub mod lines;
 pub mod output_file;
 pub mod pacing;
+pub mod revocation;
 pub mod session;
+pub mod session_ids;
 pub mod sources;
