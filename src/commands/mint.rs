@@ -7,7 +7,7 @@
 //! reader to drain each batch and starts with batches of one, doubling, so
 //! `sessctl mint --count 5000 | head -1` leaves exactly one session in Redis.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use base64::Engine;
 use serde::Serialize;
@@ -18,8 +18,10 @@ use crate::error::{usage, Outcome};
 use crate::output;
 use crate::signals;
 use crate::workflow::audit;
+use crate::workflow::drained_stdout::Stdout;
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
+use crate::workflow::set_cookie::{quote_cookie_value, set_cookie_header};
 use sessctl_cookie as cookie;
 
 /// Sessions created per pipeline.
@@ -365,130 +367,6 @@ fn render(
     Ok(())
 }
 
-/// Standard output written without a buffer, so mint knows exactly how many bytes the
-/// kernel took (and, on a pipe, how many the reader took).
-struct Stdout {
-    file: std::mem::ManuallyDrop<std::fs::File>,
-    is_pipe: bool,
-}
-
-impl Stdout {
-    fn new() -> Stdout {
-        use std::os::fd::FromRawFd;
-        // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it,
-        // and nothing else in mint writes to stdout.
-        let file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(libc::STDOUT_FILENO) });
-        let is_pipe = file.metadata().map(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())).unwrap_or(false);
-        Stdout { file, is_pipe }
-    }
-
-    /// Writes `buf`; on a pipe (when `wait`), then waits until the reader has taken it all or
-    /// gone away. Returns the bytes the reader (or the file) took, and the error that stopped
-    /// the write, if any (a reader gone counts as a broken pipe).
-    fn write_and_wait(&mut self, buf: &[u8], wait: bool) -> (usize, Option<io::Error>) {
-        let mut written = 0;
-        let mut failure = None;
-        while written < buf.len() {
-            match self.file.write(&buf[written..]) {
-                Ok(0) => {
-                    failure = Some(io::Error::from(io::ErrorKind::WriteZero));
-                    break;
-                }
-                Ok(n) => written += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        if !self.is_pipe || !wait {
-            return (written, failure);
-        }
-        // What the reader has not taken (it may have read part of the batch and closed).
-        let unread = if failure.is_some() { self.unread() } else { self.wait_drained() };
-        if unread > 0 {
-            failure.get_or_insert_with(|| io::Error::from(io::ErrorKind::BrokenPipe));
-        }
-        (written - unread.min(written), failure)
-    }
-
-    /// Bytes in the pipe not yet read.
-    fn unread(&self) -> usize {
-        use std::os::fd::AsRawFd;
-        let mut n: libc::c_int = 0;
-        // SAFETY: FIONREAD writes one int.
-        if unsafe { libc::ioctl(self.file.as_raw_fd(), libc::FIONREAD, &mut n) } != 0 {
-            return 0;
-        }
-        n.max(0) as usize
-    }
-
-    /// Waits until the reader has taken everything (0) or has gone away (the bytes it left).
-    fn wait_drained(&self) -> usize {
-        use std::os::fd::AsRawFd;
-        let mut pause = std::time::Duration::from_micros(20);
-        loop {
-            let unread = self.unread();
-            if unread == 0 {
-                return 0;
-            }
-            let mut poll = libc::pollfd { fd: self.file.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
-            // SAFETY: one valid pollfd, no wait.
-            unsafe { libc::poll(&mut poll, 1, 0) };
-            if poll.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-                return self.unread();
-            }
-            if signals::stopped() {
-                // Leaving: what is in the pipe is the reader's.
-                return 0;
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(std::time::Duration::from_millis(5));
-        }
-    }
-}
-
-/// The `Set-Cookie` line Tornado's `set_signed_cookie(name, value, httponly=True,
-/// secure=secure, expires_days=…)` sends.
-pub fn set_cookie_header(name: &str, value: &str, expires: i64, secure: bool) -> String {
-    let mut line = format!("Set-Cookie: {name}={}", quote_cookie_value(value));
-    if let Some(date) = output::http_date(expires) {
-        line.push_str("; expires=");
-        line.push_str(&date);
-    }
-    line.push_str("; HttpOnly; Path=/");
-    if secure {
-        line.push_str("; Secure");
-    }
-    line
-}
-
-/// Python's `http.cookies._quote`, which Tornado's cookies go through: values made only of
-/// legal characters stay bare, others are double-quoted with `"`, `\` and control bytes
-/// escaped.
-pub fn quote_cookie_value(value: &str) -> String {
-    const LEGAL_PUNCT: &str = "!#$%&'*+-.^_`|~:";
-    let legal = |c: char| c.is_ascii_alphanumeric() || LEGAL_PUNCT.contains(c);
-    if value.chars().all(legal) {
-        return value.to_string();
-    }
-    let mut quoted = String::with_capacity(value.len() + 2);
-    quoted.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if (c as u32) < 0x20 || (0x7f..=0xff).contains(&(c as u32)) => {
-                quoted.push_str(&format!("\\{:03o}", c as u32))
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
-}
-
 /// `3 cookies were printed and are stored`, `1 cookie was printed and is stored`.
 fn printed_and_stored(printed: u64) -> String {
     crate::output::plural(printed, "cookie was printed and is stored", "cookies were printed and are stored")
@@ -505,21 +383,5 @@ mod tests {
         assert_eq!(a.len(), 43);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);
-    }
-
-    #[test]
-    fn values_with_equals_signs_are_quoted_as_python_does() {
-        assert_eq!(quote_cookie_value("2|1:0|abc=="), "\"2|1:0|abc==\"");
-        assert_eq!(quote_cookie_value("plain|value:1"), "plain|value:1");
-        assert_eq!(quote_cookie_value("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\001\"");
-    }
-
-    #[test]
-    fn the_header_has_tornados_attribute_order() {
-        let line = set_cookie_header("session_id", "2|x==", 1_796_553_889, true);
-        assert_eq!(
-            line,
-            "Set-Cookie: session_id=\"2|x==\"; expires=Sun, 06 Dec 2026 10:44:49 GMT; HttpOnly; Path=/; Secure"
-        );
     }
 }
