@@ -129,145 +129,38 @@ fn origin_parts(origin: &Origin) -> (&'static str, Option<String>) {
     }
 }
 
-fn show(settings: &Settings) -> anyhow::Result<Outcome> {
-    let origin_of = |name: &str| {
-        settings.origins.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone()).unwrap_or(Origin::Default)
-    };
-    let mut rows: Vec<Setting> = Vec::new();
-    fn add(rows: &mut Vec<Setting>, setting: &str, value: String, origin: Origin) {
-        let (origin, source) = origin_parts(&origin);
-        rows.push(Setting { setting: setting.to_string(), value, origin, source, overrides: None, problem: None });
-    }
-    let path_text = |p: &Option<std::path::PathBuf>| match p {
+/// The value of a setting as a path, as text (empty when unset).
+fn path_text(p: &Option<std::path::PathBuf>) -> String {
+    match p {
         Some(p) => output::text(p.as_os_str().as_encoded_bytes()),
         None => String::new(),
-    };
+    }
+}
 
-    match &settings.config {
-        Some(config) => add(
-            &mut rows,
-            "config_file",
-            output::text(config.path.as_os_str().as_encoded_bytes()),
-            config.origin.clone(),
-        ),
-        None => {
-            let value = match file::locate(None) {
-                Some((path, _)) => format!("none ({} does not exist)", path.display()),
-                None => "none".to_string(),
-            };
-            add(&mut rows, "config_file", value, Origin::Default)
-        }
-    }
-    match &settings.profile {
-        Some(profile) => {
-            let (origin, source) = match &profile.chosen_by {
-                Origin::Default => ("file", Some("default_profile".to_string())),
-                other => origin_parts(other),
-            };
-            rows.push(Setting {
-                setting: "profile".into(),
-                value: profile.name.clone(),
-                origin,
-                source,
-                overrides: None,
-                problem: None,
-            });
-        }
-        None => add(&mut rows, "profile", String::new(), Origin::Default),
-    }
-    let r = &settings.redis;
-    add(
-        &mut rows,
-        "redis_url",
-        r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "),
-        origin_of("redis_url"),
-    );
-    add(
-        &mut rows,
-        "cluster",
-        match r.cluster {
-            Some(true) => "true".into(),
-            _ => "auto-detected".into(),
-        },
-        origin_of("cluster"),
-    );
-    add(&mut rows, "tls_ca", path_text(&r.tls_ca), origin_of("tls_ca"));
-    add(&mut rows, "tls_cert", path_text(&r.tls_cert), origin_of("tls_cert"));
-    add(&mut rows, "tls_key", path_text(&r.tls_key), origin_of("tls_key"));
-    add(&mut rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
-    add(&mut rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
-    add(&mut rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));
-    // The secret itself is never shown: only where it is read from, and what it is once read
-    // and parsed as the command would (a file that is missing, unreadable, too large, empty
-    // or not in --secret-format is the row's problem).
-    let secret_row = |rows: &mut Vec<Setting>, from: &str, origin: Origin| {
-        let (value, problem) = match settings.secret() {
-            Ok(KeyRing::Single(s)) => {
-                let bytes = match s.expose().len() {
-                    1 => "1 byte".to_string(),
-                    n => format!("{n} bytes"),
-                };
-                (format!("(redacted) one secret of {bytes}, {from}"), None)
-            }
-            Ok(KeyRing::Versions(map)) => {
-                let versions: Vec<String> = map.keys().map(i64::to_string).collect();
-                (format!("(redacted) a key ring of versions {}, {from}", versions.join(", ")), None)
-            }
-            Err(e) => (String::new(), Some(output::safe_message(&format!("{e:#}")))),
-        };
-        add(rows, "secret", value, origin);
-        rows.last_mut().expect("just added").problem = problem;
-    };
-    match settings.secret_source() {
-        SecretSource::File(path) => {
-            add(&mut rows, "secret_file", path_text(&Some(path)), origin_of("secret_file"));
-            secret_row(&mut rows, "read from secret_file", origin_of("secret_file"));
-        }
-        SecretSource::Env => {
-            add(&mut rows, "secret_file", String::new(), Origin::Default);
-            secret_row(&mut rows, "from SESSCTL_SECRET", Origin::Env("SESSCTL_SECRET"));
-        }
-        SecretSource::None => {
-            add(&mut rows, "secret_file", String::new(), Origin::Default);
-            add(&mut rows, "secret", "none (asked for on a terminal)".into(), Origin::Default);
-        }
-    }
-    add(
-        &mut rows,
-        "secret_format",
-        format!("{:?}", settings.secret_format()).to_lowercase(),
-        origin_of("secret_format"),
-    );
-    add(
-        &mut rows,
-        "key_version",
-        settings.key_version.map(|v| v.to_string()).unwrap_or_else(|| "highest in the ring".into()),
-        origin_of("key_version"),
-    );
+/// Where the setting `name` came from (a default when the settings do not say).
+fn origin_of(settings: &Settings, name: &str) -> Origin {
+    settings.origins.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone()).unwrap_or(Origin::Default)
+}
+
+/// Adds the row of `setting`, with where its value came from.
+fn add(rows: &mut Vec<Setting>, setting: &str, value: String, origin: Origin) {
+    let (origin, source) = origin_parts(&origin);
+    rows.push(Setting { setting: setting.to_string(), value, origin, source, overrides: None, problem: None });
+}
+
+fn show(settings: &Settings) -> anyhow::Result<Outcome> {
+    let origin_of = |name: &str| origin_of(settings, name);
+    let mut rows: Vec<Setting> = Vec::new();
+    file_rows(settings, &mut rows);
+    redis_rows(settings, &mut rows);
+    secret_rows(settings, &mut rows);
     add(&mut rows, "cookie_name", settings.cookie_name.clone(), origin_of("cookie_name"));
     add(&mut rows, "prefix", settings.prefix.clone(), origin_of("prefix"));
     add(&mut rows, "ttl", output::human_duration(settings.session_ttl), origin_of("ttl"));
     add(&mut rows, "output", format!("{:?}", settings.output).to_lowercase(), origin_of("output"));
     add(&mut rows, "color", if settings.color { "on".into() } else { "off".into() }, origin_of("color"));
     add(&mut rows, "quiet", settings.quiet.to_string(), origin_of("quiet"));
-    // Settings of some commands only (--audit-log…): their text as given, with its origin.
-    let shown: Vec<String> = rows.iter().map(|r| r.setting.clone()).collect();
-    for (long, var) in config::OPTION_ENV {
-        let key = config::profile_key(long);
-        if shown.contains(&key) || key == "config" || key == "profile" {
-            continue;
-        }
-        let (value, origin) = match std::env::var(var).ok().filter(|v| !v.is_empty()) {
-            Some(text) => (text, Origin::Env(var)),
-            None => match settings.profile.as_ref().map(|p| p.text(&key)).transpose()?.flatten() {
-                Some(text) => {
-                    (text, Origin::Profile(settings.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default()))
-                }
-                None => (String::new(), Origin::Default),
-            },
-        };
-        add(&mut rows, &key, value, origin);
-    }
+    option_rows(settings, &mut rows)?;
 
     // A value a flag or a variable gives in place of the profile's says so.
     for row in rows.iter_mut().filter(|r| r.origin != "default") {
@@ -296,6 +189,129 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Failed);
     }
     Ok(Outcome::Success)
+}
+
+/// The config file and the profile chosen in it.
+fn file_rows(settings: &Settings, rows: &mut Vec<Setting>) {
+    match &settings.config {
+        Some(config) => {
+            add(rows, "config_file", output::text(config.path.as_os_str().as_encoded_bytes()), config.origin.clone())
+        }
+        None => {
+            let value = match file::locate(None) {
+                Some((path, _)) => format!("none ({} does not exist)", path.display()),
+                None => "none".to_string(),
+            };
+            add(rows, "config_file", value, Origin::Default)
+        }
+    }
+    match &settings.profile {
+        Some(profile) => {
+            let (origin, source) = match &profile.chosen_by {
+                Origin::Default => ("file", Some("default_profile".to_string())),
+                other => origin_parts(other),
+            };
+            rows.push(Setting {
+                setting: "profile".into(),
+                value: profile.name.clone(),
+                origin,
+                source,
+                overrides: None,
+                problem: None,
+            });
+        }
+        None => add(rows, "profile", String::new(), Origin::Default),
+    }
+}
+
+/// The connection to Redis.
+fn redis_rows(settings: &Settings, rows: &mut Vec<Setting>) {
+    let origin_of = |name: &str| origin_of(settings, name);
+    let r = &settings.redis;
+    add(rows, "redis_url", r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "), origin_of("redis_url"));
+    add(
+        rows,
+        "cluster",
+        match r.cluster {
+            Some(true) => "true".into(),
+            _ => "auto-detected".into(),
+        },
+        origin_of("cluster"),
+    );
+    add(rows, "tls_ca", path_text(&r.tls_ca), origin_of("tls_ca"));
+    add(rows, "tls_cert", path_text(&r.tls_cert), origin_of("tls_cert"));
+    add(rows, "tls_key", path_text(&r.tls_key), origin_of("tls_key"));
+    add(rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
+    add(rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
+    add(rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));
+}
+
+/// The secret, its format and the key version. The secret itself is never shown: only where
+/// it is read from, and what it is once read and parsed as the command would (a file that is
+/// missing, unreadable, too large, empty or not in --secret-format is the row's problem).
+fn secret_rows(settings: &Settings, rows: &mut Vec<Setting>) {
+    let origin_of = |name: &str| origin_of(settings, name);
+    let secret_row = |rows: &mut Vec<Setting>, from: &str, origin: Origin| {
+        let (value, problem) = match settings.secret() {
+            Ok(KeyRing::Single(s)) => {
+                let bytes = match s.expose().len() {
+                    1 => "1 byte".to_string(),
+                    n => format!("{n} bytes"),
+                };
+                (format!("(redacted) one secret of {bytes}, {from}"), None)
+            }
+            Ok(KeyRing::Versions(map)) => {
+                let versions: Vec<String> = map.keys().map(i64::to_string).collect();
+                (format!("(redacted) a key ring of versions {}, {from}", versions.join(", ")), None)
+            }
+            Err(e) => (String::new(), Some(output::safe_message(&format!("{e:#}")))),
+        };
+        add(rows, "secret", value, origin);
+        rows.last_mut().expect("just added").problem = problem;
+    };
+    match settings.secret_source() {
+        SecretSource::File(path) => {
+            add(rows, "secret_file", path_text(&Some(path)), origin_of("secret_file"));
+            secret_row(rows, "read from secret_file", origin_of("secret_file"));
+        }
+        SecretSource::Env => {
+            add(rows, "secret_file", String::new(), Origin::Default);
+            secret_row(rows, "from SESSCTL_SECRET", Origin::Env("SESSCTL_SECRET"));
+        }
+        SecretSource::None => {
+            add(rows, "secret_file", String::new(), Origin::Default);
+            add(rows, "secret", "none (asked for on a terminal)".into(), Origin::Default);
+        }
+    }
+    add(rows, "secret_format", format!("{:?}", settings.secret_format()).to_lowercase(), origin_of("secret_format"));
+    add(
+        rows,
+        "key_version",
+        settings.key_version.map(|v| v.to_string()).unwrap_or_else(|| "highest in the ring".into()),
+        origin_of("key_version"),
+    );
+}
+
+/// Settings of some commands only (`--audit-log`…): their text as given, with its origin.
+fn option_rows(settings: &Settings, rows: &mut Vec<Setting>) -> anyhow::Result<()> {
+    let shown: Vec<String> = rows.iter().map(|r| r.setting.clone()).collect();
+    for (long, var) in config::OPTION_ENV {
+        let key = config::profile_key(long);
+        if shown.contains(&key) || key == "config" || key == "profile" {
+            continue;
+        }
+        let (value, origin) = match std::env::var(var).ok().filter(|v| !v.is_empty()) {
+            Some(text) => (text, Origin::Env(var)),
+            None => match settings.profile.as_ref().map(|p| p.text(&key)).transpose()?.flatten() {
+                Some(text) => {
+                    (text, Origin::Profile(settings.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default()))
+                }
+                None => (String::new(), Origin::Default),
+            },
+        };
+        add(rows, &key, value, origin);
+    }
+    Ok(())
 }
 
 /// The names of the config file's profiles, one a line, nothing else (no file: nothing). Shell
