@@ -12,7 +12,7 @@ use crate::cli::{CleanupArgs, NoTtlAction};
 use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
-use sessctl_store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest, Store};
 
 use crate::workflow::audit;
 use crate::workflow::category::issued_at;
@@ -67,23 +67,7 @@ impl Subcommand for CleanupArgs {
 
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     check_max_age(settings, args)?;
-    let no_ttl = match args.no_ttl {
-        NoTtlAction::Report => "report",
-        NoTtlAction::Fix => "fix",
-        NoTtlAction::Delete => "delete",
-    };
-    crate::workflow::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
-    let mut pacing = Pacing::resolve(
-        &args.pace,
-        settings,
-        "cleanup",
-        vec![
-            ("max_age_seconds", args.max_age.as_ref().map(|a| a.duration.as_secs()).into()),
-            ("no_ttl", no_ttl.into()),
-            ("ttl_seconds", settings.session_ttl.as_secs().into()),
-            ("dry_run", args.dry_run.into()),
-        ],
-    )?;
+    let mut pacing = pacing_for(settings, args)?;
     let mut audit = crate::workflow::audit::open_audit(args.audit_log.clone(), "cleanup", settings)?;
     let mut backup = crate::workflow::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
     let store = crate::workflow::session::connect(settings)?;
@@ -93,71 +77,24 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
     pacing.prepare(settings, &mut request);
 
-    let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut());
-    let mut to_fix: Vec<Vec<u8>> = Vec::new();
-    let mut c = Counts::default();
-    // Per key to fix: its id and user (for the audit log) and whether it came again.
-    let mut fix_audit: Vec<(Vec<u8>, Vec<u8>, bool)> = Vec::new();
+    let mut sweep = Sweep {
+        settings,
+        args,
+        store: &store,
+        deleter: Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut()),
+        to_fix: Vec::new(),
+        fix_audit: Vec::new(),
+        c: Counts::default(),
+        now,
+        cutoff,
+        ttl_secs,
+    };
     let from = if args.snapshot { Sessions::Snapshot(&store) } else { Sessions::Scan(&store) };
-    let scanned = sources::read(settings, from, request, false, "cleanup: checking sessions", &mut |found| {
-        match found {
-            Found::NotString { key, redis_type } => {
-                c.non_string += 1;
-                // Name the first few; the summary counts them all.
-                if !settings.quiet && c.non_string <= NAMED_ODD_KEYS {
-                    eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", safe_bytes(&key));
-                }
-            }
-            Found::Session(s) => {
-                // Seen again (after a failover restarted its part of the scan, or returned twice
-                // by SCAN): deleted or given a TTL again (the old primary may not have passed
-                // the change on) but counted once.
-                let new = u64::from(!s.repeat);
-                c.sessions += new;
-                // One definition with doctor and stats (category.rs).
-                let category = classify(&s.id, s.user.len() as u64, s.ttl_ms);
-                if category == Category::Malformed {
-                    // Reported, never touched.
-                    c.malformed += new;
-                    return Ok(ControlFlow::Continue(()));
-                }
-                match s.ttl_ms {
-                    None => {
-                        c.no_ttl += new;
-                        match args.no_ttl {
-                            NoTtlAction::Report => {}
-                            NoTtlAction::Delete => deleter.push(s.key, s.user, None, "no_ttl", s.repeat)?,
-                            NoTtlAction::Fix if !args.dry_run => {
-                                to_fix.push(s.key);
-                                fix_audit.push((s.id, s.user, s.repeat));
-                                if to_fix.len() >= FIX_BATCH {
-                                    fix(
-                                        &store,
-                                        &mut to_fix,
-                                        &mut fix_audit,
-                                        ttl_secs,
-                                        deleter.audit.as_deref_mut(),
-                                        &mut c.fixed,
-                                    )?;
-                                }
-                            }
-                            NoTtlAction::Fix => {}
-                        }
-                    }
-                    ttl => {
-                        if cutoff.is_some_and(|c| issued_at(settings, now, ttl).is_some_and(|t| t < c)) {
-                            c.too_old += new;
-                            deleter.push(s.key, s.user, s.ttl_ms, "too_old", s.repeat)?;
-                        }
-                    }
-                }
-            }
-        }
-        Ok(ControlFlow::Continue(()))
-    });
+    let scanned =
+        sources::read(settings, from, request, false, "cleanup: checking sessions", &mut |found| sweep.visit(found));
     let (scanned, interrupted, mut failure, scan_summary) = match scanned {
         Ok(read) => (read.summary.scanned, read.summary.end == ScanEnd::Interrupted, None, Some(read.summary)),
-        Err(e) => (c.sessions + c.non_string, false, Some(e), None),
+        Err(e) => (sweep.c.sessions + sweep.c.non_string, false, Some(e), None),
     };
     let timeboxed = scan_summary.as_ref().is_some_and(|s| pacing.timeboxed(s));
     let interrupted = interrupted && !timeboxed;
@@ -165,15 +102,14 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     // the scan passed them.
     if (!interrupted || pacing.saves_on_stop()) && failure.is_none() {
         // The batches still queued are part of the run: send them.
-        if let Err(e) = deleter.flush() {
+        if let Err(e) = sweep.deleter.flush() {
             failure = Some(e);
-        } else if let Err(e) =
-            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut(), &mut c.fixed)
-        {
+        } else if let Err(e) = sweep.fix() {
             failure = Some(e);
         }
     }
-    let deleted = deleter.deleted;
+    let deleted = sweep.deleter.deleted;
+    let c = sweep.c;
     if let Some(summary) = &scan_summary {
         if let Err(e) = pacing.finish(settings, summary, failure.is_none(), true) {
             failure.get_or_insert(e);
@@ -210,6 +146,112 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         return Err(e.context("cleanup stopped part way; the summary above counts what was done"));
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// `--rate`, `--max-latency`, `--max-duration` and `--resume` for this run, its selection
+/// recorded for the resume file.
+fn pacing_for(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Pacing> {
+    let no_ttl = match args.no_ttl {
+        NoTtlAction::Report => "report",
+        NoTtlAction::Fix => "fix",
+        NoTtlAction::Delete => "delete",
+    };
+    crate::workflow::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
+    Pacing::resolve(
+        &args.pace,
+        settings,
+        "cleanup",
+        vec![
+            ("max_age_seconds", args.max_age.as_ref().map(|a| a.duration.as_secs()).into()),
+            ("no_ttl", no_ttl.into()),
+            ("ttl_seconds", settings.session_ttl.as_secs().into()),
+            ("dry_run", args.dry_run.into()),
+        ],
+    )
+}
+
+/// One cleanup pass as the scan goes: what it counted, the deletions queued, and the keys to
+/// give a TTL.
+struct Sweep<'a> {
+    settings: &'a Settings,
+    args: &'a CleanupArgs,
+    store: &'a Store,
+    deleter: Deleter<'a>,
+    to_fix: Vec<Vec<u8>>,
+    /// Per key to fix: its id and user (for the audit log) and whether it came again.
+    fix_audit: Vec<(Vec<u8>, Vec<u8>, bool)>,
+    c: Counts,
+    now: f64,
+    /// Sessions issued before this are too old (`--max-age`).
+    cutoff: Option<f64>,
+    /// The TTL a key without one is given (`--no-ttl fix`).
+    ttl_secs: u64,
+}
+
+impl Sweep<'_> {
+    /// Counts one key the scan found, and queues what is to be done to it.
+    fn visit(&mut self, found: Found) -> anyhow::Result<ControlFlow<()>> {
+        let (settings, args, c) = (self.settings, self.args, &mut self.c);
+        match found {
+            Found::NotString { key, redis_type } => {
+                c.non_string += 1;
+                // Name the first few; the summary counts them all.
+                if !settings.quiet && c.non_string <= NAMED_ODD_KEYS {
+                    eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", safe_bytes(&key));
+                }
+            }
+            Found::Session(s) => {
+                // Seen again (after a failover restarted its part of the scan, or returned twice
+                // by SCAN): deleted or given a TTL again (the old primary may not have passed
+                // the change on) but counted once.
+                let new = u64::from(!s.repeat);
+                c.sessions += new;
+                // One definition with doctor and stats (category.rs).
+                let category = classify(&s.id, s.user.len() as u64, s.ttl_ms);
+                if category == Category::Malformed {
+                    // Reported, never touched.
+                    c.malformed += new;
+                    return Ok(ControlFlow::Continue(()));
+                }
+                match s.ttl_ms {
+                    None => {
+                        c.no_ttl += new;
+                        match args.no_ttl {
+                            NoTtlAction::Report => {}
+                            NoTtlAction::Delete => self.deleter.push(s.key, s.user, None, "no_ttl", s.repeat)?,
+                            NoTtlAction::Fix if !args.dry_run => {
+                                self.to_fix.push(s.key);
+                                self.fix_audit.push((s.id, s.user, s.repeat));
+                                if self.to_fix.len() >= FIX_BATCH {
+                                    self.fix()?;
+                                }
+                            }
+                            NoTtlAction::Fix => {}
+                        }
+                    }
+                    ttl => {
+                        if self.cutoff.is_some_and(|c| issued_at(settings, self.now, ttl).is_some_and(|t| t < c)) {
+                            c.too_old += new;
+                            self.deleter.push(s.key, s.user, s.ttl_ms, "too_old", s.repeat)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// Gives the queued keys without expiry their TTL (see [`fix`]).
+    fn fix(&mut self) -> anyhow::Result<()> {
+        fix(
+            self.store,
+            &mut self.to_fix,
+            &mut self.fix_audit,
+            self.ttl_secs,
+            self.deleter.audit.as_deref_mut(),
+            &mut self.c.fixed,
+        )
+    }
 }
 
 /// The `--max-age` traps, refused before anything is scanned: an age at or over `--ttl` can
