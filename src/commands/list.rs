@@ -10,7 +10,7 @@ use crate::cli::{ListArgs, OutputFormat};
 use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary};
-use sessctl_store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest, ScanSummary};
 
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
@@ -92,19 +92,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         (None, Some(store)) => Some(Sessions::Scan(store)),
         (None, None) => None,
     };
-    // The expiry is the moment the TTL was read plus the TTL, in milliseconds, and then
-    // floored to the second, as `mint` floors the moment it signs (so both print the same
-    // `expires_at` for one session). SESSCTL_NOW pins that moment; otherwise it is read for
-    // each session, so a long scan does not date late rows from its start.
-    let pinned_ms = std::env::var_os("SESSCTL_NOW").map(|_| config::now()).transpose()?.map(|t| (t * 1000.0) as i64);
-    let now_ms = || {
-        pinned_ms.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0)
-        })
-    };
+    let now_ms = expiry_clock()?;
     let mut request =
         ScanRequest { with_ttl: !args.count, users, count: settings.scan_count as usize, ..ScanRequest::default() };
     let mut shown = 0u64;
@@ -162,23 +150,67 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     }
     let mut out = writer.finish()?;
     if args.count {
-        let complete = !interrupted && !timeboxed;
-        match settings.output {
-            // A bare number is taken for the total: none for a part of the scan.
-            OutputFormat::Table if !complete || pacing.continued() => {}
-            OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
-            format => {
-                let mut summary = Summary::default();
-                summary.add("count", shown).add("complete", complete);
-                pacing.add_fields(&mut summary, scan_summary.as_ref());
-                summary.write(&mut out, &Style { format, ..settings.style })?;
-            }
-        }
+        write_count(&mut out, settings, shown, !interrupted && !timeboxed, &pacing, scan_summary.as_ref())?;
     }
     out.flush()?;
     if let Some(summary) = &scan_summary {
         pacing.finish(settings, summary, true, args.count && settings.output != OutputFormat::Table)?;
     }
+    closing_notes(settings, args, shown, reached_limit, interrupted, timeboxed, not_string);
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// The clock `expires_at` is read from. The expiry is the moment the TTL was read plus the
+/// TTL, in milliseconds, and then floored to the second, as `mint` floors the moment it signs
+/// (so both print the same `expires_at` for one session). SESSCTL_NOW pins that moment;
+/// otherwise it is read for each session, so a long scan does not date late rows from its
+/// start.
+fn expiry_clock() -> anyhow::Result<impl Fn() -> i64> {
+    let pinned_ms = std::env::var_os("SESSCTL_NOW").map(|_| config::now()).transpose()?.map(|t| (t * 1000.0) as i64);
+    Ok(move || {
+        pinned_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        })
+    })
+}
+
+/// `--count`: the number alone on a terminal (and only for a whole scan), else a summary.
+fn write_count(
+    out: &mut impl Write,
+    settings: &Settings,
+    shown: u64,
+    complete: bool,
+    pacing: &Pacing,
+    scan_summary: Option<&ScanSummary>,
+) -> anyhow::Result<()> {
+    match settings.output {
+        // A bare number is taken for the total: none for a part of the scan.
+        OutputFormat::Table if !complete || pacing.continued() => {}
+        OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
+        format => {
+            let mut summary = Summary::default();
+            summary.add("count", shown).add("complete", complete);
+            pacing.add_fields(&mut summary, scan_summary);
+            summary.write(&mut *out, &Style { format, ..settings.style })?;
+        }
+    }
+    Ok(())
+}
+
+/// What stderr says at the end: an interruption, why an empty table is empty, and the keys
+/// that are not strings.
+fn closing_notes(
+    settings: &Settings,
+    args: &ListArgs,
+    shown: u64,
+    reached_limit: bool,
+    interrupted: bool,
+    timeboxed: bool,
+    not_string: u64,
+) {
     if timeboxed {
         // pacing.finish said where the scan stopped.
     } else if interrupted {
@@ -197,7 +229,6 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         };
         eprintln!("sessctl: note: {what} left out; `sessctl stats` counts them");
     }
-    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
 
 /// Why an empty table is empty, in words that are true: `--limit 0` lists nothing, and a
