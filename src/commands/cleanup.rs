@@ -15,12 +15,13 @@ use crate::output::{safe_bytes, Summary};
 use sessctl_store::{Found, ScanEnd, ScanRequest, Store};
 
 use crate::workflow::audit;
-use crate::workflow::category::issued_at;
-use crate::workflow::category::{classify, Category};
-use crate::workflow::deletion::Deleter;
+use crate::workflow::backup::BackupFile;
+use crate::workflow::category::{classify, issued_at, Category};
+use crate::workflow::deletion::{self, Deleter};
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
 use crate::workflow::pacing::Pacing;
+use crate::workflow::session;
 use crate::workflow::sources::{self, Sessions};
 
 /// Odd keys named on stderr before the rest are only counted.
@@ -68,9 +69,9 @@ impl Subcommand for CleanupArgs {
 pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     check_max_age(settings, args)?;
     let mut pacing = pacing_for(settings, args)?;
-    let mut audit = crate::workflow::audit::open_audit(args.audit_log.clone(), "cleanup", settings)?;
-    let mut backup = crate::workflow::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
-    let store = crate::workflow::session::connect(settings)?;
+    let mut audit = audit::open_audit(args.audit_log.clone(), "cleanup", settings)?;
+    let mut backup = BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
+    let store = session::connect(settings)?;
     let now = config::now()?;
     let cutoff = args.max_age.as_ref().map(|age| now - age.duration.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
@@ -119,7 +120,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
         audit.finish()?;
     }
 
-    crate::workflow::session::report_failovers(settings, &store, None);
+    session::report_failovers(settings, &store, None);
     let mut report = Summary::default();
     report
         .add("scanned", scanned)
@@ -139,7 +140,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
     report.write(&mut out, &settings.style)?;
     out.flush()?;
     if let Some(e) = failure {
-        if crate::workflow::sources::refused_snapshot(&e) {
+        if sources::refused_snapshot(&e) {
             // Refused before any session was read: nothing was done, nothing "part way".
             return Err(e);
         }
@@ -156,7 +157,7 @@ fn pacing_for(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Pacing>
         NoTtlAction::Fix => "fix",
         NoTtlAction::Delete => "delete",
     };
-    crate::workflow::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
+    sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
     Pacing::resolve(
         &args.pace,
         settings,
@@ -291,7 +292,7 @@ fn fix(
         return Ok(());
     }
     let _batch = crate::signals::critical();
-    let (done, unconfirmed) = crate::workflow::deletion::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
+    let (done, unconfirmed) = deletion::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
     if let Some(audit) = audit {
         audit.record(
             audit::Action::TtlSet,

@@ -15,6 +15,7 @@ use sessctl_store::{Found, ScanEnd, ScanRequest, ScanSummary};
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
 use crate::workflow::pacing::{users_digest, Pacing};
+use crate::workflow::session;
 use crate::workflow::sources::{self, Sessions};
 
 /// The `list` JSON record.
@@ -83,8 +84,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     sources::refuse_now_without_dump(&args.source)?;
-    let store =
-        if limit == 0 || args.source.rdb.is_some() { None } else { Some(crate::workflow::session::connect(settings)?) };
+    let store = if limit == 0 || args.source.rdb.is_some() { None } else { Some(session::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         _ if limit == 0 => None,
         (Some(path), _) => Some(Sessions::Rdb(path)),

@@ -21,6 +21,8 @@ use crate::workflow::audit;
 use crate::workflow::drained_stdout::Stdout;
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
+use crate::workflow::output_file;
+use crate::workflow::session;
 use crate::workflow::set_cookie::{quote_cookie_value, set_cookie_header};
 use sessctl_cookie as cookie;
 
@@ -91,21 +93,17 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
     // A session minted is a working login: the audit log (flag, SESSCTL_AUDIT_LOG or the
     // profile's audit_log) gets a line for each one stored and printed. --no-store stores none.
-    let mut audit = if args.no_store {
-        None
-    } else {
-        crate::workflow::audit::open_audit(args.audit_log.clone(), "mint", settings)?
-    };
-    let store = if args.no_store { None } else { Some(crate::workflow::session::connect(settings)?) };
+    let mut audit = if args.no_store { None } else { audit::open_audit(args.audit_log.clone(), "mint", settings)? };
+    let store = if args.no_store { None } else { Some(session::connect(settings)?) };
     // From here a signal stops minting between batches: what was printed is what is stored.
     signals::graceful();
     let mut result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref(), audit.as_mut());
     if let Some(store) = &store {
-        crate::workflow::session::report_failovers(settings, store, None);
+        session::report_failovers(settings, store, None);
     }
     // With --output-file, "printed" means "in the file": an output that is not whole is
     // dropped, so the sessions of the cookies written to it so far are deleted again.
-    if let (Some(store), Some(temp)) = (&store, crate::workflow::output_file::current_temp()) {
+    if let (Some(store), Some(temp)) = (&store, output_file::current_temp()) {
         if !matches!(result, Ok(outcome) if outcome.output_is_whole()) {
             let undo = undo_written(store, settings, args, format, &temp, audit.as_mut());
             eprintln!("sessctl: --output-file gets no cookies from this run, so {undo}");
@@ -127,7 +125,7 @@ fn mint_all(
     key_version: i64,
     secret: &[u8],
     store: Option<&sessctl_store::Store>,
-    mut audit: Option<&mut crate::workflow::audit::AuditLog>,
+    mut audit: Option<&mut audit::AuditLog>,
 ) -> anyhow::Result<Outcome> {
     let ttl = settings.session_ttl.as_secs().max(1);
     let mut out = Stdout::new();
@@ -170,7 +168,7 @@ fn mint_all(
         if let (Some(audit), true) = (audit.as_deref_mut(), store.is_some()) {
             // Stored and printed: these are working logins.
             let minted = ids[..shown].iter().map(|id| (id.as_bytes(), user, "minted"));
-            audit.record(crate::workflow::audit::Action::Minted, minted).map_err(|e| {
+            audit.record(audit::Action::Minted, minted).map_err(|e| {
                 anyhow::anyhow!(
                     "{e}; {printed} cookie(s) were printed and are stored, the last {shown} not in the audit log"
                 )
@@ -215,7 +213,7 @@ fn undo_written(
     args: &MintArgs,
     format: MintFormat,
     temp: &std::path::Path,
-    mut audit: Option<&mut crate::workflow::audit::AuditLog>,
+    mut audit: Option<&mut audit::AuditLog>,
 ) -> String {
     use std::io::BufRead;
     let file = match std::fs::File::open(temp) {
@@ -247,7 +245,7 @@ fn undo_written(
                     .zip(&done)
                     .filter(|(_, d)| **d)
                     .map(|(e, _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], "output_file_dropped"));
-                if let Err(e) = audit.record(crate::workflow::audit::Action::Deleted, undone) {
+                if let Err(e) = audit.record(audit::Action::Deleted, undone) {
                     eprintln!("sessctl: {e}");
                 }
             }

@@ -16,8 +16,10 @@ use crate::output::Summary;
 use sessctl_store::{Lookup, Store};
 
 use crate::workflow::backup::{remaining, Reader, Record};
+use crate::workflow::deletion;
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
+use crate::workflow::session;
 
 /// Sessions per pipeline.
 const BATCH: usize = 1000;
@@ -60,12 +62,12 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         );
     }
 
-    let store = crate::workflow::session::connect(settings)?;
+    let store = session::connect(settings)?;
     crate::signals::graceful();
     let mut c = Counts::default();
     let (interrupted, failure) = put_back_all(&store, args, &skip, &mut c)?;
 
-    crate::workflow::session::report_failovers(settings, &store, None);
+    session::report_failovers(settings, &store, None);
     let mut summary = Summary::default();
     // One convention for dry runs (docs/cli.md): what a real run would act on is counted
     // (`matched`: the sessions not expired and not marked not deleted, which a run puts back
@@ -157,12 +159,12 @@ fn put_back_all(
             Some(ttl) => batch.push((entry.key, entry.user, ttl)),
         }
         if batch.len() >= BATCH {
-            if crate::workflow::session::stopped() {
+            if session::stopped() {
                 interrupted = true;
                 break;
             }
             if let Err(e) = put_back(store, &mut batch, args.dry_run, c) {
-                if args.dry_run && crate::workflow::session::stopped() {
+                if args.dry_run && session::stopped() {
                     interrupted = true;
                 } else {
                     failure = Some(e);
@@ -174,10 +176,10 @@ fn put_back_all(
         }
     }
     if failure.is_none() && !interrupted {
-        if crate::workflow::session::stopped() {
+        if session::stopped() {
             interrupted = true;
         } else if let Err(e) = put_back(store, &mut batch, args.dry_run, c) {
-            if args.dry_run && crate::workflow::session::stopped() {
+            if args.dry_run && session::stopped() {
                 interrupted = true;
             } else {
                 failure = Some(e);
@@ -208,7 +210,7 @@ fn put_back(
         }
     } else {
         let _batch = crate::signals::critical();
-        let (done, unconfirmed) = crate::workflow::deletion::split_unconfirmed(store.put_back(batch))?;
+        let (done, unconfirmed) = deletion::split_unconfirmed(store.put_back(batch))?;
         if let Some(e) = unconfirmed {
             // Only the confirmed ones count; the others may or may not be back.
             c.restored += done.iter().filter(|d| **d).count() as u64;

@@ -11,6 +11,7 @@ use crate::values;
 use sessctl_store::Store;
 
 use crate::workflow::audit;
+use crate::workflow::backup::BackupFile;
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
 use crate::workflow::pacing::{users_digest, Pacing};
@@ -104,7 +105,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs) -> anyhow::Result<Outcome> {
         )));
     }
     let mut audit = audit::open_audit(args.audit_log.clone(), "revoke", settings)?;
-    let mut backup = crate::workflow::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
+    let mut backup = BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
 
     let store = session::connect(settings)?;
     let plan = Plan { ids: &ids, users, all: args.all, cutoff, now, snapshot: args.snapshot };

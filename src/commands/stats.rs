@@ -16,6 +16,7 @@ use crate::workflow::category::{classify, Category};
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
 use crate::workflow::pacing::Pacing;
+use crate::workflow::session;
 use crate::workflow::sources::{self, Sessions};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
@@ -151,7 +152,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     sources::refuse_now_without_dump(&args.source)?;
     let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
-    let store = if args.source.rdb.is_some() { None } else { Some(crate::workflow::session::connect(settings)?) };
+    let store = if args.source.rdb.is_some() { None } else { Some(session::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         (Some(path), _) => Sessions::Rdb(path),
         (None, Some(store)) if args.source.snapshot => Sessions::Snapshot(store),

@@ -11,6 +11,8 @@ use crate::output::RecordWriter;
 use crate::workflow::files::RunFiles;
 use crate::workflow::invocation::Subcommand;
 use crate::workflow::lines::{Batch, Source, BATCH};
+use crate::workflow::session;
+use crate::workflow::sources;
 use crate::workflow::verdict::{check_signatures, offline, online, Checked, LookupFn, Pass, Rendered, Verdict};
 use sessctl_cookie::Verifier;
 use sessctl_store::{Lookup, Store};
@@ -70,11 +72,11 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let mut noted = false;
     let mut lookup = |keys: &[Vec<u8>]| -> anyhow::Result<Vec<Lookup>> {
         match &args.rdb {
-            Some(path) => crate::workflow::sources::lookup_in_dump(settings, path, args.now, keys, &mut noted),
+            Some(path) => sources::lookup_in_dump(settings, path, args.now, keys, &mut noted),
             // Connect only once a cookie passed: a batch of bad cookies needs no Redis.
             None => match &mut store {
                 Some(store) => Ok(store.lookup_many(keys)?),
-                None => Ok(store.insert(crate::workflow::session::connect(settings)?).lookup_many(keys)?),
+                None => Ok(store.insert(session::connect(settings)?).lookup_many(keys)?),
             },
         }
     };
@@ -175,7 +177,7 @@ fn answer_all<W: Write>(
         // they may.)
         writer.flush_with(interactive || !next.is_empty())?;
         drop(batch_guard);
-        if crate::workflow::session::stopped() {
+        if session::stopped() {
             answers.interrupted = true;
             return Ok(answers);
         }
