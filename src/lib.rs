@@ -3,6 +3,7 @@
 //! The library is usable without the binary: [`cookie`] signs and verifies Tornado signed
 //! values in-process, [`store`] talks to Redis.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -14,3 +15,4 @@ pub mod signals;
 pub mod sink;
 pub mod terminal;
 pub mod values;
+pub mod workflow;

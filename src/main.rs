@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    sessctl::commands::main()
+    sessctl::app::main()
 }

@@ -4,20 +4,26 @@
 //! keys that are not strings are counted and reported, and never deleted or changed, in any
 //! mode: they were not made by the app, so their age and meaning are unknown.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
 use crate::cli::{CleanupArgs, NoTtlAction};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{safe_bytes, Summary};
-use sessctl_store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest, Store};
 
-use super::category::{classify, Category};
-use super::pacing::Pacing;
-use super::sources::{self, Sessions};
-use super::{audit, issued_at, Deleter};
+use crate::sink::Sink;
+use crate::workflow::audit;
+use crate::workflow::backup::BackupFile;
+use crate::workflow::category::{classify, issued_at, Category};
+use crate::workflow::deletion::{self, Deleter};
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::Pacing;
+use crate::workflow::session;
+use crate::workflow::sources::{self, Sessions};
 
 /// Odd keys named on stderr before the rest are only counted.
 const NAMED_ODD_KEYS: u64 = 10;
@@ -38,15 +44,121 @@ struct Counts {
     fixed: u64,
 }
 
-pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for CleanupArgs {
+    fn uses(&self) -> Uses {
+        Uses { ttl: true, redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self, settings: &Settings) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            backup: self.backup.clone(),
+            audit_log: audit::path_for(&self.audit_log, settings)?,
+            resume: self.pace.resume.clone(),
+            input: None,
+        })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &CleanupArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     check_max_age(settings, args)?;
+    let mut pacing = pacing_for(settings, args)?;
+    let mut audit = audit::open_audit(args.audit_log.clone(), "cleanup", settings)?;
+    let mut backup = BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
+    let store = session::connect(settings)?;
+    let now = config::now()?;
+    let cutoff = args.max_age.as_ref().map(|age| now - age.duration.as_secs_f64());
+    let ttl_secs = settings.session_ttl.as_secs().max(1);
+    let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
+    pacing.prepare(settings, &mut request);
+
+    let mut sweep = Sweep {
+        settings,
+        args,
+        store: &store,
+        deleter: Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut()),
+        to_fix: Vec::new(),
+        fix_audit: Vec::new(),
+        c: Counts::default(),
+        now,
+        cutoff,
+        ttl_secs,
+    };
+    let from = if args.snapshot { Sessions::Snapshot(&store) } else { Sessions::Scan(&store) };
+    let scanned =
+        sources::read(settings, from, request, false, "cleanup: checking sessions", &mut |found| sweep.visit(found));
+    let (scanned, interrupted, mut failure, scan_summary) = match scanned {
+        Ok(read) => (read.summary.scanned, read.summary.end == ScanEnd::Interrupted, None, Some(read.summary)),
+        Err(e) => (sweep.c.sessions + sweep.c.non_string, false, Some(e), None),
+    };
+    let timeboxed = scan_summary.as_ref().is_some_and(|s| pacing.timeboxed(s));
+    let interrupted = interrupted && !timeboxed;
+    // After a signal the queued changes are dropped (stop soon), unless a resume file will say
+    // the scan passed them.
+    if (!interrupted || pacing.saves_on_stop()) && failure.is_none() {
+        // The batches still queued are part of the run: send them.
+        if let Err(e) = sweep.deleter.flush() {
+            failure = Some(e);
+        } else if let Err(e) = sweep.fix() {
+            failure = Some(e);
+        }
+    }
+    let deleted = sweep.deleter.deleted;
+    let c = sweep.c;
+    if let Some(summary) = &scan_summary {
+        if let Err(e) = pacing.finish(settings, summary, failure.is_none(), true) {
+            failure.get_or_insert(e);
+        }
+    }
+    if let Some(audit) = audit.as_mut() {
+        audit.finish()?;
+    }
+
+    session::report_failovers(settings, &store, None);
+    let mut report = Summary::default();
+    report
+        .add("scanned", scanned)
+        .add("sessions", c.sessions)
+        .add("too_old", c.too_old)
+        .add("no_ttl", c.no_ttl)
+        .add("non_string", c.non_string)
+        .add("malformed", c.malformed)
+        .add("deleted", deleted)
+        .add("fixed", c.fixed)
+        .add("dry_run", args.dry_run)
+        .add("interrupted", interrupted)
+        .add("failovers", store.failovers().len() as u64)
+        .add("complete", !interrupted && !timeboxed && failure.is_none());
+    pacing.add_fields(&mut report, scan_summary.as_ref());
+    report.write(&mut *out, &settings.style)?;
+    out.flush()?;
+    if let Some(e) = failure {
+        if sources::refused_snapshot(&e) {
+            // Refused before any session was read: nothing was done, nothing "part way".
+            return Err(e);
+        }
+        return Err(e.context("cleanup stopped part way; the summary above counts what was done"));
+    }
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// `--rate`, `--max-latency`, `--max-duration` and `--resume` for this run, its selection
+/// recorded for the resume file.
+fn pacing_for(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Pacing> {
     let no_ttl = match args.no_ttl {
         NoTtlAction::Report => "report",
         NoTtlAction::Fix => "fix",
         NoTtlAction::Delete => "delete",
     };
-    super::sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
-    let mut pacing = Pacing::resolve(
+    sources::refuse_pace_without_scan(args.snapshot.then_some("--snapshot"), &args.pace)?;
+    Pacing::resolve(
         &args.pace,
         settings,
         "cleanup",
@@ -56,23 +168,31 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
             ("ttl_seconds", settings.session_ttl.as_secs().into()),
             ("dry_run", args.dry_run.into()),
         ],
-    )?;
-    let mut audit = super::open_audit(args.audit_log.clone(), "cleanup", settings)?;
-    let mut backup = super::backup::BackupFile::for_run(args.backup.as_deref(), args.dry_run)?;
-    let store = super::connect(settings)?;
-    let now = config::now()?;
-    let cutoff = args.max_age.as_ref().map(|age| now - age.duration.as_secs_f64());
-    let ttl_secs = settings.session_ttl.as_secs().max(1);
-    let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
-    pacing.prepare(settings, &mut request);
+    )
+}
 
-    let mut deleter = Deleter::new(&store, settings, args.dry_run, audit.as_mut()).with_backup(backup.as_mut());
-    let mut to_fix: Vec<Vec<u8>> = Vec::new();
-    let mut c = Counts::default();
-    // Per key to fix: its id and user (for the audit log) and whether it came again.
-    let mut fix_audit: Vec<(Vec<u8>, Vec<u8>, bool)> = Vec::new();
-    let from = if args.snapshot { Sessions::Snapshot(&store) } else { Sessions::Scan(&store) };
-    let scanned = sources::read(settings, from, request, false, "cleanup: checking sessions", &mut |found| {
+/// One cleanup pass as the scan goes: what it counted, the deletions queued, and the keys to
+/// give a TTL.
+struct Sweep<'a> {
+    settings: &'a Settings,
+    args: &'a CleanupArgs,
+    store: &'a Store,
+    deleter: Deleter<'a>,
+    to_fix: Vec<Vec<u8>>,
+    /// Per key to fix: its id and user (for the audit log) and whether it came again.
+    fix_audit: Vec<(Vec<u8>, Vec<u8>, bool)>,
+    c: Counts,
+    now: f64,
+    /// Sessions issued before this are too old (`--max-age`).
+    cutoff: Option<f64>,
+    /// The TTL a key without one is given (`--no-ttl fix`).
+    ttl_secs: u64,
+}
+
+impl Sweep<'_> {
+    /// Counts one key the scan found, and queues what is to be done to it.
+    fn visit(&mut self, found: Found) -> anyhow::Result<ControlFlow<()>> {
+        let (settings, args, c) = (self.settings, self.args, &mut self.c);
         match found {
             Found::NotString { key, redis_type } => {
                 c.non_string += 1;
@@ -99,90 +219,40 @@ pub fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<Outcome> {
                         c.no_ttl += new;
                         match args.no_ttl {
                             NoTtlAction::Report => {}
-                            NoTtlAction::Delete => deleter.push(s.key, s.user, None, "no_ttl", s.repeat)?,
+                            NoTtlAction::Delete => self.deleter.push(s.key, s.user, None, "no_ttl", s.repeat)?,
                             NoTtlAction::Fix if !args.dry_run => {
-                                to_fix.push(s.key);
-                                fix_audit.push((s.id, s.user, s.repeat));
-                                if to_fix.len() >= FIX_BATCH {
-                                    fix(
-                                        &store,
-                                        &mut to_fix,
-                                        &mut fix_audit,
-                                        ttl_secs,
-                                        deleter.audit.as_deref_mut(),
-                                        &mut c.fixed,
-                                    )?;
+                                self.to_fix.push(s.key);
+                                self.fix_audit.push((s.id, s.user, s.repeat));
+                                if self.to_fix.len() >= FIX_BATCH {
+                                    self.fix()?;
                                 }
                             }
                             NoTtlAction::Fix => {}
                         }
                     }
                     ttl => {
-                        if cutoff.is_some_and(|c| issued_at(settings, now, ttl).is_some_and(|t| t < c)) {
+                        if self.cutoff.is_some_and(|c| issued_at(settings, self.now, ttl).is_some_and(|t| t < c)) {
                             c.too_old += new;
-                            deleter.push(s.key, s.user, s.ttl_ms, "too_old", s.repeat)?;
+                            self.deleter.push(s.key, s.user, s.ttl_ms, "too_old", s.repeat)?;
                         }
                     }
                 }
             }
         }
         Ok(ControlFlow::Continue(()))
-    });
-    let (scanned, interrupted, mut failure, scan_summary) = match scanned {
-        Ok(read) => (read.summary.scanned, read.summary.end == ScanEnd::Interrupted, None, Some(read.summary)),
-        Err(e) => (c.sessions + c.non_string, false, Some(e), None),
-    };
-    let timeboxed = scan_summary.as_ref().is_some_and(|s| pacing.timeboxed(s));
-    let interrupted = interrupted && !timeboxed;
-    // After a signal the queued changes are dropped (stop soon), unless a resume file will say
-    // the scan passed them.
-    if (!interrupted || pacing.saves_on_stop()) && failure.is_none() {
-        // The batches still queued are part of the run: send them.
-        if let Err(e) = deleter.flush() {
-            failure = Some(e);
-        } else if let Err(e) =
-            fix(&store, &mut to_fix, &mut fix_audit, ttl_secs, deleter.audit.as_deref_mut(), &mut c.fixed)
-        {
-            failure = Some(e);
-        }
-    }
-    let deleted = deleter.deleted;
-    if let Some(summary) = &scan_summary {
-        if let Err(e) = pacing.finish(settings, summary, failure.is_none(), true) {
-            failure.get_or_insert(e);
-        }
-    }
-    if let Some(audit) = audit.as_mut() {
-        audit.finish()?;
     }
 
-    super::report_failovers(settings, &store, None);
-    let mut report = Summary::default();
-    report
-        .add("scanned", scanned)
-        .add("sessions", c.sessions)
-        .add("too_old", c.too_old)
-        .add("no_ttl", c.no_ttl)
-        .add("non_string", c.non_string)
-        .add("malformed", c.malformed)
-        .add("deleted", deleted)
-        .add("fixed", c.fixed)
-        .add("dry_run", args.dry_run)
-        .add("interrupted", interrupted)
-        .add("failovers", store.failovers().len() as u64)
-        .add("complete", !interrupted && !timeboxed && failure.is_none());
-    pacing.add_fields(&mut report, scan_summary.as_ref());
-    let mut out = io::stdout().lock();
-    report.write(&mut out, &settings.style)?;
-    out.flush()?;
-    if let Some(e) = failure {
-        if super::sources::refused_snapshot(&e) {
-            // Refused before any session was read: nothing was done, nothing "part way".
-            return Err(e);
-        }
-        return Err(e.context("cleanup stopped part way; the summary above counts what was done"));
+    /// Gives the queued keys without expiry their TTL (see [`fix`]).
+    fn fix(&mut self) -> anyhow::Result<()> {
+        fix(
+            self.store,
+            &mut self.to_fix,
+            &mut self.fix_audit,
+            self.ttl_secs,
+            self.deleter.audit.as_deref_mut(),
+            &mut self.c.fixed,
+        )
     }
-    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
 
 /// The `--max-age` traps, refused before anything is scanned: an age at or over `--ttl` can
@@ -222,7 +292,7 @@ fn fix(
         return Ok(());
     }
     let _batch = crate::signals::critical();
-    let (done, unconfirmed) = super::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
+    let (done, unconfirmed) = deletion::split_unconfirmed(store.expire_if_persistent(keys, ttl_secs))?;
     if let Some(audit) = audit {
         audit.record(
             audit::Action::TtlSet,

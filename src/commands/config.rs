@@ -1,13 +1,15 @@
 //! `sessctl config show` and `sessctl config profiles`: what a command would use, and why.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use serde::Serialize;
 
 use crate::cli::{ConfigAction, ConfigArgs};
-use crate::config::{self, file, Origin, SecretSource, Settings};
+use crate::config::{self, file, Origin, SecretSource, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::{self, Column, Record, RecordWriter};
+use crate::sink::Sink;
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie::secret::KeyRing;
 use sessctl_store::redact_url;
 
@@ -96,11 +98,26 @@ impl Record for ProfileRow {
     }
 }
 
-pub fn run(settings: &Settings, args: &ConfigArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for ConfigArgs {
+    fn uses(&self) -> Uses {
+        // `config show` shows every setting, as the command that uses it would see it.
+        Uses { redis: true, secret: true, key_version: true, cookie_name: true, prefix: true, ttl: true, output: true }
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &ConfigArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     match args.action {
-        ConfigAction::Show => show(settings),
-        ConfigAction::Profiles { names: true } => profile_names(settings),
-        ConfigAction::Profiles { names: false } => profiles(settings),
+        ConfigAction::Show => show(settings, out),
+        ConfigAction::Profiles { names: true } => profile_names(settings, out),
+        ConfigAction::Profiles { names: false } => profiles(settings, out),
     }
 }
 
@@ -113,33 +130,80 @@ fn origin_parts(origin: &Origin) -> (&'static str, Option<String>) {
     }
 }
 
-fn show(settings: &Settings) -> anyhow::Result<Outcome> {
-    let origin_of = |name: &str| {
-        settings.origins.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone()).unwrap_or(Origin::Default)
-    };
-    let mut rows: Vec<Setting> = Vec::new();
-    fn add(rows: &mut Vec<Setting>, setting: &str, value: String, origin: Origin) {
-        let (origin, source) = origin_parts(&origin);
-        rows.push(Setting { setting: setting.to_string(), value, origin, source, overrides: None, problem: None });
-    }
-    let path_text = |p: &Option<std::path::PathBuf>| match p {
+/// The value of a setting as a path, as text (empty when unset).
+fn path_text(p: &Option<std::path::PathBuf>) -> String {
+    match p {
         Some(p) => output::text(p.as_os_str().as_encoded_bytes()),
         None => String::new(),
-    };
+    }
+}
 
+/// Where the setting `name` came from (a default when the settings do not say).
+fn origin_of(settings: &Settings, name: &str) -> Origin {
+    settings.origins.iter().find(|(n, _)| *n == name).map(|(_, o)| o.clone()).unwrap_or(Origin::Default)
+}
+
+/// Adds the row of `setting`, with where its value came from.
+fn add(rows: &mut Vec<Setting>, setting: &str, value: String, origin: Origin) {
+    let (origin, source) = origin_parts(&origin);
+    rows.push(Setting { setting: setting.to_string(), value, origin, source, overrides: None, problem: None });
+}
+
+fn show(settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+    let origin_of = |name: &str| origin_of(settings, name);
+    let mut rows: Vec<Setting> = Vec::new();
+    file_rows(settings, &mut rows);
+    redis_rows(settings, &mut rows);
+    secret_rows(settings, &mut rows);
+    add(&mut rows, "cookie_name", settings.cookie_name.clone(), origin_of("cookie_name"));
+    add(&mut rows, "prefix", settings.prefix.clone(), origin_of("prefix"));
+    add(&mut rows, "ttl", output::human_duration(settings.session_ttl), origin_of("ttl"));
+    add(&mut rows, "output", format!("{:?}", settings.output).to_lowercase(), origin_of("output"));
+    add(&mut rows, "color", if settings.color { "on".into() } else { "off".into() }, origin_of("color"));
+    add(&mut rows, "quiet", settings.quiet.to_string(), origin_of("quiet"));
+    option_rows(settings, &mut rows)?;
+
+    // A value a flag or a variable gives in place of the profile's says so.
+    for row in rows.iter_mut().filter(|r| r.origin != "default") {
+        if let Some(profile) = settings.overridden(&row.setting) {
+            row.overrides = Some(format!("profile {}", profile.name));
+        }
+    }
+    if let Some(row) = rows.iter_mut().find(|r| r.setting == "secret") {
+        row.overrides = settings.overridden("secret_file").map(|p| format!("profile {}", p.name));
+    }
+
+    let mut writer = RecordWriter::new::<Setting>(&mut *out, settings.style);
+    for row in &rows {
+        writer.write(row)?;
+    }
+    writer.finish()?;
+    // Everything is shown; a setting that cannot be used fails the command (exit 1), so a
+    // script checking a host's setup notices.
+    let broken: Vec<&str> = rows.iter().filter(|r| r.problem.is_some()).map(|r| r.setting.as_str()).collect();
+    if !broken.is_empty() {
+        eprintln!(
+            "sessctl: config show: {} cannot be used as shown ({}); fix it, then run `sessctl config show` again",
+            broken.join(", "),
+            rows.iter().filter_map(|r| r.problem.as_deref()).collect::<Vec<_>>().join("; ")
+        );
+        return Ok(Outcome::Failed);
+    }
+    Ok(Outcome::Success)
+}
+
+/// The config file and the profile chosen in it.
+fn file_rows(settings: &Settings, rows: &mut Vec<Setting>) {
     match &settings.config {
-        Some(config) => add(
-            &mut rows,
-            "config_file",
-            output::text(config.path.as_os_str().as_encoded_bytes()),
-            config.origin.clone(),
-        ),
+        Some(config) => {
+            add(rows, "config_file", output::text(config.path.as_os_str().as_encoded_bytes()), config.origin.clone())
+        }
         None => {
             let value = match file::locate(None) {
                 Some((path, _)) => format!("none ({} does not exist)", path.display()),
                 None => "none".to_string(),
             };
-            add(&mut rows, "config_file", value, Origin::Default)
+            add(rows, "config_file", value, Origin::Default)
         }
     }
     match &settings.profile {
@@ -157,17 +221,17 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
                 problem: None,
             });
         }
-        None => add(&mut rows, "profile", String::new(), Origin::Default),
+        None => add(rows, "profile", String::new(), Origin::Default),
     }
+}
+
+/// The connection to Redis.
+fn redis_rows(settings: &Settings, rows: &mut Vec<Setting>) {
+    let origin_of = |name: &str| origin_of(settings, name);
     let r = &settings.redis;
+    add(rows, "redis_url", r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "), origin_of("redis_url"));
     add(
-        &mut rows,
-        "redis_url",
-        r.urls.iter().map(|u| redact_url(u)).collect::<Vec<_>>().join(" "),
-        origin_of("redis_url"),
-    );
-    add(
-        &mut rows,
+        rows,
         "cluster",
         match r.cluster {
             Some(true) => "true".into(),
@@ -175,16 +239,20 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
         },
         origin_of("cluster"),
     );
-    add(&mut rows, "tls_ca", path_text(&r.tls_ca), origin_of("tls_ca"));
+    add(rows, "tls_ca", path_text(&r.tls_ca), origin_of("tls_ca"));
     let (cert, key) = r.client_cert.clone().map(|c| (c.cert, c.key)).unzip();
-    add(&mut rows, "tls_cert", path_text(&cert), origin_of("tls_cert"));
-    add(&mut rows, "tls_key", path_text(&key), origin_of("tls_key"));
-    add(&mut rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
-    add(&mut rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
-    add(&mut rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));
-    // The secret itself is never shown: only where it is read from, and what it is once read
-    // and parsed as the command would (a file that is missing, unreadable, too large, empty
-    // or not in --secret-format is the row's problem).
+    add(rows, "tls_cert", path_text(&cert), origin_of("tls_cert"));
+    add(rows, "tls_key", path_text(&key), origin_of("tls_key"));
+    add(rows, "timeout", output::human_duration(r.timeouts.connect), origin_of("timeout"));
+    add(rows, "retry_deadline", output::human_duration(r.timeouts.retry_deadline), origin_of("retry_deadline"));
+    add(rows, "scan_count", settings.scan_count.to_string(), origin_of("scan_count"));
+}
+
+/// The secret, its format and the key version. The secret itself is never shown: only where
+/// it is read from, and what it is once read and parsed as the command would (a file that is
+/// missing, unreadable, too large, empty or not in --secret-format is the row's problem).
+fn secret_rows(settings: &Settings, rows: &mut Vec<Setting>) {
+    let origin_of = |name: &str| origin_of(settings, name);
     let secret_row = |rows: &mut Vec<Setting>, from: &str, origin: Origin| {
         let (value, problem) = match settings.secret(crate::terminal::secret_prompt) {
             Ok(KeyRing::Single(s)) => {
@@ -205,37 +273,29 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
     };
     match settings.secret_source() {
         SecretSource::File(path) => {
-            add(&mut rows, "secret_file", path_text(&Some(path)), origin_of("secret_file"));
-            secret_row(&mut rows, "read from secret_file", origin_of("secret_file"));
+            add(rows, "secret_file", path_text(&Some(path)), origin_of("secret_file"));
+            secret_row(rows, "read from secret_file", origin_of("secret_file"));
         }
         SecretSource::Env => {
-            add(&mut rows, "secret_file", String::new(), Origin::Default);
-            secret_row(&mut rows, "from SESSCTL_SECRET", Origin::Env("SESSCTL_SECRET"));
+            add(rows, "secret_file", String::new(), Origin::Default);
+            secret_row(rows, "from SESSCTL_SECRET", Origin::Env("SESSCTL_SECRET"));
         }
         SecretSource::None => {
-            add(&mut rows, "secret_file", String::new(), Origin::Default);
-            add(&mut rows, "secret", "none (asked for on a terminal)".into(), Origin::Default);
+            add(rows, "secret_file", String::new(), Origin::Default);
+            add(rows, "secret", "none (asked for on a terminal)".into(), Origin::Default);
         }
     }
+    add(rows, "secret_format", format!("{:?}", settings.secret_format()).to_lowercase(), origin_of("secret_format"));
     add(
-        &mut rows,
-        "secret_format",
-        format!("{:?}", settings.secret_format()).to_lowercase(),
-        origin_of("secret_format"),
-    );
-    add(
-        &mut rows,
+        rows,
         "key_version",
         settings.key_version.map(|v| v.to_string()).unwrap_or_else(|| "highest in the ring".into()),
         origin_of("key_version"),
     );
-    add(&mut rows, "cookie_name", settings.cookie_name.clone(), origin_of("cookie_name"));
-    add(&mut rows, "prefix", settings.prefix.clone(), origin_of("prefix"));
-    add(&mut rows, "ttl", output::human_duration(settings.session_ttl), origin_of("ttl"));
-    add(&mut rows, "output", format!("{:?}", settings.output).to_lowercase(), origin_of("output"));
-    add(&mut rows, "color", if settings.color { "on".into() } else { "off".into() }, origin_of("color"));
-    add(&mut rows, "quiet", settings.quiet.to_string(), origin_of("quiet"));
-    // Settings of some commands only (--audit-log…): their text as given, with its origin.
+}
+
+/// Settings of some commands only (`--audit-log`…): their text as given, with its origin.
+fn option_rows(settings: &Settings, rows: &mut Vec<Setting>) -> anyhow::Result<()> {
     let shown: Vec<String> = rows.iter().map(|r| r.setting.clone()).collect();
     for (long, var) in config::OPTION_ENV {
         let key = config::profile_key(long);
@@ -251,42 +311,14 @@ fn show(settings: &Settings) -> anyhow::Result<Outcome> {
                 None => (String::new(), Origin::Default),
             },
         };
-        add(&mut rows, &key, value, origin);
+        add(rows, &key, value, origin);
     }
-
-    // A value a flag or a variable gives in place of the profile's says so.
-    for row in rows.iter_mut().filter(|r| r.origin != "default") {
-        if let Some(profile) = settings.overridden(&row.setting) {
-            row.overrides = Some(format!("profile {}", profile.name));
-        }
-    }
-    if let Some(row) = rows.iter_mut().find(|r| r.setting == "secret") {
-        row.overrides = settings.overridden("secret_file").map(|p| format!("profile {}", p.name));
-    }
-
-    let mut writer = RecordWriter::new::<Setting>(io::stdout().lock(), settings.style);
-    for row in &rows {
-        writer.write(row)?;
-    }
-    drop(writer.finish()?);
-    // Everything is shown; a setting that cannot be used fails the command (exit 1), so a
-    // script checking a host's setup notices.
-    let broken: Vec<&str> = rows.iter().filter(|r| r.problem.is_some()).map(|r| r.setting.as_str()).collect();
-    if !broken.is_empty() {
-        eprintln!(
-            "sessctl: config show: {} cannot be used as shown ({}); fix it, then run `sessctl config show` again",
-            broken.join(", "),
-            rows.iter().filter_map(|r| r.problem.as_deref()).collect::<Vec<_>>().join("; ")
-        );
-        return Ok(Outcome::Failed);
-    }
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// The names of the config file's profiles, one a line, nothing else (no file: nothing). Shell
 /// completion runs it for `--profile`.
-fn profile_names(settings: &Settings) -> anyhow::Result<Outcome> {
-    let mut out = io::stdout().lock();
+fn profile_names(settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
     if let Some(config) = &settings.config {
         for name in config.profiles.keys() {
             writeln!(out, "{}", output::terminal_safe(name))?;
@@ -296,7 +328,7 @@ fn profile_names(settings: &Settings) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
+fn profiles(settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
     let Some(config) = &settings.config else {
         let where_ = match file::locate(None) {
             Some((path, _)) => format!("{} does not exist", output::path(&path)),
@@ -307,10 +339,10 @@ fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
                 "sessctl: no config file ({where_}); write one with a table per profile, such as [profiles.prod] then redis_url = \"redis://host:6379/0\" (docs/cli.md, \"The config file and its profiles\")"
             );
         }
-        drop(RecordWriter::new::<ProfileRow>(io::stdout().lock(), settings.style).finish()?);
+        RecordWriter::new::<ProfileRow>(&mut *out, settings.style).finish()?;
         return Ok(Outcome::Success);
     };
-    let mut writer = RecordWriter::new::<ProfileRow>(io::stdout().lock(), settings.style);
+    let mut writer = RecordWriter::new::<ProfileRow>(&mut *out, settings.style);
     for name in config.profiles.keys() {
         let profile = config.select(Some((name.clone(), Origin::Default)))?;
         let Some(profile) = profile else { continue };
@@ -325,6 +357,6 @@ fn profiles(settings: &Settings) -> anyhow::Result<Outcome> {
         };
         writer.write(&row)?;
     }
-    drop(writer.finish()?);
+    writer.finish()?;
     Ok(Outcome::Success)
 }

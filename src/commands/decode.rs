@@ -4,15 +4,31 @@ use std::io::{self, Read, Write};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::cli::{DecodeArgs, OutputFormat};
-use crate::config::Settings;
+use crate::config::{Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, Summary};
+use crate::sink::Sink;
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie as cookie;
 
 /// The most bytes `decode -` reads, as `verify` (a cookie is a few KiB).
-const MAX_INPUT: u64 = super::verify::MAX_LINE as u64;
+const MAX_INPUT: u64 = crate::workflow::lines::MAX_LINE as u64;
 
-pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for DecodeArgs {
+    fn uses(&self) -> Uses {
+        Uses { cookie_name: !self.raw, output: true, ..Uses::default() }
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &DecodeArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     let input: Vec<u8> = if args.cookie == "-" {
         let mut buf = Vec::new();
         io::stdin().lock().take(MAX_INPUT + 1).read_to_end(&mut buf)?;
@@ -58,11 +74,10 @@ pub fn run(settings: &Settings, args: &DecodeArgs) -> anyhow::Result<Outcome> {
         .add("name", decoded.name.as_deref().map(output::text))
         .add("session_id", decoded.value.as_deref().map(output::text))
         .add("signature", output::text(&decoded.signature));
-    let mut out = io::stdout().lock();
     if settings.output == OutputFormat::Table {
         writeln!(out, "UNVERIFIED: decoded without the secret; anyone can forge these fields (use `sessctl verify`)")?;
     }
-    summary.write(&mut out, &settings.style)?;
+    summary.write(&mut *out, &settings.style)?;
     out.flush()?;
     Ok(Outcome::Success)
 }

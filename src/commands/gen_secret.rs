@@ -2,19 +2,32 @@
 //! with a new secret under the next version (the first step of a rotation, docs/rotation.md).
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io::Write;
 
 use crate::cli::{GenSecretArgs, OutputFormat};
-use crate::config::Settings;
+use crate::config::{Settings, Uses};
 use crate::error::{usage, Outcome};
 use sessctl_cookie::secret::KeyRing;
 
-pub fn run(settings: &Settings, args: &GenSecretArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for GenSecretArgs {
+    fn uses(&self) -> Uses {
+        Uses { secret: self.ring, key_version: self.ring, output: true, ..Uses::default() }
+    }
+
+    fn secret_output(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &GenSecretArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     if matches!(settings.output, OutputFormat::Csv | OutputFormat::Prometheus) {
         return Err(usage("gen-secret prints a secret or a JSON key ring; use -o table or -o json"));
     }
     let fresh = new_secret(usize::from(args.bytes)).map_err(|e| anyhow::anyhow!("{e}; no secret was made"))?;
-    let mut out = io::stdout().lock();
     if !args.ring {
         match settings.output {
             OutputFormat::Json => writeln!(out, "{}", serde_json::json!({ "secret": fresh }))?,
@@ -56,6 +69,8 @@ pub fn rollout_message(old: i64, new: i64) -> String {
     )
 }
 
+use crate::sink::Sink;
+use crate::workflow::invocation::Subcommand;
 use sessctl_cookie::secret::new_secret;
 
 /// The ring as JSON (versions in numeric order) with `fresh` added under the next version,

@@ -7,13 +7,17 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use crate::cli::{ListArgs, OutputFormat};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, excerpt, Column, Record, RecordWriter, Style, Summary};
-use sessctl_store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{Found, ScanEnd, ScanRequest, ScanSummary};
 
-use super::pacing::{users_digest, Pacing};
-use super::sources::{self, Sessions};
+use crate::sink::Sink;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::{users_digest, Pacing};
+use crate::workflow::session;
+use crate::workflow::sources::{self, Sessions};
 
 /// The `list` JSON record.
 #[derive(Debug, Serialize)]
@@ -48,7 +52,29 @@ impl Record for Listed {
     }
 }
 
-pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for ListArgs {
+    fn uses(&self) -> Uses {
+        Uses { redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self, _settings: &Settings) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            input: self.source.rdb.clone().map(|p| ("--rdb", p)),
+            resume: self.pace.resume.clone(),
+            ..RunFiles::default()
+        })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &ListArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     let limit = args.limit.unwrap_or(u64::MAX);
     let users = args.user.iter().map(|u| u.as_bytes().to_vec()).collect::<HashSet<_>>();
     if args.limit.is_some() && args.pace.resume.is_some() {
@@ -59,7 +85,7 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     let mut pacing = Pacing::resolve(&args.pace, settings, "list", vec![("users", users_digest(&users))])?;
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     sources::refuse_now_without_dump(&args.source)?;
-    let store = if limit == 0 || args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let store = if limit == 0 || args.source.rdb.is_some() { None } else { Some(session::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         _ if limit == 0 => None,
         (Some(path), _) => Some(Sessions::Rdb(path)),
@@ -67,26 +93,14 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         (None, Some(store)) => Some(Sessions::Scan(store)),
         (None, None) => None,
     };
-    // The expiry is the moment the TTL was read plus the TTL, in milliseconds, and then
-    // floored to the second, as `mint` floors the moment it signs (so both print the same
-    // `expires_at` for one session). SESSCTL_NOW pins that moment; otherwise it is read for
-    // each session, so a long scan does not date late rows from its start.
-    let pinned_ms = std::env::var_os("SESSCTL_NOW").map(|_| config::now()).transpose()?.map(|t| (t * 1000.0) as i64);
-    let now_ms = || {
-        pinned_ms.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0)
-        })
-    };
+    let now_ms = expiry_clock()?;
     let mut request =
         ScanRequest { with_ttl: !args.count, users, count: settings.scan_count as usize, ..ScanRequest::default() };
     let mut shown = 0u64;
     let mut not_string = 0u64;
     // With --count no record is written (nor a CSV header for records).
     let mut writer = RecordWriter::new::<Listed>(
-        io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        io::BufWriter::with_capacity(1 << 16, &mut *out),
         if args.count { Style::plain(OutputFormat::Json) } else { settings.style },
     );
     let mut reached_limit = limit == 0;
@@ -137,23 +151,67 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
     }
     let mut out = writer.finish()?;
     if args.count {
-        let complete = !interrupted && !timeboxed;
-        match settings.output {
-            // A bare number is taken for the total: none for a part of the scan.
-            OutputFormat::Table if !complete || pacing.continued() => {}
-            OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
-            format => {
-                let mut summary = Summary::default();
-                summary.add("count", shown).add("complete", complete);
-                pacing.add_fields(&mut summary, scan_summary.as_ref());
-                summary.write(&mut out, &Style { format, ..settings.style })?;
-            }
-        }
+        write_count(&mut out, settings, shown, !interrupted && !timeboxed, &pacing, scan_summary.as_ref())?;
     }
     out.flush()?;
     if let Some(summary) = &scan_summary {
         pacing.finish(settings, summary, true, args.count && settings.output != OutputFormat::Table)?;
     }
+    closing_notes(settings, args, shown, reached_limit, interrupted, timeboxed, not_string);
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// The clock `expires_at` is read from. The expiry is the moment the TTL was read plus the
+/// TTL, in milliseconds, and then floored to the second, as `mint` floors the moment it signs
+/// (so both print the same `expires_at` for one session). SESSCTL_NOW pins that moment;
+/// otherwise it is read for each session, so a long scan does not date late rows from its
+/// start.
+fn expiry_clock() -> anyhow::Result<impl Fn() -> i64> {
+    let pinned_ms = std::env::var_os("SESSCTL_NOW").map(|_| config::now()).transpose()?.map(|t| (t * 1000.0) as i64);
+    Ok(move || {
+        pinned_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        })
+    })
+}
+
+/// `--count`: the number alone on a terminal (and only for a whole scan), else a summary.
+fn write_count(
+    out: &mut impl Write,
+    settings: &Settings,
+    shown: u64,
+    complete: bool,
+    pacing: &Pacing,
+    scan_summary: Option<&ScanSummary>,
+) -> anyhow::Result<()> {
+    match settings.output {
+        // A bare number is taken for the total: none for a part of the scan.
+        OutputFormat::Table if !complete || pacing.continued() => {}
+        OutputFormat::Table | OutputFormat::Prometheus => writeln!(out, "{shown}")?,
+        format => {
+            let mut summary = Summary::default();
+            summary.add("count", shown).add("complete", complete);
+            pacing.add_fields(&mut summary, scan_summary);
+            summary.write(&mut *out, &Style { format, ..settings.style })?;
+        }
+    }
+    Ok(())
+}
+
+/// What stderr says at the end: an interruption, why an empty table is empty, and the keys
+/// that are not strings.
+fn closing_notes(
+    settings: &Settings,
+    args: &ListArgs,
+    shown: u64,
+    reached_limit: bool,
+    interrupted: bool,
+    timeboxed: bool,
+    not_string: u64,
+) {
     if timeboxed {
         // pacing.finish said where the scan stopped.
     } else if interrupted {
@@ -172,7 +230,6 @@ pub fn run(settings: &Settings, args: &ListArgs) -> anyhow::Result<Outcome> {
         };
         eprintln!("sessctl: note: {what} left out; `sessctl stats` counts them");
     }
-    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
 }
 
 /// Why an empty table is empty, in words that are true: `--limit 0` lists nothing, and a

@@ -7,16 +7,22 @@
 //! reader to drain each batch and starts with batches of one, doubling, so
 //! `sessctl mint --count 5000 | head -1` leaves exactly one session in Redis.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use base64::Engine;
 use serde::Serialize;
 
 use crate::cli::{MintArgs, MintFormat, OutputFormat};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output;
 use crate::signals;
+use crate::sink::Sink;
+use crate::workflow::audit;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::session;
+use crate::workflow::set_cookie::{quote_cookie_value, set_cookie_header};
 use sessctl_cookie as cookie;
 
 /// Sessions created per pipeline.
@@ -42,7 +48,36 @@ pub fn new_session_id() -> anyhow::Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
-pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for MintArgs {
+    fn uses(&self) -> Uses {
+        Uses {
+            secret: true,
+            key_version: true,
+            cookie_name: true,
+            ttl: true,
+            redis: !self.no_store,
+            prefix: !self.no_store,
+            output: true,
+        }
+    }
+
+    fn files(&self, settings: &Settings) -> anyhow::Result<RunFiles> {
+        if self.no_store {
+            return Ok(RunFiles::default());
+        }
+        Ok(RunFiles { audit_log: audit::path_for(&self.audit_log, settings)?, ..RunFiles::default() })
+    }
+
+    fn secret_output(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &MintArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     if args.user.is_empty() {
         return Err(usage("--user is empty; give the user id to log in"));
     }
@@ -57,19 +92,20 @@ pub fn run(settings: &Settings, args: &MintArgs) -> anyhow::Result<Outcome> {
     let (key_version, secret) = ring.signing_key(settings.key_version).map_err(|e| usage(e.to_string()))?;
     // A session minted is a working login: the audit log (flag, SESSCTL_AUDIT_LOG or the
     // profile's audit_log) gets a line for each one stored and printed. --no-store stores none.
-    let mut audit = if args.no_store { None } else { super::open_audit(args.audit_log.clone(), "mint", settings)? };
-    let store = if args.no_store { None } else { Some(super::connect(settings)?) };
+    let mut audit = if args.no_store { None } else { audit::open_audit(args.audit_log.clone(), "mint", settings)? };
+    let store = if args.no_store { None } else { Some(session::connect(settings)?) };
     // From here a signal stops minting between batches: what was printed is what is stored.
     signals::graceful();
-    let mut result = mint_all(settings, args, format, key_version, secret.expose(), store.as_ref(), audit.as_mut());
+    let mut result =
+        mint_all(settings, args, format, key_version, secret.expose(), store.as_ref(), audit.as_mut(), out);
     if let Some(store) = &store {
-        super::report_failovers(settings, store, None);
+        session::report_failovers(settings, store, None);
     }
     // With --output-file, "printed" means "in the file": an output that is not whole is
     // dropped, so the sessions of the cookies written to it so far are deleted again.
-    if let (Some(store), Some(temp)) = (&store, super::output_file::current_temp()) {
+    if let (Some(store), true) = (&store, out.delivers_on_commit()) {
         if !matches!(result, Ok(outcome) if outcome.output_is_whole()) {
-            let undo = undo_written(store, settings, args, format, &temp, audit.as_mut());
+            let undo = undo_written(store, settings, args, format, out, audit.as_mut());
             eprintln!("sessctl: --output-file gets no cookies from this run, so {undo}");
         }
     }
@@ -89,14 +125,14 @@ fn mint_all(
     key_version: i64,
     secret: &[u8],
     store: Option<&sessctl_store::Store>,
-    mut audit: Option<&mut super::audit::AuditLog>,
+    mut audit: Option<&mut audit::AuditLog>,
+    out: &mut Sink,
 ) -> anyhow::Result<Outcome> {
     let ttl = settings.session_ttl.as_secs().max(1);
-    let mut out = Stdout::new();
     let user = args.user.as_bytes();
     // On a pipe, start with one cookie and double once the reader has taken each batch, so
     // `mint | head -1` has exactly one cookie in the pipe when head reads.
-    let mut size = if out.is_pipe && store.is_some() { 1 } else { BATCH };
+    let mut size = if out.is_pipe() && store.is_some() { 1 } else { BATCH };
     let (mut left, mut printed) = (args.count, 0u64);
     while left > 0 {
         if signals::stopped() {
@@ -132,7 +168,7 @@ fn mint_all(
         if let (Some(audit), true) = (audit.as_deref_mut(), store.is_some()) {
             // Stored and printed: these are working logins.
             let minted = ids[..shown].iter().map(|id| (id.as_bytes(), user, "minted"));
-            audit.record(super::audit::Action::Minted, minted).map_err(|e| {
+            audit.record(audit::Action::Minted, minted).map_err(|e| {
                 anyhow::anyhow!(
                     "{e}; {printed} cookie(s) were printed and are stored, the last {shown} not in the audit log"
                 )
@@ -162,7 +198,7 @@ fn mint_all(
             ));
         }
         left -= n as u64;
-        if out.is_pipe && size < BATCH {
+        if out.is_pipe() && size < BATCH {
             size = (size * 2).min(BATCH);
         }
     }
@@ -176,13 +212,16 @@ fn undo_written(
     settings: &Settings,
     args: &MintArgs,
     format: MintFormat,
-    temp: &std::path::Path,
-    mut audit: Option<&mut super::audit::AuditLog>,
+    out: &mut Sink,
+    mut audit: Option<&mut audit::AuditLog>,
 ) -> String {
     use std::io::BufRead;
-    let file = match std::fs::File::open(temp) {
-        Ok(f) => f,
-        Err(e) => {
+    // What went to the --output-file so far, read back from the sink: each line names its
+    // session.
+    let written = match out.read_back() {
+        Some(Ok(written)) => written,
+        None => return "no session was written to a file".to_string(),
+        Some(Err(e)) => {
             return format!(
             "the sessions of the cookies written so far could not be found to delete ({e}); they expire with their TTL"
         )
@@ -209,7 +248,7 @@ fn undo_written(
                     .zip(&done)
                     .filter(|(_, d)| **d)
                     .map(|(e, _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], "output_file_dropped"));
-                if let Err(e) = audit.record(super::audit::Action::Deleted, undone) {
+                if let Err(e) = audit.record(audit::Action::Deleted, undone) {
                     eprintln!("sessctl: {e}");
                 }
             }
@@ -217,7 +256,7 @@ fn undo_written(
         }
         Ok(())
     };
-    for line in std::io::BufReader::new(file).split(b'\n') {
+    for line in written.split(b'\n') {
         let Ok(line) = line else { break };
         if let Some(id) = id_of(&line) {
             batch.push(sessctl_store::Expected { key: settings.key_for(&id), user: args.user.as_bytes().to_vec() });
@@ -329,130 +368,6 @@ fn render(
     Ok(())
 }
 
-/// Standard output written without a buffer, so mint knows exactly how many bytes the
-/// kernel took (and, on a pipe, how many the reader took).
-struct Stdout {
-    file: std::mem::ManuallyDrop<std::fs::File>,
-    is_pipe: bool,
-}
-
-impl Stdout {
-    fn new() -> Stdout {
-        use std::os::fd::FromRawFd;
-        // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it,
-        // and nothing else in mint writes to stdout.
-        let file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(libc::STDOUT_FILENO) });
-        let is_pipe = file.metadata().map(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())).unwrap_or(false);
-        Stdout { file, is_pipe }
-    }
-
-    /// Writes `buf`; on a pipe (when `wait`), then waits until the reader has taken it all or
-    /// gone away. Returns the bytes the reader (or the file) took, and the error that stopped
-    /// the write, if any (a reader gone counts as a broken pipe).
-    fn write_and_wait(&mut self, buf: &[u8], wait: bool) -> (usize, Option<io::Error>) {
-        let mut written = 0;
-        let mut failure = None;
-        while written < buf.len() {
-            match self.file.write(&buf[written..]) {
-                Ok(0) => {
-                    failure = Some(io::Error::from(io::ErrorKind::WriteZero));
-                    break;
-                }
-                Ok(n) => written += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        if !self.is_pipe || !wait {
-            return (written, failure);
-        }
-        // What the reader has not taken (it may have read part of the batch and closed).
-        let unread = if failure.is_some() { self.unread() } else { self.wait_drained() };
-        if unread > 0 {
-            failure.get_or_insert_with(|| io::Error::from(io::ErrorKind::BrokenPipe));
-        }
-        (written - unread.min(written), failure)
-    }
-
-    /// Bytes in the pipe not yet read.
-    fn unread(&self) -> usize {
-        use std::os::fd::AsRawFd;
-        let mut n: libc::c_int = 0;
-        // SAFETY: FIONREAD writes one int.
-        if unsafe { libc::ioctl(self.file.as_raw_fd(), libc::FIONREAD, &mut n) } != 0 {
-            return 0;
-        }
-        n.max(0) as usize
-    }
-
-    /// Waits until the reader has taken everything (0) or has gone away (the bytes it left).
-    fn wait_drained(&self) -> usize {
-        use std::os::fd::AsRawFd;
-        let mut pause = std::time::Duration::from_micros(20);
-        loop {
-            let unread = self.unread();
-            if unread == 0 {
-                return 0;
-            }
-            let mut poll = libc::pollfd { fd: self.file.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
-            // SAFETY: one valid pollfd, no wait.
-            unsafe { libc::poll(&mut poll, 1, 0) };
-            if poll.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-                return self.unread();
-            }
-            if signals::stopped() {
-                // Leaving: what is in the pipe is the reader's.
-                return 0;
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(std::time::Duration::from_millis(5));
-        }
-    }
-}
-
-/// The `Set-Cookie` line Tornado's `set_signed_cookie(name, value, httponly=True,
-/// secure=secure, expires_days=…)` sends.
-pub fn set_cookie_header(name: &str, value: &str, expires: i64, secure: bool) -> String {
-    let mut line = format!("Set-Cookie: {name}={}", quote_cookie_value(value));
-    if let Some(date) = output::http_date(expires) {
-        line.push_str("; expires=");
-        line.push_str(&date);
-    }
-    line.push_str("; HttpOnly; Path=/");
-    if secure {
-        line.push_str("; Secure");
-    }
-    line
-}
-
-/// Python's `http.cookies._quote`, which Tornado's cookies go through: values made only of
-/// legal characters stay bare, others are double-quoted with `"`, `\` and control bytes
-/// escaped.
-pub fn quote_cookie_value(value: &str) -> String {
-    const LEGAL_PUNCT: &str = "!#$%&'*+-.^_`|~:";
-    let legal = |c: char| c.is_ascii_alphanumeric() || LEGAL_PUNCT.contains(c);
-    if value.chars().all(legal) {
-        return value.to_string();
-    }
-    let mut quoted = String::with_capacity(value.len() + 2);
-    quoted.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if (c as u32) < 0x20 || (0x7f..=0xff).contains(&(c as u32)) => {
-                quoted.push_str(&format!("\\{:03o}", c as u32))
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
-}
-
 /// `3 cookies were printed and are stored`, `1 cookie was printed and is stored`.
 fn printed_and_stored(printed: u64) -> String {
     crate::output::plural(printed, "cookie was printed and is stored", "cookies were printed and are stored")
@@ -469,21 +384,5 @@ mod tests {
         assert_eq!(a.len(), 43);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
         assert_ne!(a, b);
-    }
-
-    #[test]
-    fn values_with_equals_signs_are_quoted_as_python_does() {
-        assert_eq!(quote_cookie_value("2|1:0|abc=="), "\"2|1:0|abc==\"");
-        assert_eq!(quote_cookie_value("plain|value:1"), "plain|value:1");
-        assert_eq!(quote_cookie_value("a\"b\\c\u{1}"), "\"a\\\"b\\\\c\\001\"");
-    }
-
-    #[test]
-    fn the_header_has_tornados_attribute_order() {
-        let line = set_cookie_header("session_id", "2|x==", 1_796_553_889, true);
-        assert_eq!(
-            line,
-            "Set-Cookie: session_id=\"2|x==\"; expires=Sun, 06 Dec 2026 10:44:49 GMT; HttpOnly; Path=/; Secure"
-        );
     }
 }

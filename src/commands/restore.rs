@@ -7,15 +7,20 @@
 //! the line) before anything is written.
 
 use std::collections::HashSet;
-use std::io::{self, Write};
+use std::io::Write;
 
 use crate::cli::RestoreArgs;
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::Summary;
-use sessctl_store::Lookup;
+use sessctl_store::{Lookup, Store};
 
-use super::backup::{remaining, Reader, Record};
+use crate::sink::Sink;
+use crate::workflow::backup::{remaining, Reader, Record};
+use crate::workflow::deletion;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::session;
 
 /// Sessions per pipeline.
 const BATCH: usize = 1000;
@@ -29,11 +34,75 @@ struct Counts {
     duplicates: u64,
 }
 
-pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
-    // First pass: every line must read, and which sessions were never deleted.
+impl Subcommand for RestoreArgs {
+    fn uses(&self) -> Uses {
+        Uses { redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self, _settings: &Settings) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles { input: Some(("restore's FILE", self.file.clone())), ..RunFiles::default() })
+    }
+
+    fn renders_records(&self) -> bool {
+        true
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &RestoreArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
+    let (skip, sessions, truncated) = read_through(settings, args)?;
+    if let Some(line) = truncated {
+        // Not silenced by --quiet: the file holds less than the run that wrote it meant to.
+        eprintln!(
+            "sessctl: warning: the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
+            crate::output::path(&args.file),
+            line - 1
+        );
+    }
+
+    let store = session::connect(settings)?;
+    crate::signals::graceful();
+    let mut c = Counts::default();
+    let (interrupted, failure) = put_back_all(&store, args, &skip, &mut c)?;
+
+    session::report_failovers(settings, &store, None);
+    let mut summary = Summary::default();
+    // One convention for dry runs (docs/cli.md): what a real run would act on is counted
+    // (`matched`: the sessions not expired and not marked not deleted, which a run puts back
+    // unless already present), what was done is 0.
+    summary
+        .add("matched", c.restored + c.already_present)
+        .add("restored", if args.dry_run { 0 } else { c.restored })
+        .add("expired", c.expired)
+        .add("already_present", c.already_present)
+        .add("not_deleted", c.not_deleted)
+        .add("duplicates", c.duplicates)
+        .add("sessions_in_file", sessions)
+        .add("truncated", truncated.is_some())
+        .add("dry_run", args.dry_run)
+        .add("interrupted", interrupted)
+        .add("failovers", store.failovers().len() as u64)
+        .add("complete", !interrupted && failure.is_none());
+    summary.write(&mut *out, &settings.style)?;
+    out.flush()?;
+    if let Some(e) = failure {
+        return Err(e.context("restore stopped part way; the summary above counts what was restored"));
+    }
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// The sessions a backup marks not deleted: key and the time of the line that saved it.
+type NotDeleted = HashSet<(Vec<u8>, i64)>;
+
+/// The first pass: every line must read; which sessions were never deleted, how many
+/// sessions the file holds, and the line it ends in the middle of, if any.
+fn read_through(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<(NotDeleted, u64, Option<u64>)> {
     let mut reader = Reader::open(&args.file)?;
     reader.unverified = args.unverified;
-    let mut skip: HashSet<(Vec<u8>, i64)> = HashSet::new();
+    let mut skip = NotDeleted::new();
     let mut sessions = 0u64;
     while let Some(record) = reader.next_record()? {
         match record {
@@ -47,22 +116,19 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
+    Ok((skip, sessions, reader.truncated))
+}
 
-    let truncated = reader.truncated;
-    if let Some(line) = truncated {
-        // Not silenced by --quiet: the file holds less than the run that wrote it meant to.
-        eprintln!(
-            "sessctl: warning: the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
-            crate::output::path(&args.file),
-            line - 1
-        );
-    }
-
-    let store = super::connect(settings)?;
-    crate::signals::graceful();
+/// The second pass: puts back, batch by batch, each session not marked not deleted, not
+/// expired and not met before. Says whether a signal stopped it, and what failed.
+fn put_back_all(
+    store: &Store,
+    args: &RestoreArgs,
+    skip: &NotDeleted,
+    c: &mut Counts,
+) -> anyhow::Result<(bool, Option<anyhow::Error>)> {
     let mut reader = Reader::open(&args.file)?;
     reader.unverified = args.unverified;
-    let mut c = Counts::default();
     let mut batch: Vec<(Vec<u8>, Vec<u8>, Option<i64>)> = Vec::with_capacity(BATCH);
     let mut interrupted = false;
     let mut failure: Option<anyhow::Error> = None;
@@ -93,12 +159,12 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
             Some(ttl) => batch.push((entry.key, entry.user, ttl)),
         }
         if batch.len() >= BATCH {
-            if super::stopped() {
+            if session::stopped() {
                 interrupted = true;
                 break;
             }
-            if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
-                if args.dry_run && super::stopped() {
+            if let Err(e) = put_back(store, &mut batch, args.dry_run, c) {
+                if args.dry_run && session::stopped() {
                     interrupted = true;
                 } else {
                     failure = Some(e);
@@ -110,42 +176,17 @@ pub fn run(settings: &Settings, args: &RestoreArgs) -> anyhow::Result<Outcome> {
         }
     }
     if failure.is_none() && !interrupted {
-        if super::stopped() {
+        if session::stopped() {
             interrupted = true;
-        } else if let Err(e) = put_back(&store, &mut batch, args.dry_run, &mut c) {
-            if args.dry_run && super::stopped() {
+        } else if let Err(e) = put_back(store, &mut batch, args.dry_run, c) {
+            if args.dry_run && session::stopped() {
                 interrupted = true;
             } else {
                 failure = Some(e);
             }
         }
     }
-
-    super::report_failovers(settings, &store, None);
-    let mut summary = Summary::default();
-    // One convention for dry runs (docs/cli.md): what a real run would act on is counted
-    // (`matched`: the sessions not expired and not marked not deleted, which a run puts back
-    // unless already present), what was done is 0.
-    summary
-        .add("matched", c.restored + c.already_present)
-        .add("restored", if args.dry_run { 0 } else { c.restored })
-        .add("expired", c.expired)
-        .add("already_present", c.already_present)
-        .add("not_deleted", c.not_deleted)
-        .add("duplicates", c.duplicates)
-        .add("sessions_in_file", sessions)
-        .add("truncated", truncated.is_some())
-        .add("dry_run", args.dry_run)
-        .add("interrupted", interrupted)
-        .add("failovers", store.failovers().len() as u64)
-        .add("complete", !interrupted && failure.is_none());
-    let mut out = io::stdout().lock();
-    summary.write(&mut out, &settings.style)?;
-    out.flush()?;
-    if let Some(e) = failure {
-        return Err(e.context("restore stopped part way; the summary above counts what was restored"));
-    }
-    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+    Ok((interrupted, failure))
 }
 
 /// Writes (or, in a dry run, looks up) one batch and counts the result.
@@ -169,7 +210,7 @@ fn put_back(
         }
     } else {
         let _batch = crate::signals::critical();
-        let (done, unconfirmed) = super::split_unconfirmed(store.put_back(batch))?;
+        let (done, unconfirmed) = deletion::split_unconfirmed(store.put_back(batch))?;
         if let Some(e) = unconfirmed {
             // Only the confirmed ones count; the others may or may not be back.
             c.restored += done.iter().filter(|d| **d).count() as u64;

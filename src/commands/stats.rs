@@ -7,14 +7,18 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::cli::{OutputFormat, StatsArgs};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::{self, Column, Summary};
-use sessctl_store::{Found, ScanEnd, ScanRequest};
+use sessctl_store::{DumpSummary, Found, ScanEnd, ScanRequest, ScanSummary};
 
-use super::category::{classify, Category};
-use super::pacing::Pacing;
-use super::sources::{self, Sessions};
+use crate::sink::Sink;
+use crate::workflow::category::{classify, Category};
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::pacing::Pacing;
+use crate::workflow::session;
+use crate::workflow::sources::{self, Sessions};
 
 /// Upper bounds (seconds) of the remaining-TTL histogram buckets.
 const TTL_BUCKETS: [(i64, &str); 7] = [
@@ -36,6 +40,38 @@ struct Tally {
     ttl_sum: f64,
     buckets: [u64; TTL_BUCKETS.len()],
     per_user: UserCounts,
+}
+
+impl Tally {
+    /// Counts one key the read found.
+    fn count(&mut self, found: Found) {
+        match found {
+            Found::NotString { .. } => self.not_string += 1,
+            // Counted already, before a failover restarted its part of the scan.
+            Found::Session(s) if s.repeat => {}
+            Found::Session(s) => {
+                self.sessions += 1;
+                // One definition with doctor and cleanup (category.rs): a malformed key is
+                // malformed whatever its TTL.
+                match classify(&s.id, s.user.len() as u64, s.ttl_ms) {
+                    Category::Malformed => self.malformed += 1,
+                    Category::NoTtl => self.no_ttl += 1,
+                    Category::Expiring => {}
+                }
+                match s.ttl_ms {
+                    None => {}
+                    Some(ms) => {
+                        let secs = ms.div_euclid(1000);
+                        self.ttl_sum += secs as f64;
+                        let i =
+                            TTL_BUCKETS.iter().position(|(bound, _)| secs <= *bound).unwrap_or(TTL_BUCKETS.len() - 1);
+                        self.buckets[i] += 1;
+                    }
+                }
+                self.per_user.add(&s.user);
+            }
+        }
+    }
 }
 
 /// Sessions per user, compactly: the user ids side by side in one buffer, and a hash table of
@@ -95,11 +131,29 @@ impl UserCounts {
     }
 }
 
-pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
+impl Subcommand for StatsArgs {
+    fn uses(&self) -> Uses {
+        Uses { redis: true, prefix: true, output: true, ..Uses::default() }
+    }
+
+    fn files(&self, _settings: &Settings) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles {
+            input: self.source.rdb.clone().map(|p| ("--rdb", p)),
+            resume: self.pace.resume.clone(),
+            ..RunFiles::default()
+        })
+    }
+
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
+    }
+}
+
+pub fn run(settings: &Settings, args: &StatsArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     sources::refuse_pace_without_scan(args.source.instead_of_scan(), &args.pace)?;
     sources::refuse_now_without_dump(&args.source)?;
     let mut pacing = Pacing::resolve(&args.pace, settings, "stats", Vec::new())?;
-    let store = if args.source.rdb.is_some() { None } else { Some(super::connect(settings)?) };
+    let store = if args.source.rdb.is_some() { None } else { Some(session::connect(settings)?) };
     let from = match (&args.source.rdb, &store) {
         (Some(path), _) => Sessions::Rdb(path),
         (None, Some(store)) if args.source.snapshot => Sessions::Snapshot(store),
@@ -113,32 +167,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     }
     let mut t = Tally::default();
     let read = sources::read(settings, from, request, args.source.now, "counting sessions", &mut |found| {
-        match found {
-            Found::NotString { .. } => t.not_string += 1,
-            // Counted already, before a failover restarted its part of the scan.
-            Found::Session(s) if s.repeat => {}
-            Found::Session(s) => {
-                t.sessions += 1;
-                // One definition with doctor and cleanup (category.rs): a malformed key is
-                // malformed whatever its TTL.
-                match classify(&s.id, s.user.len() as u64, s.ttl_ms) {
-                    Category::Malformed => t.malformed += 1,
-                    Category::NoTtl => t.no_ttl += 1,
-                    Category::Expiring => {}
-                }
-                match s.ttl_ms {
-                    None => {}
-                    Some(ms) => {
-                        let secs = ms.div_euclid(1000);
-                        t.ttl_sum += secs as f64;
-                        let i =
-                            TTL_BUCKETS.iter().position(|(bound, _)| secs <= *bound).unwrap_or(TTL_BUCKETS.len() - 1);
-                        t.buckets[i] += 1;
-                    }
-                }
-                t.per_user.add(&s.user);
-            }
-        }
+        t.count(found);
         Ok(std::ops::ControlFlow::Continue(()))
     })?;
     let summary = read.summary;
@@ -157,155 +186,11 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
     }
     let top = t.per_user.top(args.top);
 
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(&mut *out);
+    let counted = Counted { tally: &t, top: &top, summary: &summary, dump: read.dump.as_ref(), elapsed, from };
     match settings.output {
-        OutputFormat::Prometheus => {
-            let mut s = String::new();
-            let prefix = settings.prefix.as_str();
-            let labels = [("prefix", prefix)];
-            for (name, help, value) in [
-                ("sessctl_sessions", "Session keys (strings) under the prefix.", t.sessions),
-                ("sessctl_users", "Distinct user ids with at least one session.", t.per_user.len() as u64),
-                ("sessctl_keys_without_ttl", "Well-formed session keys that never expire.", t.no_ttl),
-                ("sessctl_non_string_keys", "Keys under the prefix that are not strings.", t.not_string),
-                (
-                    "sessctl_malformed_sessions",
-                    "Session keys whose id is not a token_urlsafe(32) or whose user is empty.",
-                    t.malformed,
-                ),
-                ("sessctl_scanned_keys", "Keys the scan visited under the prefix.", summary.scanned),
-                (
-                    "sessctl_scan_resharding",
-                    "1 when the cluster was resharding during the scan (figures may be off; run again).",
-                    summary.resharding as u64,
-                ),
-            ] {
-                output::prom_header(&mut s, name, "gauge", help);
-                output::prom_sample(&mut s, name, &labels, value as f64);
-            }
-            output::prom_header(
-                &mut s,
-                "sessctl_session_ttl_seconds",
-                "histogram",
-                "Remaining TTL of sessions that expire.",
-            );
-            let mut cumulative = 0;
-            for ((bound, _), n) in TTL_BUCKETS.iter().zip(t.buckets) {
-                cumulative += n;
-                let le = if *bound == i64::MAX { "+Inf".to_string() } else { bound.to_string() };
-                output::prom_sample(
-                    &mut s,
-                    "sessctl_session_ttl_seconds_bucket",
-                    &[("prefix", prefix), ("le", &le)],
-                    cumulative as f64,
-                );
-            }
-            output::prom_sample(&mut s, "sessctl_session_ttl_seconds_sum", &labels, t.ttl_sum);
-            output::prom_sample(&mut s, "sessctl_session_ttl_seconds_count", &labels, cumulative as f64);
-            output::prom_header(
-                &mut s,
-                "sessctl_top_user_sessions",
-                "gauge",
-                "Sessions of the users with the most sessions.",
-            );
-            for (user, n) in &top {
-                output::prom_sample(
-                    &mut s,
-                    "sessctl_top_user_sessions",
-                    &[("prefix", prefix), ("user", &output::text(user))],
-                    *n as f64,
-                );
-            }
-            if let Some(dump) = &read.dump {
-                output::prom_header(
-                    &mut s,
-                    "sessctl_ttl_base_timestamp_seconds",
-                    "gauge",
-                    "The moment the TTLs are counted from (the dump's ctime, or now with --now).",
-                );
-                output::prom_sample(
-                    &mut s,
-                    "sessctl_ttl_base_timestamp_seconds",
-                    &labels,
-                    dump.base_ms.div_euclid(1000) as f64,
-                );
-            }
-            output::prom_header(&mut s, "sessctl_scan_duration_seconds", "gauge", "How long the scan took.");
-            output::prom_sample(&mut s, "sessctl_scan_duration_seconds", &labels, elapsed);
-            output::prom_header(
-                &mut s,
-                "sessctl_last_run_timestamp_seconds",
-                "gauge",
-                "When these figures were taken.",
-            );
-            output::prom_sample(&mut s, "sessctl_last_run_timestamp_seconds", &labels, config::now()?.floor());
-            out.write_all(s.as_bytes())?;
-        }
-        format => {
-            let top_json: Vec<_> = top.iter().map(|(u, n)| json!({ "user": output::text(u), "sessions": n })).collect();
-            let ttl_json: serde_json::Map<String, serde_json::Value> =
-                TTL_BUCKETS.iter().zip(t.buckets).map(|((_, label), n)| (format!("le_{label}"), json!(n))).collect();
-            let mut summary_out = Summary::default();
-            summary_out
-                .add("sessions", t.sessions)
-                .add("users", t.per_user.len() as u64)
-                .add("no_ttl", t.no_ttl)
-                .add("non_string", t.not_string)
-                .add("malformed", t.malformed)
-                .add("scanned", summary.scanned)
-                .add("resharding", summary.resharding)
-                .add("interrupted", interrupted)
-                .add("complete", !interrupted && !timeboxed);
-            pacing.add_fields(&mut summary_out, Some(&summary));
-            if let Some(dump) = &read.dump {
-                sources::summary_fields(&mut summary_out, dump, from);
-            }
-            if format == OutputFormat::Table {
-                let style = &settings.style;
-                summary_out.write(&mut out, style)?;
-                writeln!(out)?;
-                // Each row counts its own range (above the bound before, up to its own), not
-                // everything below it; sessions that never expire get a row of their own.
-                let mut rows: Vec<_> = TTL_BUCKETS
-                    .iter()
-                    .zip(t.buckets)
-                    .enumerate()
-                    .map(|(i, ((_, label), n))| {
-                        let range = match i {
-                            0 => format!("0–{label}"),
-                            _ if i == TTL_BUCKETS.len() - 1 => format!("over {}", TTL_BUCKETS[i - 1].1),
-                            _ => format!("{}–{label}", TTL_BUCKETS[i - 1].1),
-                        };
-                        (vec![range, output::thousands(n.into())], None)
-                    })
-                    .collect();
-                rows.push((vec!["no expiry".to_string(), output::thousands(t.no_ttl.into())], None));
-                output::write_table(
-                    &mut out,
-                    style,
-                    &["remaining ttl", "sessions"],
-                    &rows,
-                    &[Column::Text, Column::Number],
-                )?;
-                if !top.is_empty() {
-                    writeln!(out)?;
-                    let rows: Vec<_> = top
-                        .iter()
-                        .map(|(user, n)| (vec![output::table_safe_bytes(user), output::thousands((*n).into())], None))
-                        .collect();
-                    output::write_table(
-                        &mut out,
-                        style,
-                        &["top user", "sessions"],
-                        &rows,
-                        &[Column::Id, Column::Number],
-                    )?;
-                }
-            } else {
-                summary_out.add("ttl_distribution", serde_json::Value::Object(ttl_json)).add("top_users", top_json);
-                summary_out.write(&mut out, &settings.style)?;
-            }
-        }
+        OutputFormat::Prometheus => out.write_all(prometheus(settings, &counted)?.as_bytes())?,
+        format => report(&mut out, settings, format, &counted, &pacing, interrupted, timeboxed)?,
     }
     out.flush()?;
     if interrupted {
@@ -315,6 +200,153 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
+}
+
+/// What `stats` counted, for its output.
+struct Counted<'a> {
+    tally: &'a Tally,
+    top: &'a [(&'a [u8], u64)],
+    summary: &'a ScanSummary,
+    /// Set when the sessions came from a dump or snapshot.
+    dump: Option<&'a DumpSummary>,
+    /// Seconds the read took.
+    elapsed: f64,
+    from: Sessions<'a>,
+}
+
+/// The counts as Prometheus text (`-o prometheus`, for node_exporter's textfile collector).
+fn prometheus(settings: &Settings, c: &Counted) -> anyhow::Result<String> {
+    let mut s = String::new();
+    let prefix = settings.prefix.as_str();
+    let labels = [("prefix", prefix)];
+    for (name, help, value) in [
+        ("sessctl_sessions", "Session keys (strings) under the prefix.", c.tally.sessions),
+        ("sessctl_users", "Distinct user ids with at least one session.", c.tally.per_user.len() as u64),
+        ("sessctl_keys_without_ttl", "Well-formed session keys that never expire.", c.tally.no_ttl),
+        ("sessctl_non_string_keys", "Keys under the prefix that are not strings.", c.tally.not_string),
+        (
+            "sessctl_malformed_sessions",
+            "Session keys whose id is not a token_urlsafe(32) or whose user is empty.",
+            c.tally.malformed,
+        ),
+        ("sessctl_scanned_keys", "Keys the scan visited under the prefix.", c.summary.scanned),
+        (
+            "sessctl_scan_resharding",
+            "1 when the cluster was resharding during the scan (figures may be off; run again).",
+            c.summary.resharding as u64,
+        ),
+    ] {
+        output::prom_header(&mut s, name, "gauge", help);
+        output::prom_sample(&mut s, name, &labels, value as f64);
+    }
+    output::prom_header(&mut s, "sessctl_session_ttl_seconds", "histogram", "Remaining TTL of sessions that expire.");
+    let mut cumulative = 0;
+    for ((bound, _), n) in TTL_BUCKETS.iter().zip(c.tally.buckets) {
+        cumulative += n;
+        let le = if *bound == i64::MAX { "+Inf".to_string() } else { bound.to_string() };
+        output::prom_sample(
+            &mut s,
+            "sessctl_session_ttl_seconds_bucket",
+            &[("prefix", prefix), ("le", &le)],
+            cumulative as f64,
+        );
+    }
+    output::prom_sample(&mut s, "sessctl_session_ttl_seconds_sum", &labels, c.tally.ttl_sum);
+    output::prom_sample(&mut s, "sessctl_session_ttl_seconds_count", &labels, cumulative as f64);
+    output::prom_header(&mut s, "sessctl_top_user_sessions", "gauge", "Sessions of the users with the most sessions.");
+    for (user, n) in c.top {
+        output::prom_sample(
+            &mut s,
+            "sessctl_top_user_sessions",
+            &[("prefix", prefix), ("user", &output::text(user))],
+            *n as f64,
+        );
+    }
+    if let Some(dump) = c.dump {
+        output::prom_header(
+            &mut s,
+            "sessctl_ttl_base_timestamp_seconds",
+            "gauge",
+            "The moment the TTLs are counted from (the dump's ctime, or now with --now).",
+        );
+        output::prom_sample(
+            &mut s,
+            "sessctl_ttl_base_timestamp_seconds",
+            &labels,
+            dump.base_ms.div_euclid(1000) as f64,
+        );
+    }
+    output::prom_header(&mut s, "sessctl_scan_duration_seconds", "gauge", "How long the scan took.");
+    output::prom_sample(&mut s, "sessctl_scan_duration_seconds", &labels, c.elapsed);
+    output::prom_header(&mut s, "sessctl_last_run_timestamp_seconds", "gauge", "When these figures were taken.");
+    output::prom_sample(&mut s, "sessctl_last_run_timestamp_seconds", &labels, config::now()?.floor());
+    Ok(s)
+}
+
+/// The counts as a summary (JSON, CSV), or on a terminal a summary and tables of the TTLs and
+/// the top users.
+fn report(
+    out: &mut impl Write,
+    settings: &Settings,
+    format: OutputFormat,
+    c: &Counted,
+    pacing: &Pacing,
+    interrupted: bool,
+    timeboxed: bool,
+) -> anyhow::Result<()> {
+    let top_json: Vec<_> = c.top.iter().map(|(u, n)| json!({ "user": output::text(u), "sessions": n })).collect();
+    let ttl_json: serde_json::Map<String, serde_json::Value> =
+        TTL_BUCKETS.iter().zip(c.tally.buckets).map(|((_, label), n)| (format!("le_{label}"), json!(n))).collect();
+    let mut summary_out = Summary::default();
+    summary_out
+        .add("sessions", c.tally.sessions)
+        .add("users", c.tally.per_user.len() as u64)
+        .add("no_ttl", c.tally.no_ttl)
+        .add("non_string", c.tally.not_string)
+        .add("malformed", c.tally.malformed)
+        .add("scanned", c.summary.scanned)
+        .add("resharding", c.summary.resharding)
+        .add("interrupted", interrupted)
+        .add("complete", !interrupted && !timeboxed);
+    pacing.add_fields(&mut summary_out, Some(c.summary));
+    if let Some(dump) = c.dump {
+        sources::summary_fields(&mut summary_out, dump, c.from);
+    }
+    if format == OutputFormat::Table {
+        let style = &settings.style;
+        summary_out.write(&mut *out, style)?;
+        writeln!(out)?;
+        // Each row counts its own range (above the bound before, up to its own), not
+        // everything below it; sessions that never expire get a row of their own.
+        let mut rows: Vec<_> = TTL_BUCKETS
+            .iter()
+            .zip(c.tally.buckets)
+            .enumerate()
+            .map(|(i, ((_, label), n))| {
+                let range = match i {
+                    0 => format!("0–{label}"),
+                    _ if i == TTL_BUCKETS.len() - 1 => format!("over {}", TTL_BUCKETS[i - 1].1),
+                    _ => format!("{}–{label}", TTL_BUCKETS[i - 1].1),
+                };
+                (vec![range, output::thousands(n.into())], None)
+            })
+            .collect();
+        rows.push((vec!["no expiry".to_string(), output::thousands(c.tally.no_ttl.into())], None));
+        output::write_table(&mut *out, style, &["remaining ttl", "sessions"], &rows, &[Column::Text, Column::Number])?;
+        if !c.top.is_empty() {
+            writeln!(out)?;
+            let rows: Vec<_> = c
+                .top
+                .iter()
+                .map(|(user, n)| (vec![output::table_safe_bytes(user), output::thousands((*n).into())], None))
+                .collect();
+            output::write_table(&mut *out, style, &["top user", "sessions"], &rows, &[Column::Id, Column::Number])?;
+        }
+    } else {
+        summary_out.add("ttl_distribution", serde_json::Value::Object(ttl_json)).add("top_users", top_json);
+        summary_out.write(&mut *out, &settings.style)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

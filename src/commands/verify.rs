@@ -1,105 +1,50 @@
 //! `sessctl verify`: Tornado's verdict on each cookie, then the session in Redis.
 
 use std::ffi::OsString;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::os::unix::ffi::OsStringExt;
 
-use rayon::prelude::*;
-use serde::Serialize;
-
 use crate::cli::{OutputFormat, VerifyArgs};
-use crate::config::{self, Settings};
+use crate::config::{self, Settings, Uses};
 use crate::error::{usage, Outcome};
-use crate::output::{self, Accent, Column, Record, RecordWriter};
-use sessctl_cookie::{self as cookie, Verified, Verifier};
+use crate::output::RecordWriter;
+use crate::sink::Sink;
+use crate::workflow::files::RunFiles;
+use crate::workflow::invocation::Subcommand;
+use crate::workflow::lines::{Batch, Source, BATCH};
+use crate::workflow::session;
+use crate::workflow::sources;
+use crate::workflow::verdict::{check_signatures, offline, online, Checked, LookupFn, Pass, Rendered, Verdict};
+use sessctl_cookie::Verifier;
 use sessctl_store::{Lookup, Store};
 
-/// Cookies read and checked per batch (signatures on every core while the next batch is read).
-const BATCH: usize = 16_384;
+impl Subcommand for VerifyArgs {
+    fn uses(&self) -> Uses {
+        Uses {
+            secret: true,
+            cookie_name: true,
+            ttl: !self.offline,
+            redis: !self.offline,
+            prefix: !self.offline,
+            output: true,
+            ..Uses::default()
+        }
+    }
 
-/// One cookie's verdict: the `verify` JSON record.
-#[derive(Debug, Serialize)]
-pub struct Checked {
-    /// Written as `valid` (true only for `Verdict::Valid`): which exit status it asks for.
-    #[serde(rename = "valid", serialize_with = "valid")]
-    pub verdict: Verdict,
-    pub status: &'static str,
-    pub session_id: Option<String>,
-    pub user: Option<String>,
-    pub format_version: Option<u8>,
-    pub key_version: Option<i64>,
-    pub signed_at: Option<String>,
-    pub ttl_seconds: Option<i64>,
-    /// Why the cookie is not valid, in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
+    fn files(&self, _settings: &Settings) -> anyhow::Result<RunFiles> {
+        Ok(RunFiles { input: self.rdb.clone().map(|p| ("--rdb", p)), ..RunFiles::default() })
+    }
 
-fn valid<S: serde::Serializer>(verdict: &Verdict, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_bool(*verdict == Verdict::Valid)
-}
+    fn renders_records(&self) -> bool {
+        true
+    }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Valid,
-    /// Failed Tornado's checks: exit 3.
-    Invalid,
-    /// Signed correctly, but the session is not in Redis: exit 4.
-    NotInRedis,
-}
-
-impl Record for Checked {
-    fn columns() -> &'static [&'static str] {
-        &["status", "session id", "user", "signed at", "ttl", "reason"]
-    }
-    fn fields() -> &'static [&'static str] {
-        &[
-            "valid",
-            "status",
-            "session_id",
-            "user",
-            "format_version",
-            "key_version",
-            "signed_at",
-            "ttl_seconds",
-            "reason",
-        ]
-    }
-    fn kinds() -> &'static [Column] {
-        &[Column::Fixed, Column::Id, Column::Text, Column::Fixed, Column::Number, Column::Wrap]
-    }
-    fn reserve() -> &'static [usize] {
-        // Checked one at a time on a terminal, the first answer lays the table out: leave room
-        // for the status words, an id, a time and a TTL that later answers bring.
-        &[13, 13, 0, 20, 6]
-    }
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.status.to_string(),
-            self.session_id.clone().unwrap_or_default(),
-            self.user.clone().unwrap_or_default(),
-            self.signed_at.clone().unwrap_or_default(),
-            // Only a session read from Redis has a TTL to show (offline checks have none).
-            if self.verdict == Verdict::Valid && self.user.is_some() {
-                output::human_ttl(self.ttl_seconds)
-            } else {
-                String::new()
-            },
-            self.reason.clone().unwrap_or_default(),
-        ]
-    }
-    fn accent(&self) -> Option<Accent> {
-        Some(if self.verdict == Verdict::Valid { Accent::Good } else { Accent::Bad })
+    fn run(&self, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+        run(settings, self, out)
     }
 }
 
-/// A cookie's verdict before Redis: its signature checks and, if they pass, what was signed.
-enum Stage {
-    Failed(Checked),
-    Signed(Verified),
-}
-
-pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
+pub fn run(settings: &Settings, args: &VerifyArgs, out: &mut Sink) -> anyhow::Result<Outcome> {
     if args.max_age_days.is_nan() {
         return Err(usage("--max-age-days is not a number"));
     }
@@ -128,26 +73,65 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let mut noted = false;
     let mut lookup = |keys: &[Vec<u8>]| -> anyhow::Result<Vec<Lookup>> {
         match &args.rdb {
-            Some(path) => super::sources::lookup_in_dump(settings, path, args.now, keys, &mut noted),
+            Some(path) => sources::lookup_in_dump(settings, path, args.now, keys, &mut noted),
             // Connect only once a cookie passed: a batch of bad cookies needs no Redis.
             None => match &mut store {
                 Some(store) => Ok(store.lookup_many(keys)?),
-                None => Ok(store.insert(super::connect(settings)?).lookup_many(keys)?),
+                None => Ok(store.insert(session::connect(settings)?).lookup_many(keys)?),
             },
         }
     };
-    let mut writer =
-        RecordWriter::new::<Checked>(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()), settings.style);
+    let mut writer = RecordWriter::new::<Checked>(io::BufWriter::with_capacity(1 << 16, &mut *out), settings.style);
+    let answers = answer_all(settings, args, &verifier, now, interactive, &mut source, &mut lookup, &mut writer)?;
+    writer.finish()?;
+    if answers.interrupted {
+        return Ok(Outcome::Interrupted);
+    }
+    let Answers { any_invalid, any_missing, seen, .. } = answers;
+    if seen == 0 {
+        return Err(usage("no cookies to verify: give them as arguments or one per line on stdin"));
+    }
+    Ok(if any_invalid {
+        Outcome::Invalid
+    } else if any_missing {
+        Outcome::NotInRedis
+    } else {
+        Outcome::Success
+    })
+}
+
+/// What the answers ask of the exit status, how many cookies there were, and whether a signal
+/// stopped the run between batches.
+#[derive(Default)]
+struct Answers {
+    any_invalid: bool,
+    any_missing: bool,
+    seen: u64,
+    interrupted: bool,
+}
+
+/// Checks every cookie `source` gives, batch by batch, and writes each answer.
+#[allow(clippy::too_many_arguments)]
+fn answer_all<W: Write>(
+    settings: &Settings,
+    args: &VerifyArgs,
+    verifier: &Verifier,
+    now: f64,
+    interactive: bool,
+    source: &mut Source,
+    lookup: &mut LookupFn,
+    writer: &mut RecordWriter<W>,
+) -> anyhow::Result<Answers> {
     let json = settings.output == OutputFormat::Json;
-    let (mut any_invalid, mut any_missing, mut seen) = (false, false, 0u64);
+    let mut answers = Answers::default();
     let (mut current, mut next) = (Batch::default(), Batch::default());
     source.fill(&mut current, args.raw)?;
     while !current.is_empty() {
-        seen += current.len() as u64;
+        answers.seen += current.len() as u64;
         // Check (and, offline, render) this batch on every core while the next one is read;
         // on a terminal, answer each line before reading the next.
         let check = || {
-            let stages = check_signatures(&verifier, settings, args, &current, now);
+            let stages = check_signatures(verifier, settings, args, &current, now);
             if args.offline {
                 Pass::Ready(offline(stages, json))
             } else {
@@ -163,7 +147,7 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
         };
         let rendered = match checked {
             Pass::Ready(rendered) => rendered,
-            Pass::Pending(stages) => Rendered::Records(online(stages, settings, &mut lookup, now)?),
+            Pass::Pending(stages) => Rendered::Records(online(stages, settings, lookup, now)?),
         };
         // A signal (verify stays in immediate mode, so that Ctrl-C also stops a read from a
         // terminal or an idle pipe) ends the process only between batches, after this batch is
@@ -171,8 +155,8 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
         let batch_guard = crate::signals::critical();
         match rendered {
             Rendered::Json { chunks, invalid, missing } => {
-                any_invalid |= invalid;
-                any_missing |= missing;
+                answers.any_invalid |= invalid;
+                answers.any_missing |= missing;
                 for chunk in &chunks {
                     writer.write_raw(chunk)?;
                 }
@@ -181,8 +165,8 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
                 for record in &records {
                     match record.verdict {
                         Verdict::Valid => {}
-                        Verdict::NotInRedis => any_missing = true,
-                        Verdict::Invalid => any_invalid = true,
+                        Verdict::NotInRedis => answers.any_missing = true,
+                        Verdict::Invalid => answers.any_invalid = true,
                     }
                     writer.write(record)?;
                 }
@@ -193,317 +177,14 @@ pub fn run(settings: &Settings, args: &VerifyArgs) -> anyhow::Result<Outcome> {
         // they may.)
         writer.flush_with(interactive || !next.is_empty())?;
         drop(batch_guard);
-        if super::stopped() {
-            writer.finish()?;
-            return Ok(Outcome::Interrupted);
+        if session::stopped() {
+            answers.interrupted = true;
+            return Ok(answers);
         }
         if interactive {
             source.fill(&mut next, args.raw)?;
         }
         std::mem::swap(&mut current, &mut next);
     }
-    writer.finish()?;
-    if seen == 0 {
-        return Err(usage("no cookies to verify: give them as arguments or one per line on stdin"));
-    }
-    Ok(if any_invalid {
-        Outcome::Invalid
-    } else if any_missing {
-        Outcome::NotInRedis
-    } else {
-        Outcome::Success
-    })
-}
-
-/// Up to `BATCH` inputs in one buffer (no allocation per cookie).
-#[derive(Default)]
-struct Batch {
-    bytes: Vec<u8>,
-    ends: Vec<(usize, usize)>,
-    /// Indexes of lines longer than [`MAX_LINE`] (kept empty).
-    overlong: Vec<usize>,
-}
-
-impl Batch {
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-    fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-    fn get(&self, i: usize) -> &[u8] {
-        let (start, end) = self.ends[i];
-        &self.bytes[start..end]
-    }
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.ends.clear();
-        self.overlong.clear();
-    }
-    fn push_overlong(&mut self) {
-        self.overlong.push(self.ends.len());
-        self.ends.push((self.bytes.len(), self.bytes.len()));
-    }
-    /// Adds one input; blank ones are skipped unless `raw` (where every line is an input).
-    fn push(&mut self, input: &[u8], raw: bool) {
-        if !raw && input.trim_ascii().is_empty() {
-            return;
-        }
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(input);
-        self.ends.push((start, self.bytes.len()));
-    }
-}
-
-/// Where cookies come from: stdin lines (`batch` at a time: 1 on a terminal), or the arguments
-/// (kept reversed, popped in order).
-enum Source {
-    Stdin { reader: io::BufReader<io::Stdin>, batch: usize },
-    Args(Vec<Vec<u8>>),
-}
-
-/// The longest input line read whole (16 MiB). Longer ones are reported `malformed` without
-/// being held in memory, so `verify < /dev/zero` cannot exhaust it. This is the one place
-/// sessctl's verdict can differ from Tornado's, and only in theory: no HTTP server hands
-/// Tornado a header that long (Tornado's own limit is 64 KiB).
-pub const MAX_LINE: usize = 16 << 20;
-
-impl Source {
-    /// Refills `batch` with the next inputs. Stdin lines lose their "\n" or "\r\n".
-    fn fill(&mut self, batch: &mut Batch, raw: bool) -> io::Result<()> {
-        use std::io::BufRead;
-        batch.clear();
-        match self {
-            Source::Args(args) => {
-                while batch.len() < BATCH {
-                    let Some(arg) = args.pop() else { break };
-                    batch.push(&arg, raw);
-                }
-            }
-            Source::Stdin { reader, batch: size } => {
-                let mut line = Vec::new();
-                while batch.len() < *size {
-                    line.clear();
-                    if io::Read::take(&mut *reader, MAX_LINE as u64 + 1).read_until(b'\n', &mut line)? == 0 {
-                        break;
-                    }
-                    if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
-                        // Skip the rest of the line without keeping it.
-                        loop {
-                            let buf = reader.fill_buf()?;
-                            if buf.is_empty() {
-                                break;
-                            }
-                            match buf.iter().position(|b| *b == b'\n') {
-                                Some(i) => {
-                                    reader.consume(i + 1);
-                                    break;
-                                }
-                                None => {
-                                    let n = buf.len();
-                                    reader.consume(n);
-                                }
-                            }
-                        }
-                        batch.push_overlong();
-                        continue;
-                    }
-                    let mut text = &line[..];
-                    if let Some(t) = text.strip_suffix(b"\n") {
-                        text = t.strip_suffix(b"\r").unwrap_or(t);
-                    }
-                    batch.push(text, raw);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The lines of stdin as `verify -` reads them (line ends and blank lines dropped), for the
-/// other commands that take inputs one per line (`revoke -`): `each` gets each line, or
-/// `None` for one longer than [`MAX_LINE`] (not held in memory).
-pub(crate) fn stdin_lines(each: &mut dyn FnMut(Option<&[u8]>) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let mut source = Source::Stdin { reader: io::BufReader::with_capacity(1 << 20, io::stdin()), batch: BATCH };
-    let mut batch = Batch::default();
-    loop {
-        source.fill(&mut batch, false)?;
-        if batch.is_empty() {
-            return Ok(());
-        }
-        for i in 0..batch.len() {
-            each((!batch.overlong.contains(&i)).then(|| batch.get(i)))?;
-        }
-    }
-}
-
-/// Signature checks for a batch, spread over the cores; order is kept.
-fn check_signatures(
-    verifier: &Verifier,
-    settings: &Settings,
-    args: &VerifyArgs,
-    batch: &Batch,
-    now: f64,
-) -> Vec<Stage> {
-    let check = |i: usize| -> Stage {
-        let input = batch.get(i);
-        if batch.overlong.contains(&i) {
-            return Stage::Failed(failed(
-                "malformed",
-                format!("the line is longer than {} MiB; not read", MAX_LINE >> 20),
-            ));
-        }
-        let extracted;
-        let value: &[u8] = if args.raw {
-            input
-        } else {
-            match cookie::input::extract(input, &settings.cookie_name) {
-                Some(v) => {
-                    extracted = v;
-                    &extracted
-                }
-                None => {
-                    // A near miss (quotes, a colon, URL-encoding) is malformed, and says why.
-                    return Stage::Failed(match cookie::input::near_miss(input, &settings.cookie_name) {
-                        Some(why) => failed("malformed", output::safe_message(&why)),
-                        None => failed("wrong_name", format!("no {} cookie in the input", settings.cookie_name)),
-                    });
-                }
-            }
-        };
-        match verifier.verify(value, now) {
-            Ok(verified) => Stage::Signed(verified),
-            Err(e) => {
-                let near = (e.status() == "malformed" && !args.raw)
-                    .then(|| cookie::input::near_miss(input, &settings.cookie_name))
-                    .flatten();
-                let why = near.unwrap_or_else(|| e.to_string());
-                Stage::Failed(failed(e.status(), output::safe_message(&why)))
-            }
-        }
-    };
-    (0..batch.len()).into_par_iter().with_min_len(512).map(check).collect()
-}
-
-fn failed(status: &'static str, reason: String) -> Checked {
-    Checked {
-        status,
-        session_id: None,
-        user: None,
-        format_version: None,
-        key_version: None,
-        signed_at: None,
-        ttl_seconds: None,
-        reason: Some(reason),
-        verdict: Verdict::Invalid,
-    }
-}
-
-fn signed(v: &Verified) -> Checked {
-    Checked {
-        status: "valid",
-        session_id: Some(output::text(&v.value)),
-        user: None,
-        format_version: Some(v.format_version),
-        key_version: v.key_version,
-        signed_at: v.timestamp.and_then(output::rfc3339),
-        ttl_seconds: None,
-        reason: None,
-        verdict: Verdict::Valid,
-    }
-}
-
-/// A batch after the parallel pass: final when offline, waiting for Redis otherwise.
-enum Pass {
-    Ready(Rendered),
-    Pending(Vec<Stage>),
-}
-
-/// Records to write: JSON Lines already rendered (with what they ask of the exit status),
-/// or records for the table/CSV writer.
-enum Rendered {
-    Json { chunks: Vec<Vec<u8>>, invalid: bool, missing: bool },
-    Records(Vec<Checked>),
-}
-
-/// Offline verdicts are final: build (and for JSON render) them on every core.
-fn offline(stages: Vec<Stage>, json: bool) -> Rendered {
-    let record = |s: Stage| match s {
-        Stage::Failed(c) => c,
-        Stage::Signed(v) => signed(&v),
-    };
-    if !json {
-        return Rendered::Records(stages.into_par_iter().map(record).collect());
-    }
-    let parts: Vec<(Vec<u8>, bool)> = stages
-        .into_par_iter()
-        .chunks(512)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 256);
-            let mut invalid = false;
-            for stage in chunk {
-                let r = record(stage);
-                invalid |= r.verdict == Verdict::Invalid;
-                serde_json::to_writer(&mut buf, &r).expect("JSON of plain data");
-                buf.push(b'\n');
-            }
-            (buf, invalid)
-        })
-        .collect();
-    let invalid = parts.iter().any(|(_, i)| *i);
-    Rendered::Json { chunks: parts.into_iter().map(|(b, _)| b).collect(), invalid, missing: false }
-}
-
-/// Looks a batch of keys up (in Redis, or in a dump with `--rdb`).
-type LookupFn<'a> = dyn FnMut(&[Vec<u8>]) -> anyhow::Result<Vec<Lookup>> + 'a;
-
-/// Looks the sessions of the correctly signed cookies up in Redis, one pipeline per batch.
-fn online(stages: Vec<Stage>, settings: &Settings, lookup: &mut LookupFn, now: f64) -> anyhow::Result<Vec<Checked>> {
-    let keys: Vec<Vec<u8>> = stages
-        .iter()
-        .filter_map(|s| match s {
-            Stage::Signed(v) => Some(settings.key_for(&v.value)),
-            Stage::Failed(_) => None,
-        })
-        .collect();
-    let mut lookups = if keys.is_empty() { Vec::new() } else { lookup(&keys)? }.into_iter();
-    let lifetime = settings.session_ttl.as_secs() as i64;
-    let mut records = Vec::with_capacity(stages.len());
-    for stage in stages {
-        let v = match stage {
-            Stage::Failed(c) => {
-                records.push(c);
-                continue;
-            }
-            Stage::Signed(v) => v,
-        };
-        let mut record = signed(&v);
-        match lookups.next().expect("one lookup per signed cookie") {
-            Lookup::Session { user, ttl_ms } => {
-                record.user = Some(output::text(&user));
-                record.ttl_seconds = ttl_ms.map(|ms| ms.div_euclid(1000));
-            }
-            Lookup::Missing => {
-                record.verdict = Verdict::NotInRedis;
-                // A session older than the app's lifetime ran out; a younger one was deleted.
-                let ran_out = v.timestamp.is_some_and(|t| (t.saturating_add(lifetime) as f64) <= now);
-                record.status = if ran_out { "expired" } else { "revoked" };
-                record.reason = Some(
-                    if ran_out {
-                        "the session is not in Redis: it was signed longer ago than the session TTL, so it expired"
-                    } else {
-                        "the session is not in Redis: it was revoked or deleted before its TTL ran out"
-                    }
-                    .to_string(),
-                );
-            }
-            Lookup::NotString { redis_type } => {
-                record.verdict = Verdict::NotInRedis;
-                record.status = "revoked";
-                record.reason = Some(format!("the session key holds a {redis_type}, not a user id"));
-            }
-        }
-        records.push(record);
-    }
-    Ok(records)
+    Ok(answers)
 }

@@ -57,7 +57,7 @@ pub(crate) fn url_db(settings: &Settings) -> u64 {
     }
 }
 
-/// Reads every session from `from`, as [`super::scan`] does for the live server.
+/// Reads every session from `from`, as [`super::session::scan`] does for the live server.
 pub(crate) fn read(
     settings: &Settings,
     from: Sessions,
@@ -68,7 +68,10 @@ pub(crate) fn read(
 ) -> anyhow::Result<SourceRead> {
     let store = match from {
         Sessions::Scan(store) => {
-            return Ok(SourceRead { summary: super::scan(settings, store, request, what, visit)?, dump: None });
+            return Ok(SourceRead {
+                summary: super::session::scan(settings, store, request, what, visit)?,
+                dump: None,
+            });
         }
         Sessions::Snapshot(store) => Some(store),
         Sessions::Rdb(_) => None,
@@ -90,7 +93,13 @@ pub(crate) fn read(
             let input: Box<dyn Read> =
                 if path.as_os_str() == "-" { Box::new(io::stdin().lock()) } else { Box::new(open_dump(path)?) };
             let input = io::BufReader::with_capacity(1 << 16, input);
-            sessctl_store::read_dump(input, settings.prefix.as_bytes(), &dump_request, &super::STOP, &mut count)
+            sessctl_store::read_dump(
+                input,
+                settings.prefix.as_bytes(),
+                &dump_request,
+                &crate::signals::STOP,
+                &mut count,
+            )
         }
         (_, Some(store)) => {
             let quiet = settings.quiet;
@@ -102,7 +111,7 @@ pub(crate) fn read(
                     );
                 }
             };
-            store.snapshot(&dump_request, &super::STOP, &waiting, &mut count)
+            store.snapshot(&dump_request, &crate::signals::STOP, &waiting, &mut count)
         }
         _ => unreachable!("a snapshot has a store"),
     };
@@ -190,7 +199,7 @@ pub(crate) fn lookup_in_dump(
     let mut wanted: HashMap<&[u8], Option<Lookup>> = keys.iter().map(|k| (&k[..], None)).collect();
     let shown = crate::output::path(path);
     // Each batch of cookies reads the dump again: a pipe would be empty from the second on.
-    if super::special_file(path).is_some() {
+    if super::files::special_file(path).is_some() {
         return Err(usage(format!(
             "verify --rdb {shown} is a pipe or a device, and verify reads the dump once per batch of cookies; save the dump to a file first (redis-cli --rdb FILE makes one)"
         )));
@@ -203,7 +212,7 @@ pub(crate) fn lookup_in_dump(
         use_now,
     };
     let input = io::BufReader::with_capacity(1 << 16, file);
-    let dump = sessctl_store::read_dump(input, settings.prefix.as_bytes(), &request, &super::STOP, |found| {
+    let dump = sessctl_store::read_dump(input, settings.prefix.as_bytes(), &request, &crate::signals::STOP, |found| {
         let (key, lookup) = match found {
             Found::Session(s) => (s.key, Lookup::Session { user: s.user, ttl_ms: s.ttl_ms }),
             Found::NotString { key, redis_type } => (key, Lookup::NotString { redis_type }),

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::Settings;
 use crate::error::usage;
 
 /// An open audit log.
@@ -138,6 +139,25 @@ fn hostname() -> String {
     }
     let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
     String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+/// The audit log a command writes, if `--audit-log` or `SESSCTL_AUDIT_LOG` names one.
+pub(crate) fn open_audit(
+    flag: Option<std::path::PathBuf>,
+    command: &'static str,
+    settings: &Settings,
+) -> anyhow::Result<Option<AuditLog>> {
+    let path = settings.resolve_path(flag, "--audit-log", "SESSCTL_AUDIT_LOG", true)?;
+    path.value.map(|p| AuditLog::open(&p, command, &settings.redis.urls, &settings.prefix)).transpose()
+}
+
+/// The audit log as the run will open it: the flag, else SESSCTL_AUDIT_LOG, else the profile
+/// (for the check that the files a run writes are distinct).
+pub(crate) fn path_for(
+    flag: &Option<std::path::PathBuf>,
+    settings: &Settings,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    settings.resolve_path(flag.clone(), "--audit-log", "SESSCTL_AUDIT_LOG", true).map(|r| r.value)
 }
 
 #[cfg(test)]

@@ -11,6 +11,11 @@
 //! 3. **expiring**: a well-formed session with a TTL (the ones `--max-age` looks at).
 //!
 //! Keys that are not strings are counted apart (`non_string`) before this classification.
+//!
+//! Also here: the moment a session was issued, read from its remaining TTL (what `cleanup
+//! --max-age` and `revoke --issued-before` compare).
+
+use crate::config::Settings;
 
 /// The kind of one string key under the prefix (see the module's documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +40,13 @@ pub fn classify(id: &[u8], user_len: u64, ttl_ms: Option<i64>) -> Category {
     } else {
         Category::Expiring
     }
+}
+
+/// The moment a session was issued: now minus its age, where age is the app's session
+/// lifetime minus the remaining TTL. `None` for keys without a TTL.
+pub fn issued_at(settings: &Settings, now: f64, ttl_ms: Option<i64>) -> Option<f64> {
+    let remaining = ttl_ms? as f64 / 1000.0;
+    Some(now - (settings.session_ttl.as_secs_f64() - remaining))
 }
 
 #[cfg(test)]
