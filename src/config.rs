@@ -421,7 +421,7 @@ impl Settings {
         if let Some(problem) = config.as_ref().and_then(ConfigFile::password_exposed) {
             // Every time the file is used, even with --quiet (as for the secret file): a
             // password anyone may read is a leak, not a preference.
-            crate::messages::warning_always!("{problem}");
+            crate::messages::warning!("{problem}");
         }
         let mut noted = Noted { profile: profile.as_deref(), origins: Vec::new() };
         let (mut redis, scan_count) = connect_options(flags, uses, &mut noted)?;
@@ -709,7 +709,7 @@ impl Settings {
             let mode = meta.permissions().mode();
             if meta.is_file() && mode & 0o077 != 0 {
                 // Shown even with --quiet: like ssh, this is about the secret's safety.
-                crate::messages::warning_always!(
+                crate::messages::warning!(
                     "the secret file {shown} can be read or changed by group or others (mode {:04o}); run `chmod 600` on it",
                     mode & 0o7777
                 );

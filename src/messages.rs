@@ -7,8 +7,7 @@
 //! |---|---|---|
 //! | [`note!`] | `sessctl: note: ` | silenced |
 //! | [`status!`] | `sessctl: ` | silenced |
-//! | [`warning!`] | `sessctl: warning: ` | silenced |
-//! | [`warning_always!`] | `sessctl: warning: ` | shown: the secret's or a password's safety |
+//! | [`warning!`] | `sessctl: warning: ` | shown: the secret's or a password's safety, an answer that may be incomplete |
 //! | [`said!`] | `sessctl: ` | shown: what happened to the data or the output (nothing revoked, a file left as it was) |
 //! | [`error_line`] | `sessctl: ` | shown: the one line of a failed run, escaped and bounded |
 //!
@@ -57,25 +56,18 @@ pub fn said_on_new_line(text: Arguments<'_>) {
 }
 
 /// `sessctl: note: …`, silenced by `--quiet`.
-#[allow(unused_macros)]
 macro_rules! note {
     ($($arg:tt)*) => { $crate::messages::emit("note: ", format_args!($($arg)*), true) };
 }
 
 /// `sessctl: …` (what is going on), silenced by `--quiet`.
-#[allow(unused_macros)]
 macro_rules! status {
     ($($arg:tt)*) => { $crate::messages::emit("", format_args!($($arg)*), true) };
 }
 
-/// `sessctl: warning: …`, silenced by `--quiet`.
-#[allow(unused_macros)]
+/// `sessctl: warning: …`, shown even with `--quiet`: something the operator must not miss
+/// (the secret's or a password's safety, an answer that may be incomplete).
 macro_rules! warning {
-    ($($arg:tt)*) => { $crate::messages::emit("warning: ", format_args!($($arg)*), true) };
-}
-
-/// `sessctl: warning: …`, shown even with `--quiet` (the secret's or a password's safety).
-macro_rules! warning_always {
     ($($arg:tt)*) => { $crate::messages::emit("warning: ", format_args!($($arg)*), false) };
 }
 
@@ -84,5 +76,4 @@ macro_rules! said {
     ($($arg:tt)*) => { $crate::messages::emit("", format_args!($($arg)*), false) };
 }
 
-#[allow(unused_imports)] // until every command speaks through them
-pub(crate) use {note, said, status, warning, warning_always};
+pub(crate) use {note, said, status, warning};

@@ -77,7 +77,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs, out: &mut Sink) -> anyhow::R
     let cutoff = args.max_age.as_ref().map(|age| now - age.duration.as_secs_f64());
     let ttl_secs = settings.session_ttl.as_secs().max(1);
     let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
-    pacing.prepare(settings, &mut request);
+    pacing.prepare(&mut request);
 
     let mut sweep = Sweep {
         settings,
@@ -113,7 +113,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs, out: &mut Sink) -> anyhow::R
     let deleted = sweep.deleter.deleted;
     let c = sweep.c;
     if let Some(summary) = &scan_summary {
-        if let Err(e) = pacing.finish(settings, summary, failure.is_none(), true) {
+        if let Err(e) = pacing.finish(summary, failure.is_none(), true) {
             failure.get_or_insert(e);
         }
     }
@@ -121,7 +121,7 @@ pub fn run(settings: &Settings, args: &CleanupArgs, out: &mut Sink) -> anyhow::R
         audit.finish()?;
     }
 
-    session::report_failovers(settings, &store, None);
+    session::report_failovers(&store, None);
     let mut report = Summary::default();
     report
         .add("scanned", scanned)
@@ -197,8 +197,8 @@ impl Sweep<'_> {
             Found::NotString { key, redis_type } => {
                 c.non_string += 1;
                 // Name the first few; the summary counts them all.
-                if !settings.quiet && c.non_string <= NAMED_ODD_KEYS {
-                    eprintln!("sessctl: note: {} is a {redis_type}, not a session; left alone", safe_bytes(&key));
+                if c.non_string <= NAMED_ODD_KEYS {
+                    crate::messages::note!("{} is a {redis_type}, not a session; left alone", safe_bytes(&key));
                 }
             }
             Found::Session(s) => {

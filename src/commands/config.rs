@@ -182,8 +182,8 @@ fn show(settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
     // script checking a host's setup notices.
     let broken: Vec<&str> = rows.iter().filter(|r| r.problem.is_some()).map(|r| r.setting.as_str()).collect();
     if !broken.is_empty() {
-        eprintln!(
-            "sessctl: config show: {} cannot be used as shown ({}); fix it, then run `sessctl config show` again",
+        crate::messages::said!(
+            "config show: {} cannot be used as shown ({}); fix it, then run `sessctl config show` again",
             broken.join(", "),
             rows.iter().filter_map(|r| r.problem.as_deref()).collect::<Vec<_>>().join("; ")
         );
@@ -334,11 +334,9 @@ fn profiles(settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
             Some((path, _)) => format!("{} does not exist", output::path(&path)),
             None => "HOME and XDG_CONFIG_HOME are not set".into(),
         };
-        if !settings.quiet {
-            eprintln!(
-                "sessctl: no config file ({where_}); write one with a table per profile, such as [profiles.prod] then redis_url = \"redis://host:6379/0\" (docs/cli.md, \"The config file and its profiles\")"
-            );
-        }
+        crate::messages::status!(
+            "no config file ({where_}); write one with a table per profile, such as [profiles.prod] then redis_url = \"redis://host:6379/0\" (docs/cli.md, \"The config file and its profiles\")"
+        );
         RecordWriter::new::<ProfileRow>(&mut *out, settings.style).finish()?;
         return Ok(Outcome::Success);
     };

@@ -37,7 +37,7 @@ pub fn run(settings: &Settings, args: &DoctorArgs, out: &mut Sink) -> anyhow::Re
         Ok(Outcome::Success)
     } else {
         // The report is whole (an --output-file gets it); the exit status says it failed.
-        eprintln!("sessctl: doctor: {} of {} checks failed ({})", failed.len(), checks.len(), failed.join(", "));
+        crate::messages::said!("doctor: {} of {} checks failed ({})", failed.len(), checks.len(), failed.join(", "));
         Ok(Outcome::Failed)
     }
 }

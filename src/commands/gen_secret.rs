@@ -41,9 +41,7 @@ pub fn run(settings: &Settings, args: &GenSecretArgs, out: &mut Sink) -> anyhow:
     let (ring, version) = with_new_version(&current, fresh)?;
     writeln!(out, "{ring}")?;
     out.flush()?;
-    if !settings.quiet {
-        eprintln!("sessctl: {}", rollout_message(signing, version));
-    }
+    crate::messages::status!("{}", rollout_message(signing, version));
     Ok(Outcome::Success)
 }
 

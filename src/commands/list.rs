@@ -109,7 +109,7 @@ pub fn run(settings: &Settings, args: &ListArgs, out: &mut Sink) -> anyhow::Resu
     let mut scan_summary = None;
     if let Some(from) = from {
         if matches!(from, Sessions::Scan(_)) {
-            pacing.prepare(settings, &mut request);
+            pacing.prepare(&mut request);
         }
         let read = sources::read(settings, from, request, args.source.now, "listing sessions", &mut |found| {
             match found {
@@ -155,7 +155,7 @@ pub fn run(settings: &Settings, args: &ListArgs, out: &mut Sink) -> anyhow::Resu
     }
     out.flush()?;
     if let Some(summary) = &scan_summary {
-        pacing.finish(settings, summary, true, args.count && settings.output != OutputFormat::Table)?;
+        pacing.finish(summary, true, args.count && settings.output != OutputFormat::Table)?;
     }
     closing_notes(settings, args, shown, reached_limit, interrupted, timeboxed, not_string);
     Ok(if interrupted { Outcome::Interrupted } else { Outcome::Success })
@@ -215,20 +215,20 @@ fn closing_notes(
     if timeboxed {
         // pacing.finish said where the scan stopped.
     } else if interrupted {
-        eprintln!(
-            "sessctl: interrupted: {} {} before stopping; the list is incomplete",
+        crate::messages::said!(
+            "interrupted: {} {} before stopping; the list is incomplete",
             if args.count { "counted" } else { "listed" },
             output::plural(shown, "session", "sessions")
         );
-    } else if shown == 0 && !args.count && settings.output == OutputFormat::Table && !settings.quiet {
-        eprintln!("sessctl: {}", nothing_listed(settings, args, reached_limit));
+    } else if shown == 0 && !args.count && settings.output == OutputFormat::Table {
+        crate::messages::status!("{}", nothing_listed(settings, args, reached_limit));
     }
-    if not_string > 0 && !settings.quiet {
+    if not_string > 0 {
         let what = match not_string {
             1 => "1 key under the prefix is not a string and was".to_string(),
             n => format!("{n} keys under the prefix are not strings and were"),
         };
-        eprintln!("sessctl: note: {what} left out; `sessctl stats` counts them");
+        crate::messages::note!("{what} left out; `sessctl stats` counts them");
     }
 }
 

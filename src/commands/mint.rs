@@ -99,14 +99,14 @@ pub fn run(settings: &Settings, args: &MintArgs, out: &mut Sink) -> anyhow::Resu
     let mut result =
         mint_all(settings, args, format, key_version, secret.expose(), store.as_ref(), audit.as_mut(), out);
     if let Some(store) = &store {
-        session::report_failovers(settings, store, None);
+        session::report_failovers(store, None);
     }
     // With --output-file, "printed" means "in the file": an output that is not whole is
     // dropped, so the sessions of the cookies written to it so far are deleted again.
     if let (Some(store), true) = (&store, out.delivers_on_commit()) {
         if !matches!(result, Ok(outcome) if outcome.output_is_whole()) {
             let undo = undo_written(store, settings, args, format, out, audit.as_mut());
-            eprintln!("sessctl: --output-file gets no cookies from this run, so {undo}");
+            crate::messages::said!("--output-file gets no cookies from this run, so {undo}");
         }
     }
     if let Some(audit) = audit.as_mut() {
@@ -136,12 +136,10 @@ fn mint_all(
     let (mut left, mut printed) = (args.count, 0u64);
     while left > 0 {
         if signals::stopped() {
-            if !settings.quiet {
-                eprintln!(
-                    "sessctl: stopped after {printed} of {}; each one printed is stored, no other",
-                    crate::output::plural(args.count, "cookie", "cookies")
-                );
-            }
+            crate::messages::status!(
+                "stopped after {printed} of {}; each one printed is stored, no other",
+                crate::output::plural(args.count, "cookie", "cookies")
+            );
             return Ok(Outcome::Interrupted);
         }
         let n = left.min(size as u64) as usize;
@@ -184,12 +182,10 @@ fn mint_all(
             };
             let undo = rollback(store, settings, user, &ids[shown..]);
             if failure.kind() == std::io::ErrorKind::BrokenPipe && !undo.starts_with("but") {
-                if !settings.quiet {
-                    eprintln!(
-                        "sessctl: note: the reader closed the output after {}; exactly those are stored ({undo})",
-                        crate::output::plural(printed, "cookie", "cookies")
-                    );
-                }
+                crate::messages::note!(
+                    "the reader closed the output after {}; exactly those are stored ({undo})",
+                    crate::output::plural(printed, "cookie", "cookies")
+                );
                 return Ok(Outcome::Success);
             }
             return Err(anyhow::anyhow!(
@@ -249,7 +245,7 @@ fn undo_written(
                     .filter(|(_, d)| **d)
                     .map(|(e, _)| (&e.key[prefix_len.min(e.key.len())..], &e.user[..], "output_file_dropped"));
                 if let Err(e) = audit.record(audit::Action::Deleted, undone) {
-                    eprintln!("sessctl: {e}");
+                    crate::messages::said!("{e}");
                 }
             }
             batch.clear();

@@ -56,8 +56,8 @@ pub fn run(settings: &Settings, args: &RestoreArgs, out: &mut Sink) -> anyhow::R
     let (skip, sessions, truncated) = read_through(settings, args)?;
     if let Some(line) = truncated {
         // Not silenced by --quiet: the file holds less than the run that wrote it meant to.
-        eprintln!(
-            "sessctl: warning: the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
+        crate::messages::warning!(
+            "the backup {} ends in an incomplete line {line} (the run that wrote it was cut short; that batch was never deleted): restoring up to line {}",
             crate::output::path(&args.file),
             line - 1
         );
@@ -68,7 +68,7 @@ pub fn run(settings: &Settings, args: &RestoreArgs, out: &mut Sink) -> anyhow::R
     let mut c = Counts::default();
     let (interrupted, failure) = put_back_all(&store, args, &skip, &mut c)?;
 
-    session::report_failovers(settings, &store, None);
+    session::report_failovers(&store, None);
     let mut summary = Summary::default();
     // One convention for dry runs (docs/cli.md): what a real run would act on is counted
     // (`matched`: the sessions not expired and not marked not deleted, which a run puts back

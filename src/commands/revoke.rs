@@ -123,7 +123,7 @@ pub fn run(settings: &Settings, args: &RevokeArgs, out: &mut Sink) -> anyhow::Re
         audit.finish()?;
     }
     // Failovers a write found after the scan (or with no scan at all) are named too.
-    session::report_failovers(settings, &store, None);
+    session::report_failovers(&store, None);
     print_summary(settings, &store, &done, args.dry_run, &pacing, out)?;
     let interrupted = done.interrupted;
     if let Some(e) = done.failure {
@@ -155,39 +155,37 @@ fn count_and_ask(
         return Err(e.context("cannot count the sessions to revoke; nothing was revoked"));
     }
     if counted.interrupted {
-        eprintln!("sessctl: interrupted while counting; nothing was revoked");
+        crate::messages::said!("interrupted while counting; nothing was revoked");
         return Ok(Some(Outcome::Interrupted));
     }
     let selection = selection(args, &plan.users, plan.ids, plan.cutoff, settings);
     let place = session::target(settings, Some(store));
     if counted.matched == 0 {
-        if !settings.quiet {
-            eprintln!("sessctl: no session matches ({selection} on {place}); nothing was revoked");
-        }
+        crate::messages::status!("no session matches ({selection} on {place}); nothing was revoked");
         print_summary(settings, store, &counted, false, pacing, out)?;
         return Ok(Some(Outcome::Success));
     }
     // Back to immediate mode for the question: Ctrl-C there ends the run at once.
     crate::signals::immediate();
     if crate::signals::stopped() {
-        eprintln!("sessctl: interrupted while counting; nothing was revoked");
+        crate::messages::said!("interrupted while counting; nothing was revoked");
         return Ok(Some(Outcome::Interrupted));
     }
     let n = output::thousands(i128::from(counted.matched));
     let sessions = if counted.matched == 1 { "session" } else { "sessions" };
     let yes = if args.all {
-        eprintln!("sessctl: about to revoke {selection} on {place}: {n} {sessions} now.");
+        crate::messages::said!("about to revoke {selection} on {place}: {n} {sessions} now.");
         let answer = crate::terminal::ask(
             &format!("Type {} to revoke them all (anything else cancels): ", counted.matched),
             "nothing was revoked",
         )?;
         typed_number(&answer) == Some(counted.matched)
     } else {
-        eprintln!("sessctl: about to revoke {selection} on {place}: {n} {sessions} now.");
+        crate::messages::said!("about to revoke {selection} on {place}: {n} {sessions} now.");
         crate::terminal::confirm(&format!("Revoke these {n} {sessions}"), "nothing was revoked")?
     };
     if !yes {
-        eprintln!("sessctl: cancelled; nothing was revoked");
+        crate::messages::said!("cancelled; nothing was revoked");
         return Ok(Some(Outcome::Declined));
     }
     Ok(None)
@@ -216,8 +214,8 @@ fn print_summary(
         match &p.users_without {
             Some(without) => {
                 summary.add("users_without_sessions", without.len() as u64);
-                if !without.is_empty() && !settings.quiet {
-                    eprintln!("sessctl: note: {}", users_without_note(without, settings));
+                if !without.is_empty() {
+                    crate::messages::note!("{}", users_without_note(without, settings));
                 }
             }
             // A scan that did not see the whole keyspace cannot say who has no session.

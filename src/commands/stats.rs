@@ -163,7 +163,7 @@ pub fn run(settings: &Settings, args: &StatsArgs, out: &mut Sink) -> anyhow::Res
     let started = Instant::now();
     let mut request = ScanRequest { with_ttl: true, count: settings.scan_count as usize, ..ScanRequest::default() };
     if matches!(from, Sessions::Scan(_)) {
-        pacing.prepare(settings, &mut request);
+        pacing.prepare(&mut request);
     }
     let mut t = Tally::default();
     let read = sources::read(settings, from, request, args.source.now, "counting sessions", &mut |found| {
@@ -174,12 +174,12 @@ pub fn run(settings: &Settings, args: &StatsArgs, out: &mut Sink) -> anyhow::Res
     let elapsed = started.elapsed().as_secs_f64();
     let timeboxed = pacing.timeboxed(&summary);
     let interrupted = summary.end == ScanEnd::Interrupted && !timeboxed;
-    pacing.finish(settings, &summary, true, true)?;
+    pacing.finish(&summary, true, true)?;
     if interrupted && settings.output == OutputFormat::Prometheus {
         // A partial count with a fresh timestamp would pass for the truth on a dashboard:
         // write nothing, so the textfile is empty and the series go stale.
-        eprintln!(
-            "sessctl: interrupted after {}; no metrics written (a partial count would look like a real drop)",
+        crate::messages::said!(
+            "interrupted after {}; no metrics written (a partial count would look like a real drop)",
             output::plural(summary.scanned, "key", "keys")
         );
         return Ok(Outcome::Interrupted);
@@ -194,8 +194,8 @@ pub fn run(settings: &Settings, args: &StatsArgs, out: &mut Sink) -> anyhow::Res
     }
     out.flush()?;
     if interrupted {
-        eprintln!(
-            "sessctl: interrupted after {}; these figures are partial (complete: false)",
+        crate::messages::said!(
+            "interrupted after {}; these figures are partial (complete: false)",
             output::plural(summary.scanned, "key", "keys")
         );
     }

@@ -53,9 +53,9 @@ pub fn run(settings: &Settings, args: &VerifyArgs, out: &mut Sink) -> anyhow::Re
     let now = config::now()?;
     let from_stdin = args.cookies.is_empty() || (args.cookies.len() == 1 && args.cookies[0] == "-");
     let interactive = from_stdin && io::stdin().is_terminal();
-    if interactive && !settings.quiet {
+    if interactive {
         // Otherwise a bare `sessctl verify` looks hung.
-        eprintln!("sessctl: reading cookies from stdin, one per line; Ctrl-D ends, Ctrl-C stops");
+        crate::messages::status!("reading cookies from stdin, one per line; Ctrl-D ends, Ctrl-C stops");
     }
     let mut source = if from_stdin {
         Source::Stdin {

@@ -98,7 +98,7 @@ pub(crate) fn pass(
     }
     p.revoked = deleter.deleted;
     if let Some(summary) = &p.scan {
-        if let Err(e) = pacing.finish(settings, summary, p.failure.is_none(), true) {
+        if let Err(e) = pacing.finish(summary, p.failure.is_none(), true) {
             p.failure.get_or_insert(e);
         }
     }
@@ -125,7 +125,7 @@ fn delete_named(
 ) {
     // A counting pass before a prompt keeps its notes for the real one.
     let counting = purpose == Purpose::Count;
-    let notes = !(settings.quiet || counting);
+    let notes = !counting;
     let keys: Vec<Vec<u8>> = plan.ids.iter().map(|id| settings.key_for(id)).collect();
     // Reads are abandoned at once on a signal (a stalled server): nothing was deleted yet.
     let lookups = if keys.is_empty() { Ok(Vec::new()) } else { store.lookup_many_until(&keys, &crate::signals::STOP) };
@@ -150,13 +150,13 @@ fn delete_named(
                     Lookup::Missing => {
                         p.not_found += 1;
                         if notes {
-                            eprintln!("sessctl: note: no session {} (already gone)", excerpt(&key));
+                            crate::messages::note!("no session {} (already gone)", excerpt(&key));
                         }
                     }
                     Lookup::NotString { redis_type } => {
                         if !counting {
-                            eprintln!(
-                                "sessctl: warning: {} holds a {redis_type}, not a session; left alone",
+                            crate::messages::warning!(
+                                "{} holds a {redis_type}, not a session; left alone",
                                 excerpt(&key)
                             );
                         }
@@ -192,7 +192,7 @@ fn delete_found(
     let mut users_seen: HashSet<Vec<u8>> = HashSet::new();
     let from = if plan.snapshot { Sessions::Snapshot(store) } else { Sessions::Scan(store) };
     if !plan.snapshot {
-        pacing.prepare(settings, &mut request);
+        pacing.prepare(&mut request);
     }
     let summary = sources::read(settings, from, request, false, purpose.what(), &mut |found| {
         seen += 1;

@@ -47,21 +47,21 @@ pub(crate) fn scan(
     let result = store.scan(&request, &STOP, visit);
     bar.finish_and_clear();
     let summary = result?;
-    if summary.reconnects > 0 && !settings.quiet {
-        eprintln!(
-            "sessctl: note: the connection to Redis dropped {}; the scan resumed where it stopped",
+    if summary.reconnects > 0 {
+        crate::messages::note!(
+            "the connection to Redis dropped {}; the scan resumed where it stopped",
             crate::output::plural(summary.reconnects, "time", "times")
         );
     }
-    report_failovers(settings, store, Some(&summary));
+    report_failovers(store, Some(&summary));
     if summary.resharding && summary.end != ScanEnd::Interrupted {
         // Not silenced by --quiet: the answer may be incomplete.
         let moved = match summary.moved {
             0 => String::new(),
             n => format!(", {} moved between their scan and their read", crate::output::plural(n, "key", "keys")),
         };
-        eprintln!(
-            "sessctl: warning: the cluster was resharding while the scan ran (slots migrating{moved}), so sessions in moving slots may have been missed or seen twice; run the command again when the resharding is done"
+        crate::messages::warning!(
+            "the cluster was resharding while the scan ran (slots migrating{moved}), so sessions in moving slots may have been missed or seen twice; run the command again when the resharding is done"
         );
     }
     Ok(summary)
@@ -69,14 +69,14 @@ pub(crate) fn scan(
 
 /// Notes on stderr for each failover followed (a primary replaced by its replica), and what
 /// it meant for the scan.
-pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Option<&ScanSummary>) {
+pub(crate) fn report_failovers(store: &Store, summary: Option<&ScanSummary>) {
     if summary.is_some_and(|s| s.repeats_unmarked) {
         // Not silenced by --quiet: counts may be off.
-        eprintln!("sessctl: warning: more keys than sessctl remembers per primary (8 Mi): a key SCAN returned twice, or met again after a failover, may be counted twice");
+        crate::messages::warning!("more keys than sessctl remembers per primary (8 Mi): a key SCAN returned twice, or met again after a failover, may be counted twice");
     }
-    if let Some(s) = summary.filter(|s| s.duplicates > 0 && !settings.quiet) {
-        eprintln!(
-            "sessctl: note: SCAN returned {} twice (Redis resized its table during the scan); each was counted once",
+    if let Some(s) = summary.filter(|s| s.duplicates > 0) {
+        crate::messages::note!(
+            "SCAN returned {} twice (Redis resized its table during the scan); each was counted once",
             crate::output::plural(s.duplicates, "key", "keys")
         );
     }
@@ -84,7 +84,7 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
     // WAIT can find one when the last batch is sent).
     static NAMED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let failovers = store.failovers();
-    if settings.quiet || failovers.is_empty() {
+    if failovers.is_empty() {
         return;
     }
     let named = NAMED.swap(failovers.len(), std::sync::atomic::Ordering::SeqCst).min(failovers.len());
@@ -92,14 +92,14 @@ pub(crate) fn report_failovers(settings: &Settings, store: &Store, summary: Opti
         // Addresses a cluster or the Sentinels gave: text from a server, escaped.
         let (from, to) = (crate::output::safe_bytes(f.from.as_bytes()), crate::output::safe_bytes(f.to.as_bytes()));
         if from == to {
-            eprintln!("sessctl: note: the Redis primary {from} restarted while sessctl ran (a new server process); its part of the scan started again");
+            crate::messages::note!("the Redis primary {from} restarted while sessctl ran (a new server process); its part of the scan started again");
         } else {
-            eprintln!("sessctl: note: the Redis primary {from} was replaced; followed the failover to {to}");
+            crate::messages::note!("the Redis primary {from} was replaced; followed the failover to {to}");
         }
     }
     if let Some(s) = summary.filter(|s| s.failovers > 0) {
-        eprintln!(
-            "sessctl: note: {} of the scan started again on the new primary ({} scanned again, {} seen twice and counted once)",
+        crate::messages::note!(
+            "{} of the scan started again on the new primary ({} scanned again, {} seen twice and counted once)",
             crate::output::plural(s.failovers, "part", "parts"),
             crate::output::plural(s.rescanned, "key", "keys"),
             crate::output::plural(s.repeats, "session", "sessions")

@@ -24,8 +24,8 @@ pub fn targets(targets: &[String], users_file: Option<&Path>, settings: &Setting
     if users_file.is_some_and(|f| f.as_os_str() == "-") {
         return Err(usage("`revoke -` and `--users-file -` both read stdin; put the users in a file"));
     }
-    if io::stdin().is_terminal() && !settings.quiet {
-        eprintln!("sessctl: reading session ids, keys or cookies from stdin, one per line; Ctrl-D ends");
+    if io::stdin().is_terminal() {
+        crate::messages::status!("reading session ids, keys or cookies from stdin, one per line; Ctrl-D ends");
     }
     let mut ids = Vec::new();
     let mut number = 0u64;

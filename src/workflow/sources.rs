@@ -102,14 +102,11 @@ pub(crate) fn read(
             )
         }
         (_, Some(store)) => {
-            let quiet = settings.quiet;
             let waiting = |addr: &str| {
-                if !quiet {
-                    let addr = crate::output::safe_bytes(addr.as_bytes());
-                    eprintln!(
-                        "sessctl: note: waiting for {addr} to start the snapshot; a primary delays diskless transfers by repl-diskless-sync-delay (5 s by default) to serve several replicas at once (sessctl does not change it)"
-                    );
-                }
+                let addr = crate::output::safe_bytes(addr.as_bytes());
+                crate::messages::note!(
+                    "waiting for {addr} to start the snapshot; a primary delays diskless transfers by repl-diskless-sync-delay (5 s by default) to serve several replicas at once (sessctl does not change it)"
+                );
             };
             store.snapshot(&dump_request, &crate::signals::STOP, &waiting, &mut count)
         }
@@ -117,16 +114,14 @@ pub(crate) fn read(
     };
     bar.finish_and_clear();
     let dump = dump?;
-    if !settings.quiet {
-        eprintln!("sessctl: note: {}", describe(&dump, from));
-        if dump.oversized > 0 {
-            eprintln!(
-                "sessctl: note: {} longer than {} KiB {} skipped (no session is that long)",
-                crate::output::plural(dump.oversized as u64, "key or value", "keys or values"),
-                sessctl_store::DUMP_MAX_STRING / 1024,
-                if dump.oversized == 1 { "was" } else { "were" }
-            );
-        }
+    crate::messages::note!("{}", describe(&dump, from));
+    if dump.oversized > 0 {
+        crate::messages::note!(
+            "{} longer than {} KiB {} skipped (no session is that long)",
+            crate::output::plural(dump.oversized as u64, "key or value", "keys or values"),
+            sessctl_store::DUMP_MAX_STRING / 1024,
+            if dump.oversized == 1 { "was" } else { "were" }
+        );
     }
     let summary = ScanSummary { end: dump.end, scanned: dump.scanned, ..ScanSummary::default() };
     Ok(SourceRead { summary, dump: Some(dump) })
@@ -225,8 +220,8 @@ pub(crate) fn lookup_in_dump(
     if dump.end == ScanEnd::Interrupted {
         anyhow::bail!("interrupted while reading the dump {shown}");
     }
-    if !settings.quiet && !std::mem::replace(noted, true) {
-        eprintln!("sessctl: note: sessions looked up in {shown}: {}", describe(&dump, Sessions::Rdb(path)));
+    if !std::mem::replace(noted, true) {
+        crate::messages::note!("sessions looked up in {shown}: {}", describe(&dump, Sessions::Rdb(path)));
     }
     Ok(keys.iter().map(|k| wanted.get(&k[..]).cloned().flatten().unwrap_or(Lookup::Missing)).collect())
 }

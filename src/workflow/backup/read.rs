@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crate::error::usage;
 use crate::output::excerpt;
 
-use super::{chain_of, parse_chained, split_chain, Entry, Record, MAX_LINE};
+use super::format::{chain_of, parse_chained, split_chain, Entry, Record, MAX_LINE};
 
 /// Reads a backup file line by line, in bounded memory.
 pub struct Reader {

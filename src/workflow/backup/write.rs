@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::error::usage;
 
-use super::{now_ms, push_chained, rfc3339_ms, split_chain, text_or_base64, Line, MAX_LINE};
+use super::format::{now_ms, push_chained, rfc3339_ms, split_chain, text_or_base64, Line, MAX_LINE};
 
 /// An open backup file.
 pub struct BackupFile {
@@ -82,8 +82,8 @@ impl BackupFile {
             )));
         }
         let chain = last_chain(&mut file, &shown)?;
-        eprintln!(
-            "sessctl: warning: the backup {shown} holds live session ids (bearer credentials): keep it private and delete it once it is not needed"
+        crate::messages::warning!(
+            "the backup {shown} holds live session ids (bearer credentials): keep it private and delete it once it is not needed"
         );
         Ok(BackupFile { file, shown, buf: Vec::new(), batch_time: String::new(), written: 0, chain })
     }
@@ -168,8 +168,8 @@ fn last_chain(file: &mut File, shown: &str) -> anyhow::Result<String> {
         if !tail[whole..].trim_ascii().is_empty() {
             file.set_len(start + whole as u64)
                 .map_err(|e| anyhow::anyhow!("cannot remove the incomplete last line of the backup {shown}: {e}"))?;
-            eprintln!(
-                "sessctl: note: the backup {shown} ended in an incomplete line (a run cut short while writing it; its sessions were not deleted); removed it"
+            crate::messages::said!(
+                "note: the backup {shown} ended in an incomplete line (a run cut short while writing it; its sessions were not deleted); removed it"
             );
         }
         tail.truncate(whole);

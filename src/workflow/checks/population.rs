@@ -4,7 +4,7 @@
 use crate::output;
 use sessctl_store::Population;
 
-use super::Check;
+use super::check::Check;
 
 /// `1234567` → `1,234,567`.
 fn thousands(n: u64) -> String {

@@ -10,8 +10,8 @@ use sessctl_store::{
     redact_url, AclVerdict, NodeProbe, Permission, ReplicationProbe, SampledString, Store, StoreError,
 };
 
+use super::check::{origin_note, Check};
 use super::population::{population_checks, Tally};
-use super::{origin_note, Check};
 
 /// Redis: reachable (version), round trips, topology, TLS, what the user may run, and the
 /// population under the prefix. A check whose probe fails is a failure naming the error; checks

@@ -9,7 +9,7 @@ use crate::config::{SecretSource, Settings};
 use sessctl_cookie::secret::KeyRing;
 use sessctl_cookie::strength as secret_strength;
 
-use super::{origin_note, Check};
+use super::check::{origin_note, Check};
 
 const NEW_SECRET_HINT: &str =
     "make a new one with `sessctl gen-secret`; to keep users logged in, rotate with `sessctl gen-secret --ring` (docs/rotation.md)";

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,12 +20,12 @@ use sha2::{Digest, Sha256};
 use crate::cli::{OutputFormat, PaceArgs};
 use crate::config::Settings;
 use crate::error::usage;
-use crate::output::{self, excerpt, Summary};
+use crate::output::{excerpt, Summary};
 use sessctl_store::{Pace, PaceOptions, ScanEnd, ScanRequest, ScanState, ScanSummary};
 
 mod resume;
 
-use resume::{load, save, Identity, Target};
+use resume::{load, save, shown, Identity, Target};
 
 /// The pace flags of one run, resolved, and the resume file's state.
 pub(crate) struct Pacing {
@@ -57,10 +57,6 @@ pub(crate) fn users_digest(users: &HashSet<Vec<u8>>) -> Value {
         hash.update(user);
     }
     json!({ "count": users.len(), "sha256": hex::encode(&hash.finalize()[..8]) })
-}
-
-fn shown(path: &Path) -> String {
-    output::path(path)
 }
 
 impl Pacing {
@@ -130,7 +126,7 @@ impl Pacing {
 
     /// Sets up `request` for this run: the pacer (its clock starts now), the probe, the saved
     /// state. Call it just before the scan.
-    pub fn prepare(&mut self, settings: &Settings, request: &mut ScanRequest) {
+    pub fn prepare(&mut self, request: &mut ScanRequest) {
         if self.rate.is_some() || self.max_latency.is_some() || self.max_duration.is_some() {
             let pace = Arc::new(Pace::new(PaceOptions {
                 rate: self.rate.map(|r| r as f64),
@@ -151,14 +147,12 @@ impl Pacing {
             request.resumable = true;
             request.resume = resume.state.clone();
             if let Some(state) = &resume.state {
-                if !settings.quiet {
-                    let done = state.parts.iter().filter(|p| p.done).count();
-                    eprintln!(
-                        "sessctl: note: continuing the scan saved in {} ({done} of {} done before)",
-                        shown(&resume.path),
-                        crate::output::plural(state.parts.len() as u64, "part", "parts")
-                    );
-                }
+                let done = state.parts.iter().filter(|p| p.done).count();
+                crate::messages::note!(
+                    "continuing the scan saved in {} ({done} of {} done before)",
+                    shown(&resume.path),
+                    crate::output::plural(state.parts.len() as u64, "part", "parts")
+                );
             }
         }
     }
@@ -211,24 +205,21 @@ impl Pacing {
     /// says on stderr what happened. A failed scan leaves the file as it was. `summarised`:
     /// the command's output says `complete: false` itself, so --quiet may silence the note
     /// that the time box stopped the scan (a nightly slice need not mail every night).
-    pub fn finish(&self, settings: &Settings, scan: &ScanSummary, clean: bool, summarised: bool) -> anyhow::Result<()> {
-        if !settings.quiet {
-            for addr in &scan.started_over {
-                eprintln!(
-                    "sessctl: note: the part of the scan on {} starts over: its primary, slots or server process changed since the resume file was saved",
-                    excerpt(addr.as_bytes())
-                );
-            }
+    pub fn finish(&self, scan: &ScanSummary, clean: bool, summarised: bool) -> anyhow::Result<()> {
+        for addr in &scan.started_over {
+            crate::messages::note!(
+                "the part of the scan on {} starts over: its primary, slots or server process changed since the resume file was saved",
+                excerpt(addr.as_bytes())
+            );
         }
         let timeboxed = self.timeboxed(scan);
         let saved = match &self.resume {
             Some(resume) if scan.is_complete() => {
                 match fs::remove_file(&resume.path) {
-                    Ok(()) if !settings.quiet => eprintln!(
-                        "sessctl: note: the scan is complete; removed {} so the next run starts a new pass",
+                    Ok(()) => crate::messages::note!(
+                        "the scan is complete; removed {} so the next run starts a new pass",
                         shown(&resume.path)
                     ),
-                    Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                     Err(e) => {
                         return Err(anyhow::anyhow!(
@@ -245,13 +236,16 @@ impl Pacing {
             }
             _ => None,
         };
-        if self.continued() && scan.is_complete() && !(settings.quiet && summarised) {
-            // Not silenced by --quiet when nothing else says the figures are a part.
-            eprintln!(
-                "sessctl: note: this run finished a scan that earlier runs began, so its figures cover only the keys they left (resumed: true), not the whole; the runs' figures add up to the whole pass"
-            );
+        if self.continued() && scan.is_complete() {
+            let note = "this run finished a scan that earlier runs began, so its figures cover only the keys they left (resumed: true), not the whole; the runs' figures add up to the whole pass";
+            if summarised {
+                crate::messages::note!("{note}");
+            } else {
+                // Not silenced by --quiet when nothing else says the figures are a part.
+                crate::messages::said!("note: {note}");
+            }
         }
-        if timeboxed && !(settings.quiet && summarised) {
+        if timeboxed {
             let limit = self.max_duration.map(|d| humantime::format_duration(d).to_string()).unwrap_or_default();
             let next = match (saved, &self.resume) {
                 (Some(path), _) => {
@@ -260,24 +254,27 @@ impl Pacing {
                 (None, Some(resume)) => format!("{} was left as it was", shown(&resume.path)),
                 (None, None) => "give --resume FILE to continue from here next time".to_string(),
             };
-            // Not silenced by --quiet when nothing else says the output is partial.
-            eprintln!(
-                "sessctl: stopped at --max-duration {limit} after {}; the scan is not complete (complete: false); {next}",
-                crate::output::plural(scan.scanned, "key", "keys")
+            let scanned = crate::output::plural(scan.scanned, "key", "keys");
+            let line = format!(
+                "stopped at --max-duration {limit} after {scanned}; the scan is not complete (complete: false); {next}"
             );
-        } else if let Some(path) = saved {
-            if !settings.quiet {
-                eprintln!(
-                    "sessctl: note: saved where the scan stopped in {}, where the next run with --resume continues",
-                    shown(path)
-                );
+            if summarised {
+                crate::messages::status!("{line}");
+            } else {
+                // Not silenced by --quiet when nothing else says the output is partial.
+                crate::messages::said!("{line}");
             }
+        } else if let Some(path) = saved {
+            crate::messages::note!(
+                "saved where the scan stopped in {}, where the next run with --resume continues",
+                shown(path)
+            );
         }
         if let (Some(target), Some(pace)) = (self.max_latency, &self.pace) {
             if let Some(p99) = pace.observed_p99() {
-                if p99 > target && !settings.quiet {
-                    eprintln!(
-                        "sessctl: note: the latency other clients saw was {} at its 99th percentile, over --max-latency {}; the scan slowed down each time (to {} keys/s per primary at the slowest), but the server or this machine may be that slow even without it",
+                if p99 > target {
+                    crate::messages::note!(
+                        "the latency other clients saw was {} at its 99th percentile, over --max-latency {}; the scan slowed down each time (to {} keys/s per primary at the slowest), but the server or this machine may be that slow even without it",
                         millis(p99),
                         millis(target),
                         sessctl_store::PACE_FLOOR

@@ -16,8 +16,6 @@ use crate::error::usage;
 use crate::output;
 use sessctl_store::ScanState;
 
-use super::shown;
-
 /// The resume file's format version.
 const FORMAT: u32 = 1;
 /// The largest resume file read (a cluster has at most 16,384 primaries; a few hundred bytes
@@ -190,6 +188,11 @@ pub(super) fn save(path: &Path, identity: &Identity, state: &ScanState) -> anyho
         return Err(fail(e));
     }
     Ok(())
+}
+
+/// A path as messages show it.
+pub(super) fn shown(path: &Path) -> String {
+    crate::output::path(path)
 }
 
 #[cfg(test)]
