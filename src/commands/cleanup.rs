@@ -20,7 +20,7 @@ use crate::workflow::backup::BackupFile;
 use crate::workflow::category::{classify, issued_at, Category};
 use crate::workflow::deletion::{self, Deleter};
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::pacing::Pacing;
 use crate::workflow::session;
 use crate::workflow::sources::{self, Sessions};
@@ -44,7 +44,7 @@ struct Counts {
     fixed: u64,
 }
 
-impl Subcommand for CleanupArgs {
+impl Invocable for CleanupArgs {
     fn uses(&self) -> Uses {
         Uses { ttl: true, redis: true, prefix: true, output: true, ..Uses::default() }
     }

@@ -6,9 +6,9 @@ use crate::cli::CompletionsArgs;
 use crate::config::{Settings, Uses};
 use crate::error::Outcome;
 use crate::sink::Sink;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 
-impl Subcommand for CompletionsArgs {
+impl Invocable for CompletionsArgs {
     fn uses(&self) -> Uses {
         Uses::default()
     }

@@ -9,7 +9,7 @@ use crate::config::{self, file, Origin, SecretSource, Settings, Uses};
 use crate::error::Outcome;
 use crate::output::{self, Column, Record, RecordWriter};
 use crate::sink::Sink;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use sessctl_cookie::secret::KeyRing;
 use sessctl_store::redact_url;
 
@@ -98,7 +98,7 @@ impl Record for ProfileRow {
     }
 }
 
-impl Subcommand for ConfigArgs {
+impl Invocable for ConfigArgs {
     fn uses(&self) -> Uses {
         // `config show` shows every setting, as the command that uses it would see it.
         Uses { redis: true, secret: true, key_version: true, cookie_name: true, prefix: true, ttl: true, output: true }

@@ -8,13 +8,13 @@ use crate::config::{Settings, Uses};
 use crate::error::{usage, Outcome};
 use crate::output::{self, Summary};
 use crate::sink::Sink;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use sessctl_cookie as cookie;
 
 /// The most bytes `decode -` reads, as `verify` (a cookie is a few KiB).
 const MAX_INPUT: u64 = crate::workflow::lines::MAX_LINE as u64;
 
-impl Subcommand for DecodeArgs {
+impl Invocable for DecodeArgs {
     fn uses(&self) -> Uses {
         Uses { cookie_name: !self.raw, output: true, ..Uses::default() }
     }

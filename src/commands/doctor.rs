@@ -11,9 +11,9 @@ use crate::error::Outcome;
 use crate::output::{Column, Record, RecordWriter};
 use crate::sink::Sink;
 use crate::workflow::checks::{config_checks, redis_checks, secret_checks, status_word, Check, Status};
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 
-impl Subcommand for DoctorArgs {
+impl Invocable for DoctorArgs {
     fn uses(&self) -> Uses {
         Uses { secret: true, key_version: true, redis: true, prefix: true, output: true, ..Uses::default() }
     }

@@ -9,7 +9,7 @@ use crate::config::{Settings, Uses};
 use crate::error::{usage, Outcome};
 use sessctl_cookie::secret::KeyRing;
 
-impl Subcommand for GenSecretArgs {
+impl Invocable for GenSecretArgs {
     fn uses(&self) -> Uses {
         Uses { secret: self.ring, key_version: self.ring, output: true, ..Uses::default() }
     }
@@ -68,7 +68,7 @@ pub fn rollout_message(old: i64, new: i64) -> String {
 }
 
 use crate::sink::Sink;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use sessctl_cookie::secret::new_secret;
 
 /// The ring as JSON (versions in numeric order) with `fresh` added under the next version,

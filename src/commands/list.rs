@@ -14,7 +14,7 @@ use sessctl_store::{Found, ScanEnd, ScanRequest, ScanSummary};
 
 use crate::sink::Sink;
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::pacing::{users_digest, Pacing};
 use crate::workflow::session;
 use crate::workflow::sources::{self, Sessions};
@@ -52,7 +52,7 @@ impl Record for Listed {
     }
 }
 
-impl Subcommand for ListArgs {
+impl Invocable for ListArgs {
     fn uses(&self) -> Uses {
         Uses { redis: true, prefix: true, output: true, ..Uses::default() }
     }

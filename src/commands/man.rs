@@ -6,9 +6,9 @@ use crate::cli::ManArgs;
 use crate::config::{Settings, Uses};
 use crate::error::{self, Outcome};
 use crate::sink::Sink;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 
-impl Subcommand for ManArgs {
+impl Invocable for ManArgs {
     fn uses(&self) -> Uses {
         Uses::default()
     }

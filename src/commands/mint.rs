@@ -20,7 +20,7 @@ use crate::signals;
 use crate::sink::Sink;
 use crate::workflow::audit;
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::session;
 use crate::workflow::set_cookie::{quote_cookie_value, set_cookie_header};
 use sessctl_cookie as cookie;
@@ -48,7 +48,7 @@ pub fn new_session_id() -> anyhow::Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
-impl Subcommand for MintArgs {
+impl Invocable for MintArgs {
     fn uses(&self) -> Uses {
         Uses {
             secret: true,

@@ -19,7 +19,7 @@ use crate::sink::Sink;
 use crate::workflow::backup::{remaining, Reader, Record};
 use crate::workflow::deletion;
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::session;
 
 /// Sessions per pipeline.
@@ -34,7 +34,7 @@ struct Counts {
     duplicates: u64,
 }
 
-impl Subcommand for RestoreArgs {
+impl Invocable for RestoreArgs {
     fn uses(&self) -> Uses {
         Uses { redis: true, prefix: true, output: true, ..Uses::default() }
     }

@@ -14,14 +14,14 @@ use crate::sink::Sink;
 use crate::workflow::audit;
 use crate::workflow::backup::BackupFile;
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::pacing::{users_digest, Pacing};
 use crate::workflow::revocation::{pass, Pass, Plan, Purpose};
 use crate::workflow::session;
 use crate::workflow::session_ids::{read_users, targets};
 use crate::workflow::sources;
 
-impl Subcommand for RevokeArgs {
+impl Invocable for RevokeArgs {
     fn uses(&self) -> Uses {
         Uses {
             cookie_name: true,

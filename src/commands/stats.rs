@@ -15,7 +15,7 @@ use sessctl_store::{DumpSummary, Found, ScanEnd, ScanRequest, ScanSummary};
 use crate::sink::Sink;
 use crate::workflow::category::{classify, Category};
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::pacing::Pacing;
 use crate::workflow::session;
 use crate::workflow::sources::{self, Sessions};
@@ -131,7 +131,7 @@ impl UserCounts {
     }
 }
 
-impl Subcommand for StatsArgs {
+impl Invocable for StatsArgs {
     fn uses(&self) -> Uses {
         Uses { redis: true, prefix: true, output: true, ..Uses::default() }
     }

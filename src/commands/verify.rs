@@ -10,7 +10,7 @@ use crate::error::{usage, Outcome};
 use crate::output::RecordWriter;
 use crate::sink::Sink;
 use crate::workflow::files::RunFiles;
-use crate::workflow::invocation::Subcommand;
+use crate::workflow::invocation::Invocable;
 use crate::workflow::lines::{Batch, Source, BATCH};
 use crate::workflow::session;
 use crate::workflow::sources;
@@ -18,7 +18,7 @@ use crate::workflow::verdict::{check_signatures, offline, online, Checked, Looku
 use sessctl_cookie::Verifier;
 use sessctl_store::{Lookup, Store};
 
-impl Subcommand for VerifyArgs {
+impl Invocable for VerifyArgs {
     fn uses(&self) -> Uses {
         Uses {
             secret: true,

@@ -1,7 +1,7 @@
 //! One run of one subcommand, the same for all of them: the settings it uses resolved, the
 //! files it names checked, `-o prometheus` refused where records are rendered, and its output
 //! (a [`Sink`] it is handed) put into `--output-file` only when whole. What differs per subcommand is said by its
-//! arguments' [`Subcommand`] implementation, in the subcommand's own file.
+//! arguments' [`Invocable`] implementation, in the subcommand's own file.
 
 use crate::cli::{Global, OutputFormat};
 use crate::config::{Settings, Uses};
@@ -11,7 +11,7 @@ use crate::sink::Sink;
 use super::files::{refuse_shared_files, RunFiles};
 
 /// What a subcommand tells the shared run about itself, and how it runs.
-pub trait Subcommand {
+pub trait Invocable {
     /// The settings it reads from the environment: a variable a command does not use never
     /// breaks it.
     fn uses(&self) -> Uses;
@@ -53,7 +53,7 @@ impl From<anyhow::Error> for Failed {
 /// Runs a subcommand: resolves the settings it uses, checks the files it names, and hands it
 /// its output ([`Sink`]: stdout, or `--output-file`, which replaces the file only when the
 /// output is whole).
-pub fn run(global: &Global, command: &dyn Subcommand) -> Result<Outcome, Failed> {
+pub fn run(global: &Global, command: &dyn Invocable) -> Result<Outcome, Failed> {
     let settings = Settings::load(&global.flags(), command.uses(), crate::terminal::detect())?;
     crate::messages::set_quiet(settings.quiet);
     match run_with(global, command, &settings) {
@@ -66,7 +66,7 @@ pub fn run(global: &Global, command: &dyn Subcommand) -> Result<Outcome, Failed>
 /// was.
 fn run_with(
     global: &Global,
-    command: &dyn Subcommand,
+    command: &dyn Invocable,
     settings: &Settings,
 ) -> Result<Outcome, (anyhow::Error, Option<String>)> {
     let files = command.files(settings).map_err(|e| (e, None))?;
@@ -97,7 +97,7 @@ fn run_with(
 }
 
 /// Refuses `-o prometheus` for a command that renders records, then runs it.
-fn checked_run(command: &dyn Subcommand, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
+fn checked_run(command: &dyn Invocable, settings: &Settings, out: &mut Sink) -> anyhow::Result<Outcome> {
     if command.renders_records() && settings.output == OutputFormat::Prometheus {
         return Err(error::usage("-o prometheus is for stats; use table, json or csv"));
     }
