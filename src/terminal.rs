@@ -2,7 +2,8 @@
 //!
 //! Both read a line in the terminal's normal (canonical) mode, so Ctrl-C stays a signal:
 //! the signal handler puts echo back and exits 130 saying nothing was done (see
-//! [`crate::signals`]). Prompts go to stderr, answers come from stdin.
+//! [`crate::signals`]). Prompts go to stderr, answers come from stdin. (This replaced
+//! dialoguer, whose raw mode swallowed Ctrl-C.)
 
 use std::io::{self, BufRead, Write};
 
