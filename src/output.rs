@@ -436,6 +436,15 @@ pub fn rfc3339(unix_seconds: i64) -> Option<String> {
     OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?.format(&Rfc3339).ok()
 }
 
+/// RFC 3339 (UTC, milliseconds) for a time in milliseconds since the epoch; empty outside the
+/// representable range.
+pub fn rfc3339_ms(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 /// The system clock in RFC 3339 with milliseconds (audit lines).
 pub fn rfc3339_now() -> String {
     let now = OffsetDateTime::now_utc();

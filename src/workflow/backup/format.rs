@@ -91,13 +91,7 @@ pub(super) fn text_or_base64(bytes: &[u8]) -> (Option<String>, Option<String>) {
     }
 }
 
-pub(super) fn rfc3339_ms(ms: i64) -> String {
-    use time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
+pub(super) use crate::output::rfc3339_ms;
 
 pub(super) fn now_ms() -> anyhow::Result<i64> {
     Ok((crate::config::now()? * 1000.0).floor() as i64)

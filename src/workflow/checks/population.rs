@@ -8,15 +8,7 @@ use super::check::Check;
 
 /// `1234567` → `1,234,567`.
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    output::thousands(n.into())
 }
 
 /// The share `part / whole` as a percentage with one decimal.
