@@ -3,7 +3,7 @@
 //! file is private, and a file others can read or a malformed line is refused before
 //! anything is written. (The real Tornado app accepting restored cookies is in
 //! tests/e2e_tornado.rs.)
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;

@@ -1,7 +1,7 @@
 //! The command-line contract that needs no Redis: secrets, mint --no-store, decode,
 //! verify --offline, exit statuses, errors as one line, broken pipes.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! The Redis-backed commands, run as the real binary against real redis-server processes.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, HashSet};
 use std::process::{Command, Output};

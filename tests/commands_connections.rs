@@ -1,7 +1,7 @@
 //! The binary over every kind of connection (TLS, ACL user, Unix socket), and a `list` that
 //! stays exact while its connections are killed under it.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,7 @@
 //! Safe at the edges (issue 6): what a new or careless operator does, through the real binary
 //! against real redis-server processes. One section per class of defect.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;

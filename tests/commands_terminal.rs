@@ -3,7 +3,7 @@
 //! scan progress bar. Each checks the exit status and that the
 //! terminal was left as it was (`stty -a` after the command shows `echo`, not `-echo`).
 
-mod support;
+use crate::support;
 
 use support::tmux::{shell_quote, Terminal};
 use support::*;

@@ -110,7 +110,7 @@ fn the_compatibility_table_is_made_from_the_recorded_matrix_results() {
         return;
     }
     panic!(
-        "docs/compatibility.md's table differs from tests/matrix/results.tsv; run SESSCTL_REGENERATE=1 cargo test --test compatibility\n--- in the doc:\n{}\n--- from the results:\n{want}",
+        "docs/compatibility.md's table differs from tests/matrix/results.tsv; run SESSCTL_REGENERATE=1 cargo test --test cli -- compatibility::\n--- in the doc:\n{}\n--- from the results:\n{want}",
         &doc[start..end]
     );
 }

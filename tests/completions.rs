@@ -3,7 +3,7 @@
 //! installed (scripts/setup-test-env installs fish and zsh): a missing shell fails the test.
 //! Freshness against the CLI is tests/generated_files.rs.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -2,7 +2,7 @@
 //! environment > profile > default for every setting; the secret is never written in the file;
 //! unknown keys name the key and the file; `config show` says where each value came from.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

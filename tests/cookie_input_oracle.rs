@@ -2,7 +2,7 @@
 //! `tornado.httputil.parse_cookie` on a fresh random corpus (seed printed; replay it with
 //! `SESSCTL_ORACLE_SEED`).
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

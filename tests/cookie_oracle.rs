@@ -6,7 +6,7 @@
 //! The corpus seed comes from the OS on every run; `SESSCTL_ORACLE_SEED=<u64>` replays one.
 //! On failure the seed and the first differing inputs (hex) are printed.
 
-mod support;
+use crate::support;
 
 use rand::rngs::StdRng;
 use rand::{Rng, RngExt, SeedableRng};

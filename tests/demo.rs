@@ -3,8 +3,6 @@
 //! step, Ctrl-C). Run with this build's binary (`SESSCTL_DEMO_BIN`); `.ci/run` also runs it
 //! as a fresh machine would, building with `cargo build --release`.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -2,7 +2,7 @@
 //! setup, a server that is down, weak secrets, secret files others can read, key rings. The
 //! secret never appears in what doctor prints.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

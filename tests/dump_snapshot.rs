@@ -3,7 +3,7 @@
 //! every other type Redis writes, fails cleanly on damaged dumps, and snapshots over
 //! replication work diskless and from disk, on standalone, Sentinel and Cluster, and fail
 //! with nothing deleted when the server refuses SYNC.
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;

@@ -4,7 +4,7 @@
 //!
 //! The app is reached over plain HTTP/1.1 with a tiny std::net client (`Connection: close`).
 //! Redis itself (redis-cli) is the oracle for which sessions exist.
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;

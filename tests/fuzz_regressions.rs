@@ -8,10 +8,7 @@ use sessctl_cookie::secret::{KeyRing, Secret, SecretError, SecretFormat};
 use sessctl_cookie::{self as cookie, input, Verifier};
 use sessctl_store::read_replies;
 
-mod meter;
-
-#[global_allocator]
-static METER: meter::Meter = meter::Meter;
+use crate::meter;
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);

@@ -1,7 +1,7 @@
 //! `sessctl gen-secret`: new secrets from the OS generator, and key rings with a new version
 //! (the rotation itself is walked through against the real Tornado app in e2e_tornado.rs).
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 

@@ -1,6 +1,7 @@
 //! The committed completions and man page match the CLI, and `--help` matches its snapshots
-//! (insta, `tests/snapshots/generated_files__help_*.snap`). `SESSCTL_REGENERATE=1 cargo test
-//! --test generated_files` rewrites them all.
+//! (insta, `tests/snapshots/cli__generated_files__help_*.snap`). `SESSCTL_REGENERATE=1 cargo test
+//! --test cli -- generated_files::` rewrites them all (run it with that filter: it sets
+//! `INSTA_UPDATE=always` for the whole test process).
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,7 @@ fn committed_completions_and_man_page_are_fresh() {
     }
     assert!(
         stale.is_empty(),
-        "stale generated files {stale:?}: run `SESSCTL_REGENERATE=1 cargo test --test generated_files` and commit"
+        "stale generated files {stale:?}: run `SESSCTL_REGENERATE=1 cargo test --test cli -- generated_files::` and commit"
     );
 }
 

@@ -2,7 +2,7 @@
 //! every environment variable documented, exit statuses, and man pages whose SEE ALSO names
 //! only pages that exist. Run through the real binary where the user would.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

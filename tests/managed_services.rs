@@ -4,7 +4,7 @@
 //! to use instead, and `doctor` says whether `--snapshot` is possible (without trying a
 //! transfer) and whether replicas exist for `WAIT`. Part of the server matrix
 //! (scripts/test-matrix, docs/compatibility.md).
-mod support;
+use crate::support;
 
 use std::process::{Command, Output};
 

@@ -5,7 +5,7 @@
 //! pace, so bounds are one-sided (a time-boxed scan of more keys than the pace allows in the
 //! box cannot finish; slices are run until the scan is complete, however many it takes).
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! directory, fsync, rename); a failed or interrupted run leaves the old file and no temp file;
 //! permissions follow the old file, or the umask, or 0600 for secrets.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -2,12 +2,12 @@
 //! CSV and Prometheus, from the real binary against a real redis-server. The data
 //! is fixed (ids, users, TTLs) and the clock too (`SESSCTL_NOW`), so a change in the output
 //! shows up as a diff in review: `cargo insta review`, or `INSTA_UPDATE=always cargo test
-//! --test output_snapshots` and read the `.snap` files' diff.
+//! --test cli -- output_snapshots::` and read the `.snap` files' diff.
 //!
 //! Every table line is also checked to fit its width (no row wraps). The `--help` snapshots
 //! are in `generated_files.rs`, refreshed with the completions and man pages.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! What sessctl prints (issue 15, items 17 to 24): messages, tables, summaries, help and
 //! completions, through the real binary against real redis-server processes.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

@@ -11,10 +11,7 @@ use std::io::ErrorKind;
 use proptest::prelude::*;
 use sessctl_store::{read_replies, ReadReport};
 
-mod meter;
-
-#[global_allocator]
-static METER: meter::Meter = meter::Meter;
+use crate::meter;
 
 /// The reader's fixed buffers (256 KiB of read buffer and a token list) plus a little per
 /// byte received. A reader that reserved a declared length would pass it at once.

@@ -1,6 +1,6 @@
 //! The store against a real 3-primary Redis Cluster: detection, slot routing, and a scan that
 //! covers every primary and finds each key exactly once.
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;

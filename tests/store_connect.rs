@@ -1,6 +1,6 @@
 //! Reaching Redis: TLS, ACL users, Unix sockets, passwords, several seeds, and the one-line
 //! errors when it goes wrong.
-mod support;
+use crate::support;
 
 use std::sync::atomic::AtomicBool;
 

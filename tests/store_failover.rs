@@ -3,7 +3,7 @@
 //! replica, and the same run finishes on the new primary; and the states a server leaves by
 //! itself (LOADING, READONLY, MASTERDOWN, CLUSTERDOWN) are waited out, and named when the
 //! retry deadline passes.
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::process::Stdio;

@@ -3,7 +3,7 @@
 //! reply or of its handshake, a server that stalls or stops answering, bytes that are not
 //! RESP. Each test says where the fault goes and checks that it fired, so every run tests
 //! the same thing.
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;

@@ -2,7 +2,7 @@
 //! replica. `redis+sentinel://` URLs find the primary (past a dead Sentinel, with the
 //! Sentinels' own password), errors say which part failed, and a `SENTINEL FAILOVER` in the
 //! middle of a long `revoke --user` is followed to the new primary in the same run.
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The store against one real redis-server: create, lookup, compare-and-delete, expiry,
 //! scanning with filters, odd keys under the prefix, glob characters in the prefix.
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;

@@ -1,5 +1,5 @@
 //! The test servers themselves work: standalone, TLS, ACL, Unix socket, cluster.
-mod support;
+use crate::support;
 use support::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! 80-column terminal with every example on one line, and Ctrl-C typed at the keyboard stops
 //! `scripts/demo` and its redis-server.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

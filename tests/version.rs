@@ -1,6 +1,6 @@
 //! `sessctl --version`: the version, the commit the binary was built from and the build's
 //! features, as `rg --version`; `-V` the version alone.
-mod support;
+use crate::support;
 use support::*;
 
 /// The commit of this checkout (`None` outside a git checkout, e.g. a source tarball).

@@ -1,7 +1,7 @@
 //! A global allocator that counts, per thread, the bytes allocated and not yet freed, so a
 //! test can assert how much a call allocated at its peak (the RESP reader must not reserve
-//! what a hostile length prefix declares). A test file opts in with
-//! `#[global_allocator] static METER: meter::Meter = meter::Meter;`.
+//! what a hostile length prefix declares). The test binary `allocation` (tests/allocation.rs)
+//! installs it with `#[global_allocator] static METER: meter::Meter = meter::Meter;`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
