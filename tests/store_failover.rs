@@ -33,6 +33,7 @@ fn load(cluster: &RedisCluster, n: u64, users: u64) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// marked as repeats, and each had come before.
 #[test]
 fn a_scan_follows_a_failover_and_marks_what_comes_twice() {
+    let _timing = support::cluster_timing_lock();
     let mut cluster = RedisCluster::with_replicas(NODE_TIMEOUT_MS);
     let sessions = load(&cluster, 30_000, 30);
     let victim = cluster.primaries()[1];
@@ -81,6 +82,7 @@ fn a_scan_follows_a_failover_and_marks_what_comes_twice() {
 /// user was removed, and the summary says a failover was followed.
 #[test]
 fn revoke_user_survives_a_primary_killed_mid_run() {
+    let _timing = support::cluster_timing_lock();
     const USERS: u64 = 10;
     let mut cluster = RedisCluster::with_replicas(NODE_TIMEOUT_MS);
     let sessions = load(&cluster, 60_000, USERS);
@@ -156,6 +158,7 @@ fn signal(child: &std::process::Child, name: &str) {
 /// waits, and when the retry deadline passes says so, naming CLUSTERDOWN.
 #[test]
 fn clusterdown_is_waited_out_then_named() {
+    let _timing = support::cluster_timing_lock();
     let mut cluster = RedisCluster::with_replicas(NODE_TIMEOUT_MS);
     let survivor = cluster.primaries()[0];
     let victim = cluster.primaries()[1];
@@ -207,6 +210,7 @@ fn owner_is(cluster: &RedisCluster, node: usize, slot: u16) -> bool {
 /// names the state.
 #[test]
 fn loading_readonly_and_masterdown_are_waited_out_then_named() {
+    let _timing = support::cluster_timing_lock();
     // LOADING: a server restarted on a dump it loads slowly (key-load-delay).
     let mut first = RedisServer::start();
     first.pipe(&sessions_protocol("session:", 2000, 10));
@@ -271,6 +275,7 @@ fn loading_readonly_and_masterdown_are_waited_out_then_named() {
 /// primary, no other user's is touched, and nothing is counted that Redis did not keep.
 #[test]
 fn revoke_user_loses_nothing_to_a_forced_failover_or_a_frozen_primary() {
+    let _timing = support::cluster_timing_lock();
     const USERS: u64 = 10;
     let cluster = RedisCluster::with_replicas(NODE_TIMEOUT_MS);
     let sessions = load(&cluster, 60_000, USERS);

@@ -47,6 +47,7 @@ fn scan_all(store: &Store) -> Result<(sessctl_store::ScanSummary, HashSet<Vec<u8
 /// goes on where it stopped, and delivers every session exactly once.
 #[test]
 fn a_scan_survives_each_kind_of_fault_exactly() {
+    let _timing = support::cluster_timing_lock();
     let server = loaded_server();
     let cases = [
         ("a SCAN reply lost", Fault::new(When::reply("SCAN", 3), What::Cut)),
@@ -71,6 +72,7 @@ fn a_scan_survives_each_kind_of_fault_exactly() {
 /// cluster: the seed is tried again.
 #[test]
 fn connecting_survives_a_cut_handshake_or_cluster_check() {
+    let _timing = support::cluster_timing_lock();
     let server = loaded_server();
     for fault in [Fault::new(When::Handshake { nth: 1 }, What::Cut), Fault::new(When::reply("INFO", 1), What::Cut)] {
         let proxy = Proxy::start(server.port, vec![fault.clone()]);
@@ -85,6 +87,7 @@ fn connecting_survives_a_cut_handshake_or_cluster_check() {
 /// after about two timeouts, not retried until the deadline.
 #[test]
 fn a_server_that_stops_answering_is_reported_after_two_timeouts() {
+    let _timing = support::cluster_timing_lock();
     let server = loaded_server();
     let timeout = Duration::from_millis(400);
 
@@ -110,6 +113,7 @@ fn a_server_that_stops_answering_is_reported_after_two_timeouts() {
 /// never a panic), whatever they are.
 #[test]
 fn garbage_from_the_server_is_one_clear_error() {
+    let _timing = support::cluster_timing_lock();
     let server = loaded_server();
     for garbage in [&b"\r\n"[..], b"$9223372036854775807\r\n", b"*-7\r\n", b"HTTP/1.1 400 Bad Request\r\n", b":12x\r\n"]
     {
@@ -128,6 +132,7 @@ fn garbage_from_the_server_is_one_clear_error() {
 /// and the counts stay exact: an item sent again that finds its work done counts as done.
 #[test]
 fn lost_write_replies_are_resent_and_counted_exactly() {
+    let _timing = support::cluster_timing_lock();
     let server = RedisServer::start();
     let sessions: Vec<(Vec<u8>, Vec<u8>)> =
         (0..5000u64).map(|i| (format!("session:{}", session_id(i)).into_bytes(), b"writer".to_vec())).collect();
@@ -164,6 +169,7 @@ fn lost_write_replies_are_resent_and_counted_exactly() {
 /// scan again, and deletes what came back: no session is left, each counted once.
 #[test]
 fn a_primary_restarted_from_an_older_snapshot_mid_revoke_loses_no_deletion() {
+    let _timing = support::cluster_timing_lock();
     const N: u64 = 60_000;
     let data = tempfile::tempdir().unwrap();
     let options = |port: Option<u16>| RedisOptions {
