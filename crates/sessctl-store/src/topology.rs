@@ -25,6 +25,10 @@ pub(crate) struct Primary {
     pub id: String,
     /// Slot ranges served (cluster only).
     pub slots: Vec<(u16, u16)>,
+    /// Its config epoch as the node that gave the map knows it (cluster only; 0 otherwise).
+    /// A failover or a slot migration gives the new owner of the slots an epoch above the old
+    /// owner's, so it tells a newer map from a stale one (see [`Map::older_than`]).
+    pub epoch: u64,
 }
 
 impl Primary {
@@ -55,6 +59,25 @@ impl Map {
             }
             _ => self.primaries.first(),
         }
+    }
+
+    /// True when this (cluster) map is older than `current` for some slot: it gives the slot
+    /// to another node than `current` does, one with a lower config epoch. That is the view of
+    /// a node that has not heard of a failover yet (the old primary just resumed from a freeze,
+    /// or a node the gossip has not reached): taking it would "follow" a failover back to the
+    /// replaced primary, and send the scan and the writes to a node that is about to become a
+    /// replica and lose them (a scan there may also miss keys when it resyncs). Such a map is
+    /// ignored; the cluster's own rule is the same (the higher config epoch wins a slot).
+    pub fn older_than(&self, current: &Map) -> bool {
+        if self.slots.is_empty() || current.slots.is_empty() {
+            return false;
+        }
+        self.slots.iter().zip(&current.slots).any(|(&new, &now)| {
+            match (self.primaries.get(new as usize), current.primaries.get(now as usize)) {
+                (Some(new), Some(now)) => new.id != now.id && new.epoch < now.epoch,
+                _ => false,
+            }
+        })
     }
 }
 
@@ -291,7 +314,11 @@ impl Topology {
     fn reload_avoiding(&self, suspect: Option<&str>) -> Result<(), StoreError> {
         let new = match &self.mode {
             Mode::Standalone => return Ok(()),
-            Mode::Cluster => self.read_cluster_map(suspect)?,
+            Mode::Cluster => match self.read_cluster_map(suspect)? {
+                Some(map) => map,
+                // Only stale views answered: the map sessctl has is the newest known.
+                None => return Ok(()),
+            },
             Mode::Sentinel { sentinels, master } => {
                 let (endpoint, conn) =
                     primary_from_sentinels(sentinels, master, &self.template).map_err(Fail::into_connect_error)?;
@@ -299,7 +326,14 @@ impl Topology {
                 single(endpoint)
             }
         };
-        let old = self.map();
+        // Compared and replaced under the lock: two reloads may run at once (scanners, readers,
+        // writers), and one that read a stale view must not replace the newer map another has
+        // just installed.
+        let mut current = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if new.older_than(&current) {
+            return Ok(());
+        }
+        let old = current.clone();
         let mut found = Vec::new();
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         for before in &old.primaries {
@@ -329,11 +363,13 @@ impl Topology {
                 }
             }
         }
-        *self.map.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(new);
+        *current = Arc::new(new);
         Ok(())
     }
 
-    fn read_cluster_map(&self, suspect: Option<&str>) -> Result<Map, StoreError> {
+    /// The map of the first node that answers with one no older than the current map (see
+    /// [`Map::older_than`]); `None` when every node that answered gave an older one.
+    fn read_cluster_map(&self, suspect: Option<&str>) -> Result<Option<Map>, StoreError> {
         let old = self.map();
         let mut candidates: Vec<Endpoint> = old.primaries.iter().map(|p| (*p.endpoint).clone()).collect();
         candidates.extend(old.nodes.iter().map(|n| (**n).clone()));
@@ -343,6 +379,7 @@ impl Topology {
             candidates.sort_by_key(|c| c.key() == suspect);
         }
         let mut last = None;
+        let mut stale = false;
         let mut asked = Vec::new();
         for endpoint in candidates {
             if asked.contains(&endpoint.key()) {
@@ -357,11 +394,16 @@ impl Topology {
                 }
             };
             match read_cluster_nodes(&mut conn, &self.template) {
-                Ok(map) => return Ok(map),
+                // That node has not heard of a failover the current map shows: ask the next.
+                Ok(map) if map.older_than(&old) => stale = true,
+                Ok(map) => return Ok(Some(map)),
                 // That node went away while answering, or is not ready: ask the next one.
                 Err(fail @ (Fail::Io { .. } | Fail::Server { .. })) => last = Some(fail.into_error()),
                 Err(fail) => return Err(fail.into_error()),
             }
+        }
+        if stale {
+            return Ok(None);
         }
         Err(last.unwrap_or_else(|| TopologyError::NoPrimaries { addr: self.template.key() }.into()))
     }
@@ -486,7 +528,7 @@ impl Topology {
 fn single(endpoint: Endpoint) -> Map {
     let id = endpoint.key();
     Map {
-        primaries: vec![Primary { endpoint: Arc::new(endpoint), id, slots: Vec::new() }],
+        primaries: vec![Primary { endpoint: Arc::new(endpoint), id, slots: Vec::new(), epoch: 0 }],
         slots: Vec::new(),
         nodes: Vec::new(),
         with_replicas: Vec::new(),
@@ -531,6 +573,11 @@ fn cluster_enabled(conn: &mut Conn) -> Result<bool, Fail> {
 fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail> {
     let addr = conn.addr.clone();
     let text = conn.query(&[b"CLUSTER", b"NODES"])?.text().unwrap_or_default();
+    cluster_map(&text, addr, template)
+}
+
+/// The map a `CLUSTER NODES` text (from the node at `addr`) describes.
+fn cluster_map(text: &str, addr: String, template: &Endpoint) -> Result<Map, Fail> {
     let seed_host = match &template.addr {
         Addr::Tcp { host, .. } => host.clone(),
         Addr::Unix(_) => "127.0.0.1".to_string(),
@@ -597,7 +644,9 @@ fn read_cluster_nodes(conn: &mut Conn, template: &Endpoint) -> Result<Map, Fail>
             slots[a as usize..=b as usize].fill(index);
         }
         nodes.push(endpoint.clone());
-        primaries.push(Primary { endpoint, id: fields[0].to_string(), slots: ranges });
+        // <id> <ip:port@cport> <flags> <master> <ping-sent> <pong-recv> <config-epoch> …
+        let epoch = fields[6].parse().unwrap_or(0);
+        primaries.push(Primary { endpoint, id: fields[0].to_string(), slots: ranges, epoch });
     }
     if primaries.is_empty() {
         return Err(Fail::Fatal(TopologyError::NoPrimaries { addr }.into()));
@@ -783,6 +832,63 @@ pub struct Failover {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same three-primary cluster as two nodes see it just after the replica `r2` of
+    /// `p2` took p2's slots (a failover, config epoch 7): `fresh` heard of it, `stale` did
+    /// not (the old primary resumed from a freeze, or a node the gossip has not reached).
+    const FRESH: &str = "\
+p1 127.0.0.1:7001@17001 myself,master - 0 0 1 connected 0-5460
+p2 127.0.0.1:7002@17002 master,fail - 0 0 2 connected
+p3 127.0.0.1:7003@17003 master - 0 0 3 connected 10923-16383
+r2 127.0.0.1:7005@17005 master - 0 0 7 connected 5461-10922
+r1 127.0.0.1:7004@17004 slave p1 0 0 1 connected
+r3 127.0.0.1:7006@17006 slave p3 0 0 3 connected
+";
+    const STALE: &str = "\
+p2 127.0.0.1:7002@17002 myself,master - 0 0 2 connected 5461-10922
+p1 127.0.0.1:7001@17001 master - 0 0 1 connected 0-5460
+p3 127.0.0.1:7003@17003 master - 0 0 3 connected 10923-16383
+r2 127.0.0.1:7005@17005 slave p2 0 0 2 connected
+r1 127.0.0.1:7004@17004 slave p1 0 0 1 connected
+r3 127.0.0.1:7006@17006 slave p3 0 0 3 connected
+";
+
+    fn map_of(text: &str) -> Map {
+        let limits = wire::Limits { connect: Duration::from_secs(1), response: Duration::from_secs(1) };
+        let template = Endpoint {
+            addr: Addr::Tcp { host: "127.0.0.1".into(), port: 7001 },
+            tls: None,
+            username: None,
+            password: None,
+            db: 0,
+            limits,
+        };
+        cluster_map(text, "127.0.0.1:7001".into(), &template).unwrap_or_else(|_| panic!("a map"))
+    }
+
+    #[test]
+    fn config_epochs_are_read_from_cluster_nodes() {
+        let fresh = map_of(FRESH);
+        let owner = fresh.primary_for_slot(Some(6000)).unwrap();
+        assert_eq!((owner.id.as_str(), owner.endpoint.key().as_str(), owner.epoch), ("r2", "127.0.0.1:7005", 7));
+        assert_eq!(map_of(STALE).primary_for_slot(Some(6000)).unwrap().epoch, 2);
+    }
+
+    /// The race of the frozen-primary failover test: a map read from a node that had not heard
+    /// of the failover yet, after one that had, was taken as a failover back to the old
+    /// primary (which then became a replica and lost what sessctl sent it).
+    #[test]
+    fn a_stale_view_of_a_failover_is_older_than_the_map_that_shows_it() {
+        let (fresh, stale) = (map_of(FRESH), map_of(STALE));
+        assert!(stale.older_than(&fresh), "the old primary's claim has a lower config epoch");
+        assert!(!fresh.older_than(&stale), "the failover itself is followed");
+        assert!(!fresh.older_than(&fresh) && !stale.older_than(&stale));
+        // A map with a slot not served (a failover half-way) is not older for that slot.
+        let half = FRESH.replace(" 5461-10922", "");
+        assert!(!map_of(&half).older_than(&stale) && !map_of(&half).older_than(&fresh));
+        // Not a cluster: nothing to compare.
+        assert!(!single((*fresh.primaries[0].endpoint).clone()).older_than(&fresh));
+    }
 
     #[test]
     fn slots_match_redis() {
