@@ -128,7 +128,7 @@ pub fn setting_source(settings: Option<&Settings>, name: &str, flag: &str, env: 
 /// `used`), else the chosen profile's value (through `parse` too), else `default`. An
 /// environment value that does not parse is a usage error naming the variable, a profile value
 /// one naming the file, the profile and the key; an empty variable counts as unset.
-pub fn resolve<T>(
+fn resolve<T>(
     profile: Option<&Profile>,
     flag: Option<T>,
     flag_name: &'static str,
@@ -173,7 +173,7 @@ fn env_text(var: &'static str) -> anyhow::Result<Option<String>> {
 
 /// A path from a flag, else its environment variable (only when `used`), else the chosen
 /// profile (relative to the config file's directory).
-pub fn resolve_path(
+fn resolve_path(
     profile: Option<&Profile>,
     flag: Option<PathBuf>,
     flag_name: &'static str,

@@ -91,8 +91,6 @@ pub(super) fn text_or_base64(bytes: &[u8]) -> (Option<String>, Option<String>) {
     }
 }
 
-pub(super) use crate::output::rfc3339_ms;
-
 pub(super) fn now_ms() -> anyhow::Result<i64> {
     Ok((crate::config::now()? * 1000.0).floor() as i64)
 }
@@ -185,7 +183,7 @@ mod tests {
             key_base64: kb,
             user: Some("42".into()),
             ttl_ms: Some(5000),
-            time: Some(rfc3339_ms(1_800_000_000_123)),
+            time: Some(crate::output::rfc3339_ms(1_800_000_000_123)),
             ..Line::default()
         };
         let text = serde_json::to_vec(&line).unwrap();

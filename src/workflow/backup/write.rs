@@ -9,7 +9,8 @@ use std::path::Path;
 
 use crate::error::usage;
 
-use super::format::{now_ms, push_chained, rfc3339_ms, split_chain, text_or_base64, Line, MAX_LINE};
+use super::format::{now_ms, push_chained, split_chain, text_or_base64, Line, MAX_LINE};
+use crate::output::rfc3339_ms;
 
 /// An open backup file.
 pub struct BackupFile {
